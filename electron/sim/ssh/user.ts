@@ -1,0 +1,45 @@
+import { execFileSync } from 'node:child_process'
+import { userInfo } from 'node:os'
+
+export interface LoginUser {
+  name: string
+  uid: number
+  gid: number
+  home: string
+  /** True when MinerDesk created or adjusted the account (running as root). */
+  dedicated: boolean
+}
+
+export const SIM_USER = 'mdsim'
+
+function lookup(name: string): LoginUser | null {
+  try {
+    const line = execFileSync('getent', ['passwd', name], { encoding: 'utf8' }).trim()
+    const [n, , uid, gid, , home] = line.split(':')
+    if (!n || uid === undefined || gid === undefined || home === undefined) return null
+    return { name: n, uid: Number(uid), gid: Number(gid), home, dedicated: true }
+  } catch {
+    return null
+  }
+}
+
+/**
+ * The account simulated sites run as and are logged into over SSH.
+ * As root: a dedicated `mdsim` account whose shell is /bin/sh (root's shell start-up is slow and
+ * root logins are a bad habit to teach); `useradd` leaves it "locked" for sshd without PAM, so
+ * its password field is set to `*`. Otherwise: the current user.
+ */
+export function ensureSimUser(): LoginUser {
+  if (typeof process.getuid !== 'function' || process.getuid() !== 0) {
+    const u = userInfo()
+    return { name: u.username, uid: u.uid, gid: u.gid, home: u.homedir, dedicated: false }
+  }
+  let user = lookup(SIM_USER)
+  if (!user) {
+    execFileSync('useradd', ['-m', '-s', '/bin/sh', SIM_USER], { stdio: 'pipe' })
+    user = lookup(SIM_USER)
+    if (!user) throw new Error(`could not create the ${SIM_USER} account`)
+  }
+  execFileSync('usermod', ['-p', '*', '-s', '/bin/sh', SIM_USER], { stdio: 'pipe' })
+  return user
+}

@@ -1,0 +1,60 @@
+import js from '@eslint/js'
+import tseslint from 'typescript-eslint'
+import reactHooks from 'eslint-plugin-react-hooks'
+
+const nodeBuiltins = [
+  'fs', 'path', 'os', 'child_process', 'net', 'http', 'https', 'crypto', 'stream', 'url', 'util',
+  'events', 'worker_threads', 'readline', 'zlib', 'tls', 'dns', 'process', 'buffer'
+]
+
+// Layer rules: the core (and everything else that runs in plain Node) never imports `electron`;
+// the renderer never imports Node, `electron` or anything under electron/ (it talks to the
+// main side only through the contract); the contract is pure data types and zod schemas.
+export default tseslint.config(
+  { ignores: ['out/**', 'dist/**', 'node_modules/**', 'test-results/**', 'bench-results/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
+      'no-console': 'off'
+    }
+  },
+  {
+    files: ['electron/**/*.mjs', 'electron/**/*.cjs', '*.mjs', '.ci/**/*.mjs'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } }
+  },
+  {
+    files: ['electron/core/**', 'electron/sim/**', 'electron/cli/**', 'electron/web/**', 'test/**'],
+    ignores: ['test/e2e/electron.spec.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [{ name: 'electron', message: 'The core and the plain-Node adapters never import electron.' }],
+        patterns: [{ group: ['**/electron/main/**', '**/main/index'], message: 'Only the Electron shell lives in electron/main.' }]
+      }]
+    }
+  },
+  {
+    files: ['renderer/**/*.ts', 'renderer/**/*.tsx'],
+    plugins: { 'react-hooks': reactHooks },
+    rules: {
+      ...reactHooks.configs.recommended.rules,
+      'no-restricted-imports': ['error', {
+        paths: [{ name: 'electron', message: 'The renderer has no Electron access; use the contract.' }],
+        patterns: [
+          { group: nodeBuiltins.flatMap((m) => [m, `node:${m}`, `node:*`]), message: 'No Node in the renderer.' },
+          { group: ['**/electron/**', '**/preload/index*'], message: 'The renderer reaches the main side only through preload/contract.' }
+        ]
+      }]
+    }
+  },
+  {
+    files: ['preload/contract/**'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [{ group: ['*', '!zod', '!./*', '!../*', '!./**', '!../contract/**'], message: 'The contract is pure: zod and itself only.' }]
+      }]
+    }
+  }
+)

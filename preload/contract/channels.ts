@@ -1,0 +1,106 @@
+import { z } from 'zod'
+import type { AppInfo, AuditEntry, DemoStatus } from './app'
+import type { ConnectionInfo, HostKeyPrompt, PassphrasePrompt } from './connection'
+import type { Alert, OverviewState, SiteSnapshot } from './snapshot'
+import {
+  newSiteSchema,
+  settingsPatchSchema,
+  sitePatchSchema,
+  SITE_ID_RE,
+  type AppSettings,
+  type SiteConfig,
+  type SshConfigListing
+} from './settings'
+
+/**
+ * The one contract between the main side and the renderer. Each channel is `domain:method`,
+ * with a zod schema for its argument tuple (main validates every call against it before acting)
+ * and a phantom type for its result. Events are pushed from main to the renderer.
+ * The Electron preload exposes these as named functions (`api.sites.add(...)`); the browser
+ * host serves the same channels over a WebSocket.
+ */
+
+/** Phantom marker carrying a result type. */
+export interface Returns<T> {
+  readonly __returns?: T
+}
+function returns<T>(): Returns<T> {
+  return {}
+}
+
+export interface ChannelDef<A extends z.ZodTypeAny, R> {
+  args: A
+  result: Returns<R>
+}
+function ch<A extends z.ZodTypeAny, R>(args: A, result: Returns<R>): ChannelDef<A, R> {
+  return { args, result }
+}
+
+export const siteIdSchema = z.string().regex(SITE_ID_RE, 'not a site id')
+const noArgs = z.tuple([])
+
+export const channels = {
+  'app:info': ch(noArgs, returns<AppInfo>()),
+
+  'settings:get': ch(noArgs, returns<AppSettings>()),
+  'settings:update': ch(z.tuple([settingsPatchSchema]), returns<AppSettings>()),
+
+  'sshConfig:list': ch(noArgs, returns<SshConfigListing>()),
+
+  'sites:list': ch(noArgs, returns<SiteConfig[]>()),
+  'sites:add': ch(z.tuple([newSiteSchema]), returns<SiteConfig>()),
+  'sites:update': ch(z.tuple([siteIdSchema, sitePatchSchema]), returns<SiteConfig>()),
+  'sites:remove': ch(z.tuple([siteIdSchema]), returns<null>()),
+  'sites:reorder': ch(z.tuple([z.array(siteIdSchema).max(1000)]), returns<SiteConfig[]>()),
+
+  'overview:get': ch(noArgs, returns<OverviewState>()),
+  'overview:refresh': ch(z.tuple([siteIdSchema.nullable()]), returns<null>()),
+
+  'ssh:answerHostKey': ch(
+    z.tuple([z.string().uuid(), z.enum(['reject', 'accept-once', 'accept-save'])]),
+    returns<null>()
+  ),
+  'ssh:answerPassphrase': ch(
+    z.tuple([z.string().uuid(), z.string().max(4096).nullable(), z.boolean()]),
+    returns<null>()
+  ),
+
+  'demo:status': ch(noArgs, returns<DemoStatus>()),
+  'demo:start': ch(noArgs, returns<DemoStatus>()),
+  'demo:stop': ch(noArgs, returns<DemoStatus>()),
+
+  'audit:list': ch(
+    z.tuple([z.object({ site: siteIdSchema.optional(), limit: z.number().int().min(1).max(5000).optional() })]),
+    returns<AuditEntry[]>()
+  )
+} as const
+
+export const events = {
+  'overview:snapshot': returns<SiteSnapshot>(),
+  'alerts:new': returns<Alert[]>(),
+  'sites:changed': returns<SiteConfig[]>(),
+  'settings:changed': returns<AppSettings>(),
+  'ssh:connection': returns<ConnectionInfo>(),
+  'ssh:hostKeyPrompt': returns<HostKeyPrompt>(),
+  'ssh:passphrasePrompt': returns<PassphrasePrompt>(),
+  'demo:status': returns<DemoStatus>()
+} as const
+
+export type Channels = typeof channels
+export type ChannelName = keyof Channels
+export type ChannelArgs<C extends ChannelName> = z.infer<Channels[C]['args']>
+export type ChannelResult<C extends ChannelName> = Channels[C]['result'] extends Returns<infer R> ? R : never
+
+export type Events = typeof events
+export type EventName = keyof Events
+export type EventPayload<E extends EventName> = Events[E] extends Returns<infer P> ? P : never
+
+export const CHANNEL_NAMES = Object.keys(channels) as ChannelName[]
+export const EVENT_NAMES = Object.keys(events) as EventName[]
+
+export function isChannelName(name: unknown): name is ChannelName {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(channels, name)
+}
+export function isEventName(name: unknown): name is EventName {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(events, name)
+}

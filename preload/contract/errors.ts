@@ -1,0 +1,89 @@
+/**
+ * Errors that cross the boundary between main and the renderer (or the CLI). `code` is stable
+ * and names an i18n key (`errors.<code>`); `message` is the English fallback; `hint` says what
+ * the operator can do about it.
+ */
+export interface ErrorInfo {
+  code: ErrorCode
+  message: string
+  hint?: string
+  /** Values for the i18n template of `code`. */
+  params?: Record<string, string | number>
+  /** Raw detail (remote stderr, Lotus error text) shown verbatim, never translated. */
+  details?: string
+}
+
+export type ErrorCode =
+  | 'invalid-input'
+  | 'not-found'
+  | 'conflict'
+  | 'cancelled'
+  | 'internal'
+  | 'ssh/config'
+  | 'ssh/unreachable'
+  | 'ssh/auth-failed'
+  | 'ssh/passphrase-needed'
+  | 'ssh/host-key-unknown'
+  | 'ssh/host-key-changed'
+  | 'ssh/host-key-rejected'
+  | 'ssh/timeout'
+  | 'ssh/command-failed'
+  | 'lotus/daemon-down'
+  | 'lotus/miner-down'
+  | 'lotus/no-api-info'
+  | 'lotus/unauthorized'
+  | 'lotus/permission'
+  | 'lotus/method-missing'
+  | 'lotus/version-too-old'
+  | 'lotus/rpc'
+  | 'lotus/bad-response'
+  | 'mutation/not-confirmed'
+  | 'mutation/refused'
+
+export class MinerDeskError extends Error implements ErrorInfo {
+  readonly code: ErrorCode
+  readonly hint?: string
+  readonly params?: Record<string, string | number>
+  readonly details?: string
+
+  constructor(info: ErrorInfo) {
+    super(info.message)
+    this.name = 'MinerDeskError'
+    this.code = info.code
+    if (info.hint !== undefined) this.hint = info.hint
+    if (info.params !== undefined) this.params = info.params
+    if (info.details !== undefined) this.details = info.details
+  }
+
+  toInfo(): ErrorInfo {
+    const info: ErrorInfo = { code: this.code, message: this.message }
+    if (this.hint !== undefined) info.hint = this.hint
+    if (this.params !== undefined) info.params = this.params
+    if (this.details !== undefined) info.details = this.details
+    return info
+  }
+}
+
+export function toErrorInfo(err: unknown): ErrorInfo {
+  if (err instanceof MinerDeskError) return err.toInfo()
+  if (err && typeof err === 'object' && 'code' in err && 'message' in err && typeof (err as ErrorInfo).code === 'string') {
+    const e = err as ErrorInfo
+    if (isErrorCode(e.code)) return { code: e.code, message: String(e.message), ...(e.hint ? { hint: e.hint } : {}), ...(e.details ? { details: e.details } : {}), ...(e.params ? { params: e.params } : {}) }
+  }
+  return { code: 'internal', message: err instanceof Error ? err.message : String(err) }
+}
+
+const CODES: ReadonlySet<string> = new Set<ErrorCode>([
+  'invalid-input', 'not-found', 'conflict', 'cancelled', 'internal', 'ssh/config', 'ssh/unreachable', 'ssh/auth-failed',
+  'ssh/passphrase-needed', 'ssh/host-key-unknown', 'ssh/host-key-changed', 'ssh/host-key-rejected', 'ssh/timeout',
+  'ssh/command-failed', 'lotus/daemon-down', 'lotus/miner-down', 'lotus/no-api-info', 'lotus/unauthorized',
+  'lotus/permission', 'lotus/method-missing', 'lotus/version-too-old', 'lotus/rpc', 'lotus/bad-response',
+  'mutation/not-confirmed', 'mutation/refused'
+])
+
+export function isErrorCode(code: string): code is ErrorCode {
+  return CODES.has(code)
+}
+
+/** The envelope every contract call returns on the wire (IPC or WebSocket). */
+export type Result<T> = { ok: true; value: T } | { ok: false; error: ErrorInfo }

@@ -1,0 +1,7 @@
+export * from './errors'
+export * from './settings'
+export * from './connection'
+export * from './snapshot'
+export * from './app'
+export * from './channels'
+export * from './api'

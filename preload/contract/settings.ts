@@ -1,0 +1,126 @@
+import { z } from 'zod'
+
+/**
+ * Expected durations (seconds) of sealing tasks and waits, from the runbook §0: AP 2 min, PC1
+ * 3 h 10 min, PC2 1 h, WaitSeed 1 h 15 min, C1 10 s, C2 15 min. FIN and GET have no figure in the
+ * runbook; MinerDesk assumes 10 and 30 minutes. Every value is editable per site.
+ */
+export const DURATION_KEYS = ['AP', 'PC1', 'PC2', 'WaitSeed', 'C1', 'C2', 'FIN', 'GET'] as const
+export type DurationKey = (typeof DURATION_KEYS)[number]
+export type Durations = Record<DurationKey, number>
+
+export const RUNBOOK_DURATIONS: Durations = {
+  AP: 2 * 60,
+  PC1: 3 * 3600 + 10 * 60,
+  PC2: 3600,
+  WaitSeed: 75 * 60,
+  C1: 10,
+  C2: 15 * 60,
+  FIN: 10 * 60,
+  GET: 30 * 60
+}
+
+const seconds = z.number().int().min(1).max(30 * 24 * 3600)
+export const durationsSchema = z.object(Object.fromEntries(DURATION_KEYS.map((k) => [k, seconds])) as Record<DurationKey, typeof seconds>)
+export const partialDurationsSchema = durationsSchema.partial()
+
+export const LANGUAGES = ['zh-CN', 'en'] as const
+export type Language = (typeof LANGUAGES)[number]
+export const THEMES = ['light', 'dark', 'system'] as const
+export type Theme = (typeof THEMES)[number]
+
+export const ENV_NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/
+const envName = z.string().regex(ENV_NAME_RE, 'not a valid environment variable name')
+const shellSnippet = z.string().min(1).max(4000).refine((s) => !s.includes('\0'), 'contains a NUL byte')
+
+/** Commands that start the site's processes, as the operator runs them (runbook §5, §6). */
+export const startCommandsSchema = z.object({
+  daemon: shellSnippet,
+  miner: shellSnippet,
+  worker: shellSnippet,
+  workerC2: shellSnippet
+})
+export type StartCommands = z.infer<typeof startCommandsSchema>
+
+export const DEFAULT_START_COMMANDS: StartCommands = {
+  daemon: 'nohup lotus daemon >> daemon.log 2>&1 < /dev/null &',
+  miner: 'nohup lotus-miner run >> miner.log 2>&1 < /dev/null &',
+  worker: './runworker.sh',
+  workerC2: './runworkerC2.sh'
+}
+
+export const SITE_ID_RE = /^[a-z0-9][a-z0-9-]{0,62}$/
+
+export const siteConfigSchema = z.object({
+  /** Stable id (slug), used in URLs, the audit log and the CLI. */
+  id: z.string().regex(SITE_ID_RE),
+  /** The OpenSSH config `Host` alias the site is reached by. */
+  alias: z.string().min(1).max(255),
+  name: z.string().min(1).max(100),
+  group: z.string().max(100),
+  order: z.number().int().min(0),
+  pollIntervalSec: z.number().int().min(5).max(3600),
+  durations: partialDurationsSchema,
+  /** Directory the start commands run in and the logs live in (`~` = the login's home). */
+  workDir: z.string().min(1).max(1000),
+  startCommands: startCommandsSchema,
+  /** Environment the running miner must have (name → value; `*` = must be set, any value). */
+  expectedEnv: z.record(envName, z.string().max(4000)),
+  /** Worker or storage hosts: IP address as Lotus reports it → SSH alias that reaches it. */
+  workerHosts: z.record(z.string().max(255), z.string().max(255))
+})
+export type SiteConfig = z.infer<typeof siteConfigSchema>
+
+export const newSiteSchema = z.object({
+  alias: z.string().min(1).max(255).regex(/^[^\s'"\\]+$/, 'an SSH alias has no spaces or quotes'),
+  name: z.string().min(1).max(100).optional(),
+  group: z.string().max(100).optional()
+})
+export type NewSite = z.infer<typeof newSiteSchema>
+
+export const sitePatchSchema = siteConfigSchema.omit({ id: true, alias: true, order: true }).partial().strict()
+export type SitePatch = z.infer<typeof sitePatchSchema>
+
+export const appSettingsSchema = z.object({
+  language: z.enum(LANGUAGES),
+  theme: z.enum(THEMES),
+  /** OpenSSH config file; null = ~/.ssh/config. */
+  sshConfigPath: z.string().min(1).max(4096).nullable(),
+  defaultPollIntervalSec: z.number().int().min(5).max(3600),
+  defaultDurations: durationsSchema,
+  /** A job or sector counts as stuck once it has taken this many times its expected duration. */
+  stuckMultiple: z.number().min(1).max(100),
+  notifications: z.boolean()
+})
+export type AppSettings = z.infer<typeof appSettingsSchema>
+export const settingsPatchSchema = appSettingsSchema.partial().strict()
+export type SettingsPatch = z.infer<typeof settingsPatchSchema>
+
+export const DEFAULT_SETTINGS: AppSettings = {
+  language: 'zh-CN',
+  theme: 'light',
+  sshConfigPath: null,
+  defaultPollIntervalSec: 15,
+  defaultDurations: RUNBOOK_DURATIONS,
+  stuckMultiple: 2,
+  notifications: true
+}
+
+/** A `Host` entry of the operator's OpenSSH config, resolved. */
+export interface SshAliasInfo {
+  alias: string
+  hostName: string
+  port: number
+  user: string | null
+  proxyJump: string[]
+  identityFiles: string[]
+  /** Already added as a site. */
+  added: boolean
+}
+
+export interface SshConfigListing {
+  path: string
+  aliases: SshAliasInfo[]
+  /** Set when the file could not be read or parsed. */
+  error?: string
+}

@@ -1,0 +1,19 @@
+import { defineConfig } from 'vitest/config'
+
+// Unit tests sit beside their code (*.test.ts); integration tests live in test/integration.
+// Playwright specs (*.spec.ts under test/e2e) are never picked up here.
+export default defineConfig({
+  test: {
+    include: [
+      'electron/**/*.test.ts',
+      'preload/**/*.test.ts',
+      'renderer/src/**/*.test.{ts,tsx}',
+      'test/integration/**/*.test.ts'
+    ],
+    exclude: ['**/node_modules/**', 'out/**', 'test/e2e/**'],
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    pool: 'forks',
+    reporters: ['default']
+  }
+})
