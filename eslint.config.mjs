@@ -53,7 +53,8 @@ export default tseslint.config(
     files: ['preload/contract/**'],
     rules: {
       'no-restricted-imports': ['error', {
-        patterns: [{ group: ['*', '!zod', '!./*', '!../*', '!./**', '!../contract/**'], message: 'The contract is pure: zod and itself only.' }]
+        paths: [{ name: 'electron', message: 'The contract is pure: zod and itself only.' }],
+        patterns: [{ group: ['../*', 'node:*', ...nodeBuiltins, 'react', 'react-*', 'ssh2'], message: 'The contract is pure: zod and itself only.' }]
       }]
     }
   }

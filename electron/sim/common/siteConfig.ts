@@ -1,0 +1,89 @@
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { z } from 'zod'
+
+/**
+ * A simulated site's configuration, `<siteDir>/sim.json`, written by `npm run sim -- up` and
+ * read by every simulated process of the site at start. The `lotus`, `lotus-miner` and
+ * `lotus-worker` shims in `<siteDir>/bin` bake the site directory in as MDSIM_SITE.
+ */
+export const SCENARIOS = [
+  /** C1 of chosen sectors fails with "Invalid vanilla proof generated" (ComputeProofFailed). */
+  'compute-proof-failed',
+  /** PreCommit batches fail: insufficient funds for pre-commit deposit (PreCommitFailed). */
+  'precommit-funds',
+  /** The PC1 worker process dies in the middle of a PC1. */
+  'worker-dies',
+  /** One sealing job never finishes. */
+  'job-hangs',
+  /** A local message sits in the mpool with too low a premium until replaced. */
+  'stuck-message',
+  /** The miner's winning PoSt warm-up fails after start. */
+  'warmup-fail',
+  /** The daemon catches up slowly after downtime. */
+  'slow-sync'
+] as const
+export type Scenario = (typeof SCENARIOS)[number]
+
+export const workerSpecSchema = z.object({
+  /** Worker name (`--name`, shown as Hostname in sealing jobs/workers). */
+  name: z.string(),
+  /** Which start script starts it: runworker.sh (sealing) or runworkerC2.sh. */
+  kind: z.enum(['pc1', 'pc2', 'c2']),
+  port: z.number().int(),
+  /** Repo (LOTUS_WORKER_PATH), also its local sealing storage path. */
+  repo: z.string()
+})
+export type WorkerSpec = z.infer<typeof workerSpecSchema>
+
+export const simSiteConfigSchema = z.object({
+  version: z.literal(1),
+  name: z.string(),
+  index: z.number().int().min(1),
+  /** Absolute paths. */
+  root: z.string(),
+  home: z.string(),
+  minerId: z.number().int().min(1000),
+  sectorSize: z.number().int(),
+  sealProof: z.number().int(),
+  /** 30 s epochs and the runbook's durations are divided by this. */
+  speed: z.number().min(0.01).max(3000),
+  /** Unix seconds (float) at which epoch 0 began on the simulated clock. */
+  genesisTime: z.number(),
+  scenarios: z.array(z.enum(SCENARIOS)),
+  /** Sectors that exist when the site is created (mostly Proving). */
+  initialSectors: z.number().int().min(0),
+  ports: z.object({ daemon: z.number().int(), miner: z.number().int() }),
+  workers: z.array(workerSpecSchema),
+  /** Long-term storage path(s) of the miner (CanStore). */
+  storePaths: z.array(z.string()),
+  wallets: z.object({ owner: z.string(), worker: z.string(), control: z.array(z.string()) }),
+  peerId: z.string(),
+  /** Node binary and simulator bundle the shims run. */
+  node: z.string(),
+  bundle: z.string()
+})
+export type SimSiteConfig = z.infer<typeof simSiteConfigSchema>
+
+export const SITE_ENV = 'MDSIM_SITE'
+
+export function readSiteConfig(siteDir: string): SimSiteConfig {
+  const raw = JSON.parse(readFileSync(join(siteDir, 'sim.json'), 'utf8')) as unknown
+  return simSiteConfigSchema.parse(raw)
+}
+
+/** The site of the current process (from MDSIM_SITE), or null outside a simulated site. */
+export function currentSite(): SimSiteConfig | null {
+  const dir = process.env[SITE_ENV]
+  if (!dir) return null
+  return readSiteConfig(dir)
+}
+
+export function hasScenario(cfg: SimSiteConfig, s: Scenario): boolean {
+  return cfg.scenarios.includes(s)
+}
+
+/** Actor address of the site's miner (mainnet prefix). */
+export function actorAddress(cfg: SimSiteConfig): string {
+  return `f0${cfg.minerId}`
+}
