@@ -57,6 +57,8 @@ export const simSiteConfigSchema = z.object({
   workers: z.array(workerSpecSchema),
   /** Long-term storage path(s) of the miner (CanStore). */
   storePaths: z.array(z.string()),
+  /** Deadlines that hold the initial Proving sectors (default chosen by the chain init). */
+  sectorDeadlines: z.array(z.number().int().min(0).max(47)).optional(),
   wallets: z.object({ owner: z.string(), worker: z.string(), control: z.array(z.string()) }),
   peerId: z.string(),
   /** Node binary and simulator bundle the shims run. */
