@@ -18,6 +18,13 @@ export interface AppInfo {
 
 export type DemoPhase = 'off' | 'starting' | 'running' | 'stopping' | 'failed'
 
+/**
+ * The steps `DemoStatus.step` reports while the demo starts, in order (the renderer shows them as
+ * progress and translates them as `demo.step.<step>`; an unknown step is shown verbatim).
+ */
+export const DEMO_STEPS = ['prepare', 'keys', 'sites', 'sshd', 'ssh-config', 'add-sites', 'connect'] as const
+export type DemoStep = (typeof DEMO_STEPS)[number]
+
 export interface DemoStatus {
   phase: DemoPhase
   /** Progress text keys while starting (i18n `demo.step.<step>`). */

@@ -36,6 +36,8 @@ export interface HostKeyInfo {
   /** For a changed key: the fingerprint known_hosts expected. */
   expectedFingerprint?: string
   knownHostsFile: string
+  /** For a changed key: the 1-based line of known_hosts holding the old key (what the operator fixes). */
+  knownHostsLine?: number
 }
 
 /** An unknown host key waiting for the operator's decision. */

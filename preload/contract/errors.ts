@@ -39,6 +39,8 @@ export type ErrorCode =
   | 'lotus/bad-response'
   | 'mutation/not-confirmed'
   | 'mutation/refused'
+  /** Browser host only: the page lost its WebSocket to the host; the call may or may not have run. */
+  | 'host/disconnected'
 
 export class MinerDeskError extends Error implements ErrorInfo {
   readonly code: ErrorCode
@@ -78,7 +80,7 @@ const CODES: ReadonlySet<string> = new Set<ErrorCode>([
   'ssh/passphrase-needed', 'ssh/host-key-unknown', 'ssh/host-key-changed', 'ssh/host-key-rejected', 'ssh/timeout',
   'ssh/command-failed', 'lotus/daemon-down', 'lotus/miner-down', 'lotus/no-api-info', 'lotus/unauthorized',
   'lotus/permission', 'lotus/method-missing', 'lotus/version-too-old', 'lotus/rpc', 'lotus/bad-response',
-  'mutation/not-confirmed', 'mutation/refused'
+  'mutation/not-confirmed', 'mutation/refused', 'host/disconnected'
 ])
 
 export function isErrorCode(code: string): code is ErrorCode {

@@ -206,6 +206,27 @@ export interface Alert {
   params: Record<string, string | number>
 }
 
+/**
+ * The params each alert kind carries for its template `alerts.<kind>` in resources/locales
+ * (the renderer, desktop notifications and the CLI all render alerts from these). Durations are
+ * pre-formatted in Lotus's short notation (`3h10m`, `45s`): language-neutral and never translated.
+ * The name `count` is avoided on purpose: i18next would treat it as a plural selector.
+ */
+export interface AlertParamsByKind {
+  'site-unreachable': Record<string, never>
+  'daemon-down': Record<string, never>
+  'miner-down': Record<string, never>
+  /** epochs = NodeStatus Behind; headAge = age of the head tipset. */
+  'sync-behind': { epochs: number; headAge: string }
+  'sectors-failed': { sectors: number }
+  /** task = short task name (PC1…), host = worker hostname. */
+  'job-overdue': { task: string; sector: number; host: string; elapsed: string; expected: string }
+  'worker-lost': { host: string }
+  'faults': { faults: number; recoveries: number }
+  /** from = sender address, age = time pending. */
+  'message-stuck': { from: string; nonce: number; age: string }
+}
+
 export interface OverviewState {
   snapshots: Record<string, SiteSnapshot>
   connections: Record<string, ConnectionInfo>
