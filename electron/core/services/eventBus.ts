@@ -1,0 +1,33 @@
+import type { EventName, EventPayload } from '../../../preload/contract'
+
+type AnyListener = (name: EventName, payload: unknown) => void
+
+/**
+ * Main-side events (snapshots, connection states, prompts…) fanned out to every attached host:
+ * the Electron window, browser-host sockets, the CLI. Listener errors never break the emitter.
+ */
+export class EventBus {
+  private readonly listeners = new Set<AnyListener>()
+
+  emit<E extends EventName>(name: E, payload: EventPayload<E>): void {
+    for (const l of this.listeners) {
+      try {
+        l(name, payload)
+      } catch (err) {
+        console.error(`minerdesk: event listener for ${name} failed:`, err)
+      }
+    }
+  }
+
+  /** Every event, for transports. */
+  subscribeAll(listener: AnyListener): () => void {
+    this.listeners.add(listener)
+    return () => this.listeners.delete(listener)
+  }
+
+  on<E extends EventName>(name: E, listener: (payload: EventPayload<E>) => void): () => void {
+    return this.subscribeAll((n, p) => {
+      if (n === name) listener(p as EventPayload<E>)
+    })
+  }
+}
