@@ -60,6 +60,8 @@ export const channels = {
     z.tuple([z.string().uuid(), z.enum(['reject', 'accept-once', 'accept-save'])]),
     returns<null>()
   ),
+  /** Questions still waiting for an answer (a page that (re)connects missed their events). */
+  'ssh:pendingPrompts': ch(noArgs, returns<PendingPrompts>()),
   'ssh:answerPassphrase': ch(
     z.tuple([z.string().uuid(), z.string().max(4096).nullable(), z.boolean()]),
     returns<null>()
@@ -74,6 +76,11 @@ export const channels = {
     returns<AuditEntry[]>()
   )
 } as const
+
+export interface PendingPrompts {
+  hostKeys: HostKeyPrompt[]
+  passphrases: PassphrasePrompt[]
+}
 
 export const events = {
   'overview:snapshot': returns<SiteSnapshot>(),
