@@ -41,9 +41,9 @@ export interface TipSet {
   Height: number
 }
 
-/** SyncState stages (chain/types/syncstate.go). */
+/** SyncState stages as `SyncStateStage.String()` prints them (api/api_full.go). */
 export const SYNC_STAGES = [
-  'idle worker',
+  'idle',
   'header sync',
   'persisting headers',
   'message sync',

@@ -1,6 +1,7 @@
 /**
- * How the Lotus CLIs (urfave/cli) end: errors go to stderr as `ERROR: <message>` with exit
- * code 1; usage errors print the command's help first.
+ * How the Lotus CLIs (urfave/cli) end: errors go to stderr as `ERROR: <message>` followed by an
+ * empty line (cli/helper.go RunApp prints "ERROR: %s\n\n") with exit code 1; usage errors print
+ * the command's help first.
  */
 export class CliExit extends Error {
   constructor(
@@ -26,7 +27,7 @@ export async function runCli(body: () => Promise<number | void>): Promise<number
     return code ?? 0
   } catch (err) {
     const msg = err instanceof Error ? err.message : String(err)
-    process.stderr.write(`ERROR: ${msg}\n`)
+    process.stderr.write(`ERROR: ${msg}\n\n`)
     return err instanceof CliExit ? err.code : 1
   }
 }

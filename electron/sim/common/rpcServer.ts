@@ -41,6 +41,8 @@ export type MethodTable = Record<string, MethodDef>
 export interface RpcServerOptions {
   /** Methods by Lotus name without the `Filecoin.` prefix. */
   methods: MethodTable
+  /** Per-path method tables where API versions differ (daemon /rpc/v0 vs /rpc/v1); `methods` otherwise. */
+  methodsByPath?: Record<string, MethodTable>
   secret: () => Buffer
   /** Paths serving JSON-RPC, e.g. ['/rpc/v0', '/rpc/v1']; others answer 404. */
   paths: readonly string[]
@@ -179,13 +181,14 @@ async function handle(opts: RpcServerOptions, req: IncomingMessage, res: ServerR
     return send(500, errorResponse(null, -32700, 'Parse error'))
   }
   const ctx: RpcContext = { perms, path }
+  const methods = opts.methodsByPath?.[path] ?? opts.methods
   if (Array.isArray(parsed)) {
     if (parsed.length === 0) return send(400, errorResponse(null, -32600, 'Invalid request'))
     const out: RpcResponse[] = []
-    for (const r of parsed) out.push(await invoke(opts.methods, (r ?? {}) as RpcRequest, ctx))
+    for (const r of parsed) out.push(await invoke(methods, (r ?? {}) as RpcRequest, ctx))
     return send(200, out)
   }
-  const out = await invoke(opts.methods, (parsed ?? {}) as RpcRequest, ctx)
+  const out = await invoke(methods, (parsed ?? {}) as RpcRequest, ctx)
   const status = 'error' in out ? statusFor(out.error.code) : 200
   send(status, out)
 }
