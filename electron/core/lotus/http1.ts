@@ -247,6 +247,7 @@ export class HttpConnection {
     stream.on('end', () => this.onEnd('the server closed the connection'))
     stream.on('close', () => this.onEnd('the connection closed'))
     stream.on('error', (err: Error) => this.onEnd(`connection error: ${err.message}`))
+    if (stream.destroyed || stream.readableEnded) this.closedReason = 'the stream was already closed'
   }
 
   /** False once the stream ended, errored, or a response asked to close. */
@@ -320,7 +321,10 @@ export class HttpConnection {
     return new Promise<HttpResponse>((resolve, reject) => {
       this.settle = (err) => (err ? reject(err) : resolve(parser.done!))
       try {
-        this.stream.write(serializeRequest(req))
+        // A write to a stream that closed meanwhile reports only through its callback.
+        this.stream.write(serializeRequest(req), (err) => {
+          if (err && this.parser === parser) this.fail(new ConnectionClosedError(`write failed: ${err.message}`, false))
+        })
       } catch (err) {
         this.fail(err as Error)
       }
