@@ -47,8 +47,14 @@ export interface SiteLotusStats {
   miner: RpcStats | null
 }
 
-/** Failures that mean "the API is no longer where we think it is". */
+/**
+ * Failures that mean "the API may no longer be where we think it is": nothing listens, the
+ * token was refused (a restart writes a new one), or the stream died under a call.
+ */
 const MOVED = new Set(['lotus/daemon-down', 'lotus/miner-down', 'lotus/unauthorized'])
+function apiMoved(err: { code: string; params?: Record<string, string | number> }): boolean {
+  return MOVED.has(err.code) || (err.code === 'lotus/rpc' && err.params?.['reason'] === 'connection-lost')
+}
 
 function sameEndpoint(a: RpcTarget, b: RpcTarget): boolean {
   return a.host === b.host && a.port === b.port && a.tls === b.tls && a.basePath === b.basePath && sameToken(a.token, b.token)
@@ -159,7 +165,7 @@ export class SiteLotus {
 
   private async afterFailure(err: unknown, o: CallOptions): Promise<void> {
     const code = err instanceof MinerDeskError ? err.code : ''
-    if (MOVED.has(code)) {
+    if (err instanceof MinerDeskError && apiMoved(err)) {
       this.markStale()
       // Rediscover before the failure is reported, so that the next call already goes to the
       // new place. Its own failure (e.g. SSH gone too) is not this call's error.
@@ -184,7 +190,7 @@ export class SiteLotus {
         const client = await this.clientFor(node, o)
         try {
           const results = await client.batch(calls, o)
-          const moved = results.find((r) => !r.ok && MOVED.has(r.error.code))
+          const moved = results.find((r) => !r.ok && apiMoved(r.error))
           if (moved && !moved.ok) await this.afterFailure(new MinerDeskError(moved.error), o)
           return results
         } catch (err) {
