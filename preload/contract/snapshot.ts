@@ -18,7 +18,15 @@ export interface SiteSnapshot {
   proving: ProvingSnapshot | null
   messages: MessagesSnapshot | null
   alerts: Alert[]
+  /**
+   * Why a part is null although its node answered (e.g. a token without `write` for
+   * WalletList leaves `messages` null). Parts of a node that is down carry no entry here:
+   * `daemon.error` / `miner.error` say why.
+   */
+  partErrors?: Partial<Record<SnapshotPart, ErrorInfo>>
 }
+
+export type SnapshotPart = 'pipeline' | 'jobs' | 'workers' | 'proving' | 'messages'
 
 export type Health = 'ok' | 'warning' | 'critical' | 'unknown'
 
@@ -120,6 +128,8 @@ export interface WorkerRow {
   lastSeen: number
   /** Seen before, absent now. */
   missing: boolean
+  /** When MinerDesk first found it absent while the miner answered (ms since epoch). */
+  missingSince?: number
 }
 
 export interface WorkersSnapshot {
