@@ -63,7 +63,9 @@ export const simSiteConfigSchema = z.object({
   peerId: z.string(),
   /** Node binary and simulator bundle the shims run. */
   node: z.string(),
-  bundle: z.string()
+  bundle: z.string(),
+  /** Extra environment the node binary needs (ELECTRON_RUN_AS_NODE=1 when it is Electron's). */
+  nodeEnv: z.record(z.string(), z.string()).optional()
 })
 export type SimSiteConfig = z.infer<typeof simSiteConfigSchema>
 

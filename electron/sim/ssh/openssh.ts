@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process'
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
+import { closeSync, existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { connect } from 'node:net'
 import { join } from 'node:path'
 
@@ -36,6 +36,11 @@ export interface OpenSshdOptions {
   allowUser: string
   /** Script every session runs instead of the client's command (SSH_ORIGINAL_COMMAND holds it). */
   forceCommand?: string
+  /**
+   * Extra environment of the sshd process itself (sessions never see it: sshd builds their
+   * environment from scratch). The simulator marks its sshds with MDSIM_SITE so `down` finds them.
+   */
+  env?: Record<string, string>
 }
 
 export interface RunningSshd {
@@ -110,7 +115,12 @@ export async function startOpenSshd(o: OpenSshdOptions): Promise<RunningSshd> {
   writeFileSync(configPath, sshdConfigText(o))
   const { openSync } = await import('node:fs')
   const logFd = openSync(logPath, 'a')
-  const child = spawn(sshd, ['-D', '-e', '-f', configPath], { stdio: ['ignore', logFd, logFd], detached: true })
+  const child = spawn(sshd, ['-D', '-e', '-f', configPath], {
+    stdio: ['ignore', logFd, logFd],
+    detached: true,
+    env: { ...process.env, ...o.env }
+  })
+  closeSync(logFd)
   child.unref()
   const { readFileSync } = await import('node:fs')
   const readLog = (): string => {

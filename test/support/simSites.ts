@@ -1,0 +1,364 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { request } from 'node:http'
+import { connect } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import { readSiteConfig, type SimSiteConfig } from '../../electron/sim/common/siteConfig'
+import { freePort } from '../../electron/core/util/ports'
+import type { WorkerCounts } from '../../electron/sim/front/args'
+import { findSiteProcs, pidAlive } from '../../electron/sim/front/procs'
+import { readSimState, type SimState } from '../../electron/sim/front/state'
+
+/**
+ * The harness of every integration and end-to-end test that needs Lotus sites: runs the real
+ * `npm run sim -- up` (the simulator bundle's CLI) into a fresh directory, so sites come up
+ * behind a real SSH server exactly as an operator gets them, and tears everything down again —
+ * also when a test fails or the test process exits without calling down().
+ *
+ *   const sim = await startSimSites({ sites: 2, speed: 120 })
+ *   const r = await sim.ssh('site-2', 'lotus-miner sealing jobs')
+ *   await sim.down()
+ */
+
+export interface StartSimSitesOptions {
+  sites?: number
+  speed?: number
+  sectors?: number
+  /** Scenarios of every site, or per site alias (`{ 'site-2': ['worker-dies'] }`). */
+  scenarios?: string[] | Record<string, string[]>
+  deadlines?: number[]
+  workers?: Partial<WorkerCounts>
+  /** Force the SSH server kind (default: OpenSSH where usable). */
+  ssh?: 'openssh' | 'ssh2'
+  /** Keep the directory after down() (also MDSIM_KEEP=1), for post-mortems. */
+  keep?: boolean
+  /** Time limit for `up` (ms). */
+  timeoutMs?: number
+}
+
+export interface SimSiteHandle {
+  alias: string
+  siteDir: string
+  config: SimSiteConfig
+  sshPort: number
+}
+
+export interface SshResult {
+  code: number | null
+  stdout: string
+  stderr: string
+}
+
+export type RpcTarget = 'daemon' | 'miner' | { worker: string }
+
+export interface SimSites {
+  dir: string
+  sshConfigPath: string
+  knownHostsPath: string
+  keyPath: string
+  sshMode: 'openssh' | 'ssh2'
+  /** Milliseconds `up` took, as measured by the harness (spawn to ready). */
+  upMs: number
+  sites: SimSiteHandle[]
+  site(alias: string): SimSiteHandle
+  /** Runs a command on a site with OpenSSH's client: `ssh -F DIR/ssh_config <alias> <command>`. */
+  ssh(alias: string, command: string, opts?: { input?: string; timeoutMs?: number }): Promise<SshResult>
+  /** Like ssh(), but throws with the output when the exit code is not 0. */
+  sshOk(alias: string, command: string, opts?: { timeoutMs?: number }): Promise<string>
+  /** `ssh -N -L <local>:127.0.0.1:<remotePort> <alias>`; resolves once the local port accepts. */
+  forward(alias: string, remotePort: number): Promise<{ port: number; close(): void }>
+  /**
+   * A JSON-RPC call to a site's daemon (/rpc/v1), miner or worker (/rpc/v0) through an
+   * `ssh -L` forward (kept open until down()), with the admin token read over SSH from the
+   * repo, as MinerDesk does. `token: null` calls without a token.
+   */
+  rpc<T = unknown>(alias: string, target: RpcTarget, method: string, params?: unknown[], opts?: { token?: string | null; path?: string }): Promise<T>
+  /** Stops everything (idempotent) and removes the directory unless kept. */
+  down(): Promise<void>
+}
+
+const REPO_ROOT = resolve(fileURLToPath(new URL('../../', import.meta.url)))
+
+/** The simulator bundle, rebuilt when its sources changed (electron/tools/bundle.mjs). */
+export async function simBundle(): Promise<string> {
+  const mod = (await import(pathToFileURL(join(REPO_ROOT, 'electron/tools/bundle.mjs')).href)) as {
+    ensureBundle(name: string): Promise<string>
+  }
+  return mod.ensureBundle('sim')
+}
+
+/** Directories of sites this process started and has not stopped yet: cleaned on exit. */
+const live = new Set<string>()
+let exitHookInstalled = false
+
+/** Synchronous last-resort cleanup (process 'exit' handlers cannot wait). */
+function killEverythingUnder(dir: string): void {
+  const state = readSimState(dir)
+  const host = state?.ssh.mode === 'ssh2' ? state.ssh.hostPid : null
+  const pids = findSiteProcs(dir).map((p) => p.pid)
+  if (host && host !== process.pid && pidAlive(host)) pids.push(host)
+  for (const pid of pids) {
+    try {
+      process.kill(pid, 'SIGKILL')
+    } catch {
+      // gone
+    }
+  }
+}
+
+function installExitHook(): void {
+  if (exitHookInstalled) return
+  exitHookInstalled = true
+  process.on('exit', () => {
+    for (const dir of live) killEverythingUnder(dir)
+  })
+}
+
+function runSim(bundle: string, args: string[]): ChildProcess {
+  return spawn(process.execPath, [bundle, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, MDSIM_SSH: '' }
+  })
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms))
+}
+
+function upArgs(dir: string, o: StartSimSitesOptions): string[] {
+  const args = ['up', '--dir', dir, '--sites', String(o.sites ?? 1)]
+  if (o.speed !== undefined) args.push('--speed', String(o.speed))
+  if (o.sectors !== undefined) args.push('--sectors', String(o.sectors))
+  if (o.deadlines) args.push('--deadlines', o.deadlines.join(','))
+  if (o.workers) {
+    const w = { pc1: 1, pc2: 1, c2: 1, ...o.workers }
+    args.push('--workers', `pc1=${w.pc1},pc2=${w.pc2},c2=${w.c2}`)
+  }
+  if (o.ssh) args.push('--ssh', o.ssh)
+  const sc = o.scenarios
+  if (Array.isArray(sc) && sc.length > 0) args.push('--scenario', sc.join(','))
+  else if (sc && !Array.isArray(sc)) {
+    const items = Object.entries(sc).flatMap(([alias, list]) => list.map((s) => `${alias}:${s}`))
+    if (items.length > 0) args.push('--scenario', items.join(','))
+  }
+  return args
+}
+
+/** Waits for `up` to be ready: exit 0 (OpenSSH) or sim-state.json "running" while it serves (ssh2). */
+async function waitUp(child: ChildProcess, dir: string, timeoutMs: number): Promise<{ state: SimState; output: () => string }> {
+  let out = ''
+  child.stdout?.on('data', (d: Buffer) => (out += d.toString('utf8')))
+  child.stderr?.on('data', (d: Buffer) => (out += d.toString('utf8')))
+  let exit: number | null | undefined
+  child.on('exit', (code) => (exit = code))
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const state = readSimState(dir)
+    if (exit !== undefined) {
+      if (exit === 0 && state?.status === 'running') return { state, output: () => out }
+      throw new Error(`sim up exited with ${exit}:\n${out}`)
+    }
+    if (state?.status === 'running' && state.ssh.mode === 'ssh2') return { state, output: () => out }
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL')
+      throw new Error(`sim up did not finish within ${timeoutMs} ms:\n${out}`)
+    }
+    await sleep(25)
+  }
+}
+
+function waitPort(port: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  return new Promise((resolvePort, reject) => {
+    const attempt = (): void => {
+      const s = connect({ host: '127.0.0.1', port })
+      s.once('connect', () => {
+        s.destroy()
+        resolvePort()
+      })
+      s.once('error', () => {
+        s.destroy()
+        if (Date.now() > deadline) reject(new Error(`port ${port} did not open within ${timeoutMs} ms`))
+        else setTimeout(attempt, 30)
+      })
+    }
+    attempt()
+  })
+}
+
+function httpRpc(port: number, path: string, token: string | null, method: string, params: unknown[]): Promise<unknown> {
+  const body = JSON.stringify({ jsonrpc: '2.0', method: `Filecoin.${method}`, params, id: 1 })
+  return new Promise((resolveCall, reject) => {
+    const headers: Record<string, string | number> = { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) }
+    if (token) headers.Authorization = `Bearer ${token}`
+    const req = request({ host: '127.0.0.1', port, path, method: 'POST', headers, timeout: 30_000 }, (res) => {
+      let text = ''
+      res.on('data', (c: Buffer) => (text += c.toString('utf8')))
+      res.on('end', () => {
+        let parsed: { result?: unknown; error?: { code: number; message: string } }
+        try {
+          parsed = JSON.parse(text) as typeof parsed
+        } catch {
+          return reject(new Error(`${method}: HTTP ${res.statusCode}: ${text.slice(0, 300)}`))
+        }
+        if (parsed.error) return reject(Object.assign(new Error(`${method}: ${parsed.error.message}`), { code: parsed.error.code }))
+        resolveCall(parsed.result)
+      })
+    })
+    req.on('timeout', () => req.destroy(new Error(`${method}: timeout`)))
+    req.on('error', reject)
+    req.end(body)
+  })
+}
+
+export async function startSimSites(o: StartSimSitesOptions = {}): Promise<SimSites> {
+  installExitHook()
+  const bundle = await simBundle()
+  const dir = mkdtempSync(join(tmpdir(), 'md-sim-'))
+  // The site account (mdsim when we are root) must be able to enter DIR.
+  chmodSync(dir, 0o755)
+  live.add(dir)
+  const keep = o.keep ?? process.env.MDSIM_KEEP === '1'
+  const t0 = Date.now()
+  const child = runSim(bundle, upArgs(dir, o))
+  let state: SimState
+  try {
+    state = (await waitUp(child, dir, o.timeoutMs ?? 120_000)).state
+  } catch (err) {
+    killEverythingUnder(dir)
+    child.kill('SIGKILL')
+    live.delete(dir)
+    if (!keep) rmSync(dir, { recursive: true, force: true })
+    throw err
+  }
+  const upMs = Date.now() - t0
+  const sites: SimSiteHandle[] = state.sites.map((s) => ({ alias: s.alias, siteDir: s.siteDir, config: readSiteConfig(s.siteDir), sshPort: s.sshPort }))
+  const forwards: { close(): void }[] = []
+  const rpcForwards = new Map<string, Promise<number>>()
+  const tokens = new Map<string, Promise<string>>()
+  let downDone: Promise<void> | null = null
+
+  const site = (alias: string): SimSiteHandle => {
+    const s = sites.find((x) => x.alias === alias)
+    if (!s) throw new Error(`no site ${alias} (sites: ${sites.map((x) => x.alias).join(', ')})`)
+    return s
+  }
+
+  const ssh: SimSites['ssh'] = (alias, command, opts = {}) =>
+    new Promise((resolveSsh, reject) => {
+      const p = spawn('ssh', ['-F', state.sshConfigPath, '-o', 'BatchMode=yes', '-o', 'ConnectTimeout=10', alias, command], {
+        stdio: [opts.input !== undefined ? 'pipe' : 'ignore', 'pipe', 'pipe']
+      })
+      let stdout = ''
+      let stderr = ''
+      p.stdout?.on('data', (d: Buffer) => (stdout += d.toString('utf8')))
+      p.stderr?.on('data', (d: Buffer) => (stderr += d.toString('utf8')))
+      if (opts.input !== undefined) p.stdin?.end(opts.input)
+      const timer = setTimeout(() => {
+        p.kill('SIGKILL')
+        reject(new Error(`ssh ${alias} ${command}: no answer within ${opts.timeoutMs ?? 60_000} ms\n${stdout}\n${stderr}`))
+      }, opts.timeoutMs ?? 60_000)
+      p.on('error', (e) => {
+        clearTimeout(timer)
+        reject(e)
+      })
+      p.on('close', (code) => {
+        clearTimeout(timer)
+        resolveSsh({ code, stdout, stderr })
+      })
+    })
+
+  const sshOk: SimSites['sshOk'] = async (alias, command, opts) => {
+    const r = await ssh(alias, command, opts)
+    if (r.code !== 0) throw new Error(`ssh ${alias} ${command}: exit ${r.code}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`)
+    return r.stdout
+  }
+
+  const forward: SimSites['forward'] = async (alias, remotePort) => {
+    const port = await freePort()
+    const p = spawn('ssh', ['-F', state.sshConfigPath, '-o', 'BatchMode=yes', '-o', 'ExitOnForwardFailure=yes', '-N', '-L', `127.0.0.1:${port}:127.0.0.1:${remotePort}`, alias], {
+      stdio: ['ignore', 'ignore', 'pipe']
+    })
+    const handle = {
+      port,
+      close: () => {
+        if (p.exitCode === null) p.kill('SIGTERM')
+      }
+    }
+    forwards.push(handle)
+    await waitPort(port, 15_000)
+    return handle
+  }
+
+  const targetPort = (s: SimSiteHandle, target: RpcTarget): number => {
+    if (target === 'daemon') return s.config.ports.daemon
+    if (target === 'miner') return s.config.ports.miner
+    const w = s.config.workers.find((x) => x.name === target.worker)
+    if (!w) throw new Error(`${s.alias} has no worker ${target.worker}`)
+    return w.port
+  }
+
+  const rpc: SimSites['rpc'] = async <T>(alias: string, target: RpcTarget, method: string, params: unknown[] = [], opts: { token?: string | null; path?: string } = {}) => {
+    const s = site(alias)
+    const remote = targetPort(s, target)
+    const key = `${alias}:${remote}`
+    let fwd = rpcForwards.get(key)
+    if (!fwd) {
+      fwd = forward(alias, remote).then((f) => f.port)
+      rpcForwards.set(key, fwd)
+    }
+    let token: string | null
+    if (opts.token !== undefined) token = opts.token
+    else if (typeof target === 'object') token = await tokenOf(alias, 'miner')
+    else token = await tokenOf(alias, target)
+    const path = opts.path ?? (target === 'daemon' ? '/rpc/v1' : '/rpc/v0')
+    return (await httpRpc(await fwd, path, token, method, params)) as T
+  }
+
+  const tokenOf = (alias: string, which: 'daemon' | 'miner'): Promise<string> => {
+    const key = `${alias}:${which}`
+    let t = tokens.get(key)
+    if (!t) {
+      t = sshOk(alias, `cat ~/${which === 'daemon' ? '.lotus' : '.lotusminer'}/token`).then((x) => x.trim())
+      tokens.set(key, t)
+    }
+    return t
+  }
+
+  const down = (): Promise<void> => {
+    downDone ??= (async () => {
+      for (const f of forwards) f.close()
+      const r = spawnSync(process.execPath, [bundle, 'down', '--dir', dir], { encoding: 'utf8', timeout: 60_000 })
+      if (child.exitCode === null) child.kill('SIGKILL')
+      killEverythingUnder(dir)
+      live.delete(dir)
+      if (!keep) rmSync(dir, { recursive: true, force: true })
+      if (r.status !== 0) throw new Error(`sim down failed (${r.status}): ${r.stderr}`)
+    })()
+    return downDone
+  }
+
+  return {
+    dir,
+    sshConfigPath: state.sshConfigPath,
+    knownHostsPath: state.knownHostsPath,
+    keyPath: state.keyPath,
+    sshMode: state.ssh.mode,
+    upMs,
+    sites,
+    site,
+    ssh,
+    sshOk,
+    forward,
+    rpc,
+    down
+  }
+}
+
+/** Reads a file of a site (tests look at logs and sector files directly). */
+export function siteFile(s: SimSiteHandle, relative: string): string {
+  const p = join(s.siteDir, relative)
+  return existsSync(p) ? readFileSync(p, 'utf8') : ''
+}
