@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest'
+import { CONNECTION_STATES, DEMO_STEPS, type AlertKind, type AlertParamsByKind, type ErrorCode } from '../contract'
+import zhCN from '../../../resources/locales/zh-CN.json'
+import en from '../../../resources/locales/en.json'
+
+type Tree = { [k: string]: string | Tree }
+
+function flatten(tree: Tree, prefix = ''): Map<string, string> {
+  const out = new Map<string, string>()
+  for (const [k, v] of Object.entries(tree)) {
+    const key = prefix ? `${prefix}.${k}` : k
+    if (typeof v === 'string') out.set(key, v)
+    else for (const [kk, vv] of flatten(v, key)) out.set(kk, vv)
+  }
+  return out
+}
+
+const zh = flatten(zhCN as Tree)
+const eng = flatten(en as Tree)
+const placeholders = (s: string) => [...s.matchAll(/\{\{\s*(\w+)[^}]*\}\}/g)].map((m) => m[1]).sort()
+// Only the markup Trans renders (<mono>); other angle brackets are literal text such as <alias>.
+const tags = (s: string) => [...s.matchAll(/<(mono)>/g)].map((m) => m[1]).sort()
+
+// Exhaustive by type: adding a kind or code to the contract fails compilation here until listed.
+const ALERT_KINDS: Record<AlertKind, true> = {
+  'site-unreachable': true, 'daemon-down': true, 'miner-down': true, 'sync-behind': true, 'sectors-failed': true,
+  'job-overdue': true, 'worker-lost': true, faults: true, 'message-stuck': true
+}
+const ALERT_PARAMS: { [K in AlertKind]: (keyof AlertParamsByKind[K])[] } = {
+  'site-unreachable': [], 'daemon-down': [], 'miner-down': [], 'sync-behind': ['epochs', 'headAge'], 'sectors-failed': ['sectors'],
+  'job-overdue': ['task', 'sector', 'host', 'elapsed', 'expected'], 'worker-lost': ['host'], faults: ['faults', 'recoveries'],
+  'message-stuck': ['from', 'nonce', 'age']
+}
+const ERROR_CODES: Record<ErrorCode, true> = {
+  'invalid-input': true, 'not-found': true, conflict: true, cancelled: true, internal: true, 'ssh/config': true,
+  'ssh/unreachable': true, 'ssh/auth-failed': true, 'ssh/passphrase-needed': true, 'ssh/host-key-unknown': true,
+  'ssh/host-key-changed': true, 'ssh/host-key-rejected': true, 'ssh/timeout': true, 'ssh/command-failed': true,
+  'lotus/daemon-down': true, 'lotus/miner-down': true, 'lotus/no-api-info': true, 'lotus/unauthorized': true,
+  'lotus/permission': true, 'lotus/method-missing': true, 'lotus/version-too-old': true, 'lotus/rpc': true,
+  'lotus/bad-response': true, 'mutation/not-confirmed': true, 'mutation/refused': true, 'host/disconnected': true
+}
+
+describe('locale files', () => {
+  it('have the same keys in zh-CN and English', () => {
+    const onlyZh = [...zh.keys()].filter((k) => !eng.has(k))
+    const onlyEn = [...eng.keys()].filter((k) => !zh.has(k))
+    expect({ onlyZh, onlyEn }).toEqual({ onlyZh: [], onlyEn: [] })
+  })
+  it('use the same placeholders and markup in both languages', () => {
+    for (const [k, v] of zh) {
+      const e = eng.get(k) ?? ''
+      expect({ key: k, p: placeholders(v), t: tags(v) }).toEqual({ key: k, p: placeholders(e), t: tags(e) })
+    }
+  })
+  it('translate every alert kind with exactly its params', () => {
+    for (const kind of Object.keys(ALERT_KINDS) as AlertKind[]) {
+      const text = zh.get(`alerts.${kind}`)
+      expect(text, kind).toBeDefined()
+      expect(placeholders(text ?? ''), kind).toEqual([...(ALERT_PARAMS[kind] as string[])].sort())
+    }
+  })
+  it('translate every error code with a hint, and every connection state and demo step', () => {
+    for (const code of Object.keys(ERROR_CODES)) {
+      expect(zh.has(`errors.${code}`), code).toBe(true)
+      expect(zh.has(`errorHints.${code}`), code).toBe(true)
+    }
+    for (const s of CONNECTION_STATES) expect(zh.has(`connection.${s}`), s).toBe(true)
+    for (const s of DEMO_STEPS) expect(zh.has(`demo.step.${s}`), s).toBe(true)
+  })
+  it('never translate Lotus names', () => {
+    for (const name of ['lotus-miner', 'lotus daemon', 'WaitSeed', 'PC1']) {
+      for (const [k, v] of zh) if (eng.get(k)?.includes(name)) expect(v, k).toContain(name)
+    }
+  })
+})

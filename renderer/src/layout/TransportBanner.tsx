@@ -1,0 +1,35 @@
+import { Alert, Button } from 'antd'
+import { useTranslation } from 'react-i18next'
+import { Until } from '../components/Ago'
+import { getTransport } from '../api'
+import { selectTransportStatus, useTransportStore } from '../stores/transport'
+
+/** Browser host only: the page lost its WebSocket to the MinerDesk host (and what to do). */
+export function TransportBanner() {
+  const { t } = useTranslation()
+  const status = useTransportStore(selectTransportStatus)
+  if (status.state !== 'lost') return null
+  return (
+    <Alert
+      type="error"
+      banner
+      data-testid="transport-banner"
+      title={t('transport.lost')}
+      description={
+        <span>
+          {status.hasToken ? t('transport.lostHint') : t('transport.noToken')}{' '}
+          {status.nextRetryAt !== null && (
+            <span className="md-muted">
+              {t('transport.retry', { attempt: status.attempt })} <Until at={status.nextRetryAt} />
+            </span>
+          )}
+        </span>
+      }
+      action={
+        <Button size="small" onClick={() => getTransport().reconnectNow()} data-testid="transport-retry">
+          {t('transport.retryNow')}
+        </Button>
+      }
+    />
+  )
+}

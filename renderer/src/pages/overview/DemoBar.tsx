@@ -1,0 +1,27 @@
+import { Alert, Button } from 'antd'
+import { useTranslation } from 'react-i18next'
+import { useReportError } from '../../components/useReportError'
+import { CopyableCommand } from '../../components/CopyableCommand'
+import { selectDemoStatus, stopDemo, useDemoStore } from '../../stores/demo'
+
+/** While the demo runs: say so (these sites are simulated) and offer to stop it. */
+export function DemoBar() {
+  const { t } = useTranslation()
+  const status = useDemoStore(selectDemoStatus)
+  const report = useReportError()
+  if (status.phase !== 'running' && status.phase !== 'stopping') return null
+  return (
+    <Alert
+      type="info"
+      showIcon
+      data-testid="demo-bar"
+      title={t('demo.running', { n: status.sites.length })}
+      description={status.sshConfigPath ? <span>{t('demo.sshConfig')} <CopyableCommand command={status.sshConfigPath} /></span> : undefined}
+      action={
+        <Button size="small" loading={status.phase === 'stopping'} onClick={() => stopDemo().catch(report)} data-testid="demo-stop">
+          {t('demo.stop')}
+        </Button>
+      }
+    />
+  )
+}

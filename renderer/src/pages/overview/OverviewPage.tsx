@@ -1,0 +1,41 @@
+import { useMemo } from 'react'
+import { useTranslation } from 'react-i18next'
+import { groupSites, selectSites, selectSitesLoaded, useSitesStore } from '../../stores/sites'
+import { AlertsPanel } from './AlertsPanel'
+import { DemoBar } from './DemoBar'
+import { DemoOffer } from './DemoOffer'
+import { OverviewToolbar } from './OverviewToolbar'
+import { SiteCard } from './SiteCard'
+
+/** Every site at a glance. With no sites, the demo offer. */
+export function OverviewPage() {
+  const { t } = useTranslation()
+  const sites = useSitesStore(selectSites)
+  const loaded = useSitesStore(selectSitesLoaded)
+  const groups = useMemo(() => groupSites(sites), [sites])
+  if (loaded && sites.length === 0) {
+    return (
+      <div className="md-page" data-testid="overview-page">
+        <OverviewToolbar />
+        <DemoOffer />
+      </div>
+    )
+  }
+  return (
+    <div className="md-page" data-testid="overview-page">
+      <OverviewToolbar />
+      <DemoBar />
+      <AlertsPanel />
+      {groups.map((g) => (
+        <div key={g.group} className="md-site-group" data-testid={`overview-group-${g.group || 'none'}`}>
+          {groups.length > 1 && <h2 className="md-group-title">{g.group || t('sidebar.noGroup')}</h2>}
+          <div className="md-card-grid">
+            {g.sites.map((s) => (
+              <SiteCard key={s.id} site={s} />
+            ))}
+          </div>
+        </div>
+      ))}
+    </div>
+  )
+}

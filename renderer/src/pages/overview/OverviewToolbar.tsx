@@ -1,0 +1,44 @@
+import { Button } from 'antd'
+import { ReloadOutlined } from '@ant-design/icons'
+import { useMemo } from 'react'
+import { useTranslation } from 'react-i18next'
+import { HealthText } from '../../components/StatusTags'
+import { useReportError } from '../../components/useReportError'
+import type { Health } from '../../contract'
+import { healthOf } from '../../model/summary'
+import { refreshSites, selectConnections, selectRefreshing, selectSummaries, useOverviewStore } from '../../stores/overview'
+import { selectSites, useSitesStore } from '../../stores/sites'
+
+const ORDER: Health[] = ['critical', 'warning', 'ok', 'unknown']
+
+/** Title, how many sites are in each health, and refresh-all. */
+export function OverviewToolbar() {
+  const { t } = useTranslation()
+  const sites = useSitesStore(selectSites)
+  const summaries = useOverviewStore(selectSummaries)
+  const connections = useOverviewStore(selectConnections)
+  const refreshing = useOverviewStore(selectRefreshing('*'))
+  const report = useReportError()
+  const counts = useMemo(() => {
+    const c: Record<Health, number> = { ok: 0, warning: 0, critical: 0, unknown: 0 }
+    for (const s of sites) c[healthOf(summaries[s.id], connections[s.id])]++
+    return c
+  }, [sites, summaries, connections])
+  return (
+    <div className="md-toolbar" data-testid="overview-toolbar">
+      <h1 className="md-title">{t('overview.title')}</h1>
+      <span className="md-muted" data-testid="overview-site-count">
+        {t('overview.siteCount', { n: sites.length })}
+      </span>
+      {ORDER.filter((h) => counts[h] > 0).map((h) => (
+        <span key={h} data-testid={`overview-count-${h}`}>
+          <HealthText health={h} /> <span className="md-strong">{counts[h]}</span>
+        </span>
+      ))}
+      <span className="md-flex-fill" />
+      <Button icon={<ReloadOutlined spin={refreshing} />} onClick={() => refreshSites(null).catch(report)} data-testid="refresh-all" disabled={sites.length === 0}>
+        {t('overview.refreshAll')}
+      </Button>
+    </div>
+  )
+}

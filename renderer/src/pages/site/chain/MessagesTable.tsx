@@ -1,0 +1,65 @@
+import { Table } from 'antd'
+import type { ColumnsType } from 'antd/es/table'
+import { useTranslation } from 'react-i18next'
+import { LiveAge } from '../../../components/Ago'
+import { Mono } from '../../../components/Mono'
+import type { PendingMessage } from '../../../contract'
+import { formatFil, formatInt } from '../../../model/format'
+import { methodName } from '../../../model/lotusNames'
+import { StatusText } from '../../../components/StatusText'
+
+/**
+ * This node's own pending messages (`lotus mpool pending --local`), oldest first. Which ones are
+ * stuck is the main side's call (its `message-stuck` alerts), not a second threshold here.
+ */
+export function MessagesTable({ messages, minerActor, stuckCids }: { messages: PendingMessage[]; minerActor: string | undefined; stuckCids: ReadonlySet<string> }) {
+  const { t, i18n } = useTranslation()
+  const rows = [...messages].sort((a, b) => a.firstSeen - b.firstSeen)
+  const columns: ColumnsType<PendingMessage> = [
+    { title: 'CID', dataIndex: 'cid', ellipsis: true, render: (v: string) => <Mono title={v}>{v}</Mono> },
+    { title: 'From', dataIndex: 'from', width: 150, ellipsis: true, render: (v: string) => <Mono title={v}>{v}</Mono> },
+    { title: 'To', dataIndex: 'to', width: 100, ellipsis: true, render: (v: string) => <Mono title={v}>{v}</Mono> },
+    { title: 'Nonce', dataIndex: 'nonce', width: 80, align: 'right', render: (v: number) => <Mono>{v}</Mono> },
+    {
+      title: 'Method',
+      dataIndex: 'method',
+      width: 200,
+      render: (_, m) => {
+        const name = methodName(m.method, m.to, minerActor)
+        return (
+          <Mono>
+            {m.method}
+            {name ? ` (${name})` : ''}
+          </Mono>
+        )
+      }
+    },
+    { title: 'Value', dataIndex: 'value', width: 100, align: 'right', render: (v: string) => <Mono title={`${v} attoFIL`}>{formatFil(v)}</Mono> },
+    { title: 'GasFeeCap', dataIndex: 'gasFeeCap', width: 110, align: 'right', render: (v: string) => <Mono title="attoFIL/gas">{v}</Mono> },
+    { title: 'GasPremium', dataIndex: 'gasPremium', width: 110, align: 'right', render: (v: string) => <Mono title="attoFIL/gas">{v}</Mono> },
+    { title: 'GasLimit', dataIndex: 'gasLimit', width: 110, align: 'right', render: (v: number) => <Mono>{formatInt(v, i18n.language)}</Mono> },
+    { title: t('chain.pendingFor'), key: 'age', width: 150, align: 'right', render: (_, m) => <MessageAge firstSeen={m.firstSeen} stuck={stuckCids.has(m.cid)} /> }
+  ]
+  return (
+    <Table<PendingMessage>
+      size="small"
+      rowKey="cid"
+      columns={columns}
+      dataSource={rows}
+      pagination={false}
+      tableLayout="fixed"
+      locale={{ emptyText: t('chain.noMessages') }}
+      data-testid="messages-table"
+    />
+  )
+}
+
+function MessageAge({ firstSeen, stuck }: { firstSeen: number; stuck: boolean }) {
+  const { t } = useTranslation()
+  if (!stuck) return <LiveAge since={firstSeen} />
+  return (
+    <StatusText tone="warning" strong testId="message-stuck">
+      <LiveAge since={firstSeen} /> {t('chain.stuck')}
+    </StatusText>
+  )
+}

@@ -1,0 +1,30 @@
+import { Descriptions } from 'antd'
+import { useTranslation } from 'react-i18next'
+import { ErrorNotice } from '../../../components/ErrorNotice'
+import { Mono } from '../../../components/Mono'
+import { Section } from '../../../components/Section'
+import { ProcessText } from '../../../components/StatusTags'
+import type { MinerSnapshot } from '../../../contract'
+import { formatBytes } from '../../../model/format'
+import { apiVersion } from './DaemonPanel'
+
+/** The `lotus-miner` process: version, actor, sector size, session. */
+export function MinerPanel({ miner: m }: { miner: MinerSnapshot }) {
+  const { t } = useTranslation()
+  return (
+    <Section title={<Mono>lotus-miner</Mono>} extra={<ProcessText up={m.up} testId="miner-up" />} testId="miner-panel">
+      {m.error && <ErrorNotice error={m.error} testId="miner-error" />}
+      <Descriptions
+        size="small"
+        column={2}
+        items={[
+          { key: 'version', label: t('chain.version'), children: <Mono>{m.version ?? '—'}</Mono> },
+          { key: 'api', label: t('chain.apiVersion'), children: <Mono>{m.apiVersion !== undefined ? apiVersion(m.apiVersion) : '—'}</Mono> },
+          { key: 'actor', label: t('metric.actor'), children: <Mono testId="miner-actor">{m.actor ?? '—'}</Mono> },
+          { key: 'size', label: t('metric.sectorSize'), children: m.sectorSize ? formatBytes(m.sectorSize) : '—' },
+          { key: 'session', label: t('chain.session'), span: 2, children: m.session ? <Mono>{m.session}</Mono> : '—' }
+        ]}
+      />
+    </Section>
+  )
+}

@@ -1,0 +1,56 @@
+import { Table } from 'antd'
+import type { ColumnsType } from 'antd/es/table'
+import { useTranslation } from 'react-i18next'
+import { Mono } from '../../../components/Mono'
+import { StatusText } from '../../../components/StatusText'
+import type { JobRow } from '../../../contract'
+import { formatDuration, shortUuid } from '../../../model/format'
+import { jobStateLabel } from '../../../model/lotusNames'
+
+const VIRTUAL_FROM = 100
+
+/**
+ * Jobs as `sealing jobs` lists them (ret-wait first, then running, prepared, assigned; oldest
+ * first), with elapsed against the site's expected duration and overdue ones marked.
+ */
+export function JobsTable({ jobs }: { jobs: JobRow[] }) {
+  const { t } = useTranslation()
+  const rows = [...jobs].sort((a, b) => a.runWait - b.runWait || (a.start ?? Infinity) - (b.start ?? Infinity) || a.id.localeCompare(b.id))
+  const columns: ColumnsType<JobRow> = [
+    { title: 'ID', dataIndex: 'id', width: 100, render: (v: string) => <Mono title={v}>{shortUuid(v)}</Mono> },
+    { title: t('jobs.sector'), dataIndex: 'sector', width: 90, align: 'right', render: (v: number) => <Mono>{v}</Mono> },
+    { title: 'Worker', dataIndex: 'workerId', width: 100, render: (v: string) => <Mono title={v}>{shortUuid(v)}</Mono> },
+    { title: t('jobs.host'), dataIndex: 'hostname', width: 160, ellipsis: true, render: (v: string) => <Mono>{v}</Mono> },
+    { title: t('jobs.task'), dataIndex: 'task', width: 70, render: (v: string, j) => <Mono title={j.taskType}>{v}</Mono> },
+    { title: t('jobs.state'), dataIndex: 'state', width: 120, render: (_, j) => <Mono>{jobStateLabel(j.state, j.runWait)}</Mono> },
+    { title: t('jobs.elapsed'), dataIndex: 'elapsedSec', width: 90, align: 'right', render: (v: number | null) => <Mono>{v === null ? 'n/a' : formatDuration(v)}</Mono> },
+    { title: t('jobs.expected'), dataIndex: 'expectedSec', width: 90, align: 'right', render: (v: number | null) => <Mono>{v === null ? '—' : formatDuration(v)}</Mono> },
+    {
+      title: '',
+      key: 'overdue',
+      render: (_, j) =>
+        j.overdue ? (
+          <StatusText tone="warning" strong testId="job-overdue">
+            {t('jobs.overdueBy', { ratio: j.expectedSec && j.elapsedSec ? (j.elapsedSec / j.expectedSec).toFixed(1) : '—' })}
+          </StatusText>
+        ) : null
+    }
+  ]
+  const virtual = rows.length >= VIRTUAL_FROM
+  return (
+    <Table<JobRow>
+      size="small"
+      // Queued requests all carry the zero call id: the key needs the worker, sector and task too.
+      rowKey={(j) => `${j.workerId}:${j.id}:${j.sector}:${j.task}`}
+      columns={columns}
+      dataSource={rows}
+      pagination={false}
+      virtual={virtual}
+      scroll={virtual ? { y: 20 * 32, x: 1000 } : undefined}
+      locale={{ emptyText: t('jobs.none') }}
+      rowClassName={(j) => (j.overdue ? 'md-row-warning' : '')}
+      onRow={(j) => ({ 'data-testid': 'job-row', 'data-task': j.task, 'data-overdue': String(j.overdue) }) as React.HTMLAttributes<HTMLElement>}
+      data-testid="jobs-table"
+    />
+  )
+}

@@ -1,0 +1,66 @@
+import { Descriptions } from 'antd'
+import dayjs from 'dayjs'
+import { useTranslation } from 'react-i18next'
+import { Until } from '../../../components/Ago'
+import { Mono } from '../../../components/Mono'
+import { Section } from '../../../components/Section'
+import { StatusText } from '../../../components/StatusText'
+import { Unavailable } from '../../../components/Unavailable'
+import { formatInt } from '../../../model/format'
+import { NextDeadline } from '../../overview/NextDeadline'
+import type { SiteTabProps } from '../siteTabs'
+import { DeadlinesTable } from './DeadlinesTable'
+
+/** WindowPoSt: where the proving period stands, then `lotus-miner proving deadlines`. */
+export function ProvingTab({ snapshot }: SiteTabProps) {
+  const { t, i18n } = useTranslation()
+  const p = snapshot.proving
+  if (!p) return <Unavailable error={snapshot.daemon.error ?? snapshot.miner.error} what={t('site.tab.proving')} testId="proving-unavailable" />
+  const n = (v: number) => formatInt(v, i18n.language)
+  const next = p.nextWithSectors ? { ...p.nextWithSectors, sectors: p.deadlines.find((d) => d.index === p.nextWithSectors?.index)?.sectors ?? 0 } : null
+  return (
+    <div className="md-stack" data-testid="proving-tab">
+      <Section title={<>{t('proving.summary')} <span className="md-muted md-mono">lotus-miner proving info</span></>}>
+        <Descriptions
+          size="small"
+          column={4}
+          items={[
+            { key: 'epoch', label: 'Current Epoch', children: <Mono>{p.currentEpoch}</Mono> },
+            { key: 'period', label: 'Proving Period Boundary', children: <Mono>{p.periodStart}</Mono> },
+            { key: 'index', label: 'Deadline Index', children: <Mono testId="proving-deadline-index">{p.deadlineIndex}</Mono> },
+            {
+              key: 'window',
+              label: t('proving.window'),
+              children: (
+                <span>
+                  <Mono>
+                    {p.open}–{p.close}
+                  </Mono>{' '}
+                  <span className="md-muted">
+                    ({t('proving.closes')} <Mono>{dayjs(p.closeAt).format('HH:mm:ss')}</Mono>, <Until at={p.closeAt} />)
+                  </span>
+                </span>
+              )
+            },
+            { key: 'next', label: t('proving.next'), span: 2, children: next ? <NextDeadline next={next} /> : '—' },
+            { key: 'sectors', label: t('proving.sectors'), children: <Mono>{n(p.sectors)}</Mono> },
+            {
+              key: 'faults',
+              label: t('metric.faults'),
+              children:
+                p.faults > 0 ? (
+                  <StatusText tone="critical" strong testId="proving-faults">{n(p.faults)}</StatusText>
+                ) : (
+                  <Mono testId="proving-faults">0</Mono>
+                )
+            },
+            { key: 'recoveries', label: t('metric.recoveries'), children: <Mono>{n(p.recoveries)}</Mono> }
+          ]}
+        />
+      </Section>
+      <Section title={<>{t('proving.deadlines')} <span className="md-muted md-mono">lotus-miner proving deadlines</span></>} extra={snapshot.miner.actor && <span className="md-muted">Miner: <Mono>{snapshot.miner.actor}</Mono></span>}>
+        <DeadlinesTable deadlines={p.deadlines} />
+      </Section>
+    </div>
+  )
+}

@@ -1,0 +1,117 @@
+import { Table, Tag } from 'antd'
+import type { ColumnsType } from 'antd/es/table'
+import { useTranslation } from 'react-i18next'
+import { Ago } from '../../../components/Ago'
+import { Mono } from '../../../components/Mono'
+import { Section } from '../../../components/Section'
+import { StatusText } from '../../../components/StatusText'
+import { Unavailable } from '../../../components/Unavailable'
+import type { WorkerRow } from '../../../contract'
+import { formatBytes, formatPercent, shortUuid } from '../../../model/format'
+import { compareTasks } from '../../../model/lotusNames'
+import type { SiteTabProps } from '../siteTabs'
+
+/** `lotus-miner sealing workers`: hosts, tasks they take, CPU/RAM/GPU, what runs, who went missing. */
+export function WorkersTab({ snapshot }: SiteTabProps) {
+  const { t } = useTranslation()
+  const workers = snapshot.workers
+  if (!workers) return <Unavailable error={snapshot.miner.error} what={t('site.tab.workers')} testId="workers-unavailable" />
+  // Missing workers first: they are what the operator came here for.
+  const rows = [...workers.list].sort((a, b) => Number(b.missing) - Number(a.missing) || a.hostname.localeCompare(b.hostname) || a.id.localeCompare(b.id))
+  const columns: ColumnsType<WorkerRow> = [
+    { title: t('workers.host'), dataIndex: 'hostname', width: 150, ellipsis: true, render: (v: string) => <Mono>{v}</Mono> },
+    { title: 'ID', dataIndex: 'id', width: 90, render: (v: string) => <Mono title={v}>{shortUuid(v)}</Mono> },
+    {
+      title: t('workers.state'),
+      key: 'state',
+      width: 170,
+      render: (_, w) =>
+        w.missing ? (
+          <StatusText tone="critical" strong testId="worker-missing">
+            {t('workers.missingSince')} <Ago at={w.lastSeen} />
+          </StatusText>
+        ) : w.enabled ? (
+          <StatusText tone="ok">{t('workers.enabled')}</StatusText>
+        ) : (
+          <StatusText tone="warning">{t('workers.disabled')}</StatusText>
+        )
+    },
+    {
+      title: t('workers.tasks'),
+      dataIndex: 'tasks',
+      render: (v: string[]) => (
+        <span className="md-tags">
+          {[...v].sort(compareTasks).map((task) => (
+            <Tag key={task} className="md-mono md-tag">
+              {task}
+            </Tag>
+          ))}
+        </span>
+      )
+    },
+    { title: 'CPU', key: 'cpu', width: 110, align: 'right', render: (_, w) => <Mono>{`${w.cpuUse}/${w.cpus}`}</Mono> },
+    {
+      title: 'RAM',
+      key: 'ram',
+      width: 170,
+      align: 'right',
+      render: (_, w) => (
+        <Mono>
+          {formatPercent(w.memUsed, w.memPhysical)} {formatBytes(w.memUsed)}/{formatBytes(w.memPhysical)}
+        </Mono>
+      )
+    },
+    {
+      title: 'GPU',
+      key: 'gpu',
+      width: 200,
+      ellipsis: true,
+      render: (_, w) =>
+        w.gpus.length === 0 ? (
+          <span className="md-muted">—</span>
+        ) : (
+          <span title={w.gpus.join('\n')}>
+            <Mono>{`${w.gpuUsed.toFixed(2)}/${w.gpus.length}`}</Mono> <span className="md-muted">{w.gpus[0]}</span>
+          </span>
+        )
+    },
+    {
+      title: t('workers.running'),
+      key: 'counts',
+      width: 180,
+      render: (_, w) => (
+        <Mono>
+          {Object.entries(w.taskCounts)
+            .filter(([, n]) => n > 0)
+            .sort(([a], [b]) => compareTasks(a, b))
+            .map(([task, n]) => `${task}(${n})`)
+            .join(' ') || '—'}
+        </Mono>
+      )
+    }
+  ]
+  return (
+    <div className="md-stack" data-testid="workers-tab">
+      <div className="md-toolbar md-subbar">
+        <StatusText tone="ok">{t('metric.online')}</StatusText> <Mono testId="workers-online">{workers.online}</Mono>
+        <StatusText tone="warning">{t('metric.disabled')}</StatusText> <Mono>{workers.disabled}</Mono>
+        <StatusText tone={workers.missing > 0 ? 'critical' : 'unknown'}>{t('metric.missing')}</StatusText> <Mono testId="workers-missing">{workers.missing}</Mono>
+        <span className="md-flex-fill" />
+        <span className="md-muted md-mono">lotus-miner sealing workers</span>
+      </div>
+      <Section title={`${t('site.tab.workers')} (${rows.length})`}>
+        <Table<WorkerRow>
+          size="small"
+          rowKey="id"
+          columns={columns}
+          dataSource={rows}
+          pagination={false}
+          locale={{ emptyText: t('workers.none') }}
+          rowClassName={(w) => (w.missing ? 'md-row-critical' : '')}
+          onRow={(w) => ({ 'data-testid': 'worker-row', 'data-host': w.hostname, 'data-missing': String(w.missing) }) as React.HTMLAttributes<HTMLElement>}
+          data-testid="workers-table"
+        />
+      </Section>
+    </div>
+  )
+}

@@ -1,0 +1,15 @@
+import { create } from 'zustand'
+import type { TransportStatus } from '../api'
+
+interface TransportStore {
+  status: TransportStatus
+  setStatus(s: TransportStatus): void
+}
+
+export const useTransportStore = create<TransportStore>()((set) => ({
+  status: { state: 'connecting', attempt: 0, since: Date.now(), nextRetryAt: null, hasToken: true, everConnected: false },
+  setStatus: (status) => set({ status })
+}))
+
+export const selectTransportStatus = (s: TransportStore): TransportStatus => s.status
+export const selectTransportLost = (s: TransportStore): boolean => s.status.state === 'lost'
