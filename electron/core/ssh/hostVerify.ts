@@ -1,0 +1,132 @@
+import { MinerDeskError, type HostKeyDecision, type HostKeyInfo } from '../../../preload/contract'
+import type { ResolvedHost } from './config'
+import { errorMessage } from './errors'
+import { fingerprintSha256, keyTypeOfBlob } from './hostKey'
+import { addKnownHost, checkKnownHosts, knownHostName } from './knownHosts'
+import type { SshPrompts } from './types'
+
+/**
+ * The host-key decision for one hop, made before anything else is sent: known → go on; changed
+ * or revoked → refuse, always; unknown → as StrictHostKeyChecking says (asking the operator for
+ * `ask`). No authentication is attempted unless this says yes.
+ */
+
+export type HostKeyOutcome =
+  | { ok: true; saved?: string; saveError?: string }
+  | { ok: false; state: 'host-key-changed' | 'host-key-unknown'; error: MinerDeskError; key: HostKeyInfo }
+
+export interface VerifyContext {
+  siteId: string
+  prompts: SshPrompts
+  /** Keys the operator accepted once, for this app run: `name keytype base64`. */
+  acceptedOnce: Set<string>
+  /** The operator is being asked about this key (true) / has answered (false). */
+  onPrompt(waiting: boolean, key: HostKeyInfo): void
+}
+
+function onceKey(name: string, blob: Buffer): string {
+  return `${name} ${blob.toString('base64')}`
+}
+
+export async function verifyHostKey(hop: ResolvedHost, blob: Buffer, ctx: VerifyContext): Promise<HostKeyOutcome> {
+  let keyType: string
+  try {
+    keyType = keyTypeOfBlob(blob)
+  } catch (err) {
+    const key: HostKeyInfo = { host: hop.hostName, port: hop.port, keyType: 'unknown', fingerprint: fingerprintSha256(blob), knownHostsFile: '' }
+    return { ok: false, state: 'host-key-changed', key, error: new MinerDeskError({ code: 'ssh/host-key-changed', message: `${hop.alias} sent an unreadable host key: ${errorMessage(err)}` }) }
+  }
+  const fingerprint = fingerprintSha256(blob)
+  const name = knownHostName(hop.hostName, hop.port)
+  const files = [...hop.userKnownHostsFiles, ...hop.globalKnownHostsFiles]
+  const saveTo = hop.userKnownHostsFiles[0]
+  const result = checkKnownHosts(files, hop.hostName, hop.port, keyType, blob)
+  const base = { host: hop.hostName, port: hop.port, keyType, fingerprint }
+
+  if (result.status === 'match') return { ok: true }
+
+  if (result.status === 'changed' || result.status === 'revoked') {
+    const where = result.status === 'changed' ? (result.expected[0] as { file: string; line: number; fingerprint: string }) : result
+    const key: HostKeyInfo = { ...base, knownHostsFile: where.file }
+    let message: string
+    if (result.status === 'changed') {
+      key.expectedFingerprint = result.expected[0]?.fingerprint as string
+      message =
+        `HOST KEY CHANGED for ${name} (${hop.alias}): the server presented ${keyType} ${fingerprint}, ` +
+        `but ${where.file} line ${where.line} holds ${key.expectedFingerprint}. Someone could be intercepting the ` +
+        `connection, or the host was reinstalled. MinerDesk refused to connect and sent nothing.`
+    } else {
+      message = `The host key ${keyType} ${fingerprint} of ${name} (${hop.alias}) is marked @revoked in ${where.file} line ${where.line}. MinerDesk refused to connect and sent nothing.`
+    }
+    const hint =
+      result.status === 'changed'
+        ? `If you know why the key changed, remove line ${where.line} from ${where.file} (ssh-keygen -R '${name}' -f ${where.file}) and connect again.`
+        : `Ask whoever revoked the key; MinerDesk never connects to a host with a revoked key.`
+    const params: Record<string, string | number> = { host: name, alias: hop.alias, fingerprint, file: where.file, line: where.line }
+    if (key.expectedFingerprint) params.expectedFingerprint = key.expectedFingerprint
+    return { ok: false, state: 'host-key-changed', key, error: new MinerDeskError({ code: 'ssh/host-key-changed', message, hint, params }) }
+  }
+
+  // Unknown key.
+  const key: HostKeyInfo = { ...base, knownHostsFile: saveTo ?? '' }
+  if (ctx.acceptedOnce.has(onceKey(name, blob))) return { ok: true }
+  const save = (): { ok: true; saved?: string; saveError?: string } => {
+    if (!saveTo) return { ok: true, saveError: 'UserKnownHostsFile is none; the key was accepted for this run only' }
+    try {
+      addKnownHost(saveTo, hop.hostName, hop.port, keyType, blob)
+      return { ok: true, saved: saveTo }
+    } catch (err) {
+      // The operator accepted the key; failing to write it down only means being asked again next run.
+      return { ok: true, saveError: `could not write ${saveTo}: ${errorMessage(err)}` }
+    }
+  }
+  const unknownParams = { host: name, alias: hop.alias, fingerprint, keyType }
+  switch (hop.strictHostKeyChecking) {
+    case 'no':
+      return { ok: true }
+    case 'accept-new':
+      return save()
+    case 'yes':
+      return {
+        ok: false,
+        state: 'host-key-unknown',
+        key,
+        error: new MinerDeskError({
+          code: 'ssh/host-key-unknown',
+          message: `${name} (${hop.alias}) is not in known_hosts and StrictHostKeyChecking is yes; its key is ${keyType} ${fingerprint}.`,
+          hint: `Check the fingerprint with the host's administrator, then add it (ssh-keyscan, or connect once with ssh) to ${saveTo ?? 'your known_hosts'}.`,
+          params: unknownParams
+        })
+      }
+    case 'ask': {
+      let decision: HostKeyDecision
+      ctx.onPrompt(true, key)
+      try {
+        decision = await ctx.prompts.hostKeyUnknown({ siteId: ctx.siteId, alias: hop.alias, key })
+      } catch {
+        decision = 'reject'
+      } finally {
+        ctx.onPrompt(false, key)
+      }
+      if (decision === 'accept-save') {
+        ctx.acceptedOnce.add(onceKey(name, blob))
+        return save()
+      }
+      if (decision === 'accept-once') {
+        ctx.acceptedOnce.add(onceKey(name, blob))
+        return { ok: true }
+      }
+      return {
+        ok: false,
+        state: 'host-key-unknown',
+        key,
+        error: new MinerDeskError({
+          code: 'ssh/host-key-rejected',
+          message: `You rejected the host key ${keyType} ${fingerprint} of ${name} (${hop.alias}); MinerDesk did not connect.`,
+          hint: 'Connect again to be asked again.',
+          params: unknownParams
+        })
+      }
+    }
+  }
+}
