@@ -21,6 +21,11 @@ export function apiMajor(v: number): number {
 
 /** null when both are new enough, else a `lotus/version-too-old` error naming both versions. */
 export function checkVersions(daemon: VersionInfo | null, miner: VersionInfo | null, alias: string): ErrorInfo | null {
+  return versionProblem(daemon, miner, alias)?.error ?? null
+}
+
+/** Like checkVersions, also saying which node is the problem. */
+export function versionProblem(daemon: VersionInfo | null, miner: VersionInfo | null, alias: string): { node: 'daemon' | 'miner'; error: ErrorInfo } | null {
   const params: Record<string, string | number> = {
     alias,
     minMiner: apiVersionString(MIN_MINER_API),
@@ -36,20 +41,22 @@ export function checkVersions(daemon: VersionInfo | null, miner: VersionInfo | n
   }
   const both = `lotus-miner ${miner?.Version ?? '?'} (API ${miner ? apiVersionString(miner.APIVersion) : '?'}), daemon ${daemon?.Version ?? '?'} (API ${daemon ? apiVersionString(daemon.APIVersion) : '?'})`
   if (miner && miner.APIVersion < MIN_MINER_API) {
-    return {
+    const error: ErrorInfo = {
       code: 'lotus/version-too-old',
       message: `lotus-miner on ${alias} is too old: miner API ${apiVersionString(miner.APIVersion)} < ${apiVersionString(MIN_MINER_API)} (${both})`,
       hint: 'upgrade Lotus on this site',
       params
     }
+    return { node: 'miner', error }
   }
   if (daemon && apiMajor(daemon.APIVersion) !== DAEMON_API_MAJOR) {
-    return {
+    const error: ErrorInfo = {
       code: 'lotus/version-too-old',
       message: `the daemon on ${alias} speaks v1 API ${apiVersionString(daemon.APIVersion)}, MinerDesk needs ${DAEMON_API_MAJOR}.x (${both})`,
       hint: apiMajor(daemon.APIVersion) < DAEMON_API_MAJOR ? 'upgrade Lotus on this site' : 'this Lotus is newer than MinerDesk knows; upgrade MinerDesk',
       params
     }
+    return { node: 'daemon', error }
   }
   return null
 }

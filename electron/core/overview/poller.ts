@@ -1,0 +1,190 @@
+import { DEFAULT_SETTINGS, MinerDeskError, type Alert, type AppSettings, type SiteConfig, type SiteSnapshot } from '../../../preload/contract'
+import type { SiteLotus } from '../lotus/siteLotus'
+import { newAlerts, type AlertThresholds } from './alerts'
+import { collectPoll } from './collect'
+import { emptyMemory, type PollMemory, type RawPoll } from './raw'
+import { buildSnapshot } from './snapshot'
+
+/**
+ * One poller per site: polls every `pollIntervalSec` (the site's, else the global default,
+ * re-read each cycle), never two polls at once, `refresh()` on demand (joining a poll already
+ * running), and `stop()` that aborts the poll in flight and resolves once it has ended.
+ * Every poll yields exactly one snapshot, also when the site cannot be reached.
+ */
+
+export interface SitePollerOptions {
+  siteId: string
+  lotus: SiteLotus
+  getSite: () => SiteConfig | null | undefined
+  getSettings: () => AppSettings
+  now?: () => number
+  /** Per-call timeout (ms), default 20 s. */
+  callTimeoutMs?: number
+  partitions?: 'batch' | 'concurrent'
+  thresholds?: AlertThresholds
+}
+
+export interface PollStats {
+  seq: number
+  tookMs: number
+  calls: number
+  httpRequests: number
+}
+
+type Listener<T> = (v: T) => void
+
+export class SitePoller {
+  readonly siteId: string
+  private readonly o: SitePollerOptions
+  private readonly now: () => number
+  private memory: PollMemory = emptyMemory()
+  private last: SiteSnapshot | null = null
+  private lastRaw: RawPoll | null = null
+  private seq = 0
+  private inflight: Promise<SiteSnapshot> | null = null
+  private abort: AbortController | null = null
+  private timer: NodeJS.Timeout | null = null
+  private started = false
+  private stopped = false
+  private readonly snapshotListeners = new Set<Listener<SiteSnapshot>>()
+  private readonly alertListeners = new Set<Listener<Alert[]>>()
+  private readonly errorListeners = new Set<Listener<Error>>()
+
+  constructor(o: SitePollerOptions) {
+    this.o = o
+    this.siteId = o.siteId
+    this.now = o.now ?? Date.now
+  }
+
+  /** The latest snapshot (null before the first poll ends). */
+  get snapshot(): SiteSnapshot | null {
+    return this.last
+  }
+
+  get running(): boolean {
+    return this.started && !this.stopped
+  }
+
+  /** Figures of the last poll. */
+  get lastPoll(): PollStats | null {
+    if (!this.lastRaw || !this.last) return null
+    return { seq: this.last.seq, tookMs: this.last.tookMs, calls: this.lastRaw.calls, httpRequests: this.lastRaw.httpRequests }
+  }
+
+  onSnapshot(l: Listener<SiteSnapshot>): () => void {
+    this.snapshotListeners.add(l)
+    return () => this.snapshotListeners.delete(l)
+  }
+
+  /** Alerts that appeared in the latest snapshot (for notifications). */
+  onNewAlerts(l: Listener<Alert[]>): () => void {
+    this.alertListeners.add(l)
+    return () => this.alertListeners.delete(l)
+  }
+
+  /** A poll that failed in MinerDesk itself (a bug); polling goes on. */
+  onError(l: Listener<Error>): () => void {
+    this.errorListeners.add(l)
+    return () => this.errorListeners.delete(l)
+  }
+
+  intervalMs(): number {
+    const site = this.o.getSite()
+    const settings = this.o.getSettings()
+    return (site?.pollIntervalSec ?? settings.defaultPollIntervalSec ?? DEFAULT_SETTINGS.defaultPollIntervalSec) * 1000
+  }
+
+  /** Starts polling now and then every interval. */
+  start(): void {
+    if (this.started || this.stopped) return
+    this.started = true
+    this.schedule(0)
+  }
+
+  /** A poll now; if one is running, its result. */
+  refresh(): Promise<SiteSnapshot> {
+    if (this.stopped) return Promise.reject(new MinerDeskError({ code: 'cancelled', message: `polling of ${this.siteId} stopped` }))
+    if (this.inflight) return this.inflight
+    const run = this.poll()
+    this.inflight = run
+    void run
+      .catch(() => undefined)
+      .finally(() => {
+        this.inflight = null
+        if (this.started && !this.stopped) this.schedule(Math.max(0, this.intervalMs() - (this.last?.tookMs ?? 0)))
+      })
+    return run
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true
+    if (this.timer) clearTimeout(this.timer)
+    this.timer = null
+    this.abort?.abort()
+    await this.inflight?.catch(() => undefined)
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.timer) clearTimeout(this.timer)
+    this.timer = setTimeout(() => {
+      this.timer = null
+      this.refresh().catch((err: unknown) => {
+        if (!(err instanceof MinerDeskError && err.code === 'cancelled')) this.emitError(err)
+      })
+    }, delayMs)
+    this.timer.unref()
+  }
+
+  /** A listener's failure must not fail the poll or the other listeners. */
+  private safely(fn: () => void): void {
+    try {
+      fn()
+    } catch (err) {
+      this.emitError(err)
+    }
+  }
+
+  private emitError(err: unknown): void {
+    const e = err instanceof Error ? err : new Error(String(err))
+    for (const l of this.errorListeners) l(e)
+  }
+
+  private async poll(): Promise<SiteSnapshot> {
+    const ac = new AbortController()
+    this.abort = ac
+    try {
+      const raw = await collectPoll(this.o.lotus, {
+        memory: this.memory,
+        signal: ac.signal,
+        timeoutMs: this.o.callTimeoutMs ?? 20_000,
+        partitions: this.o.partitions ?? 'batch',
+        now: this.now
+      })
+      if (this.stopped) throw new MinerDeskError({ code: 'cancelled', message: `polling of ${this.siteId} stopped` })
+      const settings = this.o.getSettings()
+      const site = this.o.getSite() ?? null
+      const prev = this.last
+      const { snapshot, memory } = buildSnapshot({
+        siteId: this.siteId,
+        alias: this.o.lotus.host.alias,
+        seq: ++this.seq,
+        raw,
+        prev,
+        memory: this.memory,
+        settings,
+        site,
+        now: this.now(),
+        ...(this.o.thresholds ? { thresholds: this.o.thresholds } : {})
+      })
+      this.memory = memory
+      this.last = snapshot
+      this.lastRaw = raw
+      for (const l of this.snapshotListeners) this.safely(() => l(snapshot))
+      const fresh = newAlerts(prev?.alerts ?? [], snapshot.alerts)
+      if (fresh.length > 0) for (const l of this.alertListeners) this.safely(() => l(fresh))
+      return snapshot
+    } finally {
+      if (this.abort === ac) this.abort = null
+    }
+  }
+}

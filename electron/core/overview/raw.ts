@@ -1,0 +1,97 @@
+import type { ConnectionInfo, ErrorInfo, Result, WorkerRow } from '../../../preload/contract'
+import type {
+  Deadline,
+  DeadlineInfo,
+  MinerInfo,
+  NodeStatus,
+  Partition,
+  PeerAddrInfo,
+  SignedMessage,
+  SyncState,
+  TipSet,
+  VersionInfo,
+  WorkerJob,
+  WorkerStats
+} from '../lotus/types'
+
+/**
+ * What one poll gathered, as the Lotus calls answered it: the input of the pure snapshot
+ * builder. `null` means the call was not made in this poll (its input was missing, or the
+ * value is remembered, like the sector size).
+ */
+export type Got<T> = Result<T> | null
+
+export interface RawDaemon {
+  version: Got<VersionInfo>
+  id: Got<string>
+  head: Got<TipSet>
+  syncState: Got<SyncState>
+  nodeStatus: Got<NodeStatus>
+  peers: Got<PeerAddrInfo[]>
+  walletList: Got<string[]>
+  mpoolPending: Got<SignedMessage[]>
+}
+
+export interface RawMiner {
+  version: Got<VersionInfo>
+  session: Got<string>
+  actor: Got<string>
+  summary: Got<Record<string, number>>
+  workerStats: Got<Record<string, WorkerStats>>
+  workerJobs: Got<Record<string, WorkerJob[]>>
+}
+
+/** Daemon-side calls about the miner actor (they work while lotus-miner is down). */
+export interface RawChain {
+  /** The actor used: from ActorAddress, or remembered from earlier polls. */
+  actor: string | null
+  minerInfo: Got<MinerInfo>
+  provingDeadline: Got<DeadlineInfo>
+  deadlines: Got<Deadline[]>
+  /** One per deadline, in order; null when the deadlines were not known. */
+  partitions: Array<Result<Partition[]>> | null
+}
+
+export interface RawPoll {
+  startedAt: number
+  finishedAt: number
+  connection: ConnectionInfo
+  /** The SSH failure that stopped the poll before any Lotus call (site unreachable). */
+  sshError: ErrorInfo | null
+  daemon: RawDaemon
+  miner: RawMiner
+  chain: RawChain
+  /** JSON-RPC calls made (each element of a batch counts) and HTTP requests sent. */
+  calls: number
+  httpRequests: number
+}
+
+/** What the poller remembers between polls (kept outside the snapshot, passed to the builder). */
+export interface PollMemory {
+  actor: string | null
+  sectorSize: number | null
+  /** `actor|session` the sector size was read for: StateMinerInfo runs once per miner session. */
+  minerInfoKey: string | null
+  /** Workers by id as last seen (present or missing). */
+  workers: Record<string, WorkerRow>
+  /** Local pending message CID → when first seen pending (ms). */
+  messageFirstSeen: Record<string, number>
+}
+
+export function emptyMemory(): PollMemory {
+  return { actor: null, sectorSize: null, minerInfoKey: null, workers: {}, messageFirstSeen: {} }
+}
+
+export function emptyRaw(connection: ConnectionInfo, startedAt: number): RawPoll {
+  return {
+    startedAt,
+    finishedAt: startedAt,
+    connection,
+    sshError: null,
+    daemon: { version: null, id: null, head: null, syncState: null, nodeStatus: null, peers: null, walletList: null, mpoolPending: null },
+    miner: { version: null, session: null, actor: null, summary: null, workerStats: null, workerJobs: null },
+    chain: { actor: null, minerInfo: null, provingDeadline: null, deadlines: null, partitions: null },
+    calls: 0,
+    httpRequests: 0
+  }
+}
