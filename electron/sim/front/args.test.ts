@@ -43,7 +43,7 @@ describe('up arguments', () => {
   })
 
   it('refuses bad input with a message naming the flag', () => {
-    fails([], /--dir DIR is required/)
+    fails([], /^--dir DIR is required/)
     fails(['--dir', '/x', '--sites', '0'], /--sites must be from 1 to 50/)
     fails(['--dir', '/x', '--sites', '51'], /--sites must be from 1 to 50/)
     fails(['--dir', '/x', '--sites', 'three'], /--sites must be a whole number/)
@@ -77,7 +77,7 @@ describe('up arguments', () => {
 
 describe('down/status/scenario arguments', () => {
   it('needs --dir', () => {
-    expect(() => parseDirArgs([], 'down')).toThrow(/down: --dir DIR is required/)
+    expect(() => parseDirArgs([], 'down')).toThrow(/--dir DIR is required \(npm run sim -- down/)
     expect(parseDirArgs(['--dir', '/x', '--json'], 'status')).toEqual({ dir: '/x', json: true })
   })
 

@@ -46,30 +46,30 @@ interface ParsedArgs {
   values: Map<string, string[]>
 }
 
-function parseLong(argv: readonly string[], spec: Record<string, FlagKind>, command: string): ParsedArgs {
+function parseLong(argv: readonly string[], spec: Record<string, FlagKind>): ParsedArgs {
   const values = new Map<string, string[]>()
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i] as string
     if (!a.startsWith('--') || a === '--') {
-      throw new SimUsageError(`${command}: unexpected argument ${JSON.stringify(a)} (see \`npm run sim -- help\`)`)
+      throw new SimUsageError(`unexpected argument ${JSON.stringify(a)} (see \`npm run sim -- help\`)`)
     }
     const eq = a.indexOf('=')
     const name = eq >= 0 ? a.slice(2, eq) : a.slice(2)
     const kind = spec[name]
-    if (!kind) throw new SimUsageError(`${command}: unknown flag --${name} (see \`npm run sim -- help\`)`)
+    if (!kind) throw new SimUsageError(`unknown flag --${name} (see \`npm run sim -- help\`)`)
     let value: string
     if (kind === 'bool') {
-      if (eq >= 0) throw new SimUsageError(`${command}: --${name} takes no value`)
+      if (eq >= 0) throw new SimUsageError(`--${name} takes no value`)
       value = 'true'
     } else if (eq >= 0) value = a.slice(eq + 1)
     else {
       const next = argv[i + 1]
-      if (next === undefined || next.startsWith('--')) throw new SimUsageError(`${command}: --${name} needs a value`)
+      if (next === undefined || next.startsWith('--')) throw new SimUsageError(`--${name} needs a value`)
       value = next
       i++
     }
     const list = values.get(name) ?? []
-    if (list.length > 0 && kind !== 'multi') throw new SimUsageError(`${command}: --${name} given more than once`)
+    if (list.length > 0 && kind !== 'multi') throw new SimUsageError(`--${name} given more than once`)
     list.push(value)
     values.set(name, list)
   }
@@ -89,7 +89,7 @@ function intIn(value: string, flag: string, min: number, max: number): number {
 
 function requireDir(p: ParsedArgs, command: string): string {
   const dir = one(p, 'dir')
-  if (dir === undefined || dir.trim() === '') throw new SimUsageError(`${command}: --dir DIR is required`)
+  if (dir === undefined || dir.trim() === '') throw new SimUsageError(`--dir DIR is required (npm run sim -- ${command} --dir DIR …)`)
   return dir
 }
 
@@ -182,7 +182,7 @@ function parseSshMode(value: string | undefined): SshMode {
 /** Checks values that may also come from the programmatic API (upSites), with the CLI's messages. */
 export function validateUpArgs(a: UpArgs): UpArgs {
   if (!Number.isInteger(a.sites) || a.sites < 1 || a.sites > MAX_SITES) throw new SimUsageError(`--sites must be from 1 to ${MAX_SITES}, not ${a.sites}`)
-  if (typeof a.dir !== 'string' || a.dir.trim() === '') throw new SimUsageError('up: --dir DIR is required')
+  if (typeof a.dir !== 'string' || a.dir.trim() === '') throw new SimUsageError('--dir DIR is required')
   if (!Number.isFinite(a.speed) || a.speed < 0.01 || a.speed > 3000) throw new SimUsageError(`--speed must be a number from 0.01 to 3000, not ${a.speed}`)
   if (!Number.isInteger(a.sectors) || a.sectors < 0 || a.sectors > MAX_SECTORS) throw new SimUsageError(`--sectors must be from 0 to ${MAX_SECTORS}, not ${a.sectors}`)
   for (const s of a.scenarios) parseScenarioName(s)
@@ -206,24 +206,20 @@ export function validateUpArgs(a: UpArgs): UpArgs {
 }
 
 export function parseUpArgs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): UpArgs {
-  const p = parseLong(
-    argv,
-    {
-      sites: 'value',
-      dir: 'value',
-      speed: 'value',
-      sectors: 'value',
-      scenario: 'multi',
-      deadlines: 'value',
-      workers: 'value',
-      ssh: 'value',
-      node: 'value',
-      'node-env': 'multi',
-      bundle: 'value',
-      json: 'bool'
-    },
-    'up'
-  )
+  const p = parseLong(argv, {
+    sites: 'value',
+    dir: 'value',
+    speed: 'value',
+    sectors: 'value',
+    scenario: 'multi',
+    deadlines: 'value',
+    workers: 'value',
+    ssh: 'value',
+    node: 'value',
+    'node-env': 'multi',
+    bundle: 'value',
+    json: 'bool'
+  })
   const dir = requireDir(p, 'up')
   const sitesRaw = one(p, 'sites')
   const sites = sitesRaw === undefined ? 1 : intIn(sitesRaw, 'sites', 1, MAX_SITES)
@@ -258,7 +254,7 @@ export function parseUpArgs(argv: readonly string[], env: NodeJS.ProcessEnv = pr
     siteScenarios,
     deadlines: deadlinesRaw === undefined ? undefined : parseDeadlines(deadlinesRaw),
     workers: workersRaw === undefined ? { ...DEFAULT_WORKERS } : parseWorkers(workersRaw),
-    ssh: parseSshMode(one(p, 'ssh') ?? env.MDSIM_SSH),
+    ssh: parseSshMode(one(p, 'ssh') ?? (env.MDSIM_SSH || undefined)),
     node: one(p, 'node'),
     nodeEnv: parseNodeEnv(p.values.get('node-env')),
     bundle: one(p, 'bundle'),
@@ -267,7 +263,7 @@ export function parseUpArgs(argv: readonly string[], env: NodeJS.ProcessEnv = pr
 }
 
 export function parseDirArgs(argv: readonly string[], command: string): { dir: string; json: boolean } {
-  const p = parseLong(argv, { dir: 'value', json: 'bool' }, command)
+  const p = parseLong(argv, { dir: 'value', json: 'bool' })
   return { dir: requireDir(p, command), json: p.values.has('json') }
 }
 
@@ -278,12 +274,12 @@ export interface ScenarioArgs {
 }
 
 export function parseScenarioArgs(argv: readonly string[]): ScenarioArgs {
-  const p = parseLong(argv, { dir: 'value', site: 'value', set: 'value' }, 'scenario')
+  const p = parseLong(argv, { dir: 'value', site: 'value', set: 'value' })
   const dir = requireDir(p, 'scenario')
   const site = one(p, 'site')
-  if (site === undefined || !/^site-\d+$/.test(site)) throw new SimUsageError('scenario: --site site-N is required')
+  if (site === undefined || !/^site-\d+$/.test(site)) throw new SimUsageError('--site site-N is required')
   const set = one(p, 'set')
-  if (set === undefined) throw new SimUsageError(`scenario: --set a,b is required (--set none clears; known: ${SCENARIOS.join(', ')})`)
+  if (set === undefined) throw new SimUsageError(`--set a,b is required (--set none clears; known: ${SCENARIOS.join(', ')})`)
   return { dir, site, set: parseScenarioList(set) }
 }
 

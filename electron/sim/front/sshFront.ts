@@ -86,6 +86,11 @@ export async function startSshServers(
   return { pids: targets.map(() => null) }
 }
 
+/** True when this process serves DIR's sites with in-process ssh2 servers. */
+export function hasInProcessSsh(dir: string): boolean {
+  return inProcess.has(dir)
+}
+
 /** Closes this process's ssh2 servers for DIR; false when it has none. */
 export async function closeInProcessSsh(dir: string): Promise<boolean> {
   const servers = inProcess.get(dir)

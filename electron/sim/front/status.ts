@@ -56,19 +56,24 @@ export function siteStatus(dir: string): DirStatus {
 }
 
 function cell(pid: number | null): string {
-  return pid === null ? 'stopped' : `running (${pid})`
+  return pid === null ? 'stopped' : `running (pid ${pid})`
 }
 
 export function formatStatus(s: DirStatus): string {
-  const lines = [`Simulated sites in ${s.dir}` + (s.sshMode ? ` (SSH: ${s.sshMode === 'openssh' ? 'OpenSSH sshd' : `in-process ssh2${s.ssh2Host ? `, pid ${s.ssh2Host}` : ', not running'}`})` : '')]
+  const how = s.sshMode === 'openssh' ? 'OpenSSH sshd' : s.sshMode === 'ssh2' ? `in-process ssh2, ${s.ssh2Host ? `pid ${s.ssh2Host}` : 'not running'}` : 'unknown'
+  const lines = [`Simulated sites in ${s.dir} (SSH: ${how})`]
   for (const site of s.sites) {
-    const ssh = s.sshMode === 'ssh2' ? (s.ssh2Host ? `ssh2 (${s.ssh2Host})` : 'stopped') : site.sshd.length > 0 ? `running (${site.sshd[0]})` : 'stopped'
-    lines.push(`${site.alias}  ssh 127.0.0.1:${site.sshPort ?? '?'} ${ssh}`)
-    lines.push(`  lotus daemon     ${cell(site.daemon)}`)
-    lines.push(`  lotus-miner run  ${cell(site.miner)}`)
-    for (const w of site.workers) lines.push(`  lotus-worker ${w.name.padEnd(Math.max(0, 16 - 13))} ${cell(w.pid)}`)
-    if (site.scenarios.length > 0) lines.push(`  scenarios: ${site.scenarios.join(', ')}`)
-    if (site.other.length > 0) lines.push(`  other: ${site.other.map((o) => `${o.pid} ${o.cmdline.slice(0, 60)}`).join('; ')}`)
+    const sshPid = s.sshMode === 'ssh2' ? s.ssh2Host : (site.sshd[0] ?? null)
+    const rows: [string, string][] = [
+      [`ssh 127.0.0.1:${site.sshPort ?? '?'}`, cell(sshPid)],
+      ['lotus daemon', cell(site.daemon)],
+      ['lotus-miner run', cell(site.miner)],
+      ...site.workers.map((w): [string, string] => [`lotus-worker ${w.name}`, cell(w.pid)])
+    ]
+    const width = Math.max(...rows.map(([label]) => label.length))
+    lines.push(`${site.alias}${site.scenarios.length > 0 ? `  (scenarios: ${site.scenarios.join(', ')})` : ''}`)
+    for (const [label, value] of rows) lines.push(`  ${label.padEnd(width)}  ${value}`)
+    for (const o of site.other) lines.push(`  ${'other'.padEnd(width)}  pid ${o.pid}: ${o.cmdline.slice(0, 80)}`)
   }
   return lines.join('\n')
 }

@@ -1,0 +1,9 @@
+import type { SimSiteConfig } from '../common/siteConfig'
+import { initChainState } from '../daemon/init'
+import { initMinerState } from '../miner/init'
+
+/** MINER's sector state, then CHAIN's chain state holding MINER's on-chain facts (sim-design.md "Initial state"). */
+export async function initSiteState(cfg: SimSiteConfig): Promise<void> {
+  const onChain = await initMinerState(cfg)
+  await initChainState(cfg, onChain)
+}
