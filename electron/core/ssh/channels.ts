@@ -37,10 +37,32 @@ function channelError(host: ChannelHost, what: string, err: unknown): MinerDeskE
   return new MinerDeskError({ code: 'ssh/command-failed', message: `${host.alias}: could not open a channel for ${what}: ${errorMessage(err)}` })
 }
 
-function openExec(host: ChannelHost, line: string): Promise<ClientChannel> {
+/** How a command ended, as the channel reported it. */
+interface ExitInfo {
+  exited: boolean
+  code: number | null
+  signal: string | null
+}
+
+/**
+ * Opens an exec channel. The exit listener is attached inside ssh2's callback: the exit report
+ * can arrive in the same packet batch as the channel's success, before any awaiting code runs.
+ */
+function openExec(host: ChannelHost, line: string): Promise<{ ch: ClientChannel; exit: ExitInfo }> {
   return new Promise((resolve, reject) => {
     try {
-      host.client.exec(line, (err, ch) => (err ? reject(channelError(host, 'the command', err)) : resolve(ch)))
+      host.client.exec(line, (err, ch) => {
+        if (err) return reject(channelError(host, 'the command', err))
+        const exit: ExitInfo = { exited: false, code: null, signal: null }
+        ch.on('exit', (c: number | null, sig?: string) => {
+          exit.exited = true
+          exit.code = typeof c === 'number' ? c : null
+          exit.signal = typeof sig === 'string' ? sig : null
+        })
+        ch.on('error', () => undefined)
+        ch.stderr.on('error', () => undefined)
+        resolve({ ch, exit })
+      })
     } catch (err) {
       reject(channelError(host, 'the command', err))
     }
@@ -119,20 +141,18 @@ function killChannel(ch: ClientChannel): void {
  */
 export async function runExec(host: ChannelHost, line: string, opts: ExecOptions, stop: AbortSignal, stopMessage: () => { reason: 'timeout' | 'aborted'; message: string }): Promise<ExecResult> {
   const release = await host.queue.acquire(stop)
-  let ch: ClientChannel
+  let opened: { ch: ClientChannel; exit: ExitInfo }
   try {
-    ch = await openExec(host, line)
+    opened = await openExec(host, line)
   } catch (err) {
     release()
     throw err
   }
+  const { ch, exit } = opened
   const cap = opts.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES
   const out = new Collector(cap)
   const err = new Collector(cap)
-  let code: number | null = null
-  let signal: string | null = null
-  let exited = false
-  const result = (): ExecResult => ({ code, signal, stdout: out.text(), stderr: err.text(), truncated: out.truncated || err.truncated })
+  const result = (): ExecResult => ({ code: exit.code, signal: exit.signal, stdout: out.text(), stderr: err.text(), truncated: out.truncated || err.truncated })
   return new Promise<ExecResult>((resolve, reject) => {
     let settled = false
     const onStop = (): void => {
@@ -146,19 +166,12 @@ export async function runExec(host: ChannelHost, line: string, opts: ExecOptions
     else stop.addEventListener('abort', onStop, { once: true })
     ch.on('data', (b: Buffer) => out.push(b))
     ch.stderr.on('data', (b: Buffer) => err.push(b))
-    ch.on('error', () => undefined)
-    ch.stderr.on('error', () => undefined)
-    ch.on('exit', (c: number | null, sig?: string) => {
-      exited = true
-      code = typeof c === 'number' ? c : null
-      signal = typeof sig === 'string' ? sig : null
-    })
     ch.on('close', () => {
       release()
       stop.removeEventListener('abort', onStop)
       if (settled) return
       settled = true
-      if (!exited && host.isDead()) {
+      if (!exit.exited && host.isDead()) {
         reject(unreachableError(`connection to ${host.alias} was lost while the command ran; it may or may not have finished`, err.text().slice(-4000) || undefined))
       } else resolve(result())
     })
@@ -170,23 +183,14 @@ export async function runExec(host: ChannelHost, line: string, opts: ExecOptions
 /** Runs one command line with its output as live streams (log tails). */
 export async function runExecStream(host: ChannelHost, line: string, stop: AbortSignal | undefined): Promise<ExecStream> {
   const release = await host.queue.acquire(stop)
-  let ch: ClientChannel
+  let opened: { ch: ClientChannel; exit: ExitInfo }
   try {
-    ch = await openExec(host, line)
+    opened = await openExec(host, line)
   } catch (err) {
     release()
     throw err
   }
-  let code: number | null = null
-  let signal: string | null = null
-  let exited = false
-  ch.on('error', () => undefined)
-  ch.stderr.on('error', () => undefined)
-  ch.on('exit', (c: number | null, sig?: string) => {
-    exited = true
-    code = typeof c === 'number' ? c : null
-    signal = typeof sig === 'string' ? sig : null
-  })
+  const { ch, exit } = opened
   // ssh2 emits 'close' only after the streams ended, which needs them read: a killed stream is
   // drained so its queue slot comes back even if the caller stopped reading.
   const kill = (): void => {
@@ -198,8 +202,8 @@ export async function runExecStream(host: ChannelHost, line: string, stop: Abort
     ch.on('close', () => {
       release()
       stop?.removeEventListener('abort', kill)
-      if (!exited && host.isDead()) reject(unreachableError(`connection to ${host.alias} was lost while the command ran`))
-      else resolve({ code, signal, stdout: '', stderr: '', truncated: false })
+      if (!exit.exited && host.isDead()) reject(unreachableError(`connection to ${host.alias} was lost while the command ran`))
+      else resolve({ code: exit.code, signal: exit.signal, stdout: '', stderr: '', truncated: false })
     })
   })
   // Callers that only read the streams must not leave an unhandled rejection behind.
@@ -230,9 +234,10 @@ export async function openForward(host: ChannelHost, toHost: string, toPort: num
         // ssh2 emits 'close' only once the data was read; a caller that destroys the stream
         // without reading it must still give the slot back, so destroy() also drains.
         const destroy = stream.destroy.bind(stream)
-        stream.destroy = ((err?: Error) => {
+        // (ssh2's destroy() takes no error: it ends and closes the channel.)
+        stream.destroy = (() => {
           stream.resume()
-          return destroy(err)
+          return destroy()
         }) as typeof stream.destroy
         resolve(stream)
       })
