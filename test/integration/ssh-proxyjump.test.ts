@@ -3,7 +3,7 @@ import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { MinerDeskError } from '../../preload/contract'
+import { type MinerDeskError } from '../../preload/contract'
 import { createSshPool, type ManagedSshPool } from '../../electron/core/ssh/pool'
 import { createMemoryOnlySecretStore } from '../../electron/core/ssh/secrets'
 import type { SshPrompts } from '../../electron/core/ssh/types'
