@@ -130,6 +130,8 @@ class SshConnection implements ManagedSshHost {
   private outageStart = 0
   private retryTimer: NodeJS.Timeout | null = null
   private closing: AbortController = new AbortController()
+  /** The config changed while an attempt was under way: check its route once it connects. */
+  private recheck = false
   private readonly maxChannels: number
   private readonly keepaliveDefault: number
   private readonly deadAfter: number
@@ -319,6 +321,10 @@ class SshConnection implements ManagedSshHost {
     })
     dialed.onClose((why) => this.lost(live, why))
     this.live = live
+    if (this.recheck) {
+      this.recheck = false
+      queueMicrotask(() => this.reconfigure())
+    }
     const detail = notes.length > 0 ? `connected to ${target} (${notes.join('; ')})` : `connected to ${target}`
     this.setState('connected', detail)
     return live
@@ -450,6 +456,10 @@ class SshConnection implements ManagedSshHost {
       key = null
     }
     const live = this.live
+    if (!live && this.pending) {
+      this.recheck = true
+      return
+    }
     const changed = live ? live.routeKey !== key : true
     if (!changed) return
     // A new config may fix what made the last attempt fail.
