@@ -141,7 +141,7 @@ describe('exec, streams and tunnels over a real sshd', () => {
     console.log(`20 × sleep 0.2 with maxChannels 4: ${elapsed} ms, peak ${peak} on the remote side`)
     expect(events).toHaveLength(40)
     expect(peak).toBeLessThanOrEqual(4)
-    expect(peak).toBeGreaterThanOrEqual(3)
+    expect(peak).toBeGreaterThanOrEqual(2)
     // 20 × 0.2 s in 4 lanes is ≥ 1 s; one lane would be ≥ 4 s.
     expect(elapsed).toBeGreaterThanOrEqual(1000)
   })

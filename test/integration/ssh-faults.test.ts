@@ -129,7 +129,8 @@ describe('faults: sshd dies, freezes, or is not there', () => {
     await s.restart()
     const backAt = await when(host, 'connected', 10_000)
     console.log(`idle host, 8 s outage (${attempts} attempts): sshd back → connected by backoff in ${backAt - restartedAt} ms`)
-    expect(backAt - restartedAt).toBeLessThan(6500)
+    // ≤ 5 s of backoff (plus jitter) and a login, on a machine that may be busy.
+    expect(backAt - restartedAt).toBeLessThan(9000)
   })
 
   it('a frozen sshd: stale, then unreachable when keepalives go unanswered, then back', async () => {

@@ -18,7 +18,7 @@ interface Key {
 
 function keygen(name: string, type: string): Key {
   const path = join(dir, name)
-  execFileSync('ssh-keygen', ['-q', '-t', type, '-N', '', '-C', name, '-f', path])
+  execFileSync('ssh-keygen', ['-q', '-t', type, ...(type === 'rsa' ? ['-b', '2048'] : []), '-N', '', '-C', name, '-f', path])
   const pubLine = readFileSync(`${path}.pub`, 'utf8').trim()
   const [t, b64] = pubLine.split(' ') as [string, string]
   return { type: t, blob: Buffer.from(b64, 'base64'), line: `${t} ${b64}`, pub: `${path}.pub` }
