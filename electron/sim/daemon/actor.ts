@@ -188,7 +188,15 @@ export class MinerActor {
 
   private infos(set: R.Runs): SectorOnChainInfo[] {
     const out: SectorOnChainInfo[] = []
-    for (const n of R.numbers(set)) out.push(toOnChainInfo(n, this.st.sectors[String(n)] ?? initialSector(this.st, n)))
+    const stored = this.st.sectors
+    const anyStored = Object.keys(stored).length > 0
+    for (let i = 0; i < set.length; i += 2) {
+      const end = set[i + 1] as number
+      for (let n = set[i] as number; n < end; n++) {
+        const s = anyStored ? stored[n] : undefined
+        out.push(toOnChainInfo(n, s ?? initialSector(this.st, n)))
+      }
+    }
     return out
   }
 

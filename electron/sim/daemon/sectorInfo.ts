@@ -1,6 +1,6 @@
 import type { SectorOnChainInfo } from '../../core/lotus/types'
 import type { ActorStateData, StoredSector } from './actorState'
-import { commRCid } from './ids'
+import { commRCidOf } from './ids'
 
 /**
  * SectorOnChainInfo as StateSectorGetInfo / StateMinerActiveSectors print it. Sectors that were
@@ -17,7 +17,7 @@ const COMMITMENT = 540 * EPOCHS_PER_DAY
  * The sealing side uses the same function so `sectors status` and the chain agree.
  */
 export function sealedCidFor(minerId: number, sector: number): string {
-  return commRCid(`${minerId}/${sector}`)
+  return commRCidOf(minerId, sector)
 }
 
 /** A cheap integer mix (no crypto needed for jitter; it runs 100,000 times per listing). */
@@ -29,19 +29,26 @@ function mix(a: number, b: number): number {
   return h >>> 0
 }
 
-function attoFil(base: bigint, spreadPermille: number, h: number): string {
-  const jitter = BigInt(h % (2 * spreadPermille + 1)) - BigInt(spreadPermille)
-  return ((base * (1000n + jitter)) / 1000n).toString()
+/** base × (1000 ± spread)/1000 for every jitter, computed once: BigInt maths per sector is slow. */
+function jitterTable(base: bigint, spreadPermille: number): string[] {
+  return Array.from({ length: 2 * spreadPermille + 1 }, (_, i) => ((base * BigInt(1000 - spreadPermille + i)) / 1000n).toString())
+}
+
+function attoFil(table: string[], h: number): string {
+  return table[h % table.length] as string
 }
 
 export const TYPICAL_PLEDGE = 182_340_512_004_117_300n
+const PLEDGES = jitterTable(TYPICAL_PLEDGE, 80)
+const DAY_REWARDS = jitterTable(1_170_455_901_771_202n, 120)
+const STORAGE_PLEDGES = jitterTable(23_409_118_035_424_040n, 120)
 
 /** Values typical of a 32 GiB CC sector on mainnet in 2025–26. */
 export function pledgeValues(minerId: number, sector: number): Pick<StoredSector, 'InitialPledge' | 'ExpectedDayReward' | 'ExpectedStoragePledge'> {
   return {
-    InitialPledge: attoFil(TYPICAL_PLEDGE, 80, mix(minerId, sector)),
-    ExpectedDayReward: attoFil(1_170_455_901_771_202n, 120, mix(minerId + 1, sector)),
-    ExpectedStoragePledge: attoFil(23_409_118_035_424_040n, 120, mix(minerId + 2, sector))
+    InitialPledge: attoFil(PLEDGES, mix(minerId, sector)),
+    ExpectedDayReward: attoFil(DAY_REWARDS, mix(minerId + 1, sector)),
+    ExpectedStoragePledge: attoFil(STORAGE_PLEDGES, mix(minerId + 2, sector))
   }
 }
 
