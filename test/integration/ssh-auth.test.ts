@@ -147,6 +147,21 @@ describe('authentication against a real sshd', () => {
     expect(host.info.detail).toMatch(new RegExp(`Tried: key ${strangerKey}\\.`))
   })
 
+  it('a server that ends the login (too many keys) is auth-failed, not unreachable', async () => {
+    // sshd's MaxAuthTries is 6: offer 7 keys it does not know.
+    const keys = Array.from({ length: 7 }, (_, i) => {
+      const k = join(dir, `many_${i}`)
+      execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', k])
+      return `IdentityFile ${k}`
+    })
+    const host = pool(config({ many: [...keys, 'IdentitiesOnly yes'] }), passPrompts([])).host('many', 'site-m')
+    const err = (await host.connect().catch((e: unknown) => e)) as MinerDeskError
+    expect(err.code).toBe('ssh/auth-failed')
+    expect(host.info.state).toBe('auth-failed')
+    expect(host.info.nextRetryAt).toBeUndefined()
+    expect(err.message).toMatch(/the server stopped the login: .*[Aa]uthentication/)
+  })
+
   it('uses ssh-agent first, and skips it with IdentitiesOnly and key files', async () => {
     agentSock = join(dir, 'agent.sock')
     agent = spawn('ssh-agent', ['-D', '-a', agentSock], { stdio: 'ignore' })

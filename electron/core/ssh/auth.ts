@@ -29,6 +29,8 @@ export interface AuthSession {
   readonly tried: string[]
   /** Set once every method was tried (authentication failed, not the network). */
   readonly exhausted: boolean
+  /** Set once the server asked for authentication (the host key was accepted). */
+  readonly started: boolean
   /** Stops handing out methods (the connection is gone). */
   cancel(): void
 }
@@ -37,16 +39,21 @@ export function createAuthSession(host: ResolvedHost, keyring: KeyRing, siteId: 
   const queue = authCandidates(host, agentSocket)
   const tried: string[] = []
   let exhausted = false
+  let started = false
   let cancelled = false
   const session: AuthSession = {
     tried,
     get exhausted() {
       return exhausted
     },
+    get started() {
+      return started
+    },
     cancel() {
       cancelled = true
     },
     handler(methodsLeft: AuthenticationType[] | null, _partial: boolean | null, next) {
+      started = true
       if (methodsLeft && !methodsLeft.includes('publickey')) {
         tried.push(`the server offers only ${methodsLeft.join(', ')} (MinerDesk uses keys and ssh-agent)`)
         exhausted = true

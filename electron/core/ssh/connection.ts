@@ -187,6 +187,8 @@ class SshConnection implements ManagedSshHost {
     const p = this.attempt().finally(() => {
       if (this.pending === p) this.pending = null
     })
+    // Whoever asked may have stopped waiting (an aborted command); the outcome is in the state.
+    p.catch(() => undefined)
     this.pending = p
     return p
   }

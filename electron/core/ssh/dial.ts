@@ -154,8 +154,11 @@ function handshake(hop: ResolvedHost, sockOrTunnel: Duplex | Promise<Duplex>, ct
     })
     client.on('close', () => {
       if (settled) return
-      if (auth.exhausted) {
-        const tried = auth.tried.length > 0 ? auth.tried.join('; ') : 'no key: no ssh-agent and no IdentityFile found'
+      // The server may also end the login itself ("Too many authentication failures").
+      const serverGaveUp = auth.started && /authentication/i.test((lastError as Error | null)?.message ?? '')
+      if (auth.exhausted || serverGaveUp) {
+        let tried = auth.tried.length > 0 ? auth.tried.join('; ') : 'no key: no ssh-agent and no IdentityFile found'
+        if (serverGaveUp && !auth.exhausted) tried += ` (the server stopped the login: ${(lastError as Error | null)?.message})`
         fail(
           new DialFailure(
             'auth',
