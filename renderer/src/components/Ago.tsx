@@ -1,6 +1,6 @@
 import dayjs from 'dayjs'
 import { useTranslation } from 'react-i18next'
-import { formatDuration, secondsSince } from '../model/format'
+import { formatAge, formatDuration, secondsSince } from '../model/format'
 import { useNow } from '../stores/clock'
 
 /** "12s ago", ticking live; the exact local time on hover. */
@@ -10,7 +10,7 @@ export function Ago({ at, testId }: { at: number | null | undefined; testId?: st
   if (at === null || at === undefined) return <span data-testid={testId}>—</span>
   return (
     <span title={dayjs(at).format('YYYY-MM-DD HH:mm:ss')} data-testid={testId} className="md-nowrap">
-      {t('common.ago', { duration: formatDuration(secondsSince(at, now)) })}
+      {t('common.ago', { duration: formatAge(secondsSince(at, now)) })}
     </span>
   )
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { formatBytes, formatDuration, formatFil, formatInt, parseDuration, shortUuid } from './format'
+import { formatAge, formatBytes, formatDuration, formatFil, formatInt, parseDuration, shortUuid } from './format'
 import { RUNBOOK_DURATIONS } from '../contract'
 
 describe('formatDuration', () => {
@@ -12,6 +12,15 @@ describe('formatDuration', () => {
     expect(formatDuration(3601)).toBe('1h')
     expect(formatDuration(2 * 86400 + 4 * 3600 + 59)).toBe('2d4h')
     expect(formatDuration(-90)).toBe('-1m30s')
+  })
+})
+
+describe('formatAge', () => {
+  it('keeps seconds only while they matter', () => {
+    expect(formatAge(12)).toBe('12s')
+    expect(formatAge(599)).toBe('9m59s')
+    expect(formatAge(42 * 60 + 2)).toBe('42m')
+    expect(formatAge(95 * 60 + 59)).toBe('1h35m')
   })
 })
 

@@ -27,6 +27,11 @@ export function formatDuration(totalSec: number): string {
   return sign + shown.map(([v, u]) => `${v}${u}`).join('')
 }
 
+/** An age to show as "… ago": seconds matter for the first ten minutes only. */
+export function formatAge(sec: number): string {
+  return formatDuration(sec >= 600 ? Math.floor(sec / 60) * 60 : sec)
+}
+
 const DURATION_RE = /^\s*(?:(\d+)\s*d)?\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*m)?\s*(?:(\d+)\s*s?)?\s*$/i
 
 /**

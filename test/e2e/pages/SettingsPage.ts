@@ -36,7 +36,11 @@ export class SettingsPage {
     await this.addModal.getByTestId('add-site-alias').click()
     await this.page.getByTestId(`alias-option-${alias}`).click()
     if (name !== undefined) await this.addModal.getByTestId('add-site-name').fill(name)
-    if (group !== undefined) await this.addModal.getByTestId('add-site-group').locator('input').fill(group)
+    if (group !== undefined) {
+      await this.addModal.getByTestId('add-site-group').locator('input').fill(group)
+      // Leave the field so its suggestion list closes.
+      await this.page.keyboard.press('Tab')
+    }
     await this.page.getByTestId('add-site-ok').click()
     await expect(this.addModal).toBeHidden()
   }

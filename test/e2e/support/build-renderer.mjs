@@ -1,3 +1,4 @@
+/* global console */
 // Builds only the renderer (out/renderer) with the same settings as electron.vite.config.ts's
 // renderer section, for the fixture-host specs: `electron-vite build` also builds main and the
 // simulator, which may be mid-change in a shared tree. `node test/e2e/support/build-renderer.mjs`

@@ -61,6 +61,7 @@ export const test = base.extend<
   { rendererUrl: string }
 >({
   rendererUrl: [
+    // eslint-disable-next-line no-empty-pattern -- Playwright fixtures must destructure their first argument
     async ({}, use) => {
       ensureRendererBuild()
       const server = await serveRenderer()

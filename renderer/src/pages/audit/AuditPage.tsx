@@ -55,7 +55,7 @@ export function AuditPage() {
     { title: t('audit.operator'), dataIndex: 'operator', width: 100, render: (v: string) => <Mono>{v}</Mono> },
     { title: t('audit.via'), dataIndex: 'via', width: 80, render: (v: AuditEntry['via']) => t(`audit.viaName.${v}`) },
     { title: t('audit.action'), dataIndex: 'action', width: 160, render: (v: string) => <Mono>{v}</Mono> },
-    { title: t('audit.command'), dataIndex: 'command', render: (v: string) => <Mono>{v}</Mono> },
+    { title: t('audit.command'), dataIndex: 'command', render: (v: string) => <span className="md-mono md-wrap">{v}</span> },
     {
       title: t('audit.result'),
       dataIndex: 'result',

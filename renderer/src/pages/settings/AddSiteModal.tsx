@@ -97,7 +97,12 @@ function AddSiteBody({ form, existingGroups }: { form: FormInstance<AddForm>; ex
           <Input data-testid="add-site-name" />
         </Form.Item>
         <Form.Item name="group" label={t('sitesSettings.group')} rules={[{ max: 100 }]}>
-          <AutoComplete options={existingGroups.map((g) => ({ value: g }))} data-testid="add-site-group" placeholder={t('addSite.groupPlaceholder')} />
+          <AutoComplete
+            options={existingGroups.map((g) => ({ value: g }))}
+            filterOption={(input, option) => (option?.value ?? '').toLowerCase().includes(input.toLowerCase())}
+            data-testid="add-site-group"
+            placeholder={t('addSite.groupPlaceholder')}
+          />
         </Form.Item>
       </Form>
     </div>

@@ -5,7 +5,7 @@ import { LiveAge } from '../../../components/Ago'
 import { ErrorNotice } from '../../../components/ErrorNotice'
 import { Mono } from '../../../components/Mono'
 import { Section } from '../../../components/Section'
-import { ProcessText, } from '../../../components/StatusTags'
+import { ProcessText } from '../../../components/StatusTags'
 import { StatusText } from '../../../components/StatusText'
 import type { DaemonSnapshot } from '../../../contract'
 import { formatInt } from '../../../model/format'
@@ -15,6 +15,23 @@ export function DaemonPanel({ daemon: d, takenAt }: { daemon: DaemonSnapshot; ta
   const { t, i18n } = useTranslation()
   const n = (v: number | undefined) => formatInt(v, i18n.language)
   const behind = d.behindEpochs
+  const behindText =
+    behind === undefined ? (
+      '—'
+    ) : behind <= 1 ? (
+      <StatusText tone="ok" testId="daemon-behind">{t('chain.inSync', { n: behind })}</StatusText>
+    ) : (
+      <StatusText tone={behind > 5 ? 'warning' : 'ok'} testId="daemon-behind">{t('chain.behindN', { n: n(behind) })}</StatusText>
+    )
+  const headText = d.headTimestamp ? (
+    <span className="md-nowrap">
+      <Mono>{dayjs(d.headTimestamp * 1000).format('HH:mm:ss')}</Mono> <span className="md-muted">({t('chain.headAge')} <LiveAge since={d.headTimestamp * 1000} />)</span>
+    </span>
+  ) : d.headAgeSec !== undefined ? (
+    <LiveAge since={takenAt - d.headAgeSec * 1000} />
+  ) : (
+    '—'
+  )
   return (
     <Section title={<Mono>lotus daemon</Mono>} extra={<ProcessText up={d.up} testId="daemon-up" />} testId="daemon-panel">
       {d.error && <ErrorNotice error={d.error} testId="daemon-error" />}
@@ -22,37 +39,14 @@ export function DaemonPanel({ daemon: d, takenAt }: { daemon: DaemonSnapshot; ta
         size="small"
         column={2}
         items={[
-          { key: 'version', label: t('chain.version'), children: <Mono>{d.version ?? '—'}</Mono> },
-          { key: 'api', label: t('chain.apiVersion'), children: <Mono>{d.apiVersion !== undefined ? apiVersion(d.apiVersion) : '—'}</Mono> },
+          { key: 'version', label: t('chain.version'), span: 2, children: <Mono>{d.version ?? '—'}</Mono> },
           { key: 'height', label: t('metric.height'), children: <Mono testId="daemon-height">{d.height ?? '—'}</Mono> },
-          {
-            key: 'behind',
-            label: t('metric.behind'),
-            children:
-              behind === undefined ? (
-                '—'
-              ) : behind <= 1 ? (
-                <StatusText tone="ok" testId="daemon-behind">{t('chain.inSync', { n: behind })}</StatusText>
-              ) : (
-                <StatusText tone={behind > 5 ? 'warning' : 'ok'} testId="daemon-behind">{t('chain.behindN', { n: n(behind) })}</StatusText>
-              )
-          },
-          {
-            key: 'head',
-            label: t('chain.headTime'),
-            children: d.headTimestamp ? (
-              <span>
-                <Mono>{dayjs(d.headTimestamp * 1000).format('HH:mm:ss')}</Mono> <span className="md-muted">({t('chain.headAge')} <LiveAge since={d.headTimestamp * 1000} />)</span>
-              </span>
-            ) : d.headAgeSec !== undefined ? (
-              <LiveAge since={takenAt - d.headAgeSec * 1000} />
-            ) : (
-              '—'
-            )
-          },
+          { key: 'behind', label: t('metric.behind'), children: behindText },
+          { key: 'head', label: t('chain.headTime'), children: headText },
           { key: 'peers', label: t('metric.peers'), children: <span data-testid="daemon-peers">{n(d.peers)}</span> },
           { key: 'delay', label: t('chain.blockDelay'), children: d.blockDelay !== undefined ? `${d.blockDelay}s` : '—' },
-          { key: 'peer', label: t('chain.peerId'), children: d.peerId ? <Mono title={d.peerId}>{d.peerId}</Mono> : '—' }
+          { key: 'api', label: t('chain.apiVersion'), children: <Mono>{d.apiVersion !== undefined ? apiVersion(d.apiVersion) : '—'}</Mono> },
+          { key: 'peer', label: t('chain.peerId'), span: 2, children: d.peerId ? <Mono title={d.peerId}>{d.peerId}</Mono> : '—' }
         ]}
       />
     </Section>

@@ -16,29 +16,30 @@ export function MessagesTable({ messages, minerActor, stuckCids }: { messages: P
   const { t, i18n } = useTranslation()
   const rows = [...messages].sort((a, b) => a.firstSeen - b.firstSeen)
   const columns: ColumnsType<PendingMessage> = [
-    { title: 'CID', dataIndex: 'cid', ellipsis: true, render: (v: string) => <Mono title={v}>{v}</Mono> },
-    { title: 'From', dataIndex: 'from', width: 150, ellipsis: true, render: (v: string) => <Mono title={v}>{v}</Mono> },
-    { title: 'To', dataIndex: 'to', width: 100, ellipsis: true, render: (v: string) => <Mono title={v}>{v}</Mono> },
-    { title: 'Nonce', dataIndex: 'nonce', width: 80, align: 'right', render: (v: number) => <Mono>{v}</Mono> },
+    { title: 'CID', dataIndex: 'cid', width: 170, ellipsis: { showTitle: false }, render: (v: string) => <Mono title={v}>{v}</Mono> },
+    { title: 'From', dataIndex: 'from', width: 140, ellipsis: { showTitle: false }, render: (v: string) => <Mono title={v}>{v}</Mono> },
+    { title: 'To', dataIndex: 'to', width: 90, ellipsis: { showTitle: false }, render: (v: string) => <Mono title={v}>{v}</Mono> },
+    { title: 'Nonce', dataIndex: 'nonce', width: 70, align: 'right', render: (v: number) => <Mono>{v}</Mono> },
     {
       title: 'Method',
       dataIndex: 'method',
       width: 200,
+      ellipsis: { showTitle: false },
       render: (_, m) => {
         const name = methodName(m.method, m.to, minerActor)
         return (
-          <Mono>
+          <Mono title={name ? `${m.method} ${name}` : undefined}>
             {m.method}
-            {name ? ` (${name})` : ''}
+            {name ? ` ${name}` : ''}
           </Mono>
         )
       }
     },
-    { title: 'Value', dataIndex: 'value', width: 100, align: 'right', render: (v: string) => <Mono title={`${v} attoFIL`}>{formatFil(v)}</Mono> },
-    { title: 'GasFeeCap', dataIndex: 'gasFeeCap', width: 110, align: 'right', render: (v: string) => <Mono title="attoFIL/gas">{v}</Mono> },
-    { title: 'GasPremium', dataIndex: 'gasPremium', width: 110, align: 'right', render: (v: string) => <Mono title="attoFIL/gas">{v}</Mono> },
-    { title: 'GasLimit', dataIndex: 'gasLimit', width: 110, align: 'right', render: (v: number) => <Mono>{formatInt(v, i18n.language)}</Mono> },
-    { title: t('chain.pendingFor'), key: 'age', width: 150, align: 'right', render: (_, m) => <MessageAge firstSeen={m.firstSeen} stuck={stuckCids.has(m.cid)} /> }
+    { title: 'Value', dataIndex: 'value', width: 80, align: 'right', render: (v: string) => <Mono title={`${v} attoFIL`}>{formatFil(v)}</Mono> },
+    { title: 'GasFeeCap', dataIndex: 'gasFeeCap', width: 100, align: 'right', render: (v: string) => <Mono title="attoFIL/gas">{v}</Mono> },
+    { title: 'GasPremium', dataIndex: 'gasPremium', width: 90, align: 'right', render: (v: string) => <Mono title="attoFIL/gas">{v}</Mono> },
+    { title: 'GasLimit', dataIndex: 'gasLimit', width: 100, align: 'right', render: (v: number) => <Mono>{formatInt(v, i18n.language)}</Mono> },
+    { title: t('chain.pendingFor'), key: 'age', width: 110, align: 'right', render: (_, m) => <MessageAge firstSeen={m.firstSeen} stuck={stuckCids.has(m.cid)} /> }
   ]
   return (
     <Table<PendingMessage>
@@ -48,6 +49,8 @@ export function MessagesTable({ messages, minerActor, stuckCids }: { messages: P
       dataSource={rows}
       pagination={false}
       tableLayout="fixed"
+      // Fits a 1440 px window; narrower windows scroll sideways rather than squeeze CIDs to nothing.
+      scroll={{ x: 1150 }}
       locale={{ emptyText: t('chain.noMessages') }}
       data-testid="messages-table"
     />

@@ -18,10 +18,10 @@ export function MinerPanel({ miner: m }: { miner: MinerSnapshot }) {
         size="small"
         column={2}
         items={[
-          { key: 'version', label: t('chain.version'), children: <Mono>{m.version ?? '—'}</Mono> },
-          { key: 'api', label: t('chain.apiVersion'), children: <Mono>{m.apiVersion !== undefined ? apiVersion(m.apiVersion) : '—'}</Mono> },
+          { key: 'version', label: t('chain.version'), span: 2, children: <Mono>{m.version ?? '—'}</Mono> },
           { key: 'actor', label: t('metric.actor'), children: <Mono testId="miner-actor">{m.actor ?? '—'}</Mono> },
           { key: 'size', label: t('metric.sectorSize'), children: m.sectorSize ? formatBytes(m.sectorSize) : '—' },
+          { key: 'api', label: t('chain.apiVersion'), span: 2, children: <Mono>{m.apiVersion !== undefined ? apiVersion(m.apiVersion) : '—'}</Mono> },
           { key: 'session', label: t('chain.session'), span: 2, children: m.session ? <Mono>{m.session}</Mono> : '—' }
         ]}
       />

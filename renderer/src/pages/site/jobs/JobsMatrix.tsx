@@ -3,6 +3,7 @@ import type { ColumnsType } from 'antd/es/table'
 import { useMemo } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Mono } from '../../../components/Mono'
+import { Num } from '../../../components/Num'
 import { StatusText } from '../../../components/StatusText'
 import type { JobState, JobsSnapshot } from '../../../contract'
 import { compareTasks } from '../../../model/lotusNames'
@@ -34,7 +35,7 @@ export function JobsMatrix({ jobs, selected, onSelect }: { jobs: JobsSnapshot; s
       key: s,
       align: 'right' as const,
       width: 90,
-      render: (_: unknown, r: MatrixRow) => <Mono>{r.counts[s] ?? 0}</Mono>
+      render: (_: unknown, r: MatrixRow) => <Num n={r.counts[s] ?? 0} />
     })),
     { title: t('metric.total'), dataIndex: 'total', align: 'right', width: 80, render: (v: number) => <Mono>{v}</Mono> },
     {
@@ -42,7 +43,7 @@ export function JobsMatrix({ jobs, selected, onSelect }: { jobs: JobsSnapshot; s
       dataIndex: 'overdue',
       align: 'right',
       width: 100,
-      render: (v: number) => (v > 0 ? <StatusText tone="warning" strong>{v}</StatusText> : <Mono>0</Mono>)
+      render: (v: number) => (v > 0 ? <StatusText tone="warning" strong>{v}</StatusText> : <Num n={0} />)
     },
     { title: '', key: 'fill' }
   ]
@@ -60,3 +61,4 @@ export function JobsMatrix({ jobs, selected, onSelect }: { jobs: JobsSnapshot; s
     />
   )
 }
+

@@ -3,6 +3,7 @@ import type { ColumnsType } from 'antd/es/table'
 import dayjs from 'dayjs'
 import { useTranslation } from 'react-i18next'
 import { Mono } from '../../../components/Mono'
+import { Num } from '../../../components/Num'
 import { StatusText } from '../../../components/StatusText'
 import type { DeadlineRow } from '../../../contract'
 import { formatInt } from '../../../model/format'
@@ -14,17 +15,17 @@ export function DeadlinesTable({ deadlines }: { deadlines: DeadlineRow[] }) {
   const columns: ColumnsType<DeadlineRow> = [
     { title: 'deadline', dataIndex: 'index', width: 80, align: 'right', render: (v: number) => <Mono>{v}</Mono> },
     { title: 'open', dataIndex: 'openAt', width: 100, render: (v: number, d) => <Mono title={`epoch ${d.openEpoch}`}>{dayjs(v).format('HH:mm:ss')}</Mono> },
-    { title: 'partitions', dataIndex: 'partitions', width: 100, align: 'right', render: (v: number) => <Mono>{n(v)}</Mono> },
-    { title: 'sectors', dataIndex: 'sectors', width: 100, align: 'right', render: (v: number) => <Mono>{n(v)}</Mono> },
+    { title: 'partitions', dataIndex: 'partitions', width: 100, align: 'right', render: (v: number) => <Num n={v} /> },
+    { title: 'sectors', dataIndex: 'sectors', width: 100, align: 'right', render: (v: number) => <Num n={v} /> },
     {
       title: 'faults',
       dataIndex: 'faults',
       width: 90,
       align: 'right',
-      render: (v: number) => (v > 0 ? <StatusText tone="critical" strong>{n(v)}</StatusText> : <Mono>0</Mono>)
+      render: (v: number) => (v > 0 ? <StatusText tone="critical" strong>{n(v)}</StatusText> : <Num n={0} />)
     },
-    { title: 'recoveries', dataIndex: 'recoveries', width: 100, align: 'right', render: (v: number) => <Mono>{n(v)}</Mono> },
-    { title: 'proven partitions', dataIndex: 'proven', width: 140, align: 'right', render: (v: number) => <Mono>{n(v)}</Mono> },
+    { title: 'recoveries', dataIndex: 'recoveries', width: 100, align: 'right', render: (v: number) => <Num n={v} /> },
+    { title: 'proven partitions', dataIndex: 'proven', width: 140, align: 'right', render: (v: number) => <Num n={v} /> },
     {
       title: '',
       key: 'current',

@@ -1,4 +1,4 @@
-import { Table, Tag } from 'antd'
+import { Table } from 'antd'
 import type { ColumnsType } from 'antd/es/table'
 import { useTranslation } from 'react-i18next'
 import { Ago } from '../../../components/Ago'
@@ -19,12 +19,13 @@ export function WorkersTab({ snapshot }: SiteTabProps) {
   // Missing workers first: they are what the operator came here for.
   const rows = [...workers.list].sort((a, b) => Number(b.missing) - Number(a.missing) || a.hostname.localeCompare(b.hostname) || a.id.localeCompare(b.id))
   const columns: ColumnsType<WorkerRow> = [
-    { title: t('workers.host'), dataIndex: 'hostname', width: 150, ellipsis: true, render: (v: string) => <Mono>{v}</Mono> },
+    { title: t('workers.host'), dataIndex: 'hostname', width: 130, ellipsis: true, render: (v: string) => <Mono>{v}</Mono> },
     { title: 'ID', dataIndex: 'id', width: 90, render: (v: string) => <Mono title={v}>{shortUuid(v)}</Mono> },
     {
       title: t('workers.state'),
       key: 'state',
       width: 170,
+      ellipsis: true,
       render: (_, w) =>
         w.missing ? (
           <StatusText tone="critical" strong testId="worker-missing">
@@ -39,17 +40,14 @@ export function WorkersTab({ snapshot }: SiteTabProps) {
     {
       title: t('workers.tasks'),
       dataIndex: 'tasks',
-      render: (v: string[]) => (
-        <span className="md-tags">
-          {[...v].sort(compareTasks).map((task) => (
-            <Tag key={task} className="md-mono md-tag">
-              {task}
-            </Tag>
-          ))}
-        </span>
-      )
+      width: 170,
+      ellipsis: { showTitle: false },
+      render: (v: string[]) => {
+        const text = [...v].sort(compareTasks).join(' ')
+        return <Mono title={text}>{text}</Mono>
+      }
     },
-    { title: 'CPU', key: 'cpu', width: 110, align: 'right', render: (_, w) => <Mono>{`${w.cpuUse}/${w.cpus}`}</Mono> },
+    { title: 'CPU', key: 'cpu', width: 80, align: 'right', render: (_, w) => <Mono>{`${w.cpuUse}/${w.cpus}`}</Mono> },
     {
       title: 'RAM',
       key: 'ram',
@@ -64,7 +62,7 @@ export function WorkersTab({ snapshot }: SiteTabProps) {
     {
       title: 'GPU',
       key: 'gpu',
-      width: 200,
+      width: 180,
       ellipsis: true,
       render: (_, w) =>
         w.gpus.length === 0 ? (
@@ -79,6 +77,7 @@ export function WorkersTab({ snapshot }: SiteTabProps) {
       title: t('workers.running'),
       key: 'counts',
       width: 180,
+      ellipsis: true,
       render: (_, w) => (
         <Mono>
           {Object.entries(w.taskCounts)
@@ -108,6 +107,8 @@ export function WorkersTab({ snapshot }: SiteTabProps) {
           pagination={false}
           locale={{ emptyText: t('workers.none') }}
           rowClassName={(w) => (w.missing ? 'md-row-critical' : '')}
+          tableLayout="fixed"
+          scroll={{ x: 1100 }}
           onRow={(w) => ({ 'data-testid': 'worker-row', 'data-host': w.hostname, 'data-missing': String(w.missing) }) as React.HTMLAttributes<HTMLElement>}
           data-testid="workers-table"
         />
