@@ -95,6 +95,23 @@ describe('authentication against a real sshd', () => {
     expect(prompts.asked).toHaveLength(2)
   })
 
+  it('a passphrase typed after sshd gave up waiting is used at once, without asking again', async () => {
+    const cfg = config({ late: [`IdentityFile ${encKey}`, 'IdentitiesOnly yes'] })
+    const asked: PassReq[] = []
+    const prompts: SshPrompts = {
+      hostKeyUnknown: () => Promise.reject(new Error('unexpected host key prompt')),
+      passphrase: async (req) => {
+        asked.push(req)
+        await s.killAll()
+        await s.restart()
+        return { passphrase: 'pass', remember: false }
+      }
+    }
+    const host = pool(cfg, prompts).host('late', 'site-l')
+    expect((await host.exec({ argv: ['echo', 'late'] })).stdout).toBe('late\n')
+    expect(asked).toHaveLength(1)
+  })
+
   it('asks once when several sites need the same key at the same time', async () => {
     const cfg = config({ par1: [`IdentityFile ${encKey}`, 'IdentitiesOnly yes'], par2: [`IdentityFile ${encKey}`, 'IdentitiesOnly yes'], par3: [`IdentityFile ${encKey}`, 'IdentitiesOnly yes'] })
     const prompts = passPrompts([{ passphrase: 'pass', remember: false }], 300)

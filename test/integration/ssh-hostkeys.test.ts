@@ -110,6 +110,28 @@ describe('host keys against a real sshd', () => {
     expect(again.asked).toEqual([])
   })
 
+  it('an answer that comes after sshd gave up waiting is used at once, without asking again', async () => {
+    const c = config('ask')
+    const asked: string[] = []
+    const prompts: SshPrompts = {
+      hostKeyUnknown: async (req) => {
+        asked.push(req.key.fingerprint)
+        // The operator takes long: sshd (LoginGraceTime) drops the half-open login meanwhile.
+        await s.killAll()
+        await s.restart()
+        return 'accept-save'
+      },
+      passphrase: () => Promise.reject(new Error('unexpected passphrase prompt'))
+    }
+    const host = pool(c.path, prompts).host(c.alias, 'site-x')
+    const states: string[] = []
+    host.onState((i) => states.push(i.state))
+    expect((await host.exec({ argv: ['echo', 'late but fine'] })).stdout).toBe('late but fine\n')
+    expect(asked).toEqual([hostFp])
+    expect(states).not.toContain('unreachable')
+    expect(readFileSync(c.knownHosts, 'utf8')).toContain(s.hostKeyLine)
+  })
+
   it('accept-save into a hashed known_hosts writes a hashed line', async () => {
     const kh = join(dir, 'hashed_known_hosts')
     const other = writeEd25519KeyPair(join(dir, 'other_host_key'), 'other')

@@ -109,14 +109,28 @@ function handshake(hop: ResolvedHost, sockOrTunnel: Duplex | Promise<Duplex>, ct
     let settled = false
     let lastError: Error | null = null
     let transport: Duplex | null = null
+    // While the operator is being asked, the connection may close (sshd's LoginGraceTime). The
+    // failure then waits for the answer, so the next attempt can use it instead of asking again.
+    let prompting = 0
+    let closedDuringPrompt = false
+    const promptState = (waiting: boolean): void => {
+      if (waiting) {
+        prompting++
+        deadline.pause()
+        return
+      }
+      prompting--
+      deadline.resume()
+      // Let the code that asked store the answer first (it runs on after this hook returns).
+      if (prompting === 0 && closedDuringPrompt) setImmediate(() => fail(new DialFailure('network', unreachableError(`${hop.hostName}:${hop.port} (${hop.alias}) closed the login while MinerDesk waited for you`), hop.alias)))
+    }
     const auth = createAuthSession(
       hop,
       ctx.keyring,
       ctx.siteId,
       {
         onPrompt: (waiting) => {
-          if (waiting) deadline.pause()
-          else deadline.resume()
+          promptState(waiting)
           ctx.onPrompt('passphrase', waiting)
         }
       },
@@ -154,6 +168,11 @@ function handshake(hop: ResolvedHost, sockOrTunnel: Duplex | Promise<Duplex>, ct
     })
     client.on('close', () => {
       if (settled) return
+      if (prompting > 0) {
+        closedDuringPrompt = true
+        auth.cancel()
+        return
+      }
       // The server may also end the login itself ("Too many authentication failures").
       const serverGaveUp = auth.started && /authentication/i.test((lastError as Error | null)?.message ?? '')
       if (auth.exhausted || serverGaveUp) {
@@ -182,8 +201,7 @@ function handshake(hop: ResolvedHost, sockOrTunnel: Duplex | Promise<Duplex>, ct
         prompts: ctx.prompts,
         acceptedOnce: ctx.acceptedOnce,
         onPrompt: (waiting: boolean, key: HostKeyInfo) => {
-          if (waiting) deadline.pause()
-          else deadline.resume()
+          promptState(waiting)
           ctx.onPrompt('host-key', waiting, key)
         }
       }
