@@ -78,7 +78,7 @@ describe('resolveAlias agrees with ssh -G', () => {
       '  StrictHostKeyChecking accept-new',
       '  HostName %h.farm.example',
       'Host bastion',
-      '  HostName bastion.example',
+      '  HostName Bastion.EXAMPLE',
       '  User jump',
       '  ProxyJump none',
       'Host web1',
@@ -99,7 +99,7 @@ describe('resolveAlias agrees with ssh -G', () => {
       ''
     ].join('\n')
   )
-  for (const alias of ['miner1', 'miner2', 'miner3', 'bastion', 'web1', 'web2', 'db1', 'nomatch', 'alias9', 'unlisted']) {
+  for (const alias of ['miner1', 'miner2', 'miner3', 'bastion', 'web1', 'web2', 'db1', 'nomatch', 'alias9', 'unlisted', 'UPPER.case']) {
     it(`resolves ${alias} like OpenSSH`, () => {
       expect(comparable(resolveAlias(config, alias, realEnv))).toEqual(oracle(sshG(config, alias)))
     })

@@ -301,7 +301,8 @@ export function parseProxyJump(value: string): JumpSpec[] {
 function resolveWith(configPath: string, alias: string, env: ResolveEnv, cache: Map<string, ConfigNode[] | null>, o: Overrides): ResolvedHost {
   const g = gather(configPath, alias, env, cache, o)
   const one = (k: string): string | undefined => g.single.get(k)?.[0]
-  const hostName = expandPercent(one('hostname') ?? alias, { h: alias }, `HostName of ${alias}`)
+  // ssh lowercases the host name it connects to (and looks up in known_hosts).
+  const hostName = expandPercent(one('hostname') ?? alias, { h: alias }, `HostName of ${alias}`).toLowerCase()
   const port = one('port') !== undefined ? parsePort(one('port') as string, `Port of ${alias}`) : 22
   const userConfigured = one('user') !== undefined
   const user = one('user') ?? env.localUser
