@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process'
 import { closeSync, openSync, readSync, statSync } from 'node:fs'
 import { join } from 'node:path'
-import { callRpc } from '../common/rpcClient'
+import { callRpc, RpcCallError } from '../common/rpcClient'
 import type { SimSiteConfig } from '../common/siteConfig'
 import { loginBaseEnv, type SiteAccount } from './account'
 import type { SiteLayout } from './layout'
@@ -76,7 +76,7 @@ interface WaitTarget {
   alive: () => boolean
 }
 
-/** Polls `Version` until the API answers. */
+/** Polls `Version` until the API answers (with a result or a JSON-RPC error). */
 async function waitForApi(site: string, t: WaitTarget, timeoutMs = API_WAIT_MS): Promise<void> {
   const started = Date.now()
   let lastErr = ''
@@ -85,6 +85,8 @@ async function waitForApi(site: string, t: WaitTarget, timeoutMs = API_WAIT_MS):
       await callRpc({ host: '127.0.0.1', port: t.port, token: null, path: t.path }, 'Version', [], 2000)
       return
     } catch (err) {
+      // A JSON-RPC error is an answer too: the worker API wants admin rights even for Version.
+      if (err instanceof RpcCallError) return
       lastErr = err instanceof Error ? err.message : String(err)
     }
     const elapsed = Date.now() - started
@@ -112,7 +114,7 @@ export type StepReporter = (message: string) => void
 
 export async function startSiteProcesses(account: SiteAccount, layout: SiteLayout, cfg: SimSiteConfig, step: StepReporter = () => undefined): Promise<StartedSite> {
   const t0 = Date.now()
-  step('starting lotus daemon')
+  step('starting lotus daemon (nohup lotus daemon >> daemon.log 2>&1 &)')
   await runInLogin(account, layout, 'nohup lotus daemon >> daemon.log 2>&1 &')
   await waitForApi(cfg.name, {
     what: 'lotus daemon',
@@ -122,7 +124,7 @@ export async function startSiteProcesses(account: SiteAccount, layout: SiteLayou
     alive: running(layout.root, (p) => p.role === 'daemon')
   })
   const t1 = Date.now()
-  step('starting lotus-miner (./runminer.sh)')
+  step(`lotus daemon API answers (${t1 - t0} ms); starting lotus-miner (./runminer.sh)`)
   await runInLogin(account, layout, './runminer.sh')
   await waitForApi(cfg.name, {
     what: 'lotus-miner',
@@ -132,7 +134,7 @@ export async function startSiteProcesses(account: SiteAccount, layout: SiteLayou
     alive: running(layout.root, (p) => p.role === 'miner')
   })
   const t2 = Date.now()
-  step('starting workers (./runworker.sh, ./runworkerC2.sh)')
+  step(`lotus-miner API answers (${t2 - t1} ms); starting workers (./runworker.sh, ./runworkerC2.sh)`)
   await Promise.all([runInLogin(account, layout, './runworker.sh'), runInLogin(account, layout, './runworkerC2.sh')])
   await Promise.all(
     cfg.workers.map((w) =>
@@ -146,6 +148,7 @@ export async function startSiteProcesses(account: SiteAccount, layout: SiteLayou
     )
   )
   const t3 = Date.now()
+  step(`${cfg.workers.length} worker API(s) answer (${t3 - t2} ms)`)
   return {
     procs: findSiteProcs(layout.root).filter((p) => p.site === layout.root),
     timings: { daemonMs: t1 - t0, minerMs: t2 - t1, workersMs: t3 - t2 }
