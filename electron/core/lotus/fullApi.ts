@@ -1,6 +1,6 @@
 import type { Result } from '../../../preload/contract'
-import { toInfo, type CallOptions } from './rpc'
-import { callChecked, checkShape, orEmptyArray, S, type RpcTransport } from './shapes'
+import type { CallOptions } from './rpc'
+import { orEmptyArray, runBatch, runSpec, S, spec, type BatchResults, type CallSpec, type RpcTransport } from './shapes'
 import type {
   Cid,
   Deadline,
@@ -23,129 +23,146 @@ import type {
 } from './types'
 
 /**
- * The Lotus daemon's API (/rpc/v1), one method per Lotus method, named in lowerCamel
- * (`ChainHead` → `chainHead`). Parameters are Lotus's, in Lotus's order; a tipset key of []
- * means the head. Go nil slices come back as [] (not null) where noted.
+ * The Lotus daemon's API (/rpc/v1). `fullCalls` describes each method as a CallSpec (Lotus's
+ * params in Lotus's order; a tipset key of [] means the head), usable alone or in a batch;
+ * FullNodeApi runs them, one method per Lotus method, named in lowerCamel (`ChainHead` →
+ * `chainHead`). Go nil slices come back as [] (not null).
  */
+export const fullCalls = {
+  version: (): CallSpec<VersionInfo> => spec('Version', [], S.version),
+  /** The node's libp2p peer ID. */
+  id: (): CallSpec<string> => spec('ID', [], S.string),
+  chainHead: (): CallSpec<TipSet> => spec('ChainHead', [], S.tipSet),
+  syncState: (): CallSpec<SyncState> => spec('SyncState', [], S.syncState, (s: SyncState) => ({ ...s, ActiveSyncs: orEmptyArray(s.ActiveSyncs) })),
+  nodeStatus: (inclChainStatus: boolean): CallSpec<NodeStatus> => spec('NodeStatus', [inclChainStatus], S.nodeStatus),
+  netPeers: (): CallSpec<PeerAddrInfo[]> => spec('NetPeers', [], S.peers, orEmptyArray<PeerAddrInfo>),
+  netPubsubScores: (): CallSpec<PubsubScore[]> => spec('NetPubsubScores', [], S.pubsubScores, orEmptyArray<PubsubScore>),
+  /** admin. Blocking closes existing connections to those peers/IPs at once. */
+  netBlockAdd: (acl: NetBlockList): CallSpec<void> => spec('NetBlockAdd', [acl], S.nothing, () => undefined),
+  netBlockList: (): CallSpec<NetBlockList> => spec('NetBlockList', [], S.netBlockList),
+  mpoolPending: (tsk: TipSetKey = []): CallSpec<SignedMessage[]> => spec('MpoolPending', [tsk], S.signedMessages, orEmptyArray<SignedMessage>),
+  /** write (!): the CLI's `mpool pending --local` needs a write token for this. */
+  walletList: (): CallSpec<string[]> => spec('WalletList', [], S.strings, orEmptyArray<string>),
+  mpoolGetConfig: (): CallSpec<MpoolConfig> => spec('MpoolGetConfig', [], S.mpoolConfig),
+  gasEstimateMessageGas: (msg: Message, sendSpec: MessageSendSpec | null, tsk: TipSetKey = []): CallSpec<Message> => spec('GasEstimateMessageGas', [msg, sendSpec, tsk], S.message),
+  /** sign */
+  walletSignMessage: (from: string, msg: Message): CallSpec<SignedMessage> => spec('WalletSignMessage', [from, msg], S.signedMessage),
+  /** write */
+  mpoolPush: (signed: SignedMessage): CallSpec<Cid> => spec('MpoolPush', [signed], S.cid),
+  chainGetMessage: (cid: Cid): CallSpec<Message> => spec('ChainGetMessage', [cid], S.message),
+  stateMinerInfo: (actor: string, tsk: TipSetKey = []): CallSpec<MinerInfo> => spec('StateMinerInfo', [actor, tsk], S.minerInfo),
+  stateMinerProvingDeadline: (actor: string, tsk: TipSetKey = []): CallSpec<DeadlineInfo> => spec('StateMinerProvingDeadline', [actor, tsk], S.deadlineInfo),
+  stateMinerDeadlines: (actor: string, tsk: TipSetKey = []): CallSpec<Deadline[]> => spec('StateMinerDeadlines', [actor, tsk], S.deadlines, orEmptyArray<Deadline>),
+  stateMinerPartitions: (actor: string, dlIdx: number, tsk: TipSetKey = []): CallSpec<Partition[]> => spec('StateMinerPartitions', [actor, dlIdx, tsk], S.partitions, orEmptyArray<Partition>),
+  /** null when the sector is not on chain. */
+  stateSectorGetInfo: (actor: string, sector: number, tsk: TipSetKey = []): CallSpec<SectorOnChainInfo | null> => spec('StateSectorGetInfo', [actor, sector, tsk], S.sectorOnChain),
+  stateMinerActiveSectors: (actor: string, tsk: TipSetKey = []): CallSpec<SectorOnChainInfo[]> => spec('StateMinerActiveSectors', [actor, tsk], S.sectorsOnChain, orEmptyArray<SectorOnChainInfo>),
+  /** admin. What `lotus daemon stop` calls. */
+  shutdown: (): CallSpec<void> => spec('Shutdown', [], S.nothing, () => undefined)
+} as const
+
 export class FullNodeApi {
   constructor(private readonly t: RpcTransport) {}
 
-  version(o?: CallOptions): Promise<VersionInfo> {
-    return callChecked(this.t, 'Version', [], S.version, o)
+  /** Any daemon calls in one JSON-RPC batch (one round trip through SSH). */
+  batch<const C extends readonly CallSpec<unknown>[]>(calls: C, o?: CallOptions): Promise<BatchResults<C>> {
+    return runBatch(this.t, calls, o)
   }
 
-  /** The node's libp2p peer ID. */
+  version(o?: CallOptions): Promise<VersionInfo> {
+    return runSpec(this.t, fullCalls.version(), o)
+  }
+
   id(o?: CallOptions): Promise<string> {
-    return callChecked(this.t, 'ID', [], S.string, o)
+    return runSpec(this.t, fullCalls.id(), o)
   }
 
   chainHead(o?: CallOptions): Promise<TipSet> {
-    return callChecked(this.t, 'ChainHead', [], S.tipSet, o)
+    return runSpec(this.t, fullCalls.chainHead(), o)
   }
 
-  async syncState(o?: CallOptions): Promise<SyncState> {
-    const s = await callChecked<SyncState>(this.t, 'SyncState', [], S.syncState, o)
-    return { ...s, ActiveSyncs: orEmptyArray(s.ActiveSyncs) }
+  syncState(o?: CallOptions): Promise<SyncState> {
+    return runSpec(this.t, fullCalls.syncState(), o)
   }
 
   nodeStatus(inclChainStatus: boolean, o?: CallOptions): Promise<NodeStatus> {
-    return callChecked(this.t, 'NodeStatus', [inclChainStatus], S.nodeStatus, o)
+    return runSpec(this.t, fullCalls.nodeStatus(inclChainStatus), o)
   }
 
-  async netPeers(o?: CallOptions): Promise<PeerAddrInfo[]> {
-    return orEmptyArray(await callChecked<PeerAddrInfo[] | null>(this.t, 'NetPeers', [], S.peers, o))
+  netPeers(o?: CallOptions): Promise<PeerAddrInfo[]> {
+    return runSpec(this.t, fullCalls.netPeers(), o)
   }
 
-  async netPubsubScores(o?: CallOptions): Promise<PubsubScore[]> {
-    return orEmptyArray(await callChecked<PubsubScore[] | null>(this.t, 'NetPubsubScores', [], S.pubsubScores, o))
+  netPubsubScores(o?: CallOptions): Promise<PubsubScore[]> {
+    return runSpec(this.t, fullCalls.netPubsubScores(), o)
   }
 
-  /** admin. Blocking closes existing connections to those peers/IPs at once. */
-  async netBlockAdd(acl: NetBlockList, o?: CallOptions): Promise<void> {
-    await callChecked(this.t, 'NetBlockAdd', [acl], S.nothing, o)
+  netBlockAdd(acl: NetBlockList, o?: CallOptions): Promise<void> {
+    return runSpec(this.t, fullCalls.netBlockAdd(acl), o)
   }
 
   netBlockList(o?: CallOptions): Promise<NetBlockList> {
-    return callChecked(this.t, 'NetBlockList', [], S.netBlockList, o)
+    return runSpec(this.t, fullCalls.netBlockList(), o)
   }
 
-  async mpoolPending(tsk: TipSetKey = [], o?: CallOptions): Promise<SignedMessage[]> {
-    return orEmptyArray(await callChecked<SignedMessage[] | null>(this.t, 'MpoolPending', [tsk], S.signedMessages, o))
+  mpoolPending(tsk: TipSetKey = [], o?: CallOptions): Promise<SignedMessage[]> {
+    return runSpec(this.t, fullCalls.mpoolPending(tsk), o)
   }
 
-  /** write (!): the CLI's `mpool pending --local` needs a write token for this. */
-  async walletList(o?: CallOptions): Promise<string[]> {
-    return orEmptyArray(await callChecked<string[] | null>(this.t, 'WalletList', [], S.strings, o))
+  walletList(o?: CallOptions): Promise<string[]> {
+    return runSpec(this.t, fullCalls.walletList(), o)
   }
 
   mpoolGetConfig(o?: CallOptions): Promise<MpoolConfig> {
-    return callChecked(this.t, 'MpoolGetConfig', [], S.mpoolConfig, o)
+    return runSpec(this.t, fullCalls.mpoolGetConfig(), o)
   }
 
-  gasEstimateMessageGas(msg: Message, spec: MessageSendSpec | null, tsk: TipSetKey = [], o?: CallOptions): Promise<Message> {
-    return callChecked(this.t, 'GasEstimateMessageGas', [msg, spec, tsk], S.message, o)
+  gasEstimateMessageGas(msg: Message, sendSpec: MessageSendSpec | null, tsk: TipSetKey = [], o?: CallOptions): Promise<Message> {
+    return runSpec(this.t, fullCalls.gasEstimateMessageGas(msg, sendSpec, tsk), o)
   }
 
-  /** sign */
   walletSignMessage(from: string, msg: Message, o?: CallOptions): Promise<SignedMessage> {
-    return callChecked(this.t, 'WalletSignMessage', [from, msg], S.signedMessage, o)
+    return runSpec(this.t, fullCalls.walletSignMessage(from, msg), o)
   }
 
-  /** write */
   mpoolPush(signed: SignedMessage, o?: CallOptions): Promise<Cid> {
-    return callChecked(this.t, 'MpoolPush', [signed], S.cid, o)
+    return runSpec(this.t, fullCalls.mpoolPush(signed), o)
   }
 
   chainGetMessage(cid: Cid, o?: CallOptions): Promise<Message> {
-    return callChecked(this.t, 'ChainGetMessage', [cid], S.message, o)
+    return runSpec(this.t, fullCalls.chainGetMessage(cid), o)
   }
 
   stateMinerInfo(actor: string, tsk: TipSetKey = [], o?: CallOptions): Promise<MinerInfo> {
-    return callChecked(this.t, 'StateMinerInfo', [actor, tsk], S.minerInfo, o)
+    return runSpec(this.t, fullCalls.stateMinerInfo(actor, tsk), o)
   }
 
   stateMinerProvingDeadline(actor: string, tsk: TipSetKey = [], o?: CallOptions): Promise<DeadlineInfo> {
-    return callChecked(this.t, 'StateMinerProvingDeadline', [actor, tsk], S.deadlineInfo, o)
+    return runSpec(this.t, fullCalls.stateMinerProvingDeadline(actor, tsk), o)
   }
 
-  async stateMinerDeadlines(actor: string, tsk: TipSetKey = [], o?: CallOptions): Promise<Deadline[]> {
-    return orEmptyArray(await callChecked<Deadline[] | null>(this.t, 'StateMinerDeadlines', [actor, tsk], S.deadlines, o))
+  stateMinerDeadlines(actor: string, tsk: TipSetKey = [], o?: CallOptions): Promise<Deadline[]> {
+    return runSpec(this.t, fullCalls.stateMinerDeadlines(actor, tsk), o)
   }
 
-  async stateMinerPartitions(actor: string, dlIdx: number, tsk: TipSetKey = [], o?: CallOptions): Promise<Partition[]> {
-    return orEmptyArray(await callChecked<Partition[] | null>(this.t, 'StateMinerPartitions', [actor, dlIdx, tsk], S.partitions, o))
+  stateMinerPartitions(actor: string, dlIdx: number, tsk: TipSetKey = [], o?: CallOptions): Promise<Partition[]> {
+    return runSpec(this.t, fullCalls.stateMinerPartitions(actor, dlIdx, tsk), o)
   }
 
-  /**
-   * StateMinerPartitions for several deadlines in one JSON-RPC batch (one round trip through
-   * SSH instead of one per deadline); each deadline gets its own result or error.
-   */
-  async stateMinerPartitionsBatch(actor: string, dlIdxs: readonly number[], tsk: TipSetKey = [], o?: CallOptions): Promise<Result<Partition[]>[]> {
-    const results = await this.t.batch(
-      dlIdxs.map((i) => ({ method: 'StateMinerPartitions', params: [actor, i, tsk] })),
-      o
-    )
-    return results.map((r): Result<Partition[]> => {
-      if (!r.ok) return r
-      try {
-        return { ok: true, value: orEmptyArray(checkShape<Partition[] | null>('StateMinerPartitions', S.partitions, r.value)) }
-      } catch (err) {
-        return { ok: false, error: toInfo(err) }
-      }
-    })
+  /** StateMinerPartitions for several deadlines in one batch; each gets its own result or error. */
+  async stateMinerPartitionsBatch(actor: string, dlIdxs: readonly number[], tsk: TipSetKey = [], o?: CallOptions): Promise<Array<Result<Partition[]>>> {
+    return runBatch(this.t, dlIdxs.map((i) => fullCalls.stateMinerPartitions(actor, i, tsk)), o)
   }
 
-  /** null when the sector is not on chain. */
   stateSectorGetInfo(actor: string, sector: number, tsk: TipSetKey = [], o?: CallOptions): Promise<SectorOnChainInfo | null> {
-    return callChecked(this.t, 'StateSectorGetInfo', [actor, sector, tsk], S.sectorOnChain, o)
+    return runSpec(this.t, fullCalls.stateSectorGetInfo(actor, sector, tsk), o)
   }
 
-  async stateMinerActiveSectors(actor: string, tsk: TipSetKey = [], o?: CallOptions): Promise<SectorOnChainInfo[]> {
-    return orEmptyArray(await callChecked<SectorOnChainInfo[] | null>(this.t, 'StateMinerActiveSectors', [actor, tsk], S.sectorsOnChain, o))
+  stateMinerActiveSectors(actor: string, tsk: TipSetKey = [], o?: CallOptions): Promise<SectorOnChainInfo[]> {
+    return runSpec(this.t, fullCalls.stateMinerActiveSectors(actor, tsk), o)
   }
 
-  /** admin. What `lotus daemon stop` calls. */
-  async shutdown(o?: CallOptions): Promise<void> {
-    await callChecked(this.t, 'Shutdown', [], S.nothing, o)
+  shutdown(o?: CallOptions): Promise<void> {
+    return runSpec(this.t, fullCalls.shutdown(), o)
   }
 }

@@ -169,7 +169,11 @@ describe('RpcClient over forwarded streams', () => {
     servers.push({ stop: () => new Promise<void>((r) => html.close(() => r())) })
     await expect(client(host, (html.address() as AddressInfo).port).call('Version', [])).rejects.toMatchObject({ code: 'lotus/bad-response', details: '<html>nginx</html>' })
 
-    const tcp: Server = createTcpServer((sock) => sock.end('SSH-2.0-OpenSSH_9.2\r\n\r\n'))
+    // It reads what it is sent (else it never sees the client's FIN and close() waits forever).
+    const tcp: Server = createTcpServer((sock) => {
+      sock.resume()
+      sock.end('SSH-2.0-OpenSSH_9.2\r\n\r\n')
+    })
     await new Promise<void>((r) => tcp.listen(0, '127.0.0.1', () => r()))
     servers.push({ stop: () => new Promise<void>((r) => tcp.close(() => r())) })
     await expect(client(host, (tcp.address() as AddressInfo).port).call('Version', [])).rejects.toMatchObject({ code: 'lotus/bad-response' })

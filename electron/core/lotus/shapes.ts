@@ -31,6 +31,50 @@ export async function callChecked<T>(t: RpcTransport, method: string, params: un
   return checkShape<T>(method, schema, await t.call(method, params, opts))
 }
 
+/**
+ * One Lotus call described as data (method, params, how to read the answer), so that the same
+ * call can run alone or inside a JSON-RPC batch with others.
+ */
+export interface CallSpec<T> {
+  readonly method: string
+  readonly params: unknown[]
+  readonly parse: (value: unknown) => T
+}
+
+export function spec<T>(method: string, params: unknown[], schema: z.ZodType, post?: (checked: never) => T): CallSpec<T> {
+  return {
+    method,
+    params,
+    parse: (value) => {
+      const checked = checkShape<never>(method, schema, value)
+      return post ? post(checked) : (checked as T)
+    }
+  }
+}
+
+export async function runSpec<T>(t: RpcTransport, s: CallSpec<T>, opts?: CallOptions): Promise<T> {
+  return s.parse(await t.call(s.method, s.params, opts))
+}
+
+type SpecValue<S> = S extends CallSpec<infer T> ? T : never
+export type BatchResults<S extends readonly CallSpec<unknown>[]> = { -readonly [K in keyof S]: Result<SpecValue<S[K]>> }
+
+/** Several calls in one JSON-RPC batch (one HTTP request); each gets its own result or error. */
+export async function runBatch<const S extends readonly CallSpec<unknown>[]>(t: RpcTransport, specs: S, opts?: CallOptions): Promise<BatchResults<S>> {
+  const results = await t.batch(
+    specs.map((s) => ({ method: s.method, params: s.params })),
+    opts
+  )
+  return results.map((r, i): Result<unknown> => {
+    if (!r.ok) return r
+    try {
+      return { ok: true, value: specs[i]!.parse(r.value) }
+    } catch (err) {
+      return { ok: false, error: err instanceof MinerDeskError ? err.toInfo() : { code: 'internal', message: String(err) } }
+    }
+  }) as BatchResults<S>
+}
+
 const num = z.number()
 const int = z.number().int()
 const str = z.string()

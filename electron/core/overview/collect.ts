@@ -1,28 +1,63 @@
-import { MinerDeskError, toErrorInfo, type Result } from '../../../preload/contract'
+import { MinerDeskError, toErrorInfo, type ErrorInfo, type Result } from '../../../preload/contract'
+import { fullCalls } from '../lotus/fullApi'
+import { minerCalls } from '../lotus/minerApi'
 import type { CallOptions } from '../lotus/rpc'
+import type { CallSpec } from '../lotus/shapes'
 import type { SiteLotus, SiteLotusStats } from '../lotus/siteLotus'
-import type { Partition } from '../lotus/types'
-import { emptyRaw, type Got, type PollMemory, type RawChain, type RawPoll } from './raw'
+import type { Deadline, DeadlineInfo, MinerInfo, Partition, TipSetKey } from '../lotus/types'
+import { emptyRaw, type Got, type PollMemory, type RawChain, type RawDaemon, type RawMiner, type RawPoll } from './raw'
 
 /**
- * One poll's Lotus calls: bulk calls only, everything independent in flight at once. The
- * daemon part and the miner part never wait for each other's failures; the proving calls go to
- * the daemon with the actor address from the miner, or the one remembered from earlier polls,
- * so a stopped miner still shows its deadlines. StateMinerInfo runs once per miner session.
- * The 48 StateMinerPartitions calls go as one JSON-RPC batch (one SSH round trip) by default.
+ * One poll's Lotus calls — bulk calls only — with as few round trips through SSH as possible.
+ *
+ * mode 'batch' (default): one JSON-RPC batch to the daemon and one to the miner, at the same
+ * time; then one batch to the daemon for the miner actor's proving state (StateMinerInfo once
+ * per miner session, ProvingDeadline, Deadlines and, when the deadline count is known from an
+ * earlier poll, all 48 StateMinerPartitions in the same request). 3–4 HTTP requests per poll.
+ * mode 'concurrent': every call on its own, concurrently over the kept-alive streams.
+ *
+ * The daemon part and the miner part never wait on each other's failures. The proving calls use
+ * the actor from the miner, or the one remembered from earlier polls, so a stopped miner still
+ * shows its deadlines.
  */
+
+export type CollectMode = 'batch' | 'concurrent'
 
 export interface CollectOptions {
   memory: PollMemory
   signal?: AbortSignal
   /** Per-call timeout (ms). */
   timeoutMs?: number
-  partitions?: 'batch' | 'concurrent'
+  mode?: CollectMode
   now?: () => number
 }
 
 function httpRequests(s: SiteLotusStats): number {
   return (s.daemon?.httpRequests ?? 0) + (s.miner?.httpRequests ?? 0)
+}
+
+type Runner = <const C extends readonly CallSpec<unknown>[]>(node: 'daemon' | 'miner', calls: C) => Promise<{ -readonly [K in keyof C]: Result<C[K] extends CallSpec<infer T> ? T : never> }>
+
+function makeRunner(lotus: SiteLotus, mode: CollectMode, co: CallOptions, count: (n: number) => void): Runner {
+  return (async (node: 'daemon' | 'miner', calls: readonly CallSpec<unknown>[]) => {
+    count(calls.length)
+    const api = node === 'daemon' ? lotus.full : lotus.miner
+    if (mode === 'batch') {
+      return api.batch(calls, co).catch((err: unknown) => {
+        // The whole request failed (node down, SSH gone): every call shares that answer.
+        const error: ErrorInfo = toErrorInfo(err)
+        return calls.map((): Result<unknown> => ({ ok: false, error }))
+      })
+    }
+    return Promise.all(
+      calls.map((c) =>
+        api.batch([c], co).then(
+          ([r]) => r!,
+          (err: unknown): Result<unknown> => ({ ok: false, error: toErrorInfo(err) })
+        )
+      )
+    )
+  }) as Runner
 }
 
 export async function collectPoll(lotus: SiteLotus, o: CollectOptions): Promise<RawPoll> {
@@ -46,86 +81,73 @@ export async function collectPoll(lotus: SiteLotus, o: CollectOptions): Promise<
     return raw
   }
 
-  const got = <T>(p: Promise<T>): Promise<Result<T>> => {
-    raw.calls++
-    return p.then(
-      (value): Result<T> => ({ ok: true, value }),
-      (err): Result<T> => ({ ok: false, error: toErrorInfo(err) })
-    )
-  }
-  const { full, miner } = lotus
+  const run = makeRunner(lotus, o.mode ?? 'batch', co, (n) => (raw.calls += n))
 
-  const d = {
-    version: got(full.version(co)),
-    id: got(full.id(co)),
-    head: got(full.chainHead(co)),
-    syncState: got(full.syncState(co)),
+  const daemonP = run('daemon', [
+    fullCalls.version(),
+    fullCalls.id(),
+    fullCalls.chainHead(),
+    fullCalls.syncState(),
     // Without ChainStatus: that part walks the last finality of tipsets on the node.
-    nodeStatus: got(full.nodeStatus(false, co)),
-    peers: got(full.netPeers(co)),
-    walletList: got(full.walletList(co)),
-    mpoolPending: got(full.mpoolPending([], co))
-  }
-  const m = {
-    version: got(miner.version(co)),
-    session: got(miner.session(co)),
-    actor: got(miner.actorAddress(co)),
-    summary: got(miner.sectorsSummary(co)),
-    workerStats: got(miner.workerStats(co)),
-    workerJobs: got(miner.workerJobs(co))
-  }
+    fullCalls.nodeStatus(false),
+    fullCalls.netPeers(),
+    fullCalls.walletList(),
+    fullCalls.mpoolPending([])
+  ]).then(([version, id, head, syncState, nodeStatus, peers, walletList, mpoolPending]): RawDaemon => ({ version, id, head, syncState, nodeStatus, peers, walletList, mpoolPending }))
 
-  const chain = (async (): Promise<RawChain> => {
+  const minerP = run('miner', [minerCalls.version(), minerCalls.session(), minerCalls.actorAddress(), minerCalls.sectorsSummary(), minerCalls.workerStats(), minerCalls.workerJobs()]).then(
+    ([version, session, actor, summary, workerStats, workerJobs]): RawMiner => ({ version, session, actor, summary, workerStats, workerJobs })
+  )
+
+  const chainP = (async (): Promise<RawChain> => {
     const out: RawChain = { actor: null, minerInfo: null, provingDeadline: null, deadlines: null, partitions: null }
-    const [actorR, headR] = await Promise.all([m.actor, d.head])
-    out.actor = actorR.ok ? actorR.value : o.memory.actor
-    if (!out.actor || !headR.ok) return out
+    const [d, m] = await Promise.all([daemonP, minerP])
+    out.actor = m.actor?.ok ? m.actor.value : o.memory.actor
+    if (!out.actor || !d.head?.ok) return out
     const actor = out.actor
-    // One tipset for every proving call, so the 48 deadlines agree with each other.
-    const tsk = headR.value.Cids
-    const sessionR = await m.session
-    const session = sessionR.ok ? sessionR.value : ''
+    // One tipset for every proving call, so the deadlines agree with each other.
+    const tsk: TipSetKey = d.head.value.Cids
+    const session = m.session?.ok ? m.session.value : null
     const needInfo =
-      o.memory.sectorSize === null || (sessionR.ok ? o.memory.minerInfoKey !== `${actor}|${session}` : !(o.memory.minerInfoKey ?? '').startsWith(`${actor}|`))
-    const [minerInfo, provingDeadline, deadlines] = await Promise.all([
-      needInfo ? got(full.stateMinerInfo(actor, tsk, co)) : Promise.resolve(null),
-      got(full.stateMinerProvingDeadline(actor, tsk, co)),
-      got(full.stateMinerDeadlines(actor, tsk, co))
-    ])
-    out.minerInfo = minerInfo
-    out.provingDeadline = provingDeadline
-    out.deadlines = deadlines
-    if (deadlines.ok) {
-      const idx = deadlines.value.map((_, i) => i)
-      if (o.partitions === 'concurrent') {
-        out.partitions = await Promise.all(idx.map((i) => got(full.stateMinerPartitions(actor, i, tsk, co))))
-      } else {
-        raw.calls += idx.length
-        out.partitions = await full.stateMinerPartitionsBatch(actor, idx, tsk, co).catch((err: unknown): Array<Result<Partition[]>> => {
-          const error = toErrorInfo(err)
-          return idx.map(() => ({ ok: false, error }))
-        })
-      }
+      o.memory.sectorSize === null ||
+      (session !== null ? o.memory.minerInfoKey !== `${actor}|${session}` : !(o.memory.minerInfoKey ?? '').startsWith(`${actor}|`))
+    // Results are in the order of `calls`: ProvingDeadline, Deadlines, [MinerInfo], partitions….
+    const known = o.memory.deadlineCount ?? 0
+    const calls: Array<CallSpec<unknown>> = [fullCalls.stateMinerProvingDeadline(actor, tsk), fullCalls.stateMinerDeadlines(actor, tsk)]
+    if (needInfo) calls.push(fullCalls.stateMinerInfo(actor, tsk))
+    for (let i = 0; i < known; i++) calls.push(fullCalls.stateMinerPartitions(actor, i, tsk))
+    const res = await run('daemon', calls)
+    out.provingDeadline = res[0] as Result<DeadlineInfo>
+    out.deadlines = res[1] as Result<Deadline[]>
+    if (needInfo) out.minerInfo = res[2] as Result<MinerInfo>
+    if (out.deadlines.ok) {
+      const n = out.deadlines.value.length
+      out.partitions =
+        n === known
+          ? (res.slice(needInfo ? 3 : 2) as Array<Result<Partition[]>>)
+          : await run('daemon', Array.from({ length: n }, (_, i) => fullCalls.stateMinerPartitions(actor, i, tsk)))
     }
     return out
   })()
 
-  const settle = async <T extends Record<string, Promise<unknown>>>(obj: T): Promise<{ [K in keyof T]: Awaited<T[K]> }> => {
-    const entries = await Promise.all(Object.entries(obj).map(async ([k, p]) => [k, await p] as const))
-    return Object.fromEntries(entries) as { [K in keyof T]: Awaited<T[K]> }
-  }
-  const [daemon, minerRes, chainRes] = await Promise.all([settle(d), settle(m), chain])
+  const [daemon, miner, chain] = await Promise.all([daemonP, minerP, chainP])
   if (o.signal?.aborted) throw new MinerDeskError({ code: 'cancelled', message: 'poll cancelled' })
 
   raw.daemon = daemon
-  raw.miner = minerRes
-  raw.chain = chainRes
+  raw.miner = miner
+  raw.chain = chain
   raw.connection = lotus.host.info
-  // A failure at the SSH level on every call means the host went away during the poll.
-  const all: Array<Got<unknown>> = [...Object.values(daemon), ...Object.values(minerRes)]
-  if (all.every((g) => g && !g.ok && g.error.code.startsWith('ssh/'))) {
-    const first = all[0]
-    if (first && !first.ok) raw.sshError = first.error
+  // Every call failed and SSH says why (its errors, or a connection that is no longer up):
+  // the host went away during the poll. Streams cut by the drop show as "connection lost".
+  const all: Array<Got<unknown>> = [...Object.values(daemon), ...Object.values(miner)]
+  const failed = all.every((g) => g && !g.ok)
+  if (failed) {
+    const ssh = all.find((g) => g && !g.ok && g.error.code.startsWith('ssh/'))
+    const info = raw.connection
+    if (ssh && !ssh.ok && all.every((g) => g && !g.ok && g.error.code.startsWith('ssh/'))) raw.sshError = ssh.error
+    else if (info.state !== 'connected') {
+      raw.sshError = ssh && !ssh.ok ? ssh.error : { code: 'ssh/unreachable', message: `${lotus.host.alias}: ${info.detail ?? `connection ${info.state}`}` }
+    }
   }
   const after = lotus.stats()
   raw.httpRequests = Math.max(0, httpRequests(after) - httpRequests(before))

@@ -1,7 +1,7 @@
 import { DEFAULT_SETTINGS, MinerDeskError, type Alert, type AppSettings, type SiteConfig, type SiteSnapshot } from '../../../preload/contract'
 import type { SiteLotus } from '../lotus/siteLotus'
 import { newAlerts, type AlertThresholds } from './alerts'
-import { collectPoll } from './collect'
+import { collectPoll, type CollectMode } from './collect'
 import { emptyMemory, type PollMemory, type RawPoll } from './raw'
 import { buildSnapshot } from './snapshot'
 
@@ -20,7 +20,8 @@ export interface SitePollerOptions {
   now?: () => number
   /** Per-call timeout (ms), default 20 s. */
   callTimeoutMs?: number
-  partitions?: 'batch' | 'concurrent'
+  /** 'batch' (default): a few JSON-RPC batches per poll; 'concurrent': every call on its own. */
+  mode?: CollectMode
   thresholds?: AlertThresholds
 }
 
@@ -105,14 +106,12 @@ export class SitePoller {
   refresh(): Promise<SiteSnapshot> {
     if (this.stopped) return Promise.reject(new MinerDeskError({ code: 'cancelled', message: `polling of ${this.siteId} stopped` }))
     if (this.inflight) return this.inflight
-    const run = this.poll()
+    // Cleared before anyone awaiting the poll resumes, so a refresh() right after gets a new poll.
+    const run = this.poll().finally(() => {
+      this.inflight = null
+      if (this.started && !this.stopped) this.schedule(Math.max(0, this.intervalMs() - (this.last?.tookMs ?? 0)))
+    })
     this.inflight = run
-    void run
-      .catch(() => undefined)
-      .finally(() => {
-        this.inflight = null
-        if (this.started && !this.stopped) this.schedule(Math.max(0, this.intervalMs() - (this.last?.tookMs ?? 0)))
-      })
     return run
   }
 
@@ -157,7 +156,7 @@ export class SitePoller {
         memory: this.memory,
         signal: ac.signal,
         timeoutMs: this.o.callTimeoutMs ?? 20_000,
-        partitions: this.o.partitions ?? 'batch',
+        mode: this.o.mode ?? 'batch',
         now: this.now
       })
       if (this.stopped) throw new MinerDeskError({ code: 'cancelled', message: `polling of ${this.siteId} stopped` })

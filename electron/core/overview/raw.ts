@@ -72,6 +72,8 @@ export interface PollMemory {
   sectorSize: number | null
   /** `actor|session` the sector size was read for: StateMinerInfo runs once per miner session. */
   minerInfoKey: string | null
+  /** Deadlines per proving period (48 on mainnet), so partitions can join the deadlines' batch. */
+  deadlineCount: number | null
   /** Workers by id as last seen (present or missing). */
   workers: Record<string, WorkerRow>
   /** Local pending message CID → when first seen pending (ms). */
@@ -79,7 +81,7 @@ export interface PollMemory {
 }
 
 export function emptyMemory(): PollMemory {
-  return { actor: null, sectorSize: null, minerInfoKey: null, workers: {}, messageFirstSeen: {} }
+  return { actor: null, sectorSize: null, minerInfoKey: null, deadlineCount: null, workers: {}, messageFirstSeen: {} }
 }
 
 export function emptyRaw(connection: ConnectionInfo, startedAt: number): RawPoll {

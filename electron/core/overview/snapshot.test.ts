@@ -7,7 +7,7 @@ import { emptyMemory, emptyRaw, type PollMemory, type RawPoll } from './raw'
 import { buildSnapshot } from './snapshot'
 
 const ok = <T>(value: T): Result<T> => ({ ok: true, value })
-const fail = (code: ErrorInfo['code'], message = code): Result<never> => ({ ok: false, error: { code, message } })
+const fail = (code: ErrorInfo['code'], message: string = code): Result<never> => ({ ok: false, error: { code, message } })
 
 const HEAD_TS = 1744204890 // full.ChainHead.response Timestamp
 const NOW = (HEAD_TS + 60) * 1000

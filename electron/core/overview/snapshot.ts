@@ -196,6 +196,7 @@ export function buildSnapshot(input: BuildInput): BuildOutput {
   let proving = null
   const di = value(raw.chain.provingDeadline)
   const deadlines = value(raw.chain.deadlines)
+  if (deadlines) next.deadlineCount = deadlines.length
   const parts = raw.chain.partitions
   const partsFailed = parts?.find((p) => !p.ok)
   if (di && deadlines && parts && !partsFailed) {
