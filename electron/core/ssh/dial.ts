@@ -276,16 +276,17 @@ export async function dial(route: SshRoute, ctx: DialContext): Promise<Dialed> {
   }
   const target = clients[clients.length - 1] as Client
   let closeCb: ((why: string) => void) | null = null
-  let closed = false
+  // Set when the chain closed before anyone subscribed (reported on subscription).
+  let closedWhy: string | null = null
   const lastErrors = new Map<Client, string>()
   clients.forEach((c, i) => {
     const alias = (hops[i] as ResolvedHost).alias
     c.on('error', (err: Error) => lastErrors.set(c, err.message))
     c.on('close', () => {
-      if (closed) return
-      closed = true
+      if (closedWhy !== null) return
       const why = lastErrors.get(c)
-      closeCb?.(i === clients.length - 1 ? (why ?? `${alias} closed the connection`) : `jump host ${alias}: ${why ?? 'connection closed'}`)
+      closedWhy = i === clients.length - 1 ? (why ?? `${alias} closed the connection`) : `jump host ${alias}: ${why ?? 'connection closed'}`
+      closeCb?.(closedWhy)
       for (const other of clients) if (other !== c) other.destroy()
     })
   })
@@ -296,6 +297,7 @@ export async function dial(route: SshRoute, ctx: DialContext): Promise<Dialed> {
     notes,
     onClose(cb) {
       closeCb = cb
+      if (closedWhy !== null) cb(closedWhy)
     },
     close(graceful) {
       for (const c of [...clients].reverse()) {
