@@ -200,11 +200,17 @@ export class MinerActor {
     return out
   }
 
-  /** StateMinerActiveSectors: live, not faulty, proven. */
+  /**
+   * StateMinerActiveSectors: live, not faulty, proven. 100,000 entries take a second to build
+   * and tens of MB to hold, so they are kept only briefly (repeated listings, `sectors list`).
+   */
   activeSectors(): SectorOnChainInfo[] {
     if (this.activeCache?.version === this.version) return this.activeCache.json
     const json = this.infos(this.activeSectorSet())
     this.activeCache = { version: this.version, json }
+    setTimeout(() => {
+      if (this.activeCache?.json === json) this.activeCache = null
+    }, 30_000).unref()
     return json
   }
 
