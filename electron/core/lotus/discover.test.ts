@@ -5,7 +5,7 @@ import { inspect } from 'node:util'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { LocalSshHost } from '../../../test/support/localSshHost'
 import { buildCommandLine } from '../util/shellQuote'
-import { discoverCommand, discoverEndpoints, parseDiscoverOutput, resolveEndpoint, type DiscoverFacts, type Discovery, type EndpointResult } from './discover'
+import { DISCOVER_SCRIPT, discoverCommand, discoverEndpoints, parseDiscoverOutput, resolveEndpoint, type DiscoverFacts, type Discovery, type EndpointResult } from './discover'
 
 const TOKEN = 'eyJhbGciOiJIUzI1NiJ9.eyJBbGxvdyI6WyJhZG1pbiJdfQ.s3cr3t'
 
@@ -130,6 +130,11 @@ describe('discovery over one remote command', () => {
     expect(err(resolveEndpoint(facts, 'miner', 'a'))).toMatchObject({ message: '/srv/miner/api on a does not hold a usable address' })
     facts.env.FULLNODE_API_INFO = ''
     expect(err(resolveEndpoint(facts, 'daemon', 'a')).message).toBe('FULLNODE_API_INFO is set on a but holds no address')
+  })
+
+  it('is one line without single quotes or "!", so any login shell passes sh -c through', () => {
+    expect(DISCOVER_SCRIPT).not.toMatch(/[\n'!]/)
+    expect(buildCommandLine(discoverCommand())).toBe(`sh -c '${DISCOVER_SCRIPT}'`)
   })
 
   it('reports a command that did not finish as an SSH command failure', () => {

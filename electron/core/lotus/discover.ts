@@ -59,27 +59,30 @@ export type DiscoverEnvName = (typeof DISCOVER_ENV)[number]
  * (newline, quote, non-UTF-8) can break the framing and no locale can change a length; every
  * line carries a marker so that anything a shell profile prints is ignored. An empty variable
  * counts as unset for the repo paths (`:-`), as an operator would expect.
+ *
+ * It is ONE line without single quotes or `!`: the login shell only has to pass
+ * `sh -c '<script>'` through, and csh (no newlines inside quotes) and fish (`\'` inside quotes)
+ * would trip over anything else.
  */
 export const DISCOVER_SCRIPT = [
-  'LC_ALL=C; export LC_ALL',
-  `m='${MARK}'`,
-  "hx() { od -An -v -tx1 | tr -d ' \\n'; }",
-  "pv() { if [ \"$2\" = x ]; then printf '%s V %s ' \"$m\" \"$1\"; printf '%s' \"$3\" | hx; echo; else printf '%s U %s\\n' \"$m\" \"$1\"; fi; }",
-  ...DISCOVER_ENV.map((n) => `pv ${n} "\${${n}+x}" "\${${n}-}"`),
+  'LC_ALL=C; export LC_ALL; m=' + MARK + ';',
+  'hx() { od -An -v -tx1 | tr -d " \\n"; };',
+  'pv() { if [ "$2" = x ]; then printf "%s V %s " "$m" "$1"; printf "%s" "$3" | hx; echo; else printf "%s U %s\\n" "$m" "$1"; fi; };',
+  ...DISCOVER_ENV.map((n) => `pv ${n} "\${${n}+x}" "\${${n}-}";`),
   'rp() {',
-  '  case $2 in "~") p=$HOME ;; "~/"*) p=$HOME/${2#"~/"} ;; *) p=$2 ;; esac',
-  "  printf '%s P %s ' \"$m\" \"$1\"; printf '%s' \"$p\" | hx; echo",
-  "  if [ -d \"$p\" ]; then printf '%s D %s 1\\n' \"$m\" \"$1\"; else printf '%s D %s 0\\n' \"$m\" \"$1\"; fi",
-  '  for f in api token; do',
-  '    if [ ! -e "$p/$f" ]; then printf \'%s N %s.%s\\n\' "$m" "$1" "$f"',
-  '    elif [ ! -r "$p/$f" ] || [ ! -f "$p/$f" ]; then printf \'%s R %s.%s\\n\' "$m" "$1" "$f"',
-  '    else printf \'%s F %s.%s \' "$m" "$1" "$f"; dd if="$p/$f" bs=4096 count=1 2>/dev/null | hx; echo; fi',
-  '  done',
-  '}',
-  'rp daemon "${LOTUS_PATH:-~/.lotus}"',
-  'rp miner "${LOTUS_MINER_PATH:-${LOTUS_STORAGE_PATH:-~/.lotusminer}}"',
-  "printf '%s END\\n' \"$m\""
-].join('\n')
+  'case $2 in "~") p=$HOME ;; "~/"*) p=$HOME/${2#"~/"} ;; *) p=$2 ;; esac;',
+  'printf "%s P %s " "$m" "$1"; printf "%s" "$p" | hx; echo;',
+  'if [ -d "$p" ]; then printf "%s D %s 1\\n" "$m" "$1"; else printf "%s D %s 0\\n" "$m" "$1"; fi;',
+  'for f in api token; do',
+  'if [ -e "$p/$f" ]; then',
+  'if [ -r "$p/$f" ] && [ -f "$p/$f" ]; then printf "%s F %s.%s " "$m" "$1" "$f"; dd if="$p/$f" bs=4096 count=1 2>/dev/null | hx; echo;',
+  'else printf "%s R %s.%s\\n" "$m" "$1" "$f"; fi;',
+  'else printf "%s N %s.%s\\n" "$m" "$1" "$f"; fi;',
+  'done; };',
+  'rp daemon "${LOTUS_PATH:-~/.lotus}";',
+  'rp miner "${LOTUS_MINER_PATH:-${LOTUS_STORAGE_PATH:-~/.lotusminer}}";',
+  'printf "%s END\\n" "$m"'
+].join(' ')
 
 /** The one command discovery runs (the SSH layer quotes it with shellQuote's buildCommandLine). */
 export function discoverCommand(): RemoteCommand {

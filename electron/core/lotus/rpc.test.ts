@@ -1,3 +1,7 @@
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { createServer as createTcpServer, type Server } from 'node:net'
 import { createServer as createHttpServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -256,5 +260,28 @@ describe('RpcClient over forwarded streams', () => {
     const host = new LocalSshHost({ alias: 'locked' })
     host.forwardOut = () => Promise.reject(Object.assign(new Error('(SSH) Channel open failure: administratively prohibited: open failed'), { reason: 1 }))
     await expect(client(host, 1234).call('Version', [])).rejects.toMatchObject({ code: 'ssh/command-failed', message: expect.stringMatching(/does not allow TCP forwarding/) })
+  })
+
+  it('speaks TLS inside the forwarded stream for /wss and /tls addresses', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'md-tls-'))
+    try {
+      execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1', '-subj', '/CN=lotus.test', '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'ignore' })
+      const key = readFileSync(join(dir, 'key.pem'), 'utf8')
+      const cert = readFileSync(join(dir, 'cert.pem'), 'utf8')
+      const s = await FakeLotusServer.start({ paths: ['/rpc/v1'], tokens: { [ADMIN]: ['read'] }, tls: { key, cert }, methods: { Version: m(0, () => ({ Version: 'tls', APIVersion: 131840, BlockDelay: 30 })) } })
+      servers.push(s)
+      const host = new LocalSshHost()
+      const target = { node: 'daemon' as const, host: '127.0.0.1', port: s.port, tls: true, basePath: '', token: new ApiToken(ADMIN) }
+      const trusted = new RpcClient({ ssh: host, target, tlsOptions: { ca: cert } })
+      clients.push(trusted)
+      expect(await trusted.call('Version', [])).toMatchObject({ Version: 'tls' })
+      expect(await trusted.call('Version', [])).toMatchObject({ Version: 'tls' })
+      expect(s.connections).toBe(1)
+      const untrusted = new RpcClient({ ssh: host, target })
+      clients.push(untrusted)
+      await expect(untrusted.call('Version', [])).rejects.toMatchObject({ code: 'lotus/rpc', message: expect.stringMatching(/TLS/) })
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 })

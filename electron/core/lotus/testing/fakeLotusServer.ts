@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import { createServer as createTlsServer } from 'node:https'
 import type { AddressInfo, Socket } from 'node:net'
 
 /**
@@ -40,6 +41,8 @@ export interface FakeLotusOptions {
   /** Delay before each answer (ms). */
   latencyMs?: number
   port?: number
+  /** Serve HTTPS with this key and certificate (a /wss or /tls API address). */
+  tls?: { key: string; cert: string }
 }
 
 interface RpcRequest {
@@ -61,9 +64,10 @@ export class FakeLotusServer {
 
   private constructor(opts: FakeLotusOptions) {
     this.opts = opts
-    this.server = createServer((req, res) => void this.handle(req, res))
+    const handler = (req: IncomingMessage, res: ServerResponse) => void this.handle(req, res)
+    this.server = opts.tls ? createTlsServer({ key: opts.tls.key, cert: opts.tls.cert }, handler) : createServer(handler)
     this.server.keepAliveTimeout = 60_000
-    this.server.on('connection', (s: Socket) => {
+    this.server.on(opts.tls ? 'secureConnection' : 'connection', (s: Socket) => {
       this.connections++
       this.sockets.add(s)
       s.on('close', () => this.sockets.delete(s))
