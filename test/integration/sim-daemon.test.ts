@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Message, SignedMessage, SyncState, TipSet } from '../../electron/core/lotus/types'
@@ -320,6 +320,16 @@ describe('lotus CLI against the daemon', () => {
     expect(bad.stderr).toBe('ERROR: flag provided but not defined: -bogus\n\n')
   })
 
+  it('lotus mpool replace without its arguments shows its help; bad block targets are refused', async () => {
+    const r = await lotus(site, ['mpool', 'replace', '--auto'])
+    expect(r.code).toBe(0)
+    expect(r.stdout).toMatch(/^NAME:\n {3}lotus mpool replace - replace a message in the mempool\n/)
+    const ip = await lotus(site, ['net', 'block', 'add', 'ip', '300.1.2.3'])
+    expect(ip).toMatchObject({ code: 1, stderr: 'ERROR: error parsing IP address 300.1.2.3\n\n' })
+    const notSim = await lotus(site, ['net', 'ping', '12D3KooWx'])
+    expect(notSim).toMatchObject({ code: 1, stderr: 'ERROR: lotus net ping: this command is not part of the simulated site\n\n' })
+  })
+
   it('lotus wait-api returns at once when the API is up', async () => {
     expect(await lotus(site, ['wait-api'])).toEqual({ code: 0, stdout: '', stderr: '' })
   })
@@ -343,7 +353,10 @@ describe('CLI errors when the daemon is not there', () => {
     expect(r).toMatchObject({ code: 1, stderr: "ERROR: getting local addresses: missing permission to invoke 'WalletList' (need 'write')\n\n" })
   })
 
-  it('the api file is where the CLI looks', () => {
-    expect(existsSync(join(site.repo, 'api'))).toBe(true)
+  it('lotus wait-api retries while the API is not up and gives up after --timeout', async () => {
+    const r = await lotus(site, ['wait-api', '--timeout', '2s'], { env: { LOTUS_PATH: join(site.dir, 'nowhere') } })
+    expect(r.code).toBe(1)
+    expect(r.stdout).toMatch(/^(Not online yet\.\.\. \(could not get API info for FullNode: could not get api endpoint: API not running \(no endpoint\)\)\n){2,3}$/)
+    expect(r.stderr).toBe('ERROR: timed out waiting for api to come online\n\n')
   })
 })

@@ -114,7 +114,11 @@ export function daemonMethods(node: ChainNode, hooks: DaemonHooks, version: 'v0'
   }
 
   const waitMsg = async (cid: string, confidence: number, allowReplaced: boolean) => {
+    // Lotus waits as long as the client does; the HTTP server cannot tell when a client has
+    // gone, so a wait ends after ten minutes as a cancelled request would.
+    const until = Date.now() + 10 * 60_000
     for (;;) {
+      if (Date.now() > until) throw goError('context deadline exceeded')
       const l = node.searchMessage(cid, allowReplaced)
       if (l && node.head >= l.height + 1 + confidence) return searchResult(cid, allowReplaced)
       if (!l && !node.mpool.known(cid)) throw goError(`failed to load message: ipld: could not find ${cid}`)
