@@ -48,6 +48,11 @@ export interface RpcServerOptions {
   paths: readonly string[]
   /** Extra non-RPC routes (health endpoints). */
   routes?: Record<string, (req: IncomingMessage, res: ServerResponse) => void>
+  /**
+   * Verifies a bearer token another way than with `secret` (a lotus-worker asks its miner's
+   * AuthVerify, as Lotus's worker does). Returns the permissions, or null for 401.
+   */
+  authorize?: (token: string) => Promise<Permission[] | null>
 }
 
 interface RpcRequest {
@@ -136,6 +141,16 @@ export function permsFor(req: IncomingMessage, secret: Buffer): Permission[] | n
   return verifyToken(secret, token)
 }
 
+async function permsVia(req: IncomingMessage, authorize: (token: string) => Promise<Permission[] | null>): Promise<Permission[] | null> {
+  const header = req.headers.authorization
+  if (header === undefined) {
+    const q = new URL(req.url ?? '/', 'http://x').searchParams.get('token')
+    return q ? authorize(q) : ['read']
+  }
+  if (!header.startsWith('Bearer ')) return null
+  return authorize(header.slice('Bearer '.length))
+}
+
 export function createRpcServer(opts: RpcServerOptions): Server {
   return createServer((req, res) => {
     void handle(opts, req, res).catch((err: unknown) => {
@@ -154,7 +169,7 @@ async function handle(opts: RpcServerOptions, req: IncomingMessage, res: ServerR
     res.end('404 page not found\n')
     return
   }
-  const perms = permsFor(req, opts.secret())
+  const perms = opts.authorize ? await permsVia(req, opts.authorize) : permsFor(req, opts.secret())
   if (perms === null) {
     res.writeHead(401)
     res.end()

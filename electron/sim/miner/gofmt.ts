@@ -41,16 +41,36 @@ export function goDurationTruncated(ms: number, stepMs: number): string {
   return goDurationMs(Math.trunc(ms / stepMs) * stepMs)
 }
 
-/** Go's `%.4g` (what types.SizeStr uses): 4 significant digits, trailing zeros dropped. */
-export function goG4(f: number): string {
+/** Go's `%.<prec>g`: `prec` significant digits, trailing zeros dropped. */
+export function goG(f: number, prec: number): string {
   if (f === 0) return '0'
-  const exp = Math.floor(Math.log10(Math.abs(f)))
-  if (exp < -4 || exp >= 4) {
-    const [mant, e] = f.toExponential(3).split('e') as [string, string]
+  const rounded = Number(f.toPrecision(prec))
+  const exp = Math.floor(Math.log10(Math.abs(rounded)))
+  if (exp < -4 || exp >= prec) {
+    const [mant, e] = f.toExponential(prec - 1).split('e') as [string, string]
     const n = Number(e)
     return `${trimZeros(mant)}e${n < 0 ? '-' : '+'}${String(Math.abs(n)).padStart(2, '0')}`
   }
-  return trimZeros(f.toPrecision(4))
+  return trimZeros(f.toPrecision(prec))
+}
+
+/** Go's `%.4g` (what types.SizeStr uses). */
+export function goG4(f: number): string {
+  return goG(f, 4)
+}
+
+const DECI_UNITS = ['', 'Ki', 'Mi', 'Gi', 'Ti', 'Pi', 'Ei', 'Zi']
+
+/** types.DeciStr: `3.05 Pi`. */
+export function deciStr(v: number | bigint): string {
+  let f = Number(v)
+  if (f === 0) return '0 B'
+  let i = 0
+  while (f >= 1024 && i + 1 < DECI_UNITS.length) {
+    f /= 1024
+    i++
+  }
+  return `${goG(f, 3)} ${DECI_UNITS[i]}`
 }
 
 const SIZE_UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB', 'EiB', 'ZiB']
@@ -109,11 +129,12 @@ const DURAFMT_UNITS: [string, number][] = [
   ['second', 1]
 ]
 
-/** durafmt.Parse(d).LimitFirstN(2).String() for whole seconds (what cliutil.EpochTime prints). */
+/** durafmt.Parse(d).LimitFirstN(2).String() (what cliutil.EpochTime prints). */
 export function durafmt2(seconds: number): string {
-  let rem = Math.floor(Math.abs(seconds))
+  let rem = Math.round(Math.abs(seconds) * 1e6)
   const parts: string[] = []
-  for (const [name, size] of DURAFMT_UNITS) {
+  const units: [string, number][] = [...DURAFMT_UNITS.map(([n, s]): [string, number] => [n, s * 1e6]), ['millisecond', 1e3], ['microsecond', 1]]
+  for (const [name, size] of units) {
     const v = Math.floor(rem / size)
     rem -= v * size
     if (v > 1) parts.push(`${v} ${name}s`)
@@ -194,18 +215,26 @@ export function goTimeOnly(unixSeconds: number): string {
   return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`
 }
 
-/** RFC 3339 with nanoseconds as Go's JSON encoder writes time.Time (UTC keeps `Z`). */
+/** time.Time as Go's JSON encoder writes a local time (RFC 3339 nano: `…T21:31:46.123+08:00`, `Z` in UTC). */
 export function goJsonTime(ms: number): string {
   if (ms === 0) return '0001-01-01T00:00:00Z'
   const d = new Date(ms)
-  const frac = ms % 1000 === 0 ? '' : `.${pad(d.getUTCMilliseconds(), 3).replace(/0+$/, '')}`
-  return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}T${pad(d.getUTCHours())}:${pad(
-    d.getUTCMinutes()
-  )}:${pad(d.getUTCSeconds())}${frac}Z`
+  const frac = ms % 1000 === 0 ? '' : `.${pad(d.getMilliseconds(), 3).replace(/0+$/, '')}`
+  const off = -d.getTimezoneOffset()
+  const zone = off === 0 ? 'Z' : `${off > 0 ? '+' : '-'}${pad(Math.floor(Math.abs(off) / 60))}:${pad(Math.abs(off) % 60)}`
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}${frac}${zone}`
 }
 
 /** Go's `%x` of bytes given as base64 (nil prints nothing). */
 export function hexOfBase64(b64: string | null | undefined): string {
   if (!b64) return ''
   return Buffer.from(b64, 'base64').toString('hex')
+}
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec']
+
+/** time.RFC822 (`02 Jan 06 15:04 MST`) in the local zone. */
+export function goRFC822(unixSeconds: number): string {
+  const d = new Date(unixSeconds * 1000)
+  return `${pad(d.getDate())} ${MONTHS[d.getMonth()]} ${pad(d.getFullYear() % 100)} ${pad(d.getHours())}:${pad(d.getMinutes())} ${zoneAbbrFn()(d.getTimezoneOffset())}`
 }

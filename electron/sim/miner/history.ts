@@ -38,7 +38,7 @@ export function milestones(ctx: HistoryContext, n: number) {
   const activation = activationOf(ctx, n)
   const seedEpoch = activation - 40
   const precommitEpoch = seedEpoch - PRECOMMIT_CHALLENGE_DELAY
-  const getTicketAt = precommitEpoch - 2 - Math.ceil((TASK_SECONDS.PC1 + TASK_SECONDS.PC2) / 30)
+  const getTicketAt = precommitEpoch - 10 - Math.ceil((TASK_SECONDS.PC1 + TASK_SECONDS.PC2) / 30)
   return { activation, seedEpoch, precommitEpoch, ticketEpoch: getTicketAt - SEAL_RANDOMNESS_LOOKBACK, getTicketAt }
 }
 
@@ -76,7 +76,8 @@ export function historicSector(ctx: HistoryContext, n: number): SectorRecord {
   const scaled = (s: number) => s / ctx.clock.speed
   const events: [number, SectorEvent][] = []
   let at = t(m.getTicketAt) - scaled(TASK_SECONDS.AP) - 1
-  const push = (e: SectorEvent, when: number) => events.push([Math.floor(when), e])
+  // Log timestamps never go backwards (each event is logged after the previous one).
+  const push = (e: SectorEvent, when: number) => events.push([Math.max(Math.floor(when), events[events.length - 1]?.[0] ?? 0), e])
   push(E.startCC(n, ctx.sealProof), at)
   at += scaled(TASK_SECONDS.AP)
   push(E.packed([ccFiller(ctx.sectorSize)]), at)

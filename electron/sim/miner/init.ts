@@ -108,7 +108,7 @@ function pipelineSector(cfg: SimSiteConfig, ctx: HistoryContext, n: number, stat
   const frac = 0.2 + 0.15 * (slot % 5)
   const stages = PIPELINE_ORDER.length - PIPELINE_ORDER.indexOf(state)
   let t = now / 1000 - sec(TASK_SECONDS.AP + TASK_SECONDS.PC1 + TASK_SECONDS.PC2) * (stages / 5) - 30
-  const push = (e: SectorEvent) => events.push([Math.floor(t), e])
+  const push = (e: SectorEvent) => events.push([Math.max(Math.floor(t), events[events.length - 1]?.[0] ?? 0), e])
   const reached = (s: string) => PIPELINE_ORDER.indexOf(state) <= PIPELINE_ORDER.indexOf(s)
   push(E.startCC(n, cfg.sealProof))
   let precommitEpoch = 0

@@ -51,6 +51,11 @@ export class StorageIndex {
     for (const [id, p] of this.paths) if (p.owner === owner) this.paths.delete(id)
   }
 
+  detachPath(id: string): void {
+    this.paths.delete(id)
+    this.scans.delete(id)
+  }
+
   all(): StoragePathEntry[] {
     return [...this.paths.values()]
   }

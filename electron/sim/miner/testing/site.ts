@@ -1,0 +1,176 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { EPOCH_SECONDS, genesisFor } from '../../common/clock'
+import type { Scenario, SimSiteConfig, WorkerSpec } from '../../common/siteConfig'
+import { freePort } from '../../../core/util/ports'
+import { initChainState } from '../../daemon/init'
+import { newBlsAddress, newPeerId, newSecpAddress } from '../../front/identity'
+import { initMinerState, type OnChainFacts } from '../init'
+
+/**
+ * A throw-away simulated site for the miner's integration tests: sim.json written from a
+ * SimSiteConfig, repos created by the real init functions (initMinerState, initChainState), and
+ * the site's programs run as real processes of the bundle (`node out/node/sim.cjs lotus-miner …`)
+ * with the environment the site's shims and login script give them.
+ */
+
+export interface TestSite {
+  cfg: SimSiteConfig
+  onChain: OnChainFacts
+  dir: string
+  bundle: string
+  env: NodeJS.ProcessEnv
+  /** Starts a long-running program; output goes to `<home>/<logName>`. */
+  start(program: string, args: string[], logName: string, extraEnv?: NodeJS.ProcessEnv): SiteProcess
+  /** Runs a short command and returns its exit code and output. */
+  run(program: string, args: string[], extraEnv?: NodeJS.ProcessEnv): { code: number; stdout: string; stderr: string }
+  /** Same, without blocking the event loop (needed while this process serves something). */
+  runAsync(program: string, args: string[], extraEnv?: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }>
+  stopAll(): Promise<void>
+}
+
+export interface SiteProcess {
+  proc: ChildProcess
+  log: string
+  /** Resolves when the process's log has a line matching `re` (after `from` bytes). */
+  waitFor(re: RegExp, timeoutMs?: number, from?: number): Promise<string>
+  logSize(): number
+  exited(): Promise<number | null>
+}
+
+const MAINNET_GENESIS = 1598306400
+
+export interface TestSiteOptions {
+  dir: string
+  bundle: string
+  speed: number
+  sectors: number
+  scenarios?: Scenario[]
+  kinds?: WorkerSpec['kind'][]
+  minerId?: number
+  sectorDeadlines?: number[]
+}
+
+export async function createTestSite(o: TestSiteOptions): Promise<TestSite> {
+  const root = join(o.dir, 'site-1')
+  const home = join(root, 'home')
+  const store = join(root, 'storage', 'store-1')
+  for (const d of [home, store, join(home, 'tmp')]) mkdirSync(d, { recursive: true })
+  const workers: WorkerSpec[] = []
+  for (const kind of o.kinds ?? ['pc1', 'pc2', 'c2']) {
+    const name = `site-1-${kind}`
+    workers.push({ name, kind, port: await freePort(), repo: join(home, `.lotusworker-${name}`) })
+  }
+  const nowMs = Date.now()
+  const cfg: SimSiteConfig = {
+    version: 1,
+    name: 'site-1',
+    index: 1,
+    root,
+    home,
+    minerId: o.minerId ?? 1000 + Math.floor(Math.random() * 50000),
+    sectorSize: 34359738368,
+    sealProof: 8,
+    speed: o.speed,
+    genesisTime: genesisFor(Math.floor((nowMs / 1000 - MAINNET_GENESIS) / EPOCH_SECONDS), o.speed, nowMs),
+    scenarios: o.scenarios ?? [],
+    initialSectors: o.sectors,
+    ports: { daemon: await freePort(), miner: await freePort() },
+    workers,
+    storePaths: [store],
+    wallets: { owner: newBlsAddress(), worker: newBlsAddress(), control: [newSecpAddress()] },
+    peerId: newPeerId(),
+    node: process.execPath,
+    bundle: o.bundle
+  }
+  if (o.sectorDeadlines) cfg.sectorDeadlines = o.sectorDeadlines
+  writeFileSync(join(root, 'sim.json'), JSON.stringify(cfg, null, 2))
+  const onChain = initMinerState(cfg)
+  initChainState(cfg, onChain)
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    MDSIM_SITE: root,
+    HOME: home,
+    LOTUS_PATH: join(home, '.lotus'),
+    LOTUS_MINER_PATH: join(home, '.lotusminer')
+  }
+  for (const k of ['FULLNODE_API_INFO', 'MINER_API_INFO', 'WORKER_API_INFO', 'LOTUS_WORKER_PATH', 'GOLOG_LOG_FMT']) delete env[k]
+  const procs: ChildProcess[] = []
+
+  const start = (program: string, args: string[], logName: string, extraEnv: NodeJS.ProcessEnv = {}): SiteProcess => {
+    const log = join(home, logName)
+    const out = createWriteStream(log, { flags: 'a' })
+    const proc = spawn(process.execPath, [o.bundle, program, ...args], { cwd: home, env: { ...env, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] })
+    proc.stdout?.pipe(out)
+    proc.stderr?.pipe(out)
+    procs.push(proc)
+    const exit = new Promise<number | null>((r) => proc.once('exit', (code) => r(code)))
+    const logSize = () => (existsSync(log) ? readFileSync(log).length : 0)
+    return {
+      proc,
+      log,
+      logSize,
+      exited: () => exit,
+      waitFor: async (re, timeoutMs = 60_000, from = 0) => {
+        const t0 = Date.now()
+        for (;;) {
+          const text = existsSync(log) ? readFileSync(log, 'utf8').slice(from) : ''
+          const m = text.split('\n').find((l) => re.test(l))
+          if (m) return m
+          if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${re} in ${log}:\n${text.slice(-3000)}`)
+          await new Promise((r) => setTimeout(r, 100))
+        }
+      }
+    }
+  }
+
+  const run = (program: string, args: string[], extraEnv: NodeJS.ProcessEnv = {}) => {
+    const r = spawnSync(process.execPath, [o.bundle, program, ...args], { cwd: home, env: { ...env, ...extraEnv }, encoding: 'utf8', timeout: 120_000 })
+    return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr }
+  }
+
+  const runAsync = (program: string, args: string[], extraEnv: NodeJS.ProcessEnv = {}) =>
+    new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+      const p = spawn(process.execPath, [o.bundle, program, ...args], { cwd: home, env: { ...env, ...extraEnv } })
+      let stdout = ''
+      let stderr = ''
+      p.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
+      p.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
+      p.on('exit', (code) => resolve({ code: code ?? -1, stdout, stderr }))
+    })
+
+  const stopAll = async () => {
+    await Promise.all(
+      procs.map(
+        (p) =>
+          new Promise<void>((r) => {
+            if (p.exitCode !== null || p.signalCode !== null) return r()
+            const t = setTimeout(() => p.kill('SIGKILL'), 5000)
+            p.once('exit', () => {
+              clearTimeout(t)
+              r()
+            })
+            p.kill('SIGINT')
+          })
+      )
+    )
+  }
+
+  return { cfg, onChain, dir: o.dir, bundle: o.bundle, env, start, run, runAsync, stopAll }
+}
+
+/** Environment of a worker started like runworker.sh does (MINER_API_INFO from `auth api-info`). */
+export function workerEnv(site: TestSite, w: WorkerSpec): NodeJS.ProcessEnv {
+  const info = site.run('lotus-miner', ['auth', 'api-info', '--perm', 'admin'])
+  if (info.code !== 0) throw new Error(`auth api-info failed: ${info.stderr}`)
+  const [k, v] = info.stdout.trim().split(/=(.*)/s) as [string, string]
+  return { [k]: v, LOTUS_WORKER_PATH: w.repo }
+}
+
+/** `lotus-worker run` arguments of a worker kind, as the site's runworker scripts pass them. */
+export function workerArgs(w: WorkerSpec): string[] {
+  const on = { pc1: ['addpiece', 'precommit1'], pc2: ['precommit2'], c2: ['commit'] }[w.kind]
+  const all = ['addpiece', 'precommit1', 'unseal', 'precommit2', 'commit', 'replica-update', 'prove-replica-update2', 'regen-sector-key']
+  return ['run', '--name', w.name, '--listen', `127.0.0.1:${w.port}`, ...all.map((t) => `--${t}=${on.includes(t) ? 'true' : 'false'}`)]
+}
