@@ -1,7 +1,7 @@
 import { App as AntApp, ConfigProvider, Layout } from 'antd'
 import enUS from 'antd/locale/en_US'
 import zhCN from 'antd/locale/zh_CN'
-import { useCallback, useEffect, useMemo, useState, type CSSProperties } from 'react'
+import { useCallback, useEffect, useMemo, useState } from 'react'
 import { useEffectiveTheme } from './hooks/useEffectiveTheme'
 import { useKeyboardShortcuts } from './hooks/useKeyboardShortcuts'
 import { setLanguage } from './i18n'
@@ -28,6 +28,7 @@ export function App() {
   const mode = useEffectiveTheme(useSettingsStore(selectThemeSetting))
   useEffect(() => setLanguage(language), [language])
   const theme = useMemo(() => antdTheme(mode), [mode])
+  useRootCssVars(mode)
   return (
     <ConfigProvider theme={theme} locale={language === 'en' ? enUS : zhCN}>
       <ThemeModeContext.Provider value={mode}>
@@ -39,8 +40,11 @@ export function App() {
   )
 }
 
-/** The palette as CSS variables for the few styles antd tokens do not cover (styles.css). */
-function cssVars(mode: ThemeMode): CSSProperties {
+/**
+ * The palette as CSS variables for the few styles antd tokens do not cover (styles.css). Set on
+ * <html> so that popovers, modals and notifications (portals outside the shell) see them too.
+ */
+function cssVars(mode: ThemeMode): Record<string, string> {
   const p = PALETTES[mode]
   return {
     '--md-muted': p.mutedText,
@@ -53,7 +57,15 @@ function cssVars(mode: ThemeMode): CSSProperties {
     '--md-warning': p.tones.warning,
     '--md-critical-bg': mode === 'dark' ? '#2a1618' : '#fdf1f1',
     '--md-warning-bg': mode === 'dark' ? '#2a2114' : '#fdf7ec'
-  } as CSSProperties
+  }
+}
+
+function useRootCssVars(mode: ThemeMode): void {
+  useEffect(() => {
+    const root = document.documentElement
+    for (const [k, v] of Object.entries(cssVars(mode))) root.style.setProperty(k, v)
+    root.dataset.theme = mode
+  }, [mode])
 }
 
 function Shell({ mode }: { mode: ThemeMode }) {
@@ -63,7 +75,7 @@ function Shell({ mode }: { mode: ThemeMode }) {
   const toggleHelp = useCallback(() => setHelpOpen((o) => !o), [])
   useKeyboardShortcuts(toggleHelp, report)
   return (
-    <Layout className="md-shell" data-theme={mode} style={cssVars(mode)} data-testid="app-shell">
+    <Layout className="md-shell" data-theme={mode} data-testid="app-shell">
       <Layout.Sider width={SIDEBAR_WIDTH} className="md-sider" theme={mode}>
         <Sidebar helpOpen={helpOpen} onHelpOpenChange={setHelpOpen} />
       </Layout.Sider>

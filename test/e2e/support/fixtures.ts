@@ -190,7 +190,7 @@ function busySite(now: number, id: string, actor: string, height: number): SiteS
     worker(3, 'sh01-w03', ['PC2', 'C1', 'GET', 'FIN'], { now, taskCounts: { PC2: 1, GET: 1, FIN: 1 }, gpuUsed: 1 }),
     worker(4, 'sh01-c2-01', ['C2'], { now, taskCounts: { C2: 1 }, gpus: ['NVIDIA GeForce RTX 3090', 'NVIDIA GeForce RTX 3090'], gpuUsed: 1, cpuUse: 32, cpus: 64, memPhysical: 512 * GiB, memUsed: 301 * GiB }),
     worker(5, 'sh01-w04', ['AP', 'PC1'], { now, enabled: false, cpuUse: 0, memUsed: 12 * GiB }),
-    worker(6, 'sh01-w05', ['AP', 'PC1', 'PC2'], { now, missing: true, lastSeen: now - 42 * 60_000, cpuUse: 0 })
+    worker(6, 'sh01-w05', ['AP', 'PC1', 'PC2'], { now, missing: true, lastSeen: now - 43 * 60_000, missingSince: now - 42 * 60_000, cpuUse: 0 })
   ]
   return {
     siteId: id,

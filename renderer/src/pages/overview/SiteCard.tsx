@@ -15,7 +15,11 @@ import { refreshSites, selectConnection, selectRefreshing, selectSummary, useOve
 import { useReportError } from '../../components/useReportError'
 import { NextDeadline } from './NextDeadline'
 
-/** One site at a glance: health, SSH, the key numbers, and what to do when it cannot be reached. */
+/**
+ * One site at a glance: health, SSH, the key numbers, and what to do when it cannot be reached.
+ * Only numbers whose label names a bad thing (failed, overdue, missing, faults, disabled) are
+ * coloured; judgements such as "too few peers" come as alerts, in words.
+ */
 export function SiteCard({ site }: { site: SiteConfig }) {
   const { t } = useTranslation()
   const summary = useOverviewStore(selectSummary(site.id))
@@ -77,9 +81,9 @@ function SiteMetrics({ summary: s, dimmed }: { summary: SiteSummary; dimmed: boo
       <MetricRow label={<Mono>lotus</Mono>}>
         <Metric value={<ProcessText up={d.up} testId="metric-daemon-up" />} />
         <Metric label={t('metric.height')} value={<Mono>{d.height ?? '—'}</Mono>} testId="metric-height" />
-        <Metric label={t('metric.behind')} value={<Mono>{n(behind)}</Mono>} tone={behind !== undefined && behind > 5 ? 'warning' : undefined} testId="metric-behind" />
-        <Metric label={t('metric.headAge')} value={d.headAgeSec !== undefined ? formatDuration(d.headAgeSec) : undefined} tone={d.headAgeSec !== undefined && d.headAgeSec > 120 ? 'warning' : undefined} />
-        <Metric label={t('metric.peers')} value={n(d.peers)} tone={d.peers !== undefined && d.peers < 10 && d.up ? 'warning' : undefined} testId="metric-peers" />
+        <Metric label={t('metric.behind')} value={<Mono>{n(behind)}</Mono>} testId="metric-behind" />
+        <Metric label={t('metric.headAge')} value={d.headAgeSec !== undefined ? formatDuration(d.headAgeSec) : undefined} />
+        <Metric label={t('metric.peers')} value={n(d.peers)} testId="metric-peers" />
       </MetricRow>
       <MetricRow label={<Mono>lotus-miner</Mono>}>
         <Metric value={<ProcessText up={s.miner.up} testId="metric-miner-up" />} />
@@ -118,7 +122,6 @@ function SiteMetrics({ summary: s, dimmed }: { summary: SiteSummary; dimmed: boo
         <Metric
           label={t('metric.oldest')}
           value={s.messages?.oldestAgeSec != null ? formatDuration(s.messages.oldestAgeSec) : undefined}
-          tone={s.messages?.oldestAgeSec != null && s.messages.oldestAgeSec > 1800 ? 'warning' : undefined}
         />
         <MetricGap span={3} />
       </MetricRow>

@@ -97,7 +97,7 @@ export function SiteSettingsDrawer({ site, onClose }: { site: SiteConfig; onClos
 
         <h3 className="md-form-heading">{t('siteSettings.startCommands')}</h3>
         {START_KEYS.map((k) => (
-          <Form.Item key={k} name={['startCommands', k]} label={t(`siteSettings.start.${k}`)} rules={[{ required: true, max: 4000 }]} extra={<span className="md-muted md-mono">{DEFAULT_START_COMMANDS[k]}</span>}>
+          <Form.Item key={k} name={['startCommands', k]} label={t(`siteSettings.start.${k}`)} rules={[{ required: true, max: 4000 }]} extra={<span className="md-muted">{t('siteSettings.default')} <span className="md-mono">{DEFAULT_START_COMMANDS[k]}</span></span>}>
             <Input className="md-mono" data-testid={`site-start-${k}`} />
           </Form.Item>
         ))}

@@ -32,7 +32,7 @@ export function ChainTab({ snapshot }: SiteTabProps) {
         }
         testId="messages-section"
       >
-        {messages ? <MessagesTable messages={messages.list} minerActor={snapshot.miner.actor} stuckCids={stuckCids} /> : <Unavailable error={snapshot.daemon.error} what={t('chain.messages')} />}
+        {messages ? <MessagesTable messages={messages.list} minerActor={snapshot.miner.actor} stuckCids={stuckCids} /> : <Unavailable error={snapshot.partErrors?.messages ?? snapshot.daemon.error} what={t('chain.messages')} testId="messages-unavailable" />}
       </Section>
     </div>
   )

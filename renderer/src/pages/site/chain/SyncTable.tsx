@@ -3,6 +3,7 @@ import type { ColumnsType } from 'antd/es/table'
 import { useTranslation } from 'react-i18next'
 import { Mono } from '../../../components/Mono'
 import type { SyncWorker } from '../../../contract'
+import { syncProgress } from '../../../model/chain'
 
 /** Active sync workers as `lotus sync status` lists them; an empty list means nothing to catch up. */
 export function SyncTable({ workers }: { workers: SyncWorker[] }) {
@@ -20,6 +21,7 @@ export function SyncTable({ workers }: { workers: SyncWorker[] }) {
       render: (_, w) => <Mono>{w.targetHeight !== null && w.baseHeight !== null ? w.targetHeight - w.baseHeight : '—'}</Mono>
     },
     { title: 'Height', dataIndex: 'height', align: 'right', width: 110, render: (v: number) => <Mono>{v}</Mono> },
+    { title: t('chain.progress'), key: 'progress', align: 'right', width: 90, render: (_, w) => <Mono>{syncProgress(w)}</Mono> },
     { title: t('chain.syncMessage'), dataIndex: 'message', render: (v: string | undefined) => v ?? '' }
   ]
   return (
@@ -34,3 +36,4 @@ export function SyncTable({ workers }: { workers: SyncWorker[] }) {
     />
   )
 }
+

@@ -13,7 +13,7 @@ export function JobsTab({ snapshot }: SiteTabProps) {
   const [task, setTask] = useState<string | null>(null)
   const jobs = snapshot.jobs
   const rows = useMemo(() => (jobs ? (task ? jobs.list.filter((j) => j.task === task) : jobs.list) : []), [jobs, task])
-  if (!jobs) return <Unavailable error={snapshot.miner.error} what={t('site.tab.jobs')} testId="jobs-unavailable" />
+  if (!jobs) return <Unavailable error={snapshot.partErrors?.jobs ?? snapshot.miner.error} what={t('site.tab.jobs')} testId="jobs-unavailable" />
   return (
     <div className="md-stack" data-testid="jobs-tab">
       <Section title={t('jobs.matrix')} testId="jobs-matrix-section">

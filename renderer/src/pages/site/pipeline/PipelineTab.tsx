@@ -19,7 +19,7 @@ export function PipelineTab({ snapshot }: SiteTabProps) {
   const { t, i18n } = useTranslation()
   const pipeline = snapshot.pipeline
   const grouped = useMemo(() => (pipeline ? groupStates(pipeline.byState) : null), [pipeline])
-  if (!pipeline || !grouped) return <Unavailable error={snapshot.miner.error} what={t('site.tab.pipeline')} testId="pipeline-unavailable" />
+  if (!pipeline || !grouped) return <Unavailable error={snapshot.partErrors?.pipeline ?? snapshot.miner.error} what={t('site.tab.pipeline')} testId="pipeline-unavailable" />
   const columns: ColumnsType<StateCount> = [
     { title: t('pipeline.state'), dataIndex: 'state', render: (v: string) => <Mono>{v || '(undefined)'}</Mono> },
     { title: t('pipeline.count'), dataIndex: 'count', align: 'right', width: 90, render: (v: number) => <Mono>{formatInt(v, i18n.language)}</Mono> }

@@ -15,7 +15,7 @@ import { DeadlinesTable } from './DeadlinesTable'
 export function ProvingTab({ snapshot }: SiteTabProps) {
   const { t, i18n } = useTranslation()
   const p = snapshot.proving
-  if (!p) return <Unavailable error={snapshot.daemon.error ?? snapshot.miner.error} what={t('site.tab.proving')} testId="proving-unavailable" />
+  if (!p) return <Unavailable error={snapshot.partErrors?.proving ?? snapshot.daemon.error ?? snapshot.miner.error} what={t('site.tab.proving')} testId="proving-unavailable" />
   const n = (v: number) => formatInt(v, i18n.language)
   const next = p.nextWithSectors ? { ...p.nextWithSectors, sectors: p.deadlines.find((d) => d.index === p.nextWithSectors?.index)?.sectors ?? 0 } : null
   return (

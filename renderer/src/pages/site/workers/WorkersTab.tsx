@@ -15,7 +15,7 @@ import type { SiteTabProps } from '../siteTabs'
 export function WorkersTab({ snapshot }: SiteTabProps) {
   const { t } = useTranslation()
   const workers = snapshot.workers
-  if (!workers) return <Unavailable error={snapshot.miner.error} what={t('site.tab.workers')} testId="workers-unavailable" />
+  if (!workers) return <Unavailable error={snapshot.partErrors?.workers ?? snapshot.miner.error} what={t('site.tab.workers')} testId="workers-unavailable" />
   // Missing workers first: they are what the operator came here for.
   const rows = [...workers.list].sort((a, b) => Number(b.missing) - Number(a.missing) || a.hostname.localeCompare(b.hostname) || a.id.localeCompare(b.id))
   const columns: ColumnsType<WorkerRow> = [
@@ -29,7 +29,7 @@ export function WorkersTab({ snapshot }: SiteTabProps) {
       render: (_, w) =>
         w.missing ? (
           <StatusText tone="critical" strong testId="worker-missing">
-            {t('workers.missingSince')} <Ago at={w.lastSeen} />
+            {t('workers.missingSince')} <Ago at={w.missingSince ?? w.lastSeen} />
           </StatusText>
         ) : w.enabled ? (
           <StatusText tone="ok">{t('workers.enabled')}</StatusText>
