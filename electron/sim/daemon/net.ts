@@ -104,12 +104,6 @@ export class Net {
     return this.peers.find((p) => p.id === id)
   }
 
-  agentVersion(id: string): string {
-    const p = this.connected().find((x) => x.id === id)
-    if (!p) throw goError('failed to get agent version: item not found')
-    return p.agent
-  }
-
   /** Pubsub scores of connected and recently connected peers (scores are kept after disconnects). */
   scores(now = Date.now()): PubsubScore[] {
     const up = (now - this.startedAt) / 1000
