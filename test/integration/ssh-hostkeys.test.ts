@@ -132,6 +132,33 @@ describe('host keys against a real sshd', () => {
     expect(readFileSync(c.knownHosts, 'utf8')).toContain(s.hostKeyLine)
   })
 
+  it('connections meeting the same unknown key at once share one question and write one line', async () => {
+    const first = config('ask')
+    const second = config('ask', first.knownHosts)
+    const both = join(dir, 'both_config')
+    writeFileSync(both, readFileSync(first.path, 'utf8') + readFileSync(second.path, 'utf8'))
+    let release: () => void = () => undefined
+    const gate = new Promise<void>((r) => (release = r))
+    const asked: string[] = []
+    const prompts: SshPrompts = {
+      hostKeyUnknown: async (req) => {
+        asked.push(req.alias)
+        await gate
+        return 'accept-save'
+      },
+      passphrase: () => Promise.reject(new Error('unexpected passphrase prompt'))
+    }
+    const p = pool(both, prompts)
+    const hosts = [p.host(first.alias, 'site-1'), p.host(second.alias, 'site-2')]
+    const connecting = Promise.all(hosts.map((h) => h.connect()))
+    for (let i = 0; i < 50 && hosts.some((h) => h.info.state !== 'host-key-unknown'); i++) await new Promise((r) => setTimeout(r, 20))
+    expect(hosts.map((h) => h.info.state)).toEqual(['host-key-unknown', 'host-key-unknown'])
+    release()
+    await connecting
+    expect(asked).toHaveLength(1)
+    expect(readFileSync(first.knownHosts, 'utf8').trim().split('\n')).toHaveLength(1)
+  })
+
   it('accept-save into a hashed known_hosts writes a hashed line', async () => {
     const kh = join(dir, 'hashed_known_hosts')
     const other = writeEd25519KeyPair(join(dir, 'other_host_key'), 'other')

@@ -7,6 +7,7 @@ import { openForward, runExec, runExecStream, type ChannelHost } from './channel
 import type { SshRoute } from './config'
 import { dial, DialFailure, type Dialed } from './dial'
 import { errorMessage, unreachableError } from './errors'
+import type { HostKeyMemory } from './hostVerify'
 import type { KeyRing } from './keyring'
 import type { ExecOptions, ExecResult, ExecStream, SshCommand, SshHost, SshPrompts } from './types'
 
@@ -38,8 +39,8 @@ export interface SshHostOptions {
   resolve: () => SshRoute
   prompts: SshPrompts
   keyring: KeyRing
-  /** Host keys accepted once, shared by the pool for the app run. */
-  acceptedOnce: Set<string>
+  /** Host-key answers of this app run, shared by the pool. */
+  hostKeys: HostKeyMemory
   maxChannels?: number
   /** Keepalive when the config sets no ServerAliveInterval (the pool clamps it to 10–15 s). */
   keepaliveIntervalMs?: number
@@ -218,7 +219,7 @@ class SshConnection implements ManagedSshHost {
           siteId: this.o.siteId,
           prompts: this.o.prompts,
           keyring: this.o.keyring,
-          acceptedOnce: this.o.acceptedOnce,
+          hostKeys: this.o.hostKeys,
           signal,
           agentSocket: this.o.agentSocket,
           timing: {

@@ -6,7 +6,7 @@ import { createAuthSession } from './auth'
 import type { ResolvedHost, SshRoute } from './config'
 import { errorMessage, unreachableError } from './errors'
 import { preferredHostKeyAlgorithms } from './hostKey'
-import { verifyHostKey, type HostKeyOutcome } from './hostVerify'
+import { verifyHostKey, type HostKeyMemory, type HostKeyOutcome } from './hostVerify'
 import type { KeyRing } from './keyring'
 import { knownKeyTypes } from './knownHosts'
 import { PausableDeadline } from './timer'
@@ -44,7 +44,7 @@ export interface DialContext {
   siteId: string
   prompts: SshPrompts
   keyring: KeyRing
-  acceptedOnce: Set<string>
+  hostKeys: HostKeyMemory
   timing: DialTiming
   /** Aborts the attempt (the host was closed meanwhile). */
   signal: AbortSignal
@@ -199,7 +199,7 @@ function handshake(hop: ResolvedHost, sockOrTunnel: Duplex | Promise<Duplex>, ct
       const vctx = {
         siteId: ctx.siteId,
         prompts: ctx.prompts,
-        acceptedOnce: ctx.acceptedOnce,
+        memory: ctx.hostKeys,
         onPrompt: (waiting: boolean, key: HostKeyInfo) => {
           promptState(waiting)
           ctx.onPrompt('host-key', waiting, key)

@@ -15,11 +15,18 @@ export type HostKeyOutcome =
   | { ok: true; saved?: string; saveError?: string }
   | { ok: false; state: 'host-key-changed' | 'host-key-unknown'; error: MinerDeskError; key: HostKeyInfo }
 
+/** What the operator said about host keys in this app run, shared by every connection. */
+export class HostKeyMemory {
+  /** Keys accepted (once or saved) in this run: `name base64`. */
+  readonly accepted = new Set<string>()
+  /** Questions being asked right now, so connections that meet the same key share one answer. */
+  readonly asking = new Map<string, Promise<HostKeyDecision>>()
+}
+
 export interface VerifyContext {
   siteId: string
   prompts: SshPrompts
-  /** Keys the operator accepted once, for this app run: `name keytype base64`. */
-  acceptedOnce: Set<string>
+  memory: HostKeyMemory
   /** The operator is being asked about this key (true) / has answered (false). */
   onPrompt(waiting: boolean, key: HostKeyInfo): void
 }
@@ -69,7 +76,8 @@ export async function verifyHostKey(hop: ResolvedHost, blob: Buffer, ctx: Verify
 
   // Unknown key.
   const key: HostKeyInfo = { ...base, knownHostsFile: saveTo ?? '' }
-  if (ctx.acceptedOnce.has(onceKey(name, blob))) return { ok: true }
+  const once = onceKey(name, blob)
+  if (ctx.memory.accepted.has(once)) return { ok: true }
   const save = (): { ok: true; saved?: string; saveError?: string } => {
     if (!saveTo) return { ok: true, saveError: 'UserKnownHostsFile is none; the key was accepted for this run only' }
     try {
@@ -100,20 +108,27 @@ export async function verifyHostKey(hop: ResolvedHost, blob: Buffer, ctx: Verify
       }
     case 'ask': {
       let decision: HostKeyDecision
+      let asked = ctx.memory.asking.get(once)
+      const first = asked === undefined
+      if (!asked) {
+        asked = ctx.prompts.hostKeyUnknown({ siteId: ctx.siteId, alias: hop.alias, key }).catch((): HostKeyDecision => 'reject')
+        ctx.memory.asking.set(once, asked)
+      }
       ctx.onPrompt(true, key)
       try {
-        decision = await ctx.prompts.hostKeyUnknown({ siteId: ctx.siteId, alias: hop.alias, key })
-      } catch {
-        decision = 'reject'
+        decision = await asked
       } finally {
         ctx.onPrompt(false, key)
+        if (first) ctx.memory.asking.delete(once)
       }
       if (decision === 'accept-save') {
-        ctx.acceptedOnce.add(onceKey(name, blob))
+        ctx.memory.accepted.add(once)
+        // Whoever shared the question may already have written the line.
+        if (!first && checkKnownHosts(files, hop.hostName, hop.port, keyType, blob).status === 'match') return { ok: true }
         return save()
       }
       if (decision === 'accept-once') {
-        ctx.acceptedOnce.add(onceKey(name, blob))
+        ctx.memory.accepted.add(once)
         return { ok: true }
       }
       return {

@@ -2,6 +2,7 @@ import { homedir } from 'node:os'
 import { join } from 'node:path'
 import { defaultResolveEnv, resolveRoute, type ResolveEnv } from './config'
 import { clampKeepalive, createSshHost, DEFAULT_KEEPALIVE_MS, type ManagedSshHost, type SshHostOptions } from './connection'
+import { HostKeyMemory } from './hostVerify'
 import { KeyRing } from './keyring'
 import type { SshHost, SshPool, SshPoolOptions } from './types'
 
@@ -30,7 +31,7 @@ export function createSshPool(opts: SshPoolOptions, internals: SshPoolInternals 
   let configPath = opts.configPath
   const env = internals.env ?? defaultResolveEnv()
   const keyring = new KeyRing(opts.prompts, opts.secrets)
-  const acceptedOnce = new Set<string>()
+  const hostKeys = new HostKeyMemory()
   const hosts = new Map<string, ManagedSshHost>()
   const keepalive = clampKeepalive(opts.keepaliveIntervalMs ?? DEFAULT_KEEPALIVE_MS)
 
@@ -47,7 +48,7 @@ export function createSshPool(opts: SshPoolOptions, internals: SshPoolInternals 
           resolve: () => resolveRoute(configPath, alias, env),
           prompts: opts.prompts,
           keyring,
-          acceptedOnce,
+          hostKeys,
           ...(opts.maxChannels !== undefined ? { maxChannels: opts.maxChannels } : {}),
           keepaliveIntervalMs: keepalive,
           ...internals.hostOptions
