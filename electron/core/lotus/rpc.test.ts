@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
 import { LocalSshHost } from '../../../test/support/localSshHost'
 import { freePort } from '../util/ports'
+import { MinerDeskError } from '../../../preload/contract'
 import { RpcClient, type RpcTarget } from './rpc'
 import { FakeLotusServer, RpcMethodError, type FakeMethod } from './testing/fakeLotusServer'
 import { ApiToken } from './token'
@@ -235,7 +236,7 @@ describe('RpcClient over forwarded streams', () => {
     const c = client(new LocalSshHost(), s.port)
     await c.call('Version', [])
     s.dropConnections()
-    await new Promise((r) => setTimeout(r, 30))
+    await new Promise((r) => setTimeout(r, 100))
     expect(await c.call('Version', [])).toBeTruthy()
     expect(s.connections).toBe(2)
   })
@@ -254,6 +255,13 @@ describe('RpcClient over forwarded streams', () => {
     const host = new LocalSshHost()
     host.setReachable(false)
     await expect(client(host, s.port).call('Version', [])).rejects.toMatchObject({ code: 'ssh/unreachable' })
+  })
+
+  it('recognises a refused tunnel as the SSH layer reports it', async () => {
+    const host = new LocalSshHost({ alias: 'real' })
+    host.forwardOut = () =>
+      Promise.reject(new MinerDeskError({ code: 'ssh/command-failed', message: 'connection refused: nothing listens on 127.0.0.1:2345 on real', params: { host: '127.0.0.1', port: 2345 }, details: 'Connection refused' }))
+    await expect(client(host, 2345, { node: 'miner' }).call('Version', [])).rejects.toMatchObject({ code: 'lotus/miner-down', message: 'lotus-miner is not running: nothing listens on 127.0.0.1:2345 on real' })
   })
 
   it('maps sshd refusing TCP forwarding', async () => {

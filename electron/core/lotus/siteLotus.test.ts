@@ -11,7 +11,7 @@ afterEach(async () => {
   lotus = null
 })
 
-const settle = () => new Promise((r) => setTimeout(r, 30))
+const settle = () => new Promise((r) => setTimeout(r, 100))
 
 async function setup(o: { rediscoverIntervalMs?: number } = {}) {
   site = await startFakeSite({ alias: 'site-x' })
@@ -98,11 +98,18 @@ describe('SiteLotus', () => {
     expect(next.calls).toEqual(['ChainHead'])
   })
 
-  it('reports an unreachable host as the SSH error', async () => {
+  it('reports an unreachable host as the SSH error, and looks the endpoints up again once it is back', async () => {
     const { site, lotus } = await setup()
+    await lotus.full.chainHead()
     site.host.setReachable(false)
+    await settle() // the dropped connection's streams have closed
     await expect(lotus.full.chainHead()).rejects.toMatchObject({ code: 'ssh/unreachable' })
+    // Meanwhile the machine "rebooted": the daemon listens elsewhere now.
+    await site.stopNode('daemon')
+    const next = await site.restartNode('daemon')
     site.host.setReachable(true)
     expect(await lotus.full.chainHead()).toBeTruthy()
+    expect(next.calls).toEqual(['ChainHead'])
+    expect(site.host.counters.execs).toBe(2)
   })
 })

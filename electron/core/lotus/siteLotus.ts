@@ -74,6 +74,7 @@ export class SiteLotus {
   private versionCache: VersionCheck | null = null
   private discoveries = 0
   private closed = false
+  private readonly unsubscribe: () => void
 
   constructor(opts: SiteLotusOptions) {
     this.opts = opts
@@ -81,6 +82,14 @@ export class SiteLotus {
     this.now = opts.now ?? Date.now
     this.full = new FullNodeApi(this.transport('daemon'))
     this.miner = new MinerApi(this.transport('miner'))
+    // After the SSH connection came back (the machine may have rebooted, Lotus restarted on
+    // other ports), look the endpoints up again before trusting them.
+    let wasConnected = opts.host.info.state === 'connected'
+    this.unsubscribe = opts.host.onState((info) => {
+      const connected = info.state === 'connected'
+      if (connected && !wasConnected) this.markStale()
+      wasConnected = connected
+    })
   }
 
   /** The last discovery (tokens are ApiToken: they never print). */
@@ -221,6 +230,7 @@ export class SiteLotus {
 
   async close(): Promise<void> {
     this.closed = true
+    this.unsubscribe()
     for (const node of ['daemon', 'miner'] as const) {
       this.clients[node]?.close()
       this.clients[node] = null

@@ -67,16 +67,24 @@ describe('SitePoller against a fake Lotus site', () => {
     expect(site.daemon.calls.filter((c) => c === 'ChainHead')).toHaveLength(1)
   })
 
-  it('polls on its interval until stopped, then stops for good', async () => {
+  it('polls on its interval until stopped, without overlap, then stops for good', async () => {
     const { site, poller } = await setup({ pollIntervalSec: 0.1 })
-    const seqs: number[] = []
-    poller.onSnapshot((s) => seqs.push(s.seq))
+    const snaps: Array<{ seq: number; start: number; end: number }> = []
+    const three = new Promise<void>((resolve) =>
+      poller.onSnapshot((s) => {
+        snaps.push({ seq: s.seq, start: s.takenAt - s.tookMs, end: s.takenAt })
+        if (snaps.length === 4) resolve()
+      })
+    )
     poller.start()
-    await new Promise((r) => setTimeout(r, 380))
+    await Promise.race([three, new Promise((r) => setTimeout(r, 10_000))])
     await poller.stop()
+    expect(snaps.map((s) => s.seq).slice(0, 4)).toEqual([1, 2, 3, 4])
+    for (let i = 1; i < snaps.length; i++) {
+      expect(snaps[i]!.start).toBeGreaterThanOrEqual(snaps[i - 1]!.end) // never two at once
+      expect(snaps[i]!.start - snaps[i - 1]!.start).toBeGreaterThanOrEqual(95) // the interval, give or take a timer tick
+    }
     const heads = site.daemon.calls.filter((c) => c === 'ChainHead').length
-    expect(seqs.length).toBeGreaterThanOrEqual(3)
-    expect(seqs).toEqual(seqs.map((_, i) => i + 1))
     await new Promise((r) => setTimeout(r, 250))
     expect(site.daemon.calls.filter((c) => c === 'ChainHead').length).toBe(heads)
     await expect(poller.refresh()).rejects.toMatchObject({ code: 'cancelled' })
@@ -98,9 +106,12 @@ describe('SitePoller against a fake Lotus site', () => {
     await poller.refresh()
     site.removeApiFile('daemon') // a clean `lotus daemon stop` removes the api file
     await site.stopNode('daemon')
-    await new Promise((r) => setTimeout(r, 20))
+    await new Promise((r) => setTimeout(r, 50))
+    // The first poll finds the old port dead (which triggers rediscovery), the next knows why.
     let s = await poller.refresh()
-    if (s.daemon.up === false && s.daemon.error?.code !== 'lotus/no-api-info') s = await poller.refresh() // the call that found it gone triggers rediscovery
+    expect(s.daemon.up).toBe(false)
+    expect(['lotus/daemon-down', 'lotus/no-api-info']).toContain(s.daemon.error?.code)
+    s = await poller.refresh()
     expect(s.daemon).toMatchObject({ up: false, error: { code: 'lotus/no-api-info', message: 'no api file in ~/.lotus: is the daemon running?' } })
     expect(s.miner.up).toBe(true)
     expect(s.jobs?.total).toBe(3)
@@ -109,7 +120,7 @@ describe('SitePoller against a fake Lotus site', () => {
 
     await site.restartNode('daemon')
     await site.stopNode('miner') // crash: the api file stays behind
-    await new Promise((r) => setTimeout(r, 20))
+    await new Promise((r) => setTimeout(r, 50))
     s = await poller.refresh()
     expect(s.daemon.up).toBe(true)
     expect(s.miner).toMatchObject({ up: false, error: { code: 'lotus/miner-down' }, actor: 'f01234', sectorSize: 34359738368 })
