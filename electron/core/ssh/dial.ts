@@ -230,14 +230,14 @@ function handshake(hop: ResolvedHost, sockOrTunnel: Duplex | Promise<Duplex>, ct
         const knownTypes = knownKeyTypes([...hop.userKnownHostsFiles, ...hop.globalKnownHostsFiles], hop.hostName, hop.port)
         try {
           client.connect({
-            sock: sock as unknown as NonNullable<Parameters<Client['connect']>[0]['sock']>,
+            sock,
             username: hop.user,
             readyTimeout: 0,
             keepaliveInterval: ctx.timing.keepaliveIntervalMs,
             keepaliveCountMax: ctx.timing.keepaliveCountMax,
             hostVerifier,
             authHandler: auth.handler,
-            algorithms: { serverHostKey: preferredHostKeyAlgorithms(knownTypes) as never }
+            algorithms: { serverHostKey: preferredHostKeyAlgorithms(knownTypes) }
           })
         } catch (err) {
           fail(new DialFailure('network', unreachableError(`cannot start SSH to ${hop.alias}: ${errorMessage(err)}`), hop.alias))

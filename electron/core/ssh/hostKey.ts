@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto'
+import type { ServerHostKeyAlgorithm } from 'ssh2'
 
 /** Facts about an SSH public key blob (the wire encoding: string type, then key data). */
 
@@ -16,13 +17,14 @@ export function fingerprintSha256(blob: Buffer): string {
 }
 
 /** ssh2 host-key algorithms that a known_hosts key type can be verified with. */
-export function hostKeyAlgorithmsFor(keyType: string): string[] {
+export function hostKeyAlgorithmsFor(keyType: string): ServerHostKeyAlgorithm[] {
   if (keyType === 'ssh-rsa') return ['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa']
-  return [keyType]
+  const known = DEFAULT_HOST_KEY_ALGORITHMS.find((a) => a === keyType)
+  return known ? [known] : []
 }
 
 /** ssh2's default host-key algorithm list (Node 20 has ed25519), in its order. */
-export const DEFAULT_HOST_KEY_ALGORITHMS = [
+export const DEFAULT_HOST_KEY_ALGORITHMS: readonly ServerHostKeyAlgorithm[] = [
   'ssh-ed25519',
   'ecdsa-sha2-nistp256',
   'ecdsa-sha2-nistp384',
@@ -37,7 +39,6 @@ export const DEFAULT_HOST_KEY_ALGORITHMS = [
  * server presents a key we can check instead of a new type we would have to ask about
  * (OpenSSH orders HostKeyAlgorithms the same way).
  */
-export function preferredHostKeyAlgorithms(knownTypes: readonly string[]): string[] {
-  const first = knownTypes.flatMap(hostKeyAlgorithmsFor).filter((a) => DEFAULT_HOST_KEY_ALGORITHMS.includes(a))
-  return [...new Set([...first, ...DEFAULT_HOST_KEY_ALGORITHMS])]
+export function preferredHostKeyAlgorithms(knownTypes: readonly string[]): ServerHostKeyAlgorithm[] {
+  return [...new Set([...knownTypes.flatMap(hostKeyAlgorithmsFor), ...DEFAULT_HOST_KEY_ALGORITHMS])]
 }
