@@ -37,21 +37,21 @@ export function loginBaseEnv(account: SiteAccount): Record<string, string> {
 }
 
 /**
- * Fails with a clear message when the account cannot enter `dir` or run `node` (a DIR under
+ * Fails with a clear message when the account cannot enter `dir` or execute `node` (a DIR under
  * /root, or a node binary under a private nvm directory, is unusable by `mdsim`).
  */
-export function checkAccountReach(account: SiteAccount, dir: string, node: string, nodeEnv: Record<string, string>): void {
+export function checkAccountReach(account: SiteAccount, dir: string, node: string): void {
   if (!account.switchTo) return
-  const opts = { ...account.switchTo, env: { ...loginBaseEnv(account), ...nodeEnv }, encoding: 'utf8' as const, timeout: 20_000 }
-  const cd = spawnSync('/bin/sh', ['-c', 'cd "$1" && test -r "$1"', 'sh', dir], opts)
-  if (cd.status !== 0) {
+  const opts = { ...account.switchTo, env: loginBaseEnv(account), encoding: 'utf8' as const, timeout: 20_000 }
+  // One cheap shell as the account (starting node itself would cost a few hundred ms per `up`).
+  const r = spawnSync('/bin/sh', ['-c', 'cd "$1" && test -r "$1" || exit 3; test -x "$2" || exit 4', 'sh', dir, node], opts)
+  if (r.status === 3) {
     throw new SimUsageError(
       `the site account ${account.user.name} cannot reach ${dir} (a parent directory is private?); choose a DIR it can enter, e.g. under /tmp`
     )
   }
-  const run = spawnSync(node, ['-e', 'process.exit(0)'], opts)
-  if (run.status !== 0) {
-    throw new SimUsageError(`the site account ${account.user.name} cannot run ${node}: ${(run.stderr || run.error?.message || '').trim()}`)
+  if (r.status !== 0) {
+    throw new SimUsageError(`the site account ${account.user.name} cannot run ${node} (is it under a private directory?); pass a node binary it can run with --node`)
   }
 }
 

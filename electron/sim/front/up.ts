@@ -152,7 +152,7 @@ export async function upSites(opts: UpOptions): Promise<UpResult> {
   mkdirSync(L.simDir, { recursive: true, mode: 0o755 })
   copyFileSync(bundleSrc, L.bundle)
   chmodSync(L.bundle, 0o644)
-  checkAccountReach(account, dir, node, args.nodeEnv)
+  checkAccountReach(account, dir, node)
   const client = writeEd25519KeyPair(L.clientKey, 'minerdesk-sim')
 
   const workerCount = workerNames('x', args.workers).length
@@ -226,6 +226,7 @@ export async function upSites(opts: UpOptions): Promise<UpResult> {
       }))
     )
     const t1 = Date.now()
+    progress({ message: `${args.sites} site(s) created in ${t1 - t0} ms; starting processes and SSH servers` })
 
     const [started, ssh] = await Promise.all([
       Promise.all(

@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process'
+import { readFileSync } from 'node:fs'
 import { userInfo } from 'node:os'
 
 export interface LoginUser {
@@ -40,6 +41,28 @@ export function ensureSimUser(): LoginUser {
     user = lookup(SIM_USER)
     if (!user) throw new Error(`could not create the ${SIM_USER} account`)
   }
-  execFileSync('usermod', ['-p', '*', '-s', '/bin/sh', SIM_USER], { stdio: 'pipe' })
+  // usermod is slow (it locks and rewrites the account files): only when something is off.
+  if (shadowPassword(SIM_USER) !== '*' || loginShell(SIM_USER) !== '/bin/sh') {
+    execFileSync('usermod', ['-p', '*', '-s', '/bin/sh', SIM_USER], { stdio: 'pipe' })
+  }
   return user
+}
+
+function fieldOf(file: string, name: string, index: number): string | null {
+  try {
+    const line = readFileSync(file, 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith(`${name}:`))
+    return line?.split(':')[index] ?? null
+  } catch {
+    return null
+  }
+}
+
+function shadowPassword(name: string): string | null {
+  return fieldOf('/etc/shadow', name, 1)
+}
+
+function loginShell(name: string): string | null {
+  return fieldOf('/etc/passwd', name, 6)
 }
