@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { request } from 'node:http'
 import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -108,12 +108,47 @@ function killEverythingUnder(dir: string): void {
   }
 }
 
+const HARNESS_MARK = '.harness-pid'
+const DIR_PREFIX = 'md-sim-'
+
 function installExitHook(): void {
   if (exitHookInstalled) return
   exitHookInstalled = true
   process.on('exit', () => {
     for (const dir of live) killEverythingUnder(dir)
   })
+  // A test worker ended by a signal skips 'exit': clean up, then let the signal do its work.
+  for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
+    const onSignal = (): void => {
+      for (const dir of live) killEverythingUnder(dir)
+      process.off(sig, onSignal)
+      if (process.listenerCount(sig) === 0) process.kill(process.pid, sig)
+    }
+    process.on(sig, onSignal)
+  }
+  sweepOrphans()
+}
+
+/** Sites left behind by a test process that died without cleaning up (SIGKILL, crash): stop and remove them. */
+export function sweepOrphans(): void {
+  let names: string[]
+  try {
+    names = readdirSync(tmpdir()).filter((n) => n.startsWith(DIR_PREFIX))
+  } catch {
+    return
+  }
+  for (const name of names) {
+    const dir = join(tmpdir(), name)
+    let owner: number
+    try {
+      owner = Number(readFileSync(join(dir, HARNESS_MARK), 'utf8').trim())
+    } catch {
+      continue
+    }
+    if (!Number.isInteger(owner) || owner <= 0 || pidAlive(owner)) continue
+    killEverythingUnder(join(dir, 'sites'))
+    rmSync(dir, { recursive: true, force: true })
+  }
 }
 
 function runSim(bundle: string, args: string[]): ChildProcess {
@@ -216,9 +251,11 @@ function httpRpc(port: number, path: string, token: string | null, method: strin
 export async function startSimSites(o: StartSimSitesOptions = {}): Promise<SimSites> {
   installExitHook()
   const bundle = await simBundle()
-  const dir = mkdtempSync(join(tmpdir(), 'md-sim-'))
+  const base = mkdtempSync(join(tmpdir(), DIR_PREFIX))
   // The site account (mdsim when we are root) must be able to enter DIR.
-  chmodSync(dir, 0o755)
+  chmodSync(base, 0o755)
+  writeFileSync(join(base, HARNESS_MARK), String(process.pid))
+  const dir = join(base, 'sites')
   live.add(dir)
   const keep = o.keep ?? process.env.MDSIM_KEEP === '1'
   const t0 = Date.now()
@@ -230,7 +267,7 @@ export async function startSimSites(o: StartSimSitesOptions = {}): Promise<SimSi
     killEverythingUnder(dir)
     child.kill('SIGKILL')
     live.delete(dir)
-    if (!keep) rmSync(dir, { recursive: true, force: true })
+    if (!keep) rmSync(base, { recursive: true, force: true })
     throw err
   }
   const upMs = Date.now() - t0
@@ -334,7 +371,7 @@ export async function startSimSites(o: StartSimSitesOptions = {}): Promise<SimSi
       if (child.exitCode === null) child.kill('SIGKILL')
       killEverythingUnder(dir)
       live.delete(dir)
-      if (!keep) rmSync(dir, { recursive: true, force: true })
+      if (!keep) rmSync(base, { recursive: true, force: true })
       if (r.status !== 0) throw new Error(`sim down failed (${r.status}): ${r.stderr}`)
     })()
     return downDone
