@@ -173,6 +173,23 @@ describe('sim front: three sites behind OpenSSH sshd', () => {
     expect(miners[0]?.cmdline).toMatch(/^lotus-miner run/)
   })
 
+  it('`scenario --set` edits sim.json and applies at the next process start (warm-up failure)', async () => {
+    const site = sim.site('site-3')
+    const bundle = await simBundle()
+    const r = spawnSync(process.execPath, [bundle, 'scenario', '--dir', sim.dir, '--site', 'site-3', '--set', 'warmup-fail'], { encoding: 'utf8' })
+    expect(r.status, r.stderr).toBe(0)
+    expect(r.stdout).toContain('site-3: scenarios (none) -> warmup-fail')
+    const simJson = join(site.siteDir, 'sim.json')
+    expect((JSON.parse(readFileSync(simJson, 'utf8')) as { scenarios: string[] }).scenarios).toEqual(['warmup-fail'])
+    expect(statSync(simJson).uid).toBe(statSync(join(site.siteDir, 'home')).uid)
+    const log = join(site.siteDir, 'home/miner.log')
+    expect(count(readFileSync(log, 'utf8'), 'winning PoSt warmup failed')).toBe(0)
+    await sim.sshOk('site-3', 'lotus-miner stop')
+    await until('site-3 miner gone', async () => !findSiteProcs(site.siteDir).some((p) => p.role === 'miner'))
+    await sim.sshOk('site-3', './runminer.sh')
+    await until('warm-up failure logged', async () => count(readFileSync(log, 'utf8'), 'winning PoSt warmup failed') > 0)
+  })
+
   it('status reports the processes of each site', async () => {
     const bundle = await simBundle()
     const r = spawnSync(process.execPath, [bundle, 'status', '--dir', sim.dir, '--json'], { encoding: 'utf8' })
