@@ -96,22 +96,37 @@ function serveForeground(dir: string): Promise<number> {
 async function up(argv: string[]): Promise<number> {
   const args = parseUpArgs(argv)
   const bundle = args.bundle ?? process.argv[1]
-  if (!bundle) throw new SimUsageError('up: cannot tell which simulator bundle to run; pass --bundle')
-  const result = await upSites({
-    dir: args.dir,
-    sites: args.sites,
-    speed: args.speed,
-    sectors: args.sectors,
-    scenarios: args.scenarios,
-    siteScenarios: args.siteScenarios,
-    ...(args.deadlines ? { deadlines: args.deadlines } : {}),
-    workers: args.workers,
-    ssh: args.ssh,
-    ...(args.node ? { node: args.node } : {}),
-    nodeEnv: args.nodeEnv,
-    bundle,
-    onProgress: (p) => err(p.site ? `[${p.site}] ${p.message}` : p.message)
-  })
+  if (!bundle) throw new SimUsageError('cannot tell which simulator bundle to run; pass --bundle')
+  // Ctrl-C while sites start: stop what has started instead of leaving half a run behind.
+  const interrupted = (): void => {
+    err('\nInterrupted: stopping what was started…')
+    void downSites(args.dir, { graceMs: 3000 })
+      .catch(() => undefined)
+      .finally(() => process.exit(130))
+  }
+  process.once('SIGINT', interrupted)
+  process.once('SIGTERM', interrupted)
+  let result: UpResult
+  try {
+    result = await upSites({
+      dir: args.dir,
+      sites: args.sites,
+      speed: args.speed,
+      sectors: args.sectors,
+      scenarios: args.scenarios,
+      siteScenarios: args.siteScenarios,
+      ...(args.deadlines ? { deadlines: args.deadlines } : {}),
+      workers: args.workers,
+      ssh: args.ssh,
+      ...(args.node ? { node: args.node } : {}),
+      nodeEnv: args.nodeEnv,
+      bundle,
+      onProgress: (p) => err(p.site ? `[${p.site}] ${p.message}` : p.message)
+    })
+  } finally {
+    process.off('SIGINT', interrupted)
+    process.off('SIGTERM', interrupted)
+  }
   process.stdout.write(args.json ? `${JSON.stringify(result, null, 2)}\n` : `${summary(result)}\n`)
   if (result.sshMode !== 'ssh2') return 0
   err(`\nThe SSH servers run inside this process (pid ${process.pid}): keep it running. Ctrl-C stops the sites; so does \`npm run sim -- down --dir ${result.dir}\`.`)
