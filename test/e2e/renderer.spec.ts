@@ -362,3 +362,16 @@ test.describe('browser notifications', () => {
     expect(await page.evaluate(() => (globalThis as unknown as { __shown: unknown[] }).__shown)).toEqual([])
   })
 })
+
+test.describe('start-up', () => {
+  test('a failed first load says why and can be retried', async ({ openApp, app, overview, page }) => {
+    await openApp({ tweak: (d) => (d.failures['settings:get'] = { code: 'internal', message: 'settings file is corrupt', details: 'Unexpected token } in JSON at position 112' }) })
+    await expect(app.bootError).toBeVisible()
+    await expect(app.bootError).toContainText('MinerDesk 内部错误')
+    await expect(app.bootError).toContainText('Unexpected token } in JSON at position 112')
+    await page.evaluate(() => (globalThis as unknown as { __fixture: { fail(c: string, e: unknown): void } }).__fixture.fail('settings:get', null))
+    await page.getByTestId('boot-retry').click()
+    await expect(app.bootError).toHaveCount(0)
+    await expect(overview.cards()).toHaveCount(3)
+  })
+})

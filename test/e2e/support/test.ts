@@ -101,10 +101,10 @@ export function shot(name: string): string {
  */
 export async function fullShot(page: Page, name: string): Promise<string> {
   const size = page.viewportSize() ?? { width: 1440, height: 900 }
-  const height = await page.evaluate(() => {
-    const el = document.querySelector('.md-content')
-    return el ? el.scrollHeight + (el.getBoundingClientRect().top || 0) + 8 : document.body.scrollHeight
-  })
+  // A string expression: this file is type-checked without the DOM library.
+  const height = await page.evaluate<number>(
+    `(() => { const el = document.querySelector('.md-content'); return el ? el.scrollHeight + el.getBoundingClientRect().top + 8 : document.body.scrollHeight })()`
+  )
   await page.setViewportSize({ width: size.width, height: Math.max(size.height, Math.ceil(height)) })
   const path = shot(name)
   await page.screenshot({ path, fullPage: true })

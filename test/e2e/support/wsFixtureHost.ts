@@ -22,6 +22,7 @@ export class WsFixtureHost {
   private server: Server | null = null
   private wss: WebSocketServer | null = null
   private readonly sockets = new Set<WebSocket>()
+  private stopping = false
   port = 0
 
   constructor(data: FixtureData) {
@@ -46,6 +47,11 @@ export class WsFixtureHost {
     })
     const wss = new WebSocketServer({ noServer: true })
     server.on('upgrade', (req, socket, head) => {
+      // The page retries every second: an upgrade racing a stop must not slip in.
+      if (this.stopping) {
+        socket.destroy()
+        return
+      }
       const u = new URL(req.url ?? '/', 'http://x')
       if (u.pathname !== '/ws' || u.searchParams.get('token') !== this.token) {
         socket.end('HTTP/1.1 403 Forbidden\r\n\r\n')
@@ -53,6 +59,7 @@ export class WsFixtureHost {
       }
       wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws))
     })
+    this.stopping = false
     await new Promise<void>((r) => server.listen(this.port, '127.0.0.1', r))
     this.port = (server.address() as AddressInfo).port
     this.server = server
@@ -60,12 +67,16 @@ export class WsFixtureHost {
   }
 
   async stop(): Promise<void> {
+    this.stopping = true
+    const server = this.server
+    this.server = null
+    // Stop listening first, then drop every open socket (keep-alive HTTP included) so close ends.
+    const closed = server ? new Promise<void>((r) => server.close(() => r())) : Promise.resolve()
     for (const s of this.sockets) s.terminate()
     this.sockets.clear()
     this.wss?.close()
-    const server = this.server
-    this.server = null
-    if (server) await new Promise<void>((r) => server.close(() => r()))
+    server?.closeAllConnections()
+    await closed
   }
 
   private accept(ws: WebSocket): void {
