@@ -375,3 +375,31 @@ test.describe('start-up', () => {
     await expect(overview.cards()).toHaveCount(3)
   })
 })
+
+test.describe('scale and theme', () => {
+  test('a long job list is virtualised, not rendered row by row', async ({ openApp, site }) => {
+    await openApp({
+      hash: '#/site/sh-01/jobs',
+      tweak: (d) => {
+        const s = d.snapshots[0]!
+        const base = s.jobs!.list[1]!
+        const list = Array.from({ length: 600 }, (_, i) => ({ ...base, id: `${String(i).padStart(8, '0')}-0000-4000-8000-000000000000`, sector: 20_000 + i }))
+        s.jobs = { total: list.length, byTask: { PC1: { running: list.length } }, list }
+      }
+    })
+    await expect(site.jobsTable).toBeVisible()
+    await expect(site.page.getByTestId('jobs-list-section')).toContainText('(600)')
+    const rendered = await site.jobRows().count()
+    expect(rendered).toBeGreaterThan(5)
+    expect(rendered).toBeLessThan(100)
+    await fullShot(site.page, 'jobs-virtual-zh-CN-light')
+  })
+
+  test('theme "system" follows the OS', async ({ openApp, page }) => {
+    await page.emulateMedia({ colorScheme: 'dark' })
+    await openApp({ theme: 'system' })
+    await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark')
+    await page.emulateMedia({ colorScheme: 'light' })
+    await expect(page.locator('html')).toHaveAttribute('data-theme', 'light')
+  })
+})
