@@ -1,9 +1,12 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
-import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
-import { EPOCH_SECONDS, genesisFor } from '../../common/clock'
+import { copyFileSync, createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { ChainClock, EPOCH_SECONDS, genesisFor, provingDeadline, WPOST_PROVING_PERIOD } from '../../common/clock'
+import { callRpc } from '../../common/rpcClient'
 import type { Scenario, SimSiteConfig, WorkerSpec } from '../../common/siteConfig'
 import { freePort } from '../../../core/util/ports'
+import { seededInt } from '../../daemon/ids'
 import { initChainState } from '../../daemon/init'
 import { newBlsAddress, newPeerId, newSecpAddress } from '../../front/identity'
 import { initMinerState, type OnChainFacts } from '../init'
@@ -40,6 +43,20 @@ export interface SiteProcess {
 }
 
 const MAINNET_GENESIS = 1598306400
+const REPO_ROOT = resolve(__dirname, '../../../..')
+
+/**
+ * The simulator bundle (rebuilt when its sources changed), copied into `dir` so that other
+ * builds running meanwhile cannot swap it under the test's processes.
+ */
+export async function prepareBundle(dir: string): Promise<string> {
+  const mod = (await import(pathToFileURL(join(REPO_ROOT, 'electron/tools/bundle.mjs')).href)) as { ensureBundle(name: string): Promise<string> }
+  const built = await mod.ensureBundle('sim')
+  mkdirSync(dir, { recursive: true })
+  const copy = join(dir, 'sim.cjs')
+  copyFileSync(built, copy)
+  return copy
+}
 
 export interface TestSiteOptions {
   dir: string
@@ -49,7 +66,8 @@ export interface TestSiteOptions {
   scenarios?: Scenario[]
   kinds?: WorkerSpec['kind'][]
   minerId?: number
-  sectorDeadlines?: number[]
+  /** Deadlines of the initial sectors; 'far' = the deadline half a proving period from now. */
+  sectorDeadlines?: number[] | 'far'
 }
 
 export async function createTestSite(o: TestSiteOptions): Promise<TestSite> {
@@ -84,7 +102,12 @@ export async function createTestSite(o: TestSiteOptions): Promise<TestSite> {
     node: process.execPath,
     bundle: o.bundle
   }
-  if (o.sectorDeadlines) cfg.sectorDeadlines = o.sectorDeadlines
+  if (o.sectorDeadlines === 'far') {
+    // The chain's proving period offset for this miner (daemon/init.ts), so the initial sectors'
+    // deadline is nowhere near open while the site starts.
+    const di = provingDeadline(ChainClock.of(cfg).epochAt(nowMs), seededInt(`period:${cfg.minerId}`) % WPOST_PROVING_PERIOD)
+    cfg.sectorDeadlines = [(di.Index + 24) % 48]
+  } else if (o.sectorDeadlines) cfg.sectorDeadlines = o.sectorDeadlines
   writeFileSync(join(root, 'sim.json'), JSON.stringify(cfg, null, 2))
   const onChain = initMinerState(cfg)
   initChainState(cfg, onChain)
@@ -158,6 +181,37 @@ export async function createTestSite(o: TestSiteOptions): Promise<TestSite> {
   }
 
   return { cfg, onChain, dir: o.dir, bundle: o.bundle, env, start, run, runAsync, stopAll }
+}
+
+/** Calls the miner's JSON-RPC API (admin token unless given). */
+export function minerRpc<T>(site: TestSite, method: string, params: unknown[] = [], token?: string | null): Promise<T> {
+  const t = token === undefined ? readFileSync(join(site.cfg.home, '.lotusminer', 'token'), 'utf8').trim() : token
+  return callRpc<T>({ host: '127.0.0.1', port: site.cfg.ports.miner, token: t, path: '/rpc/v0' }, method, params)
+}
+
+export interface Booted {
+  daemon: SiteProcess
+  miner: SiteProcess
+  workers: Map<string, SiteProcess>
+}
+
+/** Starts the daemon, the miner and the workers, each once it can: like `npm run sim -- up`. */
+export async function bootSite(site: TestSite, opts: { workers?: boolean } = {}): Promise<Booted> {
+  const daemon = site.start('lotus', ['daemon'], 'daemon.log')
+  const apiFile = join(site.cfg.home, '.lotus', 'api')
+  const t0 = Date.now()
+  while (!existsSync(apiFile)) {
+    if (Date.now() - t0 > 30_000) throw new Error(`daemon did not start:\n${readFileSync(daemon.log, 'utf8')}`)
+    await new Promise((r) => setTimeout(r, 100))
+  }
+  const miner = site.start('lotus-miner', ['run'], 'miner.log')
+  await miner.waitFor(/Remote version/, 60_000)
+  const workers = new Map<string, SiteProcess>()
+  if (opts.workers !== false) {
+    for (const w of site.cfg.workers) workers.set(w.name, site.start('lotus-worker', workerArgs(w), `worker-${w.name}.log`, workerEnv(site, w)))
+    for (const p of workers.values()) await p.waitFor(/Worker registered successfully/, 30_000)
+  }
+  return { daemon, miner, workers }
 }
 
 /** Environment of a worker started like runworker.sh does (MINER_API_INFO from `auth api-info`). */
