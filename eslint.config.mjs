@@ -23,7 +23,7 @@ export default tseslint.config(
   },
   {
     files: ['electron/**/*.mjs', 'electron/**/*.cjs', '*.mjs', '.ci/**/*.mjs'],
-    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } }
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly', Buffer: 'readonly' } }
   },
   {
     files: ['electron/core/**', 'electron/sim/**', 'electron/cli/**', 'electron/web/**', 'test/**'],
@@ -43,7 +43,7 @@ export default tseslint.config(
       'no-restricted-imports': ['error', {
         paths: [{ name: 'electron', message: 'The renderer has no Electron access; use the contract.' }],
         patterns: [
-          { group: nodeBuiltins.flatMap((m) => [m, `node:${m}`, `node:*`]), message: 'No Node in the renderer.' },
+          { group: [...new Set(nodeBuiltins.flatMap((m) => [m, `node:${m}`]).concat('node:*'))], message: 'No Node in the renderer.' },
           { group: ['**/electron/**', '**/preload/index*'], message: 'The renderer reaches the main side only through preload/contract.' }
         ]
       }]

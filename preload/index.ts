@@ -4,7 +4,6 @@ import {
   EVENT_NAMES,
   IPC_EVENT,
   IPC_INVOKE,
-  MinerDeskError,
   eventFunctionName,
   splitChannel,
   type Result
@@ -23,7 +22,9 @@ for (const name of CHANNEL_NAMES) {
   group[method] = async (...args: unknown[]) => {
     const res = (await ipcRenderer.invoke(IPC_INVOKE, name, args)) as Result<unknown>
     if (res.ok) return res.value
-    throw new MinerDeskError(res.error)
+    // contextBridge keeps only the message of an Error; a plain object crosses whole, and the
+    // renderer turns it back into a MinerDeskError with its code and hint.
+    throw res.error
   }
 }
 

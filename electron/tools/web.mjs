@@ -7,6 +7,8 @@ import { ensureBundle } from './bundle.mjs'
 let file
 try {
   ensureAppBuild()
+  // The browser host offers the demo, which runs the simulator bundle next to it.
+  await ensureBundle('sim')
   file = await ensureBundle('web')
 } catch (err) {
   console.error(`minerdesk: ${err instanceof Error ? err.message : String(err)}`)

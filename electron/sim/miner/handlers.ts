@@ -2,7 +2,7 @@ import { PRECOMMIT_CHALLENGE_DELAY, SEAL_RANDOMNESS_LOOKBACK, type ChainClock } 
 import type { GoLogger } from '../common/golog'
 import { corruptPAux } from '../worker/files'
 import type { Batchers } from './batchers'
-import { bitfieldNumbers, type ChainApi } from './chain'
+import { bitfieldNumbers, type ChainApi, type MsgLookup } from './chain'
 import type { MinerConfig } from './config'
 import { GET_TICKET_SECONDS, MIN_RETRY_SECONDS, INTERACTIVE_POREP_CONFIDENCE, WAIT_DEALS_DELAY_SECONDS } from './durations'
 import { E } from './events'
@@ -80,6 +80,26 @@ export function createHandlers(d: HandlerDeps): (state: string) => Handler | und
     if (wait > 0) {
       d.log.info('pipeline/states_failed.go:31', `${rec.state}(${rec.n}), waiting ${goDurationMs(wait)} before retrying`)
       await sleep(wait)
+    }
+  }
+
+  /**
+   * StateSearchMsg for a sector's commit message. Sectors sealed before the site was created
+   * have commit messages the node has no record of; they landed (the sector is active), so they
+   * are reported found, as a node with the full history would.
+   */
+  async function searchCommit(rec: SectorRecord, cid: string): Promise<MsgLookup | null> {
+    const found = await d.chain.searchMsg(cid)
+    if (found || !rec.onChain) return found
+    const head = await d.chain.head()
+    return { Message: { '/': cid }, Receipt: { ExitCode: 0, Return: null, GasUsed: 0, EventsRoot: null }, ReturnDec: null, TipSet: head.Cids, Height: head.Height }
+  }
+
+  async function waitCommit(rec: SectorRecord, cid: string): Promise<MsgLookup> {
+    for (;;) {
+      const r = await searchCommit(rec, cid).catch(() => null)
+      if (r) return r
+      await sleep(epochMs())
     }
   }
 
@@ -248,7 +268,7 @@ export function createHandlers(d: HandlerDeps): (state: string) => Handler | und
   const committing: Handler = async ({ rec, send }) => {
     if (rec.commitMsg) {
       d.log.warn('pipeline/states_sealing.go:555', `sector ${rec.n} entered committing state with a commit message cid`)
-      const ml = await d.chain.searchMsg(rec.commitMsg).catch(() => null)
+      const ml = await searchCommit(rec, rec.commitMsg).catch(() => null)
       if (ml) return send(E.retryCommitWait())
     }
     if (!rec.commD || !rec.commR) return send(E.commitFailed('sector had nil commR or commD'))
@@ -289,7 +309,7 @@ export function createHandlers(d: HandlerDeps): (state: string) => Handler | und
       d.log.error('pipeline/states_sealing.go:786', `sector ${rec.n} entered commit wait state without a message cid`)
       return send(E.commitFailed('entered commit wait with no commit cid'))
     }
-    const mw = await d.chain.waitMsg(rec.commitMsg, epochMs())
+    const mw = await waitCommit(rec, rec.commitMsg)
     const code = mw.Receipt.ExitCode
     if (code === 6 || code === 7) return send(E.retrySubmitCommit())
     if (code !== 0) {
@@ -375,7 +395,7 @@ export function createHandlers(d: HandlerDeps): (state: string) => Handler | und
     if (rec.commitMsg) {
       let mw
       try {
-        mw = await d.chain.searchMsg(rec.commitMsg)
+        mw = await searchCommit(rec, rec.commitMsg)
       } catch {
         await cooldown(rec)
         return send(E.retryCommitWait())

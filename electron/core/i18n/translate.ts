@@ -1,0 +1,29 @@
+import type { Alert, Language } from '../../../preload/contract'
+import en from '../../../resources/locales/en.json'
+import zhCN from '../../../resources/locales/zh-CN.json'
+
+/**
+ * Translations for the main side (desktop notifications, CLI messages) from the same locale files
+ * the renderer uses, with i18next's `{{name}}` interpolation.
+ */
+type Tree = { [k: string]: string | Tree }
+const LOCALES: Record<Language, Tree> = { 'zh-CN': zhCN as Tree, en: en as Tree }
+
+function lookup(tree: Tree, key: string): string | null {
+  let node: string | Tree | undefined = tree
+  for (const part of key.split('.')) {
+    if (typeof node !== 'object' || node === null) return null
+    node = node[part]
+  }
+  return typeof node === 'string' ? node : null
+}
+
+export function translate(lang: Language, key: string, params: Record<string, string | number> = {}): string {
+  const text = lookup(LOCALES[lang], key) ?? lookup(LOCALES.en, key) ?? key
+  return text.replace(/\{\{\s*([A-Za-z0-9_]+)\s*\}\}/g, (_m, name: string) => (name in params ? String(params[name]) : `{{${name}}}`))
+}
+
+/** One line per alert: `site-2: 3 个扇区处于失败状态`. */
+export function alertText(lang: Language, alert: Alert, siteName: string): string {
+  return `${siteName}: ${translate(lang, `alerts.${alert.kind}`, alert.params)}`
+}

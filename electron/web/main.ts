@@ -1,0 +1,74 @@
+/**
+ * `npm run web -- [--port N] [--ssh-config FILE] [--demo]`: the browser host. The same core and
+ * the same renderer as the desktop app, served on 127.0.0.1 behind a per-run token.
+ */
+import { Command, InvalidArgumentError } from 'commander'
+import { existsSync } from 'node:fs'
+import { dirname, join, resolve } from 'node:path'
+import { createAppCore } from '../core/services/appCore'
+import { createMemoryOnlySecretStore } from '../core/ssh/secrets'
+import { startWebHost } from './server'
+import { APP_VERSION } from '../core/version'
+
+function portArg(v: string): number {
+  const n = Number(v)
+  if (!/^\d+$/.test(v) || n < 0 || n > 65535) throw new InvalidArgumentError('a port is a number from 0 to 65535')
+  return n
+}
+
+async function main(): Promise<void> {
+  const program = new Command('npm run web --')
+    .description('Serve MinerDesk in your browser (127.0.0.1 only, with a per-run token).')
+    .option('--port <n>', 'port to listen on (0 = any free port)', portArg, 4780)
+    .option('--ssh-config <file>', 'OpenSSH config with your sites (default: the one in Settings, else ~/.ssh/config)')
+    .option('--demo', 'start the demo: three simulated Lotus sites (when no sites are configured)')
+    .showHelpAfterError()
+  program.parse(process.argv)
+  const o = program.opts<{ port: number; sshConfig?: string; demo?: boolean }>()
+  if (o.sshConfig && !existsSync(o.sshConfig)) {
+    console.error(`minerdesk: no such SSH config file: ${o.sshConfig}`)
+    process.exit(2)
+  }
+  // The bundles sit side by side in out/node/; the renderer is in out/renderer/.
+  const here = dirname(__filename)
+  const simBundle = join(here, 'sim.cjs')
+  const rendererDir = resolve(here, '..', 'renderer')
+  const core = createAppCore({
+    host: 'web',
+    version: APP_VERSION,
+    secrets: createMemoryOnlySecretStore(),
+    poll: true,
+    simRuntime: existsSync(simBundle) ? { node: process.execPath, nodeEnv: {}, bundle: simBundle } : null,
+    ...(o.sshConfig ? { sshConfig: { path: o.sshConfig, mode: 'persist' as const } } : {})
+  })
+  let host
+  try {
+    host = await startWebHost({ handlers: core.handlers, events: core.events, rendererDir, port: o.port, version: APP_VERSION })
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException
+    console.error(
+      e.code === 'EADDRINUSE'
+        ? `minerdesk: port ${o.port} is in use; choose another with --port N (or --port 0 for any free port)`
+        : `minerdesk: ${e.message}`
+    )
+    await core.close()
+    process.exit(1)
+  }
+  console.log(`MinerDesk is running at ${host.url}`)
+  console.log(`Settings, audit log and wizard state: ${core.home}   (Ctrl-C to stop)`)
+  await core.start()
+  if (o.demo) {
+    const status = await core.demo.start().catch((err: unknown) => ({ phase: 'failed', error: String(err) }))
+    if (status.phase === 'failed') console.error(`minerdesk: the demo did not start: ${'error' in status ? status.error : ''}`)
+    else console.log('Demo: three simulated Lotus sites are running.')
+  }
+  const shutdown = async (): Promise<void> => {
+    await host.close().catch(() => undefined)
+    await core.close().catch(() => undefined)
+    process.exit(0)
+  }
+  process.on('SIGINT', () => void shutdown())
+  process.on('SIGTERM', () => void shutdown())
+}
+
+void main()
