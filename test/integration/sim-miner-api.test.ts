@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { SECTOR_STATES } from '../../electron/core/lotus/states'
-import { callRpc, RpcCallError } from '../../electron/sim/common/rpcClient'
+import { callRpc, type RpcCallError } from '../../electron/sim/common/rpcClient'
 import { conformanceExample, missingKeyPaths, typeMismatches } from '../../electron/sim/miner/testing/conformance'
 import { bootSite, createTestSite, minerRpc, prepareBundle, type Booted, type TestSite } from '../../electron/sim/miner/testing/site'
 
@@ -227,7 +227,7 @@ describe('lotus-miner CLI', () => {
     expect(workers).toMatch(/\tCPU: {2}\[[| ]{64}\] \d+\/\d+ core\(s\) in use\n/)
     const list = site.run('lotus-miner', ['sectors', 'list', '--fast'])
     const lines = list.stdout.split('\n')
-    expect(lines[0]).toMatch(/^ID  State +OnChain  Active  Deals  $/)
+    expect(lines[0]).toMatch(/^ID {2}State +OnChain {2}Active {2}Deals {2}$/)
     expect(lines[1]).toMatch(/^0 {3}Proving +YES {6}(YES {5}|NO {6})CC {5}$/)
     expect(list.stdout).not.toContain('Expiration')
     const full = site.run('lotus-miner', ['sectors', 'list', '--states', 'Proving'])
