@@ -1,12 +1,15 @@
 import { z } from 'zod'
+import { ch, returns, siteIdSchema, type Returns } from './define'
+import { wizardChannels, wizardEvents } from './wizard'
+import { triageChannels, triageEvents } from './triage'
 import type { AppInfo, AuditEntry, DemoStatus } from './app'
 import type { ConnectionInfo, HostKeyPrompt, PassphrasePrompt } from './connection'
 import type { Alert, OverviewState, SiteSnapshot } from './snapshot'
+import { previewIdSchema, typedConfirmationSchema, type MutationOutcome, type MutationProgress } from './ops'
 import {
   newSiteSchema,
   settingsPatchSchema,
   sitePatchSchema,
-  SITE_ID_RE,
   type AppSettings,
   type SiteConfig,
   type SshConfigListing
@@ -20,26 +23,9 @@ import {
  * host serves the same channels over a WebSocket.
  */
 
-/** Phantom marker carrying a result type. */
-export interface Returns<T> {
-  readonly __returns?: T
-}
-function returns<T>(): Returns<T> {
-  return {}
-}
-
-export interface ChannelDef<A extends z.ZodTypeAny, R> {
-  args: A
-  result: Returns<R>
-}
-function ch<A extends z.ZodTypeAny, R>(args: A, result: Returns<R>): ChannelDef<A, R> {
-  return { args, result }
-}
-
-export const siteIdSchema = z.string().regex(SITE_ID_RE, 'not a site id')
 const noArgs = z.tuple([])
 
-export const channels = {
+const baseChannels = {
   'app:info': ch(noArgs, returns<AppInfo>()),
 
   'settings:get': ch(noArgs, returns<AppSettings>()),
@@ -71,18 +57,24 @@ export const channels = {
   'demo:start': ch(noArgs, returns<DemoStatus>()),
   'demo:stop': ch(noArgs, returns<DemoStatus>()),
 
+  /** Runs a preview made by one of the `…:preview…` calls, exactly once (see ops.ts). */
+  'ops:execute': ch(z.tuple([previewIdSchema, typedConfirmationSchema]), returns<MutationOutcome>()),
+  'ops:cancel': ch(z.tuple([previewIdSchema]), returns<null>()),
+
   'audit:list': ch(
     z.tuple([z.object({ site: siteIdSchema.optional(), limit: z.number().int().min(1).max(5000).optional() })]),
     returns<AuditEntry[]>()
   )
 } as const
 
+export const channels = { ...baseChannels, ...wizardChannels, ...triageChannels } as const
+
 export interface PendingPrompts {
   hostKeys: HostKeyPrompt[]
   passphrases: PassphrasePrompt[]
 }
 
-export const events = {
+const baseEvents = {
   'overview:snapshot': returns<SiteSnapshot>(),
   'alerts:new': returns<Alert[]>(),
   'sites:changed': returns<SiteConfig[]>(),
@@ -90,8 +82,11 @@ export const events = {
   'ssh:connection': returns<ConnectionInfo>(),
   'ssh:hostKeyPrompt': returns<HostKeyPrompt>(),
   'ssh:passphrasePrompt': returns<PassphrasePrompt>(),
-  'demo:status': returns<DemoStatus>()
+  'demo:status': returns<DemoStatus>(),
+  'ops:progress': returns<MutationProgress>()
 } as const
+
+export const events = { ...baseEvents, ...wizardEvents, ...triageEvents } as const
 
 export type Channels = typeof channels
 export type ChannelName = keyof Channels

@@ -19,6 +19,10 @@ import { EventBus } from './eventBus'
 import type { Handlers } from './handlers'
 import { PromptBroker } from './promptBroker'
 import { SitesRuntime, type SiteSource } from './sitesRuntime'
+import { OpsRegistry } from './ops'
+import type { ServiceContext } from './context'
+import { createWizardFeature } from '../wizard/feature'
+import { createTriageFeature } from '../triage/feature'
 
 /**
  * MinerDesk's main side, assembled once per host (Electron window, browser host, CLI): settings,
@@ -56,6 +60,8 @@ export interface AppCore {
   readonly pool: ManagedSshPool
   readonly prompts: PromptBroker
   readonly demo: DemoManager
+  readonly ops: OpsRegistry
+  readonly context: ServiceContext
   /** Starts polling and resumes the demo (app hosts). */
   start(): Promise<void>
   close(): Promise<void>
@@ -113,8 +119,13 @@ export function createAppCore(opts: AppCoreOptions): AppCore {
   store.onSitesChanged((list) => events.emit('sites:changed', list))
 
   const operator = userInfo().username
+  const ops = new OpsRegistry(audit, events)
+  const context: ServiceContext = { home, store, sites, audit, pool, events, ops }
+  const features = [createWizardFeature(context), createTriageFeature(context)] as const
 
   const handlers: Handlers = {
+    ...features[0].handlers,
+    ...features[1].handlers,
     'app:info': async (): Promise<AppInfo> => ({
       version: opts.version,
       host: opts.host === 'cli' ? 'web' : opts.host,
@@ -170,7 +181,12 @@ export function createAppCore(opts: AppCoreOptions): AppCore {
     'demo:status': async () => demo.current(),
     'demo:start': async () => demo.start(),
     'demo:stop': async () => demo.stop(),
-    'audit:list': async ([filter]) => audit.list(filter)
+    'audit:list': async ([filter]) => audit.list(filter),
+    'ops:execute': async ([id, typed]) => ops.execute(id, typed),
+    'ops:cancel': async ([id]) => {
+      ops.cancel(id)
+      return null
+    }
   }
 
   return {
@@ -183,11 +199,15 @@ export function createAppCore(opts: AppCoreOptions): AppCore {
     pool,
     prompts: broker,
     demo,
+    ops,
+    context,
     async start() {
       sites.startPolling()
+      for (const f of features) await f.start?.()
       await demo.resume().catch((err: unknown) => console.error('minerdesk: could not resume the demo:', err))
     },
     async close() {
+      for (const f of features) await f.close?.().catch(() => undefined)
       broker.cancelAll()
       await sites.close()
       await pool.closeAll()

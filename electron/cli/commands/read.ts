@@ -1,0 +1,295 @@
+import type { Command } from 'commander'
+import {
+  parseSectorNumber,
+  siteHealth,
+  type SiteConfig,
+  type SiteSnapshot
+} from '../../../preload/contract'
+import { shortDuration } from '../../core/overview/format'
+import { resolveSectorState, SECTOR_STATES } from '../../core/lotus/states'
+import { renderTable } from '../../core/util/textTable'
+import { MinerDeskError } from '../../../preload/contract'
+import { action, cliCore, globals, notFound, printJson } from '../context'
+import { EXIT, type ExitCode } from '../exitCodes'
+import { translate } from '../../core/i18n/translate'
+import type { AppCore } from '../../core/services/appCore'
+
+/** The read-only subcommands of issue #3: sites, overview, jobs, workers, sectors, sector, messages, deadlines. */
+
+function siteOf(core: AppCore, idOrAlias: string): SiteConfig {
+  const sites = core.sites.ids().map((id) => core.sites.get(id).config)
+  const s = sites.find((x) => x.id === idOrAlias) ?? sites.find((x) => x.alias === idOrAlias)
+  if (!s) {
+    throw notFound(
+      `no site "${idOrAlias}"`,
+      sites.length ? `known sites: ${sites.map((x) => x.id).join(', ')}` : 'add sites in the app, or pass --ssh-config FILE to use every alias in it'
+    )
+  }
+  return s
+}
+
+async function snapshotOf(core: AppCore, site: SiteConfig): Promise<SiteSnapshot> {
+  return core.sites.get(site.id).poller.refresh()
+}
+
+const ago = (sec: number | null | undefined): string => (sec === null || sec === undefined ? '-' : shortDuration(sec))
+
+/** Fails the command (exit 1) when the part a command shows could not be read at all. */
+function requireUp(snap: SiteSnapshot, node: 'daemon' | 'miner'): void {
+  if (snap.connection.state !== 'connected') {
+    throw new MinerDeskError({ code: 'ssh/unreachable', message: `${snap.siteId}: ${snap.connection.state}${snap.connection.detail ? ` (${snap.connection.detail})` : ''}` })
+  }
+  const part = snap[node]
+  if (!part.up) throw new MinerDeskError(part.error ?? { code: node === 'daemon' ? 'lotus/daemon-down' : 'lotus/miner-down', message: `${node} is not answering` })
+}
+
+export function registerReadCommands(program: Command): void {
+  program
+    .command('sites')
+    .description('list the sites (configured in MinerDesk, or every alias of --ssh-config)')
+    .action(
+      action(async (cmd) => {
+        const o = globals(cmd)
+        const core = cliCore(o)
+        const sites = core.sites.ids().map((id) => core.sites.get(id).config)
+        if (o.json) return printJson({ sites })
+        if (sites.length === 0) {
+          process.stdout.write('No sites. Add them in the MinerDesk app, or pass --ssh-config FILE.\n')
+          return EXIT.ok
+        }
+        process.stdout.write(
+          `${renderTable(sites, [
+            { header: 'ID', value: (s) => s.id },
+            { header: 'ALIAS', value: (s) => s.alias },
+            { header: 'NAME', value: (s) => s.name },
+            { header: 'GROUP', value: (s) => s.group || '-' },
+            { header: 'POLL', value: (s) => `${s.pollIntervalSec}s`, align: 'right' }
+          ])}\n`
+        )
+      })
+    )
+
+  program
+    .command('overview [sites...]')
+    .description('poll every site (or the named ones) once and show the key numbers and alerts; exit 1 if any site is down')
+    .action(
+      action(async (cmd, [names]) => {
+        const o = globals(cmd)
+        const core = cliCore(o)
+        const wanted = (names as string[] | undefined)?.length ? (names as string[]).map((n) => siteOf(core, n)) : core.sites.ids().map((id) => core.sites.get(id).config)
+        const snaps = await Promise.all(wanted.map((s) => snapshotOf(core, s)))
+        const healthy = snaps.every((s) => s.connection.state === 'connected' && s.daemon.up && s.miner.up)
+        if (o.json) {
+          printJson({ sites: Object.fromEntries(snaps.map((s) => [s.siteId, s])) })
+          return healthy ? EXIT.ok : EXIT.failed
+        }
+        const lang = core.store.getSettings().language === 'zh-CN' && process.env.LANG?.startsWith('zh') ? 'zh-CN' : 'en'
+        process.stdout.write(
+          `${renderTable(snaps, [
+            { header: 'SITE', value: (s) => s.siteId },
+            { header: 'HEALTH', value: (s) => siteHealth(s, s.connection) },
+            { header: 'SSH', value: (s) => s.connection.state },
+            { header: 'DAEMON', value: (s) => (s.daemon.up ? 'up' : 'down') },
+            { header: 'HEIGHT', value: (s) => s.daemon.height, align: 'right' },
+            { header: 'BEHIND', value: (s) => s.daemon.behindEpochs, align: 'right' },
+            { header: 'PEERS', value: (s) => s.daemon.peers, align: 'right' },
+            { header: 'MINER', value: (s) => (s.miner.up ? s.miner.actor ?? 'up' : 'down') },
+            { header: 'SEALING', value: (s) => s.pipeline?.byGroup.sealing, align: 'right' },
+            { header: 'FAILED', value: (s) => s.pipeline?.byGroup.failed, align: 'right' },
+            { header: 'PROVING', value: (s) => s.pipeline?.byGroup.proving, align: 'right' },
+            { header: 'JOBS', value: (s) => s.jobs?.total, align: 'right' },
+            { header: 'WORKERS', value: (s) => (s.workers ? `${s.workers.online}/${s.workers.list.length}` : null), align: 'right' },
+            { header: 'DEADLINE', value: (s) => s.proving?.deadlineIndex, align: 'right' },
+            { header: 'FAULTS', value: (s) => s.proving?.faults, align: 'right' },
+            { header: 'MSGS', value: (s) => s.messages?.count, align: 'right' },
+            { header: 'ALERTS', value: (s) => s.alerts.length, align: 'right' }
+          ])}\n`
+        )
+        const alerts = snaps.flatMap((s) => s.alerts)
+        if (alerts.length > 0) {
+          process.stdout.write('\n')
+          for (const a of alerts) process.stdout.write(`${a.severity.toUpperCase().padEnd(8)} ${a.siteId}: ${translate(lang, `alerts.${a.kind}`, a.params)}\n`)
+        }
+        return healthy ? EXIT.ok : EXIT.failed
+      })
+    )
+
+  program
+    .command('jobs <site>')
+    .description('sealing jobs (the runbook\'s jobs.sh), with elapsed time against the expected duration')
+    .action(
+      action(async (cmd, [name]) => {
+        const o = globals(cmd)
+        const core = cliCore(o)
+        const snap = await snapshotOf(core, siteOf(core, name as string))
+        requireUp(snap, 'miner')
+        const jobs = snap.jobs?.list ?? []
+        if (o.json) return printJson({ site: snap.siteId, jobs })
+        process.stdout.write(
+          `${renderTable(jobs, [
+            { header: 'ID', value: (j) => j.id.slice(0, 8) },
+            { header: 'SECTOR', value: (j) => j.sector, align: 'right' },
+            { header: 'WORKER', value: (j) => j.workerId.slice(0, 8) },
+            { header: 'HOSTNAME', value: (j) => j.hostname },
+            { header: 'TASK', value: (j) => j.task },
+            { header: 'STATE', value: (j) => (j.state === 'assigned' ? `assigned(${j.runWait - 1})` : j.state) },
+            { header: 'ELAPSED', value: (j) => ago(j.elapsedSec), align: 'right' },
+            { header: 'EXPECTED', value: (j) => ago(j.expectedSec), align: 'right' },
+            { header: '', value: (j) => (j.overdue ? 'OVERDUE' : '') }
+          ])}\n`
+        )
+      })
+    )
+
+  program
+    .command('workers <site>')
+    .description('registered workers (the runbook\'s workers.sh)')
+    .action(
+      action(async (cmd, [name]) => {
+        const o = globals(cmd)
+        const core = cliCore(o)
+        const snap = await snapshotOf(core, siteOf(core, name as string))
+        requireUp(snap, 'miner')
+        const workers = snap.workers?.list ?? []
+        if (o.json) return printJson({ site: snap.siteId, workers })
+        const gib = (b: number) => `${(b / 2 ** 30).toFixed(1)} GiB`
+        process.stdout.write(
+          `${renderTable(workers, [
+            { header: 'WORKER', value: (w) => w.id.slice(0, 8) },
+            { header: 'HOST', value: (w) => w.hostname },
+            { header: 'STATE', value: (w) => (w.missing ? 'MISSING' : w.enabled ? 'enabled' : 'disabled') },
+            { header: 'TASKS', value: (w) => w.tasks.join(',') },
+            { header: 'CPU', value: (w) => `${w.cpuUse}/${w.cpus}`, align: 'right' },
+            { header: 'RAM', value: (w) => `${gib(w.memUsed)}/${gib(w.memPhysical)}`, align: 'right' },
+            { header: 'GPU', value: (w) => (w.gpus.length ? `${w.gpuUsed}/${w.gpus.length}` : '-'), align: 'right' },
+            { header: 'RUNNING', value: (w) => Object.entries(w.taskCounts).map(([t, n]) => `${t}(${n})`).join(' ') || '-' }
+          ])}\n`
+        )
+      })
+    )
+
+  program
+    .command('sectors <site>')
+    .option('--state <state>', 'only sectors in this state (Lotus name, e.g. PreCommit1; the runbook\'s spellings are accepted)')
+    .description('sectors with their state')
+    .action(
+      action(async (cmd, [name]) => {
+        const o = globals(cmd)
+        const stateArg = cmd.opts<{ state?: string }>().state
+        const core = cliCore(o)
+        let state: string | null = null
+        if (stateArg !== undefined) {
+          state = resolveSectorState(stateArg)
+          if (!state) {
+            throw new MinerDeskError({ code: 'invalid-input', message: `"${stateArg}" is not a sector state`, hint: `states: ${SECTOR_STATES.join(', ')}` })
+          }
+        }
+        const site = siteOf(core, name as string)
+        const { lotus } = core.sites.get(site.id)
+        const summary = await lotus.miner.sectorsSummary()
+        const states = state ? [state] : Object.keys(summary).filter((s) => (summary[s] ?? 0) > 0)
+        const lists = await Promise.all(states.map(async (s) => ({ state: s, sectors: (await lotus.miner.sectorsListInStates([s])) ?? [] })))
+        const rows = lists.flatMap((l) => l.sectors.map((n) => ({ sector: n, state: l.state }))).sort((a, b) => a.sector - b.sector)
+        if (o.json) return printJson({ site: site.id, summary, sectors: rows })
+        process.stdout.write(`${renderTable(rows, [
+          { header: 'SECTOR', value: (r) => r.sector, align: 'right' },
+          { header: 'STATE', value: (r) => r.state }
+        ])}\n`)
+      })
+    )
+
+  program
+    .command('sector <site> <number>')
+    .description('one sector: state, on-chain info and event log (the runbook\'s status.sh --log)')
+    .action(
+      action(async (cmd, [name, num]) => {
+        const o = globals(cmd)
+        let n: number
+        try {
+          n = parseSectorNumber(num)
+        } catch (e) {
+          throw new MinerDeskError({ code: 'invalid-input', message: (e as Error).message })
+        }
+        const core = cliCore(o)
+        const site = siteOf(core, name as string)
+        const info = await core.sites.get(site.id).lotus.miner.sectorsStatus(n, true)
+        if (o.json) return printJson({ site: site.id, sector: info })
+        const cid = (c: { '/': string } | null) => (c ? c['/'] : '<nil>')
+        const lines = [
+          `Sector:     ${info.SectorID}`,
+          `State:      ${info.State}`,
+          `CommD:      ${cid(info.CommD)}`,
+          `CommR:      ${cid(info.CommR)}`,
+          `Ticket:     epoch ${info.Ticket.Epoch}`,
+          `Seed:       epoch ${info.Seed.Epoch}`,
+          `PreCommit:  ${cid(info.PreCommitMsg)}`,
+          `Commit:     ${cid(info.CommitMsg)}`,
+          `Retries:    ${info.Retries}`,
+          ...(info.LastErr ? [`Last error: ${info.LastErr}`] : []),
+          `Activation: ${info.Activation}   Expiration: ${info.Expiration}`,
+          '',
+          'Event log:'
+        ]
+        for (const [i, e] of (info.Log ?? []).entries()) {
+          lines.push(`${String(i).padStart(4)}. ${new Date(e.Timestamp * 1000).toISOString()}  [${e.Kind}]  ${e.Message}`)
+          if (e.Trace) lines.push(`        ${e.Trace.split('\n').join('\n        ')}`)
+        }
+        process.stdout.write(`${lines.join('\n')}\n`)
+      })
+    )
+
+  program
+    .command('messages <site>')
+    .description('local pending messages (lotus mpool pending --local), with how long each has waited')
+    .action(
+      action(async (cmd, [name]) => {
+        const o = globals(cmd)
+        const core = cliCore(o)
+        const snap = await snapshotOf(core, siteOf(core, name as string))
+        requireUp(snap, 'daemon')
+        const list = snap.messages?.list ?? []
+        if (o.json) return printJson({ site: snap.siteId, messages: list })
+        process.stdout.write(
+          `${renderTable(list, [
+            { header: 'CID', value: (m) => m.cid },
+            { header: 'FROM', value: (m) => m.from },
+            { header: 'TO', value: (m) => m.to },
+            { header: 'NONCE', value: (m) => m.nonce, align: 'right' },
+            { header: 'METHOD', value: (m) => m.method, align: 'right' },
+            { header: 'PREMIUM', value: (m) => m.gasPremium, align: 'right' },
+            { header: 'FEECAP', value: (m) => m.gasFeeCap, align: 'right' },
+            { header: 'WAITING', value: (m) => ago(m.ageSec), align: 'right' }
+          ])}\n`
+        )
+      })
+    )
+
+  program
+    .command('deadlines <site>')
+    .description('WindowPoSt deadlines of the current proving period (lotus-miner proving deadlines)')
+    .action(
+      action(async (cmd, [name]): Promise<ExitCode | void> => {
+        const o = globals(cmd)
+        const core = cliCore(o)
+        const snap = await snapshotOf(core, siteOf(core, name as string))
+        requireUp(snap, 'daemon')
+        const p = snap.proving
+        if (!p) throw new MinerDeskError(snap.partErrors?.proving ?? { code: 'lotus/rpc', message: 'the proving state could not be read' })
+        if (o.json) return printJson({ site: snap.siteId, proving: p })
+        const time = (ms: number) => new Date(ms).toTimeString().slice(0, 8)
+        process.stdout.write(`Miner: ${snap.miner.actor ?? '-'}   epoch ${p.currentEpoch}   deadline ${p.deadlineIndex}\n`)
+        process.stdout.write(
+          `${renderTable(p.deadlines, [
+            { header: 'DEADLINE', value: (d) => d.index, align: 'right' },
+            { header: 'OPEN', value: (d) => time(d.openAt) },
+            { header: 'PARTITIONS', value: (d) => d.partitions, align: 'right' },
+            { header: 'SECTORS', value: (d) => d.sectors, align: 'right' },
+            { header: 'FAULTS', value: (d) => d.faults, align: 'right' },
+            { header: 'RECOVERING', value: (d) => d.recoveries, align: 'right' },
+            { header: 'PROVEN', value: (d) => d.proven, align: 'right' },
+            { header: '', value: (d) => (d.current ? '(current)' : '') }
+          ])}\n`
+        )
+      })
+    )
+}

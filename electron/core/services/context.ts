@@ -1,0 +1,17 @@
+import type { AuditLog } from '../audit/auditLog'
+import type { SettingsStore } from '../settings/store'
+import type { ManagedSshPool } from '../ssh/pool'
+import type { EventBus } from './eventBus'
+import type { OpsRegistry } from './ops'
+import type { SitesRuntime } from './sitesRuntime'
+
+/** What the feature services (overview, restart wizard, triage) are built from. */
+export interface ServiceContext {
+  home: string
+  store: SettingsStore
+  sites: SitesRuntime
+  audit: AuditLog
+  pool: ManagedSshPool
+  events: EventBus
+  ops: OpsRegistry
+}
