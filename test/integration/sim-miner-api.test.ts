@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { request } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -232,6 +232,66 @@ describe('lotus-miner CLI', () => {
     expect(list.stdout).not.toContain('Expiration')
     const full = site.run('lotus-miner', ['sectors', 'list', '--states', 'Proving'])
     expect(full.stdout.split('\n')[0]).toMatch(/^ID +State +OnChain +Active +Expiration +Deals +$/)
+  })
+
+  it('the miner log: sync check, sync-wait output, remote version, warm-up, WindowPoSt scheduler', async () => {
+    await booted.miner.waitFor(/winning PoSt warmup successful/, 20_000, 0)
+    const log = readFileSync(booted.miner.log, 'utf8')
+    expect(log).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}[+-]\d{4}\tINFO\tlotus-miner\tminer\/run\.go:98\tChecking full node sync status\n/)
+    expect(log).toMatch(/\nWorker: \d+; Base: \d+; Target: \d+ \(diff: \d+\)\nState: \w[\w ]*; Current Epoch: \d+; Todo: \d+, ETA: [^\n]*\n/)
+    expect(log).toContain('\n\nDone!\n')
+    expect(log).toMatch(/\tINFO\tlotus-miner\tminer\/run\.go:158\tRemote version v1\.36\.2-dev\+mainnet\+git\.b835fab70\+api2\.3\.0\n/)
+    expect(log).toMatch(/\tINFO\tminer\tminer\/warmup\.go:87\twinning PoSt warmup successful\t\{"took": \d+\.\d+\}\n/)
+    expect(log).toContain('\tINFO\twdpost\twdpost/wdpost_sched.go:170\trestarting window post scheduler\n')
+    expect(log).toMatch(/\tINFO\twdpost\twdpost\/wdpost_run\.go:261\tstarting PoSt cycle\t\{"cycle": "[^"]+", "manual": false, "ts": "\[bafy2bzace\w+[^\]]*\]", "deadline": \d+\}\n/)
+    expect(log).toMatch(/\tINFO\tnode\timpl\/storminer\.go:476\tConnected to a remote worker at http:\/\/127\.0\.0\.1:\d+\/rpc\/v0\n/)
+  })
+
+  it('proving deadlines / info / check (--slow takes visibly longer)', () => {
+    const dl = site.cfg.sectorDeadlines?.[0] as number
+    const d = site.run('lotus-miner', ['proving', 'deadlines'])
+    const lines = d.stdout.split('\n')
+    expect(lines[0]).toBe(`Miner: f0${site.cfg.minerId}`)
+    expect(lines[1]).toBe('deadline  open      partitions  sectors (faults)  proven partitions')
+    expect(lines.slice(2, 50).filter((l) => l.endsWith('(current)'))).toHaveLength(1)
+    expect(lines[2 + dl]).toMatch(new RegExp(`^${dl} +\\d\\d:\\d\\d:\\d\\d  1 +3[0-9] \\(0\\) +[01]`))
+    expect(site.run('lotus-miner', ['proving', 'info']).stdout).toMatch(/^Miner: f0\d+\nCurrent Epoch: {11}\d+\nProving Period Boundary: \d+\nProving Period Start: {4}\d+ \(\d\d \w{3} \d\d \d\d:\d\d \S+, [^)]+\)\n/)
+    let t0 = Date.now()
+    const fast = site.run('lotus-miner', ['proving', 'check', String(dl)])
+    const fastMs = Date.now() - t0
+    t0 = Date.now()
+    const slow = site.run('lotus-miner', ['proving', 'check', '--slow', String(dl)])
+    const slowMs = Date.now() - t0
+    expect(fast.stdout.split('\n')[0]).toBe('deadline  partition  sector  status')
+    expect(fast.stdout).toMatch(new RegExp(`^${dl} +0 +5 +good$`, 'm'))
+    expect(slow.stdout).toBe(fast.stdout)
+    expect(slowMs - fastMs).toBeGreaterThan(1000)
+  })
+
+  it('info and storage list', () => {
+    const info = site.run('lotus-miner', ['info'])
+    expect(info.code).toBe(0)
+    expect(info.stdout).toMatch(/^Enabled subsystems: \[Mining Sealing SectorStorage\]\nStartTime: \S+ \(started at \d{4}-\d\d-\d\d \d\d:\d\d:\d\d [+-]\d{4} \S+\)\nChain: \[sync (ok|slow[^\]]*|behind[^\]]*)\] \[basefee [^\]]+\]\n/)
+    expect(info.stdout).toMatch(new RegExp(`\\nMiner: f0${site.cfg.minerId} \\(32 GiB sectors\\)\\n`))
+    expect(info.stdout).toMatch(/\nSectors:\n\tTotal: \d+\n\tProving: \d+\n/)
+    expect(info.stdout).toMatch(/\nWorkers: Seal\(4\) WdPoSt\(0\) WinPoSt\(0\)\n$/)
+    const list = site.run('lotus-miner', ['storage', 'list'])
+    expect(list.stdout).toMatch(/^[0-9a-f-]{36}:\n\t\[[#* ]{50}\] \S+ \w+\/\S+ \w+ \d+%\n\tUnsealed: \d+; Sealed: \d+; Caches: \d+; Updated: 0; Update-caches: 0; Reserved: 0 B\n\tWeight: 10; Use: /m)
+    expect(list.stdout).toContain(`\tLocal: ${site.cfg.storePaths[0]}\n\tURL: http://127.0.0.1:${site.cfg.ports.miner}/remote\n`)
+  })
+
+  it('lotus-worker info, and errors the way lotus-worker reports them (WARN log line, exit 0)', () => {
+    const w = site.cfg.workers.find((x) => x.kind === 'c2')
+    if (!w) throw new Error('no C2 worker')
+    const info = site.run('lotus-worker', ['info'], { LOTUS_WORKER_PATH: w.repo })
+    expect(info.stdout).toMatch(
+      new RegExp(
+        `^Worker version:  1\\.7\\.0\\nCLI version: lotus-worker version v1\\.36\\.2-dev\\+mainnet\\+git\\.b835fab70\\n\\nSession: [0-9a-f-]{36}\\nEnabled: true\\nHostname: ${w.name}\\nCPUs: 64; GPUs: \\[NVIDIA GeForce RTX 3090\\]\\nRAM: \\S+ GiB/512 GiB; Swap: 0 B/64 GiB\\nTask types: FUS FIN GET FRU C1 C2 PR1 \\n\\n[0-9a-f-]{36}:\\n\\tWeight: 10; Use: Seal \\n\\tLocal: ${w.repo.replace(/[.]/g, '\\.')}\\n$`
+      )
+    )
+    const none = site.run('lotus-worker', ['info'], { LOTUS_WORKER_PATH: join(dir, 'no-worker') })
+    expect(none.code).toBe(0)
+    expect(none.stderr).toMatch(/\tWARN\tmain\tlotus-worker\/main\.go:22\tcould not get API info for Worker: repo directory does not exist\. Make sure your configuration is correct\n$/)
   })
 
   it('`run` refuses a second miner on the same repo, and a miner without a daemon', () => {
