@@ -4,7 +4,7 @@ import { request } from 'node:http'
 import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { fileURLToPath, pathToFileURL } from 'node:url'
+import { pathToFileURL } from 'node:url'
 import { readSiteConfig, type SimSiteConfig } from '../../electron/sim/common/siteConfig'
 import { freePort } from '../../electron/core/util/ports'
 import type { WorkerCounts } from '../../electron/sim/front/args'
@@ -79,7 +79,8 @@ export interface SimSites {
   down(): Promise<void>
 }
 
-const REPO_ROOT = resolve(fileURLToPath(new URL('../../', import.meta.url)))
+// __dirname works under both Vitest and Playwright's CommonJS transform (import.meta does not).
+const REPO_ROOT = resolve(__dirname, '../..')
 
 /** The simulator bundle, rebuilt when its sources changed (electron/tools/bundle.mjs). */
 export async function simBundle(): Promise<string> {

@@ -1,0 +1,43 @@
+import { expect, test } from '@playwright/test'
+import { pagesFor } from './support/test'
+import { startRealHost, type RealHost } from './support/realHost'
+
+/**
+ * Issue #3: the Overview of three simulated sites in Chromium through the real browser host —
+ * real sshd, real JSON-RPC over SSH, the real core and renderer.
+ */
+test.describe('Overview through the browser host', () => {
+  let host: RealHost
+  test.beforeAll(async () => {
+    host = await startRealHost({ sim: { sites: 3, sectors: 300, speed: 60 } })
+  })
+  test.afterAll(async () => {
+    await host?.stop()
+  })
+
+  test('shows all three sites live, in Chinese by default', async ({ page }, info) => {
+    const p = pagesFor(page)
+    await p.app.open(host.url)
+    await p.overview.waitLoaded()
+    await expect(p.overview.cards()).toHaveCount(3)
+    for (const id of ['site-1', 'site-2', 'site-3']) {
+      await expect.poll(() => p.overview.connectionState(id), { timeout: 60_000 }).toBe('connected')
+      await expect(p.overview.metric(id, 'height')).toContainText(/\d{7}/, { timeout: 60_000 })
+    }
+    expect(await p.app.language()).toBe('zh-CN')
+    // Live: a second poll moves the chain height on (speed 60 → an epoch every 0.5 s).
+    const before = await p.overview.metric('site-1', 'height').innerText()
+    await expect.poll(async () => p.overview.metric('site-1', 'height').innerText(), { timeout: 30_000 }).not.toBe(before)
+    await page.screenshot({ path: info.outputPath('overview-real.png'), fullPage: true })
+  })
+
+  test('the host refuses requests without its token', async ({ request }) => {
+    const u = new URL(host.url)
+    const bare = await request.get(`${u.origin}/`)
+    expect(bare.status()).toBe(403)
+    const wrong = await request.get(`${u.origin}/?token=${'0'.repeat(64)}`)
+    expect(wrong.status()).toBe(403)
+    const ok = await request.get(host.url)
+    expect(ok.status()).toBe(200)
+  })
+})
