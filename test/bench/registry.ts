@@ -1,0 +1,4 @@
+import type { Bench } from './types'
+
+/** Every bench `npm run bench` runs, in order. Each feature adds its own module here. */
+export const BENCHES: Bench[] = []

@@ -1,0 +1,26 @@
+/**
+ * `npm run bench`: the speed and memory figures of MinerDesk, measured on this machine against
+ * simulated sites. Each bench returns its metrics with the target it is held to.
+ */
+export interface Metric {
+  name: string
+  value: number
+  unit: 'ms' | 's' | 'MB' | 'x' | 'count'
+  /** Human target, e.g. "< 2000 ms". */
+  target?: string
+  /** Whether the target was met (undefined: informational). */
+  ok?: boolean
+}
+
+export interface BenchResult {
+  name: string
+  metrics: Metric[]
+  notes?: string[]
+}
+
+export interface Bench {
+  name: string
+  /** Rough duration, shown before it runs. */
+  estimate: string
+  run(opts: { quick: boolean }): Promise<BenchResult>
+}
