@@ -2,18 +2,17 @@ import { resolve } from 'node:path'
 import { defineConfig } from 'electron-vite'
 import react from '@vitejs/plugin-react'
 
-// Main bundles the Electron shell plus the simulator entry (the embedded demo spawns it with
-// ELECTRON_RUN_AS_NODE); preload and renderer are sandboxed builds with no Node access.
+// Main bundles the Electron shell; preload and renderer are sandboxed builds with no Node access.
+// The simulator the embedded demo runs is bundled separately, self-contained, by
+// electron/tools/bundle.mjs (out/node/sim.cjs): it is copied out of the app and run without
+// node_modules.
 export default defineConfig({
   main: {
     build: {
       externalizeDeps: true,
       outDir: 'out/main',
       rollupOptions: {
-        input: {
-          index: resolve(__dirname, 'electron/main/index.ts'),
-          sim: resolve(__dirname, 'electron/sim/main.ts')
-        }
+        input: { index: resolve(__dirname, 'electron/main/index.ts') }
       }
     }
   },

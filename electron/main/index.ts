@@ -1,21 +1,88 @@
-import { app, BrowserWindow } from 'electron'
+import { app, Menu, type BrowserWindow } from 'electron'
 import { join } from 'node:path'
+import { createAppCore, type AppCore } from '../core/services/appCore'
+import { minerdeskHome } from '../core/settings/paths'
+import { APP_VERSION } from '../core/version'
+import { wireIpc } from './ipc'
+import { notifyAlerts } from './notifications'
+import { registerAppScheme, serveRenderer } from './protocol'
+import { createSafeStorageSecrets } from './secrets'
+import { createMainWindow, hardenSession } from './window'
 
-// Placeholder-free minimal shell: the full shell (IPC, CSP, services) is wired in electron/main/*.
-function createWindow(): void {
-  const win = new BrowserWindow({
-    width: 1440,
-    height: 900,
-    show: true,
-    webPreferences: {
-      preload: join(__dirname, '../preload/index.js'),
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false
-    }
-  })
-  void win.loadFile(join(__dirname, '../renderer/index.html'))
+/**
+ * The Electron shell: one hardened window over the core. Everything that touches sites lives in
+ * the core (electron/core); this file only creates the window, carries the contract over IPC,
+ * shows desktop notifications and keeps a single instance.
+ */
+registerAppScheme()
+
+let core: AppCore | null = null
+let win: BrowserWindow | null = null
+
+function sshConfigArg(argv: readonly string[]): string | undefined {
+  const i = argv.indexOf('--ssh-config')
+  if (i >= 0) return argv[i + 1]
+  return argv.find((a) => a.startsWith('--ssh-config='))?.slice('--ssh-config='.length)
 }
 
-void app.whenReady().then(createWindow)
-app.on('window-all-closed', () => app.quit())
+function focus(): void {
+  if (!win) return
+  if (win.isMinimized()) win.restore()
+  win.show()
+  win.focus()
+}
+
+async function start(): Promise<void> {
+  hardenSession()
+  serveRenderer(join(__dirname, '../renderer'))
+  const home = minerdeskHome()
+  const sshConfig = sshConfigArg(process.argv)
+  core = createAppCore({
+    host: 'electron',
+    version: APP_VERSION,
+    home,
+    secrets: createSafeStorageSecrets(home),
+    poll: true,
+    // The demo runs the simulated Lotus processes with this binary in Node mode.
+    simRuntime: { node: process.execPath, nodeEnv: { ELECTRON_RUN_AS_NODE: '1' }, bundle: join(__dirname, '../node/sim.cjs') },
+    ...(sshConfig ? { sshConfig: { path: sshConfig, mode: 'persist' as const } } : {})
+  })
+  const c = core
+  wireIpc(() => win, c.handlers, c.events)
+  c.events.on('alerts:new', (alerts) => {
+    const settings = c.store.getSettings()
+    if (!settings.notifications) return
+    notifyAlerts(alerts, settings.language, (id) => c.store.getSite(id)?.name ?? id, () => focus())
+  })
+  Menu.setApplicationMenu(
+    Menu.buildFromTemplate([
+      ...(process.platform === 'darwin' ? [{ role: 'appMenu' as const }] : []),
+      { role: 'editMenu' },
+      { role: 'viewMenu' },
+      { role: 'windowMenu' }
+    ])
+  )
+  win = createMainWindow()
+  win.on('closed', () => {
+    win = null
+  })
+  await c.start()
+}
+
+if (!app.requestSingleInstanceLock()) {
+  // Another MinerDesk is running: it gets focus (second-instance) and this one leaves.
+  app.quit()
+} else {
+  app.on('second-instance', () => focus())
+  app.on('web-contents-created', (_e, contents) => {
+    contents.on('will-attach-webview', (ev) => ev.preventDefault())
+  })
+  void app.whenReady().then(start)
+  app.on('window-all-closed', () => app.quit())
+  app.on('before-quit', () => {
+    void core?.close()
+  })
+  app.on('activate', () => {
+    if (!win && core) win = createMainWindow()
+  })
+}
