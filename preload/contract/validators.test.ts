@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import {
   addressSchema,
   attoToFil,
+  deadlineIndexSchema,
   filAmountSchema,
   jobIdSchema,
   messageCidSchema,
@@ -9,7 +10,8 @@ import {
   peerIdSchema,
   portSchema,
   processFlagSchema,
-  sectorNumberSchema
+  sectorNumberSchema,
+  sshAliasSchema
 } from './validators'
 
 const HOSTILE = [
@@ -41,11 +43,21 @@ describe('other inputs', () => {
   })
   it('ports', () => {
     expect(portSchema.parse('3456')).toBe(3456)
-    for (const v of ['0', '65536', '1.5', 'x', '-1']) expect(portSchema.safeParse(v).success).toBe(false)
+    expect(portSchema.parse(2345)).toBe(2345)
+    for (const v of ['0', '65536', '1.5', 'x', '-1', '', ' 80', '0x50', '8e1', true, null, [], 80.5]) expect(portSchema.safeParse(v).success).toBe(false)
+  })
+  it('deadline indexes', () => {
+    expect(deadlineIndexSchema.parse('0')).toBe(0)
+    expect(deadlineIndexSchema.parse(47)).toBe(47)
+    for (const v of ['', '48', '-1', '1e1', ' 3', true, null, [], 1.5, '00']) expect(deadlineIndexSchema.safeParse(v).success).toBe(false)
+  })
+  it('ssh aliases', () => {
+    for (const v of ['site-1', 'pc1.example.com', 'root@10.0.0.5', 'w_2']) expect(sshAliasSchema.safeParse(v).success).toBe(true)
+    for (const v of ['-oProxyCommand=id', '', 'a b', '$(id)', '`id`', 'a;b', "a'b"]) expect(sshAliasSchema.safeParse(v).success).toBe(false)
   })
   it('process flags', () => {
-    for (const v of ['PC1:1', 'lotus-worker', '--name=pc1', 'C2']) expect(processFlagSchema.safeParse(v).success).toBe(true)
-    for (const v of ['-9', 'a b', '$(id)', 'x;y', 'a|b', '', '*', "'"]) expect(processFlagSchema.safeParse(v).success).toBe(false)
+    for (const v of ['PC1:1', 'lotus-worker', 'name=pc1', 'C2']) expect(processFlagSchema.safeParse(v).success).toBe(true)
+    for (const v of ['-9', '--really-do-it', '--name=pc1', 'a b', '$(id)', 'x;y', 'a|b', '', '*', "'", '/etc/passwd', '../x']) expect(processFlagSchema.safeParse(v).success).toBe(false)
   })
   it('peer ids', () => {
     expect(peerIdSchema.safeParse('12D3KooWGzxzKZYveHXtpG6AsrUJBcWxHBFS2HsEoGTxrMLvKXtf').success).toBe(true)

@@ -47,17 +47,46 @@ export const jobIdSchema = z
 
 export const uuidSchema = z.string().regex(UUID, 'not a UUID')
 
-export const portSchema = z.coerce.number().int('port must be a whole number').min(1).max(65535)
+/**
+ * An OpenSSH config `Host` alias chosen from the site's settings (worker hosts): letters, digits
+ * and `_ . @ % + = : , / [ ] -`, not starting with `-` (it could be read as an ssh option).
+ */
+export const sshAliasSchema = z
+  .string()
+  .min(1)
+  .max(255)
+  .regex(/^[A-Za-z0-9_.@%+=:,/[\]][A-Za-z0-9_.@%+=:,/[\]-]*$/, 'not an SSH host alias (letters, digits, . _ @ : - …, not starting with -)')
 
 /**
- * A process flag as killw.sh / wps.sh take it (e.g. `PC1:1`, `lotus-worker`, `--name=pc1`):
- * letters, digits and `_ . : = @ -`, not starting with `-` unless it is a `--flag`, at most 64.
+ * A whole number in [min, max] given as a number or as plain decimal digits (CLI input). Unlike
+ * z.coerce it refuses what Number() would quietly turn into a number: '' and [] (0), true (1),
+ * ' 80', '0x50', '1e3'.
+ */
+function wholeNumber(min: number, max: number, what: string) {
+  return z.union([z.number(), z.string()]).transform((v, ctx) => {
+    const t = typeof v === 'number' ? (Number.isInteger(v) ? String(v) : '') : v
+    const n = DIGITS.test(t) ? Number(t) : NaN
+    if (!Number.isSafeInteger(n) || n < min || n > max) {
+      ctx.addIssue({ code: 'custom', message: `${what} must be a whole number from ${min} to ${max} (got ${JSON.stringify(String(v)).slice(0, 40)})` })
+      return z.NEVER
+    }
+    return n
+  })
+}
+
+export const portSchema = wholeNumber(1, 65535, 'a port')
+
+/**
+ * A process flag as killw.sh / wps.sh take it (e.g. `PC1:1`, `lotus-worker`, `name=pc1`): a
+ * substring of the command line, letters, digits and `_ . : = @ / -`, at most 64. It starts with
+ * a letter, digit or `_`, so it can never be taken for an option (`-9`, `--really-do-it`);
+ * `name=pc1` finds `--name=pc1` all the same.
  */
 export const processFlagSchema = z
   .string()
   .min(1)
   .max(64)
-  .regex(/^(--)?[A-Za-z0-9_][A-Za-z0-9_.:=@/-]*$/, 'a process flag is letters, digits and _ . : = @ / - (e.g. PC1:1)')
+  .regex(/^[A-Za-z0-9_][A-Za-z0-9_.:=@/-]*$/, 'a process flag is letters, digits and _ . : = @ / -, not starting with - (e.g. PC1:1)')
 
 /** libp2p peer ids: Ed25519 `12D3KooW…` or RSA `Qm…`, base58btc. */
 export const peerIdSchema = z
@@ -81,7 +110,7 @@ export const nonceSchema = z.union([z.number(), z.string()]).transform((v, ctx) 
   return Number(t)
 })
 
-export const deadlineIndexSchema = z.coerce.number().int().min(0, 'deadlines are 0–47').max(47, 'deadlines are 0–47')
+export const deadlineIndexSchema = wholeNumber(0, 47, 'a deadline index')
 
 /** Message CIDs (CIDv1 dag-cbor blake2b-256), as Lotus prints them. */
 export const messageCidSchema = z.string().regex(/^bafy2bzace[a-z2-7]{49,52}$/, 'not a message CID (bafy2bzace…)')
