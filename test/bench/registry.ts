@@ -1,4 +1,6 @@
+import { overviewBench } from './overview'
+import { simBench } from './sim'
 import type { Bench } from './types'
 
 /** Every bench `npm run bench` runs, in order. Each feature adds its own module here. */
-export const BENCHES: Bench[] = []
+export const BENCHES: Bench[] = [simBench, overviewBench]
