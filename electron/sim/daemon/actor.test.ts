@@ -41,6 +41,13 @@ describe('miner actor: initial state', () => {
     expect(a.deadlines()[0]).toEqual({ PostSubmissions: [0], DisputableProofCount: 0, DailyFee: '0' })
   })
 
+  it('can start with the open deadline already proven, as a miner that ran before would have', () => {
+    const st = newActorState({ minerId: 1000, sealProof: 8, sectorSize: 34359738368, periodOffset: 0, epoch: 250, active: Array.from({ length: 3000 }, (_, i) => i), precommitted: [], deadlines: [4, 8], sealedCid: () => 'bagboea4b5abc', lowFunds: false, openDeadlineProven: true })
+    const a = new MinerActor(st, { lowFunds: false })
+    expect(a.deadlines()[4]?.PostSubmissions).toEqual([0, 1]) // epoch 250 is in deadline 4 (240..299)
+    expect(a.deadlines()[8]?.PostSubmissions).toEqual([0])
+  })
+
   it('chooses 12 deadlines 4 apart rotated by site, all 48 beyond 12 partitions, or sim.json\'s list', () => {
     const cfg = (index: number, sectorDeadlines?: number[]) => ({ index, sectorDeadlines }) as unknown as SimSiteConfig
     expect(initialDeadlines(cfg(1), 1000)).toEqual([0, 4, 8, 12, 16, 20, 24, 28, 32, 36, 40, 44])

@@ -543,6 +543,8 @@ export function newActorState(args: {
   deadlines: number[]
   sealedCid: (sector: number) => string
   lowFunds: boolean
+  /** Mark the partitions of the deadline open at `epoch` as already proven. */
+  openDeadlineProven?: boolean
 }): ActorStateData {
   const deadlines: DeadlineState[] = Array.from({ length: WPOST_PERIOD_DEADLINES }, () => ({ partitions: [], posted: [] }))
   const sorted = [...args.active].sort((a, b) => a - b)
@@ -550,6 +552,12 @@ export function newActorState(args: {
     const chunk = R.fromNumbers(sorted.slice(start, start + PARTITION_SECTORS_32G))
     const d = args.deadlines[p % args.deadlines.length] as number
     ;(deadlines[d] as DeadlineState).partitions.push({ ...emptyPartition(), all: chunk })
+  }
+  if (args.openDeadlineProven) {
+    // The miner ran before the simulation began: the deadline open at that moment was already
+    // proven (otherwise a freshly started site would show faults its miner had no time to avoid).
+    const open = deadlines[provingDeadline(args.epoch, args.periodOffset).Index] as DeadlineState
+    open.posted = open.partitions.map((_p, i) => i)
   }
   const st: ActorStateData = {
     minerId: args.minerId,

@@ -67,7 +67,8 @@ export function initChainState(cfg: SimSiteConfig, onChain: OnChainFacts): void 
     precommitted: onChain.precommitted,
     deadlines: initialDeadlines(cfg, onChain.active.length),
     sealedCid: (n) => sealedCidFor(cfg.minerId, n),
-    lowFunds: hasScenario(cfg, 'precommit-funds')
+    lowFunds: hasScenario(cfg, 'precommit-funds'),
+    openDeadlineProven: true
   })
 
   const nonces: Record<string, number> = {}
