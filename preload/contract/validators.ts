@@ -130,3 +130,13 @@ export function attoToFil(atto: string): string {
   const frac = padded.slice(-18).replace(/0+$/, '')
   return frac ? `${whole}.${frac}` : whole
 }
+
+/**
+ * What findsector.sh takes: a sector number (`36`), a sector file name (`s-t01000-36`) or a glob
+ * over sector file names made of digits, `*` and `?` (`s-t*`, `s-t01000-3?`). It always starts
+ * with `s-t`, so it can only ever match sector files.
+ */
+export const sectorFilePatternSchema = z
+  .string()
+  .max(64)
+  .refine((s) => DIGITS.test(s) || /^s-t[0-9*?]*(-[0-9*?]*)?$/.test(s), 'a sector number, or a sector file name or pattern like s-t* / s-t01000-36')
