@@ -5,6 +5,7 @@
 import { Command, CommanderError } from 'commander'
 import { APP_VERSION } from '../core/version'
 import { registerReadCommands } from './commands/read'
+import { registerSiteOpsCommands } from './commands/siteops'
 import { EXIT, EXIT_HELP } from './exitCodes'
 
 export function buildProgram(): Command {
@@ -17,6 +18,7 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride()
   registerReadCommands(program)
+  registerSiteOpsCommands(program)
   return program
 }
 
