@@ -180,6 +180,7 @@ export class DemoManager {
       return this.set({ phase: 'failed', sites: [], error: err instanceof Error ? err.message : String(err) })
     }
     rmSync(this.file, { force: true })
+    rmSync(f.dir, { recursive: true, force: true })
     return this.set({ phase: 'off', sites: [] })
   }
 }

@@ -1,5 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { startSimSites, type SimSites, type StartSimSitesOptions } from '../../support/simSites'
@@ -100,6 +100,13 @@ export async function startRealHost(o: RealHostOptions = {}): Promise<RealHost> 
     async stop() {
       await stopChild(h.child)
       await sim?.down()
+      // A demo the test started (and did not stop, e.g. after a failure) keeps running by design.
+      const demo = join(home, 'demo.json')
+      if (existsSync(demo)) {
+        const { dir } = JSON.parse(readFileSync(demo, 'utf8')) as { dir: string }
+        spawnSync(process.execPath, [join(ROOT, 'out/node/sim.cjs'), 'down', '--dir', dir], { stdio: 'ignore' })
+        rmSync(dir, { recursive: true, force: true })
+      }
       rmSync(home, { recursive: true, force: true })
     }
   }
