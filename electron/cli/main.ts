@@ -6,6 +6,7 @@ import { Command, CommanderError } from 'commander'
 import { APP_VERSION } from '../core/version'
 import { registerReadCommands } from './commands/read'
 import { registerSiteOpsCommands } from './commands/siteops'
+import { registerSectorCommands } from './commands/sectors'
 import { EXIT, EXIT_HELP } from './exitCodes'
 
 export function buildProgram(): Command {
@@ -19,6 +20,7 @@ export function buildProgram(): Command {
     .exitOverride()
   registerReadCommands(program)
   registerSiteOpsCommands(program)
+  registerSectorCommands(program)
   return program
 }
 

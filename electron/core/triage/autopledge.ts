@@ -247,18 +247,4 @@ export class Autopledge {
     this.update(siteId, { last, pledged })
     this.schedule(siteId, now.intervalSec * 1000)
   }
-
-  /** Waits for this process's loop of a site to end (the CLI's foreground mode). */
-  async waitStopped(siteId: string, onTick: (s: AutopledgeState) => void, signal: AbortSignal): Promise<void> {
-    let seen: AutopledgeTick | null = null
-    for (;;) {
-      const rec = this.read().sites[siteId]
-      if (rec?.last && rec.last.at !== seen?.at) {
-        seen = rec.last
-        onTick(this.toState(siteId, rec))
-      }
-      if (!rec || !rec.running || rec.pid !== process.pid || signal.aborted) return
-      await new Promise((r) => setTimeout(r, 500))
-    }
-  }
 }

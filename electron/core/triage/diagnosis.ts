@@ -328,27 +328,42 @@ export function lotusNext(input: DiagnosisInput): LotusNext | null {
   }
 }
 
+/** Index just after the last progress event (0 when there is none). */
+function sinceProgress(log: readonly SectorLogEntry[]): number {
+  for (let i = log.length - 1; i >= 0; i--) if (PROGRESS.has(log[i]!.name)) return i + 1
+  return 0
+}
+
+/**
+ * The sector's last error as an operator means it: current Lotus never fills SectorInfo.LastErr
+ * (the field survives only for old miners), so it is the first line of the newest error in the
+ * log since the sector last made progress; '' when there is none.
+ */
+export function lastError(lastErr: string, log: readonly SectorLogEntry[]): string {
+  if (lastErr.trim()) return firstLine(lastErr)
+  const from = sinceProgress(log)
+  for (let i = log.length - 1; i >= from; i--) {
+    const e = log[i]!
+    if (isErrorEntry(e)) return firstLine(e.trace.trim() || e.message)
+  }
+  return ''
+}
+
 /**
  * Diagnoses a sector. Every signature that matches an error since the last progress event is a
  * finding (once, with its most recent evidence); errors no signature knows make `unknown`.
  */
 export function diagnose(input: DiagnosisInput): Diagnosis {
   const { log, state, lastErr } = input
-  let from = 0
-  for (let i = log.length - 1; i >= 0; i--) {
-    if (PROGRESS.has(log[i]!.name)) {
-      from = i + 1
-      break
-    }
-  }
+  const from = sinceProgress(log)
   // Most recent first, so each finding carries its latest evidence.
   const texts: { text: string; logIndex: number | null }[] = []
   for (let i = log.length - 1; i >= from; i--) {
     const e = log[i]!
     if (isErrorEntry(e)) texts.push({ text: e.trace.trim() || e.message, logIndex: i })
   }
-  // LastErr is not cleared by Lotus on success: it counts when the log shows no newer progress
-  // (or when the log is empty/truncated away) and the sector is in a failure state or still sealing.
+  // LastErr (filled only by old miners) is never cleared on success: it counts when the log shows
+  // no newer progress (or is empty/truncated away), or the sector is in a failure state.
   if (lastErr.trim() && !texts.some((t) => t.text.includes(firstLine(lastErr))) && (from === 0 || FAILED_STATES.has(state))) {
     texts.push({ text: lastErr, logIndex: null })
   }
@@ -405,4 +420,9 @@ export function enteredAt(log: readonly { Kind: string; Timestamp: number }[] | 
     if (e.Kind.startsWith('event;')) return Math.round(e.Timestamp * 1000)
   }
   return null
+}
+
+/** Lotus's log entries (SectorInfo.Log) as the contract carries them. */
+export function logEntries(log: readonly { Kind: string; Timestamp: number; Trace?: string; Message?: string }[] | null): SectorLogEntry[] {
+  return (log ?? []).map((e) => ({ kind: e.Kind, name: eventName(e.Kind), at: Math.round(e.Timestamp * 1000), message: e.Message ?? '', trace: e.Trace ?? '' }))
 }

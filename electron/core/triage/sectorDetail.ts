@@ -1,10 +1,10 @@
 import { MinerDeskError } from '../../../preload/contract'
-import { type SectorDetail, type SectorLogEntry } from '../../../preload/contract/triage'
+import { type SectorDetail } from '../../../preload/contract/triage'
 import { minerCalls } from '../lotus/minerApi'
-import type { Cid, SectorInfo } from '../lotus/types'
+import type { Cid } from '../lotus/types'
 import type { ServiceContext } from '../services/context'
 import { effectiveDurations } from '../settings/store'
-import { diagnose, enteredAt, eventName } from './diagnosis'
+import { diagnose, enteredAt, lastError, logEntries } from './diagnosis'
 import { sectorSizeOf } from './files'
 import { jobsBySector } from './sectorJobs'
 import { expectedSecFor, isStuck, stateGroup, updateTargets } from './states'
@@ -13,10 +13,6 @@ import { minerIdOf } from './topology'
 /** One sector for the sector page and `minerdesk status` (status.sh --log): SectorsStatus with on-chain info, its jobs, the diagnosis. */
 
 const cid = (c: Cid | null | undefined): string | null => (c && typeof c['/'] === 'string' ? c['/'] : null)
-
-export function logEntries(info: Pick<SectorInfo, 'Log'>): SectorLogEntry[] {
-  return (info.Log ?? []).map((e) => ({ kind: e.Kind, name: eventName(e.Kind), at: Math.round(e.Timestamp * 1000), message: e.Message ?? '', trace: e.Trace ?? '' }))
-}
 
 export async function sectorDetail(ctx: ServiceContext, siteId: string, sector: number): Promise<SectorDetail> {
   const { lotus, config } = ctx.sites.get(siteId)
@@ -35,7 +31,7 @@ export async function sectorDetail(ctx: ServiceContext, siteId: string, sector: 
   }
   if (!actor.ok) throw new MinerDeskError(actor.error)
   const info = status.value
-  const log = logEntries(info)
+  const log = logEntries(info.Log)
   const entered = enteredAt(info.Log)
   const expectedSec = expectedSecFor(info.State, effectiveDurations(settings, config))
   const now = Date.now()
@@ -53,7 +49,7 @@ export async function sectorDetail(ctx: ServiceContext, siteId: string, sector: 
     preCommitMsg: cid(info.PreCommitMsg),
     commitMsg: cid(info.CommitMsg),
     retries: info.Retries ?? 0,
-    lastErr: info.LastErr ?? '',
+    lastErr: lastError(info.LastErr ?? '', log),
     deals: info.Deals ?? [],
     sealProof: info.SealProof ?? -1,
     sectorSize: sectorSizeOf(info.SealProof ?? -1),

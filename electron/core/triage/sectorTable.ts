@@ -5,7 +5,7 @@ import type { SectorInfo } from '../lotus/types'
 import type { Result } from '../../../preload/contract'
 import type { ServiceContext } from '../services/context'
 import { effectiveDurations } from '../settings/store'
-import { enteredAt } from './diagnosis'
+import { enteredAt, lastError, logEntries } from './diagnosis'
 import { jobsBySector } from './sectorJobs'
 import { expectedSecFor, isStuck, needsDetail, stateGroup } from './states'
 import { minerIdOf } from './topology'
@@ -117,7 +117,7 @@ export async function sectorTable(ctx: ServiceContext, siteId: string): Promise<
       n: info.SectorID,
       enteredAt: entered,
       retries: info.Retries ?? 0,
-      lastErr: (info.LastErr ?? '').slice(0, 500),
+      lastErr: lastError(info.LastErr ?? '', logEntries(info.Log)).slice(0, 500),
       expectedSec,
       stuck: isStuck(entered === null ? null : (now - entered) / 1000, expectedSec, settings.stuckMultiple)
     })

@@ -1,0 +1,343 @@
+import type { Command } from 'commander'
+import { MinerDeskError, SITE_ID_RE, type ChannelName, type MutationOutcome, type MutationPreview, type SiteConfig } from '../../../preload/contract'
+import type {
+  AutopledgeState,
+  ClearPreview,
+  FindFilesReport,
+  SectorDetail,
+  SectorFilesReport,
+  StorageFindReport
+} from '../../../preload/contract/triage'
+import type { AppCore } from '../../core/services/appCore'
+import { callDirect } from '../../core/services/dispatch'
+import { action, cliCore, globals, notFound, printJson } from '../context'
+import { EXIT, type ExitCode } from '../exitCodes'
+
+/**
+ * The runbook's sector scripts as subcommands (issue #5): status (status.sh --log), update-state,
+ * commitwait, precommitwait, remove, pledge, autopledge, storagefind, findsector, clearsector.
+ * Arguments go through the contract's validators, exactly as the app's calls do (invalid input
+ * exits 2 before anything reaches a site). Mutations print their preview and run only with
+ * --yes, through the same one-shot, audited `ops:execute`.
+ */
+
+const cli = { via: 'cli' } as const
+
+function siteOf(core: AppCore, name: string): SiteConfig {
+  if (!SITE_ID_RE.test(name) && !/^[^\s'"\\]{1,255}$/.test(name)) {
+    throw new MinerDeskError({ code: 'invalid-input', message: `not a site id or SSH alias: ${JSON.stringify(name).slice(0, 60)}` })
+  }
+  const sites = core.sites.ids().map((id) => core.sites.get(id).config)
+  const s = sites.find((x) => x.id === name) ?? sites.find((x) => x.alias === name)
+  if (!s) throw notFound(`no site "${name}"`, sites.length ? `known sites: ${sites.map((x) => x.id).join(', ')}` : 'add sites in the app, or pass --ssh-config FILE')
+  return s
+}
+
+function call<T>(core: AppCore, channel: ChannelName, args: unknown[]): Promise<T> {
+  return callDirect(core.handlers, channel, args, cli) as Promise<T>
+}
+
+/** `12,13 14` → ['12','13','14'] (validated by the contract's sector list schema). */
+function sectorArgs(raw: unknown): string[] {
+  const list = (Array.isArray(raw) ? raw : [raw]).map(String)
+  return list.flatMap((s) => s.split(',')).filter((s) => s !== '')
+}
+
+function printPreview(p: MutationPreview): void {
+  const lines = [`${p.action} on ${p.site}:`]
+  p.steps.forEach((s, i) => lines.push(`  ${i + 1}. [${s.kind}] ${s.host}: ${s.text}`))
+  if (p.warnings.length) {
+    lines.push('Warnings:')
+    for (const w of p.warnings) lines.push(`  ! ${w}`)
+  }
+  process.stdout.write(`${lines.join('\n')}\n`)
+}
+
+function printOutcome(o: MutationOutcome): void {
+  const lines: string[] = []
+  o.steps.forEach((s, i) => {
+    lines.push(`  ${i + 1}. ${s.status.toUpperCase().padEnd(7)} ${s.step.text}`)
+    if (s.output) lines.push(`       ${s.output.split('\n').join('\n       ')}`)
+    if (s.error) lines.push(`       ${s.error.message}`)
+  })
+  for (const [k, v] of Object.entries(o.data ?? {})) lines.push(`  ${k}: ${String(v)}`)
+  lines.push(o.ok ? 'Done.' : `Failed${o.error ? `: ${o.error.message}` : ''}.`)
+  process.stdout.write(`${lines.join('\n')}\n`)
+}
+
+/** Preview, then (with --yes) the one-shot execution; exit 3 without --yes, 1 when a step failed. */
+async function mutate(cmd: Command, core: AppCore, preview: MutationPreview): Promise<ExitCode> {
+  const o = globals(cmd)
+  const yes = cmd.opts<{ yes?: boolean }>().yes === true
+  if (!yes) {
+    await call(core, 'ops:cancel', [preview.id])
+    if (o.json) printJson({ preview, executed: false })
+    else {
+      printPreview(preview)
+      const what = preview.confirm.kind === 'type' ? ` (it asks you to confirm ${preview.confirm.expected})` : ''
+      process.stdout.write(`Not run. Add --yes to run it${what}.\n`)
+    }
+    return EXIT.refused
+  }
+  if (!o.json) printPreview(preview)
+  // On the command line the operator already typed the value a typed confirmation asks for.
+  const typed = preview.confirm.kind === 'type' ? preview.confirm.expected : null
+  const outcome = await call<MutationOutcome>(core, 'ops:execute', [preview.id, typed])
+  if (o.json) printJson({ preview, outcome })
+  else printOutcome(outcome)
+  return outcome.ok ? EXIT.ok : EXIT.failed
+}
+
+const time = (ms: number | null) => (ms === null ? '-' : new Date(ms).toISOString().replace('T', ' ').slice(0, 19))
+
+function printStatus(d: SectorDetail, withLog: boolean): void {
+  const l: string[] = [
+    `SectorID:   ${d.sector}`,
+    `Status:     ${d.state}${d.stuck ? '   (STUCK: longer than expected)' : ''}`,
+    `Since:      ${time(d.enteredAt)}${d.expectedSec !== null ? `   expected ${Math.round(d.expectedSec / 60)} min` : ''}`,
+    `CIDcommD:   ${d.commD ?? '<nil>'}`,
+    `CIDcommR:   ${d.commR ?? '<nil>'}`,
+    `TicketH:    ${d.ticketEpoch}`,
+    `SeedH:      ${d.seedEpoch}`,
+    `Precommit:  ${d.preCommitMsg ?? '<nil>'}`,
+    `Commit:     ${d.commitMsg ?? '<nil>'}`,
+    `Deals:      [${d.deals.join(' ')}]`,
+    `Retries:    ${d.retries}`,
+    ...(d.lastErr ? [`Last Error: ${d.lastErr}`] : []),
+    `On chain:   activation ${d.onChain.activation}, expiration ${d.onChain.expiration}`
+  ]
+  for (const j of d.jobs) l.push(`Job:        ${j.task} ${j.state} on ${j.hostname || j.workerId.slice(0, 8)} (${j.id.slice(0, 8)})`)
+  l.push('', 'Diagnosis:')
+  if (d.diagnosis.clean) l.push('  no error to explain')
+  for (const f of d.diagnosis.findings) {
+    l.push(`  [${f.severity}] ${f.title}`, `    seen:   ${f.evidence}`, `    remedy: ${f.remedy}`)
+  }
+  if (d.diagnosis.unknown) l.push(`  [unknown] MinerDesk does not know this error: ${d.diagnosis.unknown.text || '(no error text left in the log)'}`)
+  if (d.diagnosis.next) l.push(`  Lotus:  ${d.diagnosis.next.text}`)
+  if (withLog) {
+    l.push('', '--------', 'Event Log:')
+    d.log.forEach((e, i) => {
+      l.push(`${i}.\t${time(e.at)}:\t[${e.kind}]\t${e.message}`)
+      if (e.trace) l.push(`\t${e.trace}`)
+    })
+  }
+  process.stdout.write(`${l.join('\n')}\n`)
+}
+
+function printFiles(f: SectorFilesReport): void {
+  const l = ['', `Files of ${f.fileName} (stage ${f.check.stage}):`]
+  for (const loc of f.locations) l.push(`  Lotus: ${loc.kind.padEnd(8)} in ${loc.storageId}${loc.storage ? ` = ${loc.storage.alias}:${loc.storage.path}` : ' (not mapped to a host)'}`)
+  for (const li of f.listings) {
+    l.push(`  ${li.storage.alias}:${li.storage.path} (${li.storage.owner}${li.storage.port ? ` :${li.storage.port}` : ''})`)
+    for (const e of li.entries) l.push(`    ${e.type === 'dir' ? 'd' : '-'} ${String(e.size).padStart(14)}  ${e.kind}/${e.name}${e.rel ? `/${e.rel}` : ''}`)
+  }
+  const c = f.check
+  if (c.ok) l.push('  Check: every file this stage needs is there')
+  for (const m of c.missing) l.push(`  MISSING ${m}`)
+  for (const m of c.extra) l.push(`  EXTRA   ${m}`)
+  for (const m of c.empty) l.push(`  EMPTY   ${m}`)
+  for (const m of c.copies) l.push(`  COPIES  ${m}`)
+  for (const p of f.problems) l.push(`  ! ${p.message}`)
+  process.stdout.write(`${l.join('\n')}\n`)
+}
+
+function printAutopledge(s: AutopledgeState): void {
+  const last = s.last ? `${time(s.last.at)} ${s.last.decision}${s.last.sector !== undefined ? ` sector ${s.last.sector}` : ''}${s.last.message ? ` (${s.last.message})` : ''}` : '-'
+  process.stdout.write(
+    `${s.siteId}: ${s.running ? `running in ${s.owner}` : `stopped${s.stopReason ? ` (${s.stopReason})` : ''}`}; target ${s.target} sealing, every ${s.intervalSec}s; pledged ${s.pledged}; last: ${last}\n`
+  )
+}
+
+export function registerSectorCommands(program: Command): void {
+  program
+    .command('status <site> <sector>')
+    .description("a sector's state, jobs and diagnosis (status.sh --log); --log adds the event log, --files where its files are and whether they are complete")
+    .option('--log', 'print the event log')
+    .option('--files', 'list the sector\'s files on every host and check them against its stage')
+    .action(
+      action(async (cmd, [name, sector]) => {
+        const o = globals(cmd)
+        const opts = cmd.opts<{ log?: boolean; files?: boolean }>()
+        const core = cliCore(o)
+        const site = siteOf(core, name as string)
+        const detail = await call<SectorDetail>(core, 'sectors:status', [site.id, sector])
+        const files = opts.files ? await call<SectorFilesReport>(core, 'sectors:files', [site.id, sector]) : null
+        if (o.json) return printJson({ site: site.id, sector: detail, ...(files ? { files } : {}) })
+        printStatus(detail, opts.log === true)
+        if (files) printFiles(files)
+      })
+    )
+
+  program
+    .command('update-state <site> <sectors> <state>')
+    .description('lotus-miner sectors update-state --really-do-it: SECTORS is one number or a list (12,13,14); STATE must be one Lotus accepts (checked before anything runs)')
+    .option('-y, --yes', 'run it (without: show what would run)')
+    .action(
+      action(async (cmd, [name, sectors, state]) => {
+        const core = cliCore(globals(cmd))
+        const site = siteOf(core, name as string)
+        return mutate(cmd, core, await call<MutationPreview>(core, 'sectors:previewUpdateState', [site.id, sectorArgs(sectors), state]))
+      })
+    )
+
+  for (const [script, state] of [
+    ['commitwait', 'CommitWait'],
+    ['precommitwait', 'PreCommitWait']
+  ] as const) {
+    program
+      .command(`${script} <site> <sectors...>`)
+      .description(`${script}.sh: update-state to ${state}`)
+      .option('-y, --yes', 'run it (without: show what would run)')
+      .action(
+        action(async (cmd, [name, sectors]) => {
+          const core = cliCore(globals(cmd))
+          const site = siteOf(core, name as string)
+          return mutate(cmd, core, await call<MutationPreview>(core, 'sectors:previewUpdateState', [site.id, sectorArgs(sectors), state]))
+        })
+      )
+  }
+
+  program
+    .command('remove <site> <sectors...>')
+    .description("remove.sh: abort the sectors' running jobs, then remove them (SectorRemove: Removing → Removed, files deleted)")
+    .option('-y, --yes', 'run it (without: show what would run)')
+    .action(
+      action(async (cmd, [name, sectors]) => {
+        const core = cliCore(globals(cmd))
+        const site = siteOf(core, name as string)
+        return mutate(cmd, core, await call<MutationPreview>(core, 'sectors:previewRemove', [site.id, sectorArgs(sectors)]))
+      })
+    )
+
+  program
+    .command('pledge <site>')
+    .description('lotus-miner sectors pledge: add one committed-capacity sector')
+    .option('-y, --yes', 'run it (without: show what would run)')
+    .action(
+      action(async (cmd, [name]) => {
+        const core = cliCore(globals(cmd))
+        const site = siteOf(core, name as string)
+        return mutate(cmd, core, await call<MutationPreview>(core, 'sectors:previewPledge', [site.id]))
+      })
+    )
+
+  program
+    .command('autopledge <site>')
+    .description('autopledge.sh: keep --target sectors sealing while the workers have room; runs here in the foreground until Ctrl-C. --status shows it, --stop stops it wherever it runs')
+    .option('--target <n>', 'keep this many sectors sealing')
+    .option('--interval <seconds>', 'check every so many seconds', '60')
+    .option('--status', 'show whether autopledge runs for the site')
+    .option('--stop', 'stop it (also when another MinerDesk runs it)')
+    .option('-y, --yes', 'start it (without: show what would run)')
+    .action(
+      action(async (cmd, [name]): Promise<ExitCode | void> => {
+        const o = globals(cmd)
+        const opts = cmd.opts<{ target?: string; interval: string; status?: boolean; stop?: boolean; yes?: boolean }>()
+        const core = cliCore(o)
+        const site = siteOf(core, name as string)
+        if (opts.status || opts.stop) {
+          const states = opts.stop ? [await call<AutopledgeState>(core, 'sectors:stopAutopledge', [site.id])] : await call<AutopledgeState[]>(core, 'sectors:autopledgeStatus', [site.id])
+          if (o.json) return printJson({ autopledge: states })
+          for (const s of states) printAutopledge(s)
+          return EXIT.ok
+        }
+        if (opts.target === undefined) throw new MinerDeskError({ code: 'invalid-input', message: 'autopledge needs --target N (how many sectors to keep sealing)' })
+        const num = (v: string, what: string) => {
+          if (!/^\d{1,7}$/.test(v)) throw new MinerDeskError({ code: 'invalid-input', message: `${what} must be a whole number, got ${JSON.stringify(v).slice(0, 30)}` })
+          return Number(v)
+        }
+        const preview = await call<MutationPreview>(core, 'sectors:previewAutopledge', [site.id, { target: num(opts.target, '--target'), intervalSec: num(opts.interval, '--interval') }])
+        const code = await mutate(cmd, core, preview)
+        if (code !== EXIT.ok) return code
+        // Foreground, like the script: until Ctrl-C, or until stopped from elsewhere.
+        const ac = new AbortController()
+        const onSig = () => ac.abort()
+        process.once('SIGINT', onSig)
+        process.once('SIGTERM', onSig)
+        if (!o.json) process.stdout.write('Autopledge runs; Ctrl-C stops it.\n')
+        try {
+          let seen = 0
+          while (!ac.signal.aborted) {
+            const [s] = await call<AutopledgeState[]>(core, 'sectors:autopledgeStatus', [site.id])
+            if (s?.last && s.last.at !== seen) {
+              seen = s.last.at
+              if (o.json) printJson({ autopledge: s })
+              else printAutopledge(s)
+            }
+            if (!s?.running) break
+            await new Promise((r) => setTimeout(r, 1000))
+          }
+        } finally {
+          process.off('SIGINT', onSig)
+          process.off('SIGTERM', onSig)
+        }
+        const final = await call<AutopledgeState>(core, 'sectors:stopAutopledge', [site.id])
+        if (!o.json) printAutopledge(final)
+        return EXIT.ok
+      })
+    )
+
+  program
+    .command('storagefind <site> <sector>')
+    .description('storagefind.sh: lotus-miner storage find, with each storage path resolved to its host')
+    .action(
+      action(async (cmd, [name, sector]) => {
+        const o = globals(cmd)
+        const core = cliCore(o)
+        const site = siteOf(core, name as string)
+        const r = await call<StorageFindReport>(core, 'sectors:storageFind', [site.id, sector])
+        if (o.json) return printJson(r)
+        process.stdout.write(r.text)
+        for (const e of r.entries) if (e.storage) process.stdout.write(`${e.id} = ${e.storage.alias}:${e.storage.path}\n`)
+      })
+    )
+
+  program
+    .command('findsector <site> <pattern>')
+    .description("findsector.sh: a sector's files (a number, a file name, or a pattern like 's-t*') on every worker and storage host of the site")
+    .action(
+      action(async (cmd, [name, pattern]) => {
+        const o = globals(cmd)
+        const core = cliCore(o)
+        const site = siteOf(core, name as string)
+        const r = await call<FindFilesReport>(core, 'sectors:findFiles', [site.id, pattern])
+        if (o.json) return printJson(r)
+        for (const li of r.listings) {
+          for (const e of li.entries) {
+            process.stdout.write(`${li.storage.alias}\t${li.storage.path}/${e.kind}/${e.name}${e.rel ? `/${e.rel}` : ''}\t${e.type === 'dir' ? 'dir' : e.size}\n`)
+          }
+        }
+        if (r.truncated) process.stderr.write(`(cut after ${r.total} entries)\n`)
+        for (const p of r.problems) process.stderr.write(`! ${p.message}\n`)
+        return r.total === 0 ? EXIT.notFound : EXIT.ok
+      })
+    )
+
+  program
+    .command('clearsector <site> <sector> [reservePort]')
+    .description("clearsector.sh: delete the sector's stale copies on every host, except the worker on reservePort and the copy Lotus reports as current; lists first, deletes with --yes")
+    .option('-y, --yes', 'delete (without: only list)')
+    .action(
+      action(async (cmd, [name, sector, port]): Promise<ExitCode | void> => {
+        const o = globals(cmd)
+        const core = cliCore(o)
+        const site = siteOf(core, name as string)
+        const r = await call<ClearPreview>(core, 'sectors:previewClear', [site.id, sector, port === undefined ? null : port])
+        if (!o.json) {
+          for (const it of r.plan) process.stdout.write(`${it.action === 'delete' ? 'DELETE' : 'KEEP  '} ${it.storage.alias}:${it.path}${it.action === 'keep' ? `  (${it.reason === 'current' ? "Lotus's current storage" : `worker on port ${port}`})` : ''}\n`)
+          for (const p of r.problems) process.stdout.write(`! not searched: ${p.message}\n`)
+        }
+        if (!r.preview) {
+          if (o.json) printJson({ plan: r.plan, problems: r.problems, executed: false })
+          else process.stdout.write('Nothing to delete.\n')
+          return EXIT.ok
+        }
+        if (o.json && cmd.opts<{ yes?: boolean }>().yes !== true) {
+          await call(core, 'ops:cancel', [r.preview.id])
+          printJson({ plan: r.plan, problems: r.problems, preview: r.preview, executed: false })
+          return EXIT.refused
+        }
+        return mutate(cmd, core, r.preview)
+      })
+    )
+}
