@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { SSH_ALIAS_RE, sshAliasSchema } from './validators'
 
 /**
  * Expected durations (seconds) of sealing tasks and waits, from the runbook §0: AP 2 min, PC1
@@ -51,6 +52,12 @@ export const DEFAULT_START_COMMANDS: StartCommands = {
 
 export const SITE_ID_RE = /^[a-z0-9][a-z0-9-]{0,62}$/
 
+/**
+ * A worker or storage host as Lotus reports it in storage URLs (`http://<ip>:<port>/remote`): an
+ * IPv4/IPv6 address or a host name. MinerDesk connects to its SSH alias, never to this text.
+ */
+export const workerAddressSchema = z.string().regex(/^[A-Za-z0-9_:[][A-Za-z0-9_.:[\]%-]{0,254}$/, 'not an IP address or host name')
+
 export const siteConfigSchema = z.object({
   /** Stable id (slug), used in URLs, the audit log and the CLI. */
   id: z.string().regex(SITE_ID_RE),
@@ -67,12 +74,12 @@ export const siteConfigSchema = z.object({
   /** Environment the running miner must have (name → value; `*` = must be set, any value). */
   expectedEnv: z.record(envName, z.string().max(4000)),
   /** Worker or storage hosts: IP address as Lotus reports it → SSH alias that reaches it. */
-  workerHosts: z.record(z.string().max(255), z.string().max(255))
+  workerHosts: z.record(workerAddressSchema, sshAliasSchema)
 })
 export type SiteConfig = z.infer<typeof siteConfigSchema>
 
 export const newSiteSchema = z.object({
-  alias: z.string().min(1).max(255).regex(/^[^\s'"\\]+$/, 'an SSH alias has no spaces or quotes'),
+  alias: z.string().regex(SSH_ALIAS_RE, 'not an SSH host alias (letters, digits and . _ @ : -, not starting with - or .)'),
   name: z.string().min(1).max(100).optional(),
   group: z.string().max(100).optional()
 })

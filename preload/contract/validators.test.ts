@@ -53,7 +53,7 @@ describe('other inputs', () => {
   })
   it('ssh aliases', () => {
     for (const v of ['site-1', 'pc1.example.com', 'root@10.0.0.5', 'w_2']) expect(sshAliasSchema.safeParse(v).success).toBe(true)
-    for (const v of ['-oProxyCommand=id', '', 'a b', '$(id)', '`id`', 'a;b', "a'b"]) expect(sshAliasSchema.safeParse(v).success).toBe(false)
+    for (const v of ['-oProxyCommand=id', '', 'a b', '$(id)', '`id`', 'a;b', "a'b", '../x', '/etc/passwd', '~/x', '*', 'a*', 'é', 'a\0b']) expect(sshAliasSchema.safeParse(v).success).toBe(false)
   })
   it('process flags', () => {
     for (const v of ['PC1:1', 'lotus-worker', 'name=pc1', 'C2']) expect(processFlagSchema.safeParse(v).success).toBe(true)

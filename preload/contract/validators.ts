@@ -47,15 +47,15 @@ export const jobIdSchema = z
 
 export const uuidSchema = z.string().regex(UUID, 'not a UUID')
 
+/** Letters, digits and `_ . @ % + = : , -`, starting with a letter, digit or `_`. */
+export const SSH_ALIAS_RE = /^[A-Za-z0-9_][A-Za-z0-9_.@%+=:,-]{0,254}$/
+
 /**
- * An OpenSSH config `Host` alias chosen from the site's settings (worker hosts): letters, digits
- * and `_ . @ % + = : , / [ ] -`, not starting with `-` (it could be read as an ssh option).
+ * An OpenSSH config `Host` alias (a site's, or a worker host's from the site's settings): a
+ * host name or nickname, `user@host` at most — never a path, a pattern, or something that
+ * starts with `-` and could be read as an ssh option.
  */
-export const sshAliasSchema = z
-  .string()
-  .min(1)
-  .max(255)
-  .regex(/^[A-Za-z0-9_.@%+=:,/[\]][A-Za-z0-9_.@%+=:,/[\]-]*$/, 'not an SSH host alias (letters, digits, . _ @ : - …, not starting with -)')
+export const sshAliasSchema = z.string().regex(SSH_ALIAS_RE, 'not an SSH host alias (letters, digits and . _ @ : -, not starting with - or .)')
 
 /**
  * A whole number in [min, max] given as a number or as plain decimal digits (CLI input). Unlike
