@@ -64,6 +64,8 @@ export interface SectorTable {
   details: SectorRowDetail[]
   /** Jobs by sector (only sectors that have one). */
   jobs: Record<string, SectorJob[]>
+  /** States update-state accepts, and the usual targets from each state present in this list. */
+  targets: { all: string[]; usual: Record<string, string[]> }
   /** The site's expected durations and the stuck multiple used. */
   durations: Durations
   stuckMultiple: number

@@ -7,7 +7,7 @@ import type { ServiceContext } from '../services/context'
 import { effectiveDurations } from '../settings/store'
 import { enteredAt, lastError, logEntries } from './diagnosis'
 import { jobsBySector } from './sectorJobs'
-import { expectedSecFor, isStuck, needsDetail, stateGroup } from './states'
+import { expectedSecFor, isStuck, needsDetail, stateGroup, updateTargets } from './states'
 import { minerIdOf } from './topology'
 
 /**
@@ -134,6 +134,7 @@ export async function sectorTable(ctx: ServiceContext, siteId: string): Promise<
     ...cols,
     details,
     jobs,
+    targets: { all: updateTargets('').all, usual: Object.fromEntries(cols.states.map((st) => [st, updateTargets(st).suggested])) },
     durations,
     stuckMultiple: settings.stuckMultiple,
     calls: { batches, sectorsStatus: wanted.length },

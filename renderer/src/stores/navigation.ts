@@ -5,7 +5,7 @@ import { SITE_ID_RE } from '../contract'
  * Tabs of the site page, in display order. Later screens (restart wizard, sectors…) add their id
  * here and a panel in pages/site/siteTabs.tsx; unknown tabs in a URL fall back to the first.
  */
-export const SITE_TABS = ['chain', 'pipeline', 'jobs', 'workers', 'proving'] as const
+export const SITE_TABS = ['chain', 'pipeline', 'sectors', 'jobs', 'workers', 'proving'] as const
 export type SiteTab = (typeof SITE_TABS)[number]
 
 export const SETTINGS_SECTIONS = ['sites', 'general'] as const
@@ -13,7 +13,8 @@ export type SettingsSection = (typeof SETTINGS_SECTIONS)[number]
 
 export type Route =
   | { page: 'overview' }
-  | { page: 'site'; siteId: string; tab: SiteTab }
+  /** `sector`: one sector's page inside the sectors tab (`#/site/a/sectors/36`). */
+  | { page: 'site'; siteId: string; tab: SiteTab; sector?: number }
   | { page: 'settings'; section: SettingsSection; siteId?: string }
   | { page: 'audit' }
 
@@ -24,7 +25,11 @@ const isSection = (t: string | undefined): t is SettingsSection => (SETTINGS_SEC
 export function parseHash(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent)
   const [head, a, b] = parts
-  if (head === 'site' && a && SITE_ID_RE.test(a)) return { page: 'site', siteId: a, tab: isTab(b) ? b : SITE_TABS[0] }
+  if (head === 'site' && a && SITE_ID_RE.test(a)) {
+    const c = parts[3]
+    if (b === 'sectors' && c && /^\d{1,16}$/.test(c)) return { page: 'site', siteId: a, tab: 'sectors', sector: Number(c) }
+    return { page: 'site', siteId: a, tab: isTab(b) ? b : SITE_TABS[0] }
+  }
   if (head === 'settings') {
     if (a === 'site' && b && SITE_ID_RE.test(b)) return { page: 'settings', section: 'sites', siteId: b }
     return { page: 'settings', section: isSection(a) ? a : 'sites' }
@@ -38,7 +43,7 @@ export function formatRoute(r: Route): string {
     case 'overview':
       return '#/overview'
     case 'site':
-      return `#/site/${encodeURIComponent(r.siteId)}/${r.tab}`
+      return `#/site/${encodeURIComponent(r.siteId)}/${r.tab}${r.sector !== undefined ? `/${r.sector}` : ''}`
     case 'settings':
       return r.siteId ? `#/settings/site/${encodeURIComponent(r.siteId)}` : `#/settings/${r.section}`
     case 'audit':

@@ -5,6 +5,7 @@ import { ChainTab } from './chain/ChainTab'
 import { JobsTab } from './jobs/JobsTab'
 import { PipelineTab } from './pipeline/PipelineTab'
 import { ProvingTab } from './proving/ProvingTab'
+import { SectorsTab } from './sectors/SectorsTab'
 import { WorkersTab } from './workers/WorkersTab'
 
 export interface SiteTabProps {
@@ -16,6 +17,7 @@ export interface SiteTabProps {
 export const SITE_TAB_PANELS: Record<SiteTab, ComponentType<SiteTabProps>> = {
   chain: ChainTab,
   pipeline: PipelineTab,
+  sectors: SectorsTab,
   jobs: JobsTab,
   workers: WorkersTab,
   proving: ProvingTab

@@ -1,0 +1,119 @@
+import { Checkbox } from 'antd'
+import { useVirtualizer } from '@tanstack/react-virtual'
+import { memo, useRef } from 'react'
+import { useTranslation } from 'react-i18next'
+import { Mono } from '../../../components/Mono'
+import { StatusText } from '../../../components/StatusText'
+import { formatDuration } from '../../../model/format'
+import { useNow } from '../../../stores/clock'
+import { ROW_HEIGHT, type StatusTone } from '../../../theme/tokens'
+import { rowDetail, rowGroup, rowJob, type RowGroup, type SectorsModel } from './sectorsModel'
+import { selectMany, toggleSelected, useSelection } from './sectorsStore'
+
+export const GROUP_TONE: Record<RowGroup, StatusTone> = { failed: 'critical', stuck: 'warning', sealing: 'info', proving: 'ok', removed: 'unknown' }
+
+/**
+ * Every sector of a site in one virtual list (only the rows in view exist in the DOM): number,
+ * state, time in state against the expected duration, retries, last error, the job that runs.
+ * Rows are read straight from the model's typed arrays by index.
+ */
+export function SectorsGrid({ model, rows, siteId, onOpen, height }: { model: SectorsModel; rows: Int32Array; siteId: string; onOpen: (n: number) => void; height: number }) {
+  const { t } = useTranslation()
+  const scrollRef = useRef<HTMLDivElement>(null)
+  const now = useNow()
+  const { selected, version: selVersion } = useSelection(siteId)
+  // The virtualizer hands out fresh functions each render: this component is simply not memoized by the compiler.
+  // eslint-disable-next-line react-hooks/incompatible-library
+  const virtualizer = useVirtualizer({ count: rows.length, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT, overscan: 12 })
+  const allSelected = rows.length > 0 && rows.length <= 10_000 && selected.size >= rows.length && Array.from(rows).every((r) => selected.has(model.numbers[r] as number))
+  return (
+    <div className="md-sgrid" data-testid="sectors-grid" data-rows={rows.length}>
+      <div className="md-sgrid-head" role="row">
+        <Checkbox
+          checked={allSelected}
+          disabled={rows.length === 0 || rows.length > 10_000}
+          title={rows.length > 10_000 ? t('sectors.grid.tooManyToSelect') : t('sectors.grid.selectAll')}
+          onChange={(e) => selectMany(siteId, Array.from(rows, (r) => model.numbers[r] as number), e.target.checked)}
+          data-testid="sectors-select-all"
+        />
+        <span className="md-sgrid-num">{t('sectors.grid.sector')}</span>
+        <span>{t('sectors.grid.state')}</span>
+        <span className="md-sgrid-num">{t('sectors.grid.inState')}</span>
+        <span className="md-sgrid-num">{t('sectors.grid.expected')}</span>
+        <span className="md-sgrid-num">{t('sectors.grid.retries')}</span>
+        <span>{t('sectors.grid.lastError')}</span>
+        <span>{t('sectors.grid.job')}</span>
+      </div>
+      <div ref={scrollRef} className="md-sgrid-body" style={{ height }} data-testid="sectors-grid-body">
+        {rows.length === 0 ? (
+          <div className="md-sgrid-empty md-muted" data-testid="sectors-none">
+            {t('sectors.grid.none')}
+          </div>
+        ) : (
+          <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+            {virtualizer.getVirtualItems().map((v) => (
+              <Row key={v.key} model={model} row={rows[v.index] as number} top={v.start} now={now} selected={selected.has(model.numbers[rows[v.index] as number] as number)} selVersion={selVersion} siteId={siteId} onOpen={onOpen} />
+            ))}
+          </div>
+        )}
+      </div>
+    </div>
+  )
+}
+
+const Row = memo(function Row({ model, row, top, now, selected, siteId, onOpen }: { model: SectorsModel; row: number; top: number; now: number; selected: boolean; selVersion: number; siteId: string; onOpen: (n: number) => void }) {
+  const { t } = useTranslation()
+  const n = model.numbers[row] as number
+  const state = model.states[model.stateIdx[row] as number] as string
+  const group = rowGroup(model, row)
+  const d = rowDetail(model, row)
+  const job = rowJob(model, row)
+  const inState = d?.enteredAt ? Math.max(0, (now - d.enteredAt) / 1000) : null
+  return (
+    <div
+      className="md-sgrid-row"
+      role="row"
+      style={{ transform: `translateY(${top}px)` }}
+      data-testid="sector-row"
+      data-sector={n}
+      data-state={state}
+      data-group={group}
+      data-selected={String(selected)}
+      onClick={() => onOpen(n)}
+    >
+      <span onClick={(e) => e.stopPropagation()}>
+        <Checkbox checked={selected} onChange={(e) => toggleSelected(siteId, n, e.target.checked)} data-testid="sector-select" />
+      </span>
+      <span className="md-sgrid-cell md-sgrid-num">
+        <Mono>{n}</Mono>
+      </span>
+      <span className="md-sgrid-cell">
+        <StatusText tone={GROUP_TONE[group]} strong={group === 'failed' || group === 'stuck'}>
+          <span className="md-mono">{state}</span>
+          {group === 'stuck' && d?.expectedSec && inState !== null && <span>· {t('sectors.grid.stuckBy', { ratio: (inState / d.expectedSec).toFixed(1) })}</span>}
+        </StatusText>
+      </span>
+      <span className="md-sgrid-cell md-sgrid-num">
+        <Mono>{inState === null ? '—' : formatDuration(inState)}</Mono>
+      </span>
+      <span className="md-sgrid-cell md-sgrid-num">
+        <Mono>{d?.expectedSec ? formatDuration(d.expectedSec) : '—'}</Mono>
+      </span>
+      <span className="md-sgrid-cell md-sgrid-num">
+        <Mono>{d ? d.retries : '—'}</Mono>
+      </span>
+      <span className="md-sgrid-cell md-mono" title={d?.lastErr || undefined} data-testid="sector-last-error">
+        {d?.lastErr || ''}
+      </span>
+      <span className="md-sgrid-cell" title={job ? `${job.taskType} ${job.id}` : undefined}>
+        {job && (
+          <Mono>
+            {job.task} {job.state}
+            {job.hostname ? ` · ${job.hostname}` : ''}
+            {job.start && job.state === 'running' ? ` · ${formatDuration((now - job.start) / 1000)}` : ''}
+          </Mono>
+        )}
+      </span>
+    </div>
+  )
+})

@@ -1,0 +1,211 @@
+import { Button, Input, Select, Space, Tooltip } from 'antd'
+import { ReloadOutlined } from '@ant-design/icons'
+import { useDeferredValue, useEffect, useMemo, useState } from 'react'
+import { useTranslation } from 'react-i18next'
+import { getApi } from '../../../api'
+import { ErrorNotice } from '../../../components/ErrorNotice'
+import { Mono } from '../../../components/Mono'
+import { StatusText } from '../../../components/StatusText'
+import type { SiteConfig } from '../../../contract'
+import { formatAge, formatInt, secondsSince } from '../../../model/format'
+import { useNow } from '../../../stores/clock'
+import { navigate } from '../../../stores/navigation'
+import { AutopledgeBox } from './AutopledgeBox'
+import { DurationsEditor } from './DurationsEditor'
+import { FindFilesModal } from './FindFilesModal'
+import { MutationDialog, type MutationRequest } from './MutationDialog'
+import { GROUP_TONE } from './SectorsGrid'
+import { SectorsGrid } from './SectorsGrid'
+import { filterRows } from './sectorsModel'
+import { loadSectors, setSelection, useSectorsModel, useSectorsStore, useSelection } from './sectorsStore'
+import { SECTOR_FILTER_GROUPS, type SectorFilterGroup } from './types'
+import { UpdateStateModal } from './UpdateStateModal'
+
+const EMPTY = new Int32Array(0)
+
+/** Height of the grid's scroll area: the window minus the header, tabs and toolbars above it. */
+function useGridHeight(): number {
+  const [h, setH] = useState(() => (typeof window === 'undefined' ? 600 : window.innerHeight))
+  useEffect(() => {
+    const on = () => setH(window.innerHeight)
+    window.addEventListener('resize', on)
+    return () => window.removeEventListener('resize', on)
+  }, [])
+  return Math.max(320, h - 330)
+}
+
+/**
+ * The sectors screen of a site: every sector (failed and stuck first), filters by group, state
+ * and number, and the runbook's sector actions — on selected sectors (update-state, the
+ * CommitWait / PreCommitWait shortcuts, remove) and on the site (pledge, autopledge, find files).
+ */
+export function SectorsScreen({ site }: { site: SiteConfig }) {
+  const { t, i18n } = useTranslation()
+  const { model, version } = useSectorsModel(site.id)
+  const loading = useSectorsStore((s) => s.loading[site.id] === true)
+  const error = useSectorsStore((s) => s.errors[site.id] ?? null)
+  const { selected, version: selVersion } = useSelection(site.id)
+  const [group, setGroup] = useState<SectorFilterGroup | 'all'>('all')
+  const [stateNames, setStateNames] = useState<string[]>([])
+  const [search, setSearch] = useState('')
+  const deferredSearch = useDeferredValue(search)
+  const [dialog, setDialog] = useState<{ id: number; request: MutationRequest } | null>(null)
+  const [updateOpen, setUpdateOpen] = useState(false)
+  const [findOpen, setFindOpen] = useState(false)
+  const now = useNow()
+  const height = useGridHeight()
+
+  // First load, then follow the site's poll interval (at least every 30 s) while the screen is open.
+  useEffect(() => {
+    void loadSectors(site.id)
+    const every = Math.max(30, site.pollIntervalSec) * 1000
+    const timer = setInterval(() => void loadSectors(site.id), every)
+    return () => clearInterval(timer)
+  }, [site.id, site.pollIntervalSec])
+
+  const rows = useMemo(() => {
+    if (!model) return EMPTY
+    const states = stateNames.map((s) => model.states.indexOf(s)).filter((i) => i >= 0)
+    if (stateNames.length > 0 && states.length === 0) return EMPTY
+    return filterRows(model, { group, states, search: deferredSearch })
+    // `version` names the model; the model object itself changes with it.
+  }, [model, version, group, stateNames, deferredSearch]) // eslint-disable-line react-hooks/exhaustive-deps
+
+  const stateOptions = useMemo(
+    () => (model ? model.states.map((s, i) => ({ value: s, label: `${s} (${model.stateCounts[i]})` })).sort((a, b) => a.value.localeCompare(b.value)) : []),
+    [model]
+  )
+  const selectedList = useMemo(() => [...selected].sort((a, b) => a - b), [selected, selVersion]) // eslint-disable-line react-hooks/exhaustive-deps
+
+  const open = (request: MutationRequest) => setDialog({ id: Date.now(), request })
+  const afterChange = () => void loadSectors(site.id)
+  const api = getApi()
+
+  return (
+    <div className="md-stack" data-testid="sectors-tab">
+      <div className="md-toolbar md-subbar">
+        <div className="md-sgroups" role="group" aria-label={t('sectors.filter.group')}>
+          {(['all', ...SECTOR_FILTER_GROUPS] as const).map((g) => (
+            <button key={g} type="button" className="md-sgroup" aria-pressed={group === g} onClick={() => setGroup(g)} data-testid={`sectors-group-${g}`} data-count={model?.counts[g] ?? 0}>
+              {g === 'all' ? t('sectors.filter.all') : <StatusText tone={GROUP_TONE[g]}>{t(`sectors.group.${g}`)}</StatusText>}
+              <Mono>{formatInt(model?.counts[g] ?? 0, i18n.language)}</Mono>
+            </button>
+          ))}
+        </div>
+        <Select
+          mode="multiple"
+          allowClear
+          placeholder={t('sectors.filter.states')}
+          value={stateNames}
+          onChange={setStateNames}
+          options={stateOptions}
+          style={{ minWidth: 220, maxWidth: 420 }}
+          maxTagCount={2}
+          data-testid="sectors-state-filter"
+        />
+        <Input.Search allowClear placeholder={t('sectors.filter.search')} value={search} onChange={(e) => setSearch(e.target.value)} style={{ width: 200 }} className="md-mono" data-testid="sectors-search" />
+        <span className="md-flex-fill" />
+        <AutopledgeBox site={site} onStart={open} />
+        <Space size={6}>
+          <Button onClick={() => open({ title: t('sectors.action.pledge'), make: () => api.sectors.previewPledge(site.id), onDone: afterChange })} data-testid="sectors-pledge">
+            {t('sectors.action.pledge')}
+          </Button>
+          <Button onClick={() => setFindOpen(true)} data-testid="sectors-find-files">
+            {t('sectors.action.findFiles')}
+          </Button>
+          <DurationsEditor site={site} onSaved={afterChange} />
+          <Tooltip title={t('sectors.refresh')}>
+            <Button icon={<ReloadOutlined />} loading={loading} onClick={() => void loadSectors(site.id)} data-testid="sectors-refresh" />
+          </Tooltip>
+        </Space>
+      </div>
+
+      {selected.size > 0 && (
+        <div className="md-selbar" data-testid="sectors-selection" data-count={selected.size}>
+          <span>{t('sectors.selection.count', { n: selected.size })}</span>
+          <Mono>{selectedList.slice(0, 8).join(', ') + (selectedList.length > 8 ? ' …' : '')}</Mono>
+          <span className="md-flex-fill" />
+          <Button size="small" onClick={() => setUpdateOpen(true)} data-testid="bulk-update-state">
+            {t('sectors.action.updateState')}
+          </Button>
+          {(['CommitWait', 'PreCommitWait'] as const).map((s) => (
+            <Button
+              key={s}
+              size="small"
+              onClick={() => open({ title: t('sectors.action.shortcut', { state: s }), make: () => api.sectors.previewUpdateState(site.id, selectedList, s), onDone: afterChange })}
+              data-testid={`bulk-${s.toLowerCase()}`}
+            >
+              <Mono>{s}</Mono>
+            </Button>
+          ))}
+          <Button
+            size="small"
+            danger
+            onClick={() =>
+              open({
+                title: t('sectors.action.removeMany', { n: selectedList.length }),
+                make: () => api.sectors.previewRemove(site.id, selectedList),
+                onDone: () => {
+                  setSelection(site.id, [])
+                  afterChange()
+                }
+              })
+            }
+            data-testid="bulk-remove"
+          >
+            {t('sectors.action.remove')}
+          </Button>
+          <Button size="small" type="text" onClick={() => setSelection(site.id, [])} data-testid="bulk-clear">
+            {t('sectors.selection.clear')}
+          </Button>
+        </div>
+      )}
+
+      {error && <ErrorNotice error={error} testId="sectors-error" />}
+      {model ? (
+        <>
+          <SectorsGrid model={model} rows={rows} siteId={site.id} height={height} onOpen={(n) => navigate({ page: 'site', siteId: site.id, tab: 'sectors', sector: n })} />
+          <div className="md-toolbar md-subbar md-muted" style={{ fontSize: 12 }} data-testid="sectors-footer">
+            <span data-testid="sectors-shown">{t('sectors.shown', { shown: formatInt(rows.length, i18n.language), total: formatInt(model.rows, i18n.language) })}</span>
+            <span>{t('sectors.updated', { ago: formatAge(secondsSince(model.takenAt, now)), took: model.tookMs })}</span>
+            <span>{t('sectors.stuckRule', { multiple: model.stuckMultiple })}</span>
+            {model.detailErrors > 0 && <StatusText tone="warning">{t('sectors.detailErrors', { n: model.detailErrors })}</StatusText>}
+            <span className="md-flex-fill" />
+            <span className="md-mono">lotus-miner sectors list</span>
+          </div>
+        </>
+      ) : (
+        !error && <div className="md-muted" data-testid="sectors-loading">{t('sectors.loading')}</div>
+      )}
+
+      {dialog && <MutationDialog key={dialog.id} request={dialog.request} onClose={() => setDialog(null)} />}
+      {updateOpen && (
+        <UpdateStateModal
+          sectors={selectedList}
+          currentStates={model ? selectedList.map((n) => stateOf(model, n)) : []}
+          targets={model?.targets ?? { all: [], usual: {} }}
+          onCancel={() => setUpdateOpen(false)}
+          onChoose={(state) => {
+            setUpdateOpen(false)
+            open({ title: t('sectors.action.updateStateTo', { state }), make: () => api.sectors.previewUpdateState(site.id, selectedList, state), onDone: afterChange })
+          }}
+        />
+      )}
+      {findOpen && <FindFilesModal site={site} onClose={() => setFindOpen(false)} />}
+    </div>
+  )
+}
+
+function stateOf(model: NonNullable<ReturnType<typeof useSectorsModel>['model']>, n: number): string {
+  // Binary search: rows are sorted by number.
+  let lo = 0
+  let hi = model.rows - 1
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1
+    const v = model.numbers[mid] as number
+    if (v === n) return model.states[model.stateIdx[mid] as number] ?? ''
+    if (v < n) lo = mid + 1
+    else hi = mid - 1
+  }
+  return ''
+}
