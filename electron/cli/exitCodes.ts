@@ -5,7 +5,21 @@ import type { ErrorCode } from '../../preload/contract'
  * 0 success · 1 a site or the operation failed · 2 bad usage or invalid input ·
  * 3 refused (not confirmed with --yes, or a safety check said no) · 4 not found.
  */
-export const EXIT = { ok: 0, failed: 1, usage: 2, refused: 3, notFound: 4 } as const
+export const EXIT = {
+  ok: 0,
+  failed: 1,
+  usage: 2,
+  refused: 3,
+  notFound: 4,
+  /** `minerdesk restart`: the step that failed (10 pre-check … 15 post-check), 16 aborted. */
+  restartPrecheck: 10,
+  restartStopMiner: 11,
+  restartStopDaemon: 12,
+  restartStartDaemon: 13,
+  restartStartMiner: 14,
+  restartPostcheck: 15,
+  restartAborted: 16
+} as const
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT]
 
 export function exitCodeFor(code: ErrorCode): ExitCode {
@@ -16,4 +30,7 @@ export function exitCodeFor(code: ErrorCode): ExitCode {
 }
 
 export const EXIT_HELP = `Exit codes: 0 success, 1 a site or the operation failed, 2 bad usage or invalid input,
-3 refused (needs --yes, or a safety check said no), 4 not found.`
+3 refused (needs --yes, or a safety check said no), 4 not found.
+restart: 10 the pre-check failed, 11 stopping the miner failed, 12 stopping the daemon failed,
+13 starting the daemon / sync failed, 14 starting the miner failed (warm-up, environment, version),
+15 the post-check failed, 16 aborted; 3 also when the restart waits for an operator decision.`

@@ -5,6 +5,7 @@
 import { Command, CommanderError } from 'commander'
 import { APP_VERSION } from '../core/version'
 import { registerReadCommands } from './commands/read'
+import { registerRestartCommands } from './commands/restart'
 import { registerSiteOpsCommands } from './commands/siteops'
 import { registerSectorCommands } from './commands/sectors'
 import { EXIT, EXIT_HELP } from './exitCodes'
@@ -19,6 +20,7 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride()
   registerReadCommands(program)
+  registerRestartCommands(program)
   registerSiteOpsCommands(program)
   registerSectorCommands(program)
   return program

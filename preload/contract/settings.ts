@@ -58,6 +58,27 @@ export const SITE_ID_RE = /^[a-z0-9][a-z0-9-]{0,62}$/
  */
 export const workerAddressSchema = z.string().regex(/^[A-Za-z0-9_:[][A-Za-z0-9_.:[\]%-]{0,254}$/, 'not an IP address or host name')
 
+const restartSeconds = z.number().int().min(1).max(7 * 24 * 3600)
+const logPath = z.string().min(1).max(1000).refine((s) => !s.includes('\0') && !s.includes('\n'), 'not a file path')
+/**
+ * Per-site restart wizard settings: the expected restart time (the pre-check's safety margin
+ * against WindowPoSt deadlines), the gates' time limits, and where the start commands log.
+ */
+export const siteRestartSchema = z
+  .object({
+    expectedSec: restartSeconds.optional(),
+    stopTimeoutSec: restartSeconds.optional(),
+    termWaitSec: restartSeconds.optional(),
+    syncTimeoutSec: restartSeconds.optional(),
+    warmupTimeoutSec: restartSeconds.optional(),
+    postcheckTimeoutSec: restartSeconds.optional(),
+    /** Relative to workDir, or absolute. Defaults: daemon.log, miner.log. */
+    daemonLog: logPath.optional(),
+    minerLog: logPath.optional()
+  })
+  .strict()
+export type SiteRestartSettings = z.infer<typeof siteRestartSchema>
+
 export const siteConfigSchema = z.object({
   /** Stable id (slug), used in URLs, the audit log and the CLI. */
   id: z.string().regex(SITE_ID_RE),
@@ -74,7 +95,9 @@ export const siteConfigSchema = z.object({
   /** Environment the running miner must have (name → value; `*` = must be set, any value). */
   expectedEnv: z.record(envName, z.string().max(4000)),
   /** Worker or storage hosts: IP address as Lotus reports it → SSH alias that reaches it. */
-  workerHosts: z.record(workerAddressSchema, sshAliasSchema)
+  workerHosts: z.record(workerAddressSchema, sshAliasSchema),
+  /** Restart wizard settings (issue #4); every field optional, defaults in the wizard. */
+  restart: siteRestartSchema.optional()
 })
 export type SiteConfig = z.infer<typeof siteConfigSchema>
 
