@@ -450,6 +450,8 @@ export class WizardEngine {
     }
     if (!isFinished(run)) {
       const step = this.stepOf(run, run.current)
+      // A command shown but not confirmed never ran.
+      for (const c of step.commands) if (c.status === 'previewed') c.status = 'skipped'
       if (step.status === 'running' || step.status === 'waiting') step.status = 'failed'
       step.endedAt = Date.now()
       step.error = aborted().toInfo()
