@@ -220,6 +220,8 @@ export interface WizardStepState {
   logOffset?: number
   /** The gate gives up at this time (ms); moved on by "wait longer". */
   gateUntil?: number
+  /** The operator said to send again a command that may or may not have been sent. */
+  resendApproved?: boolean
   excerpts: LogExcerpt[]
   error?: ErrorInfo
 }
@@ -408,8 +410,11 @@ export const wizardChannels = {
   /** The whole remaining sequence as one preview; confirming it with ops:execute lets the wizard run every step. */
   'wizard:previewAll': ch(z.tuple([runIdSchema]), returns<MutationPreview>()),
   'wizard:decide': ch(z.tuple([runIdSchema, decisionAnswerSchema]), returns<WizardRun>()),
-  /** Takes up an interrupted run: re-reads the site's real state first. */
-  'wizard:resume': ch(z.tuple([runIdSchema]), returns<WizardRun>()),
+  /**
+   * Takes up a run no live MinerDesk drives (interrupted, or left waiting): re-reads the site's
+   * real state first. `options` update the run's (e.g. allow ending a process that does not stop).
+   */
+  'wizard:resume': ch(z.tuple([runIdSchema, wizardOptionsSchema]), returns<WizardRun>()),
   /** Resolves when the wizard stops driving the run: it finished, or waits for the operator (scripts, the CLI). */
   'wizard:wait': ch(z.tuple([runIdSchema]), returns<WizardRun>()),
   /** Stops after the command in flight (never mid-command); the report says what ran. */

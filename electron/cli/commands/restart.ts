@@ -236,7 +236,7 @@ async function restartOne(core: AppCore, site: SiteConfig, f: RestartFlags, prin
       const r = await call(core, 'wizard:get', existing.id)
       return { siteId: site.id, run: r, exit: EXIT.refused, message: `${site.id} has an unfinished restart (run ${existing.id}, ${existing.phase} at "${STEP_TITLE[existing.current]}"). Take it up with: minerdesk restart ${site.id} --resume --yes` }
     }
-    run = await call(core, 'wizard:resume', existing.id)
+    run = await call(core, 'wizard:resume', existing.id, options)
     printer.line({ type: 'resume', site: site.id, run: run.id, current: run.current, interruptions: run.interruptions }, `${site.id}  taking up the restart interrupted at "${STEP_TITLE[run.current]}" (run ${run.id}); the site was read again first`)
     printer.update(run)
   } else {

@@ -88,17 +88,22 @@ export class WizardEngine {
   detectInterrupted(): WizardRun[] {
     const found: WizardRun[] = []
     for (const r of this.store.allRuns()) {
-      if (isFinished(r) || this.runs.has(r.id) || ownerAlive(r.owner)) continue
-      if (r.phase !== 'interrupted') {
+      if (isFinished(r) || this.runs.has(r.id) || r.owner === null || ownerAlive(r.owner)) continue
+      if (r.phase === 'running') {
+        // It died while the wizard drove it: a command being sent may or may not have gone out.
         const step = this.stepOf(r, r.current)
         for (const c of step.commands) if (c.status === 'sending') c.status = 'uncertain'
         r.interruptions.push({ at: r.updatedAt, detectedAt: Date.now(), step: r.current })
         r.phase = 'interrupted'
         r.decision = null
-        r.owner = null
-        this.store.saveRun(r)
         found.push(r)
+      } else if (r.decision?.kind === 'confirm') {
+        // Left waiting for a confirmation: that preview lived in the process that ended.
+        r.decision = null
+        r.phase = 'ready'
       }
+      r.owner = null
+      this.store.saveRun(r)
     }
     return found
   }
@@ -266,6 +271,10 @@ export class WizardEngine {
   /** Step by step: previews the next step's command (or runs a step that sends nothing). */
   async next(id: string): Promise<WizardRun> {
     const run = this.mine(id)
+    if (run.decision?.kind === 'confirm' && !this.ctx.ops.get(run.decision.preview.id)) {
+      run.decision = null
+      run.phase = 'ready'
+    }
     if (run.phase !== 'ready') throw this.conflict(run, run.decision ? 'decide first what to do about the question shown' : `the restart is ${run.phase}`)
     run.mode = 'step'
     this.ensureDriver(run)
@@ -353,43 +362,54 @@ export class WizardEngine {
       return run
     }
     if (answer.kind === 'resend' && d.kind === 'resend') {
-      run.decision = null
+      // Approved: the step offers its command again (a new preview, confirmed as usual).
       const step = this.stepOf(run, d.step)
+      step.resendApproved = true
       step.gateUntil = undefined
-      run.phase = 'running'
+      step.observations.push(observation('resend-approved', { command: d.command }, 'warning', `the operator said to send again: ${d.command}`))
+      run.decision = null
+      run.phase = 'ready'
       this.save(run)
-      await this.offerCommand(run, d.step as CommandStep, this.ctx.sites.get(run.siteId))
+      if (this.auto.has(run.id)) this.ensureDriver(run)
       return run
     }
     throw new MinerDeskError({ code: 'invalid-input', message: `"${answer.kind}" does not answer the question shown (${d.kind})` })
   }
 
-  /** Takes up an interrupted run: re-reads the real state of the site before anything else. */
-  async resume(id: string, via: WizardRun['via']): Promise<WizardRun> {
+  /**
+   * Takes up a run no live MinerDesk drives (interrupted, or left waiting by a CLI that ended):
+   * re-reads the real state of the site before anything else, and asks again what was asked.
+   */
+  async resume(id: string, via: WizardRun['via'], options: WizardOptions = {}): Promise<WizardRun> {
     this.detectInterrupted()
     const run = this.runs.get(id) ?? this.store.readRun(id)
     if (!run) throw new MinerDeskError({ code: 'not-found', message: `no restart run ${id}` })
     if (isFinished(run)) throw this.conflict(run, `this restart is ${run.phase}`)
-    if (this.runs.has(id) && run.phase !== 'interrupted') return run
+    if (this.runs.has(id) && ownedByMe(run.owner)) return run
     if (ownerAlive(run.owner) && !ownedByMe(run.owner)) throw this.conflict(run, `this restart is being driven by another MinerDesk (${run.owner?.via}, pid ${run.owner?.pid})`)
     run.owner = me(via)
     run.mode = 'step'
-    run.decision = null
+    run.options = { ...run.options, ...options }
     this.runs.set(run.id, run)
+    const interrupted = run.phase === 'interrupted'
     const last = run.interruptions[run.interruptions.length - 1]
-    if (last) last.resumedAt = Date.now()
+    if (interrupted && last) last.resumedAt = Date.now()
+    const decision = run.decision
+    run.decision = null
     run.phase = 'running'
     this.save(run)
     const handle = this.ctx.sites.get(run.siteId)
-    const step = this.stepOf(run, run.current)
     if (run.current === 'precheck' || !run.repos) {
       await this.doPrecheck(run)
       return run
     }
+    const step = this.stepOf(run, run.current)
     const procs = await bothProcesses(handle.host, run.repos)
     const [dApi, mApi] = await Promise.all([apiAnswers(handle.lotus, 'daemon', { rediscover: true }), apiAnswers(handle.lotus, 'miner', { rediscover: false })])
     const state = siteStateText({ daemon: { running: procs.daemon.length > 0, pids: procs.daemon.map((p) => p.pid), apiUp: dApi.up }, miner: { running: procs.miner.length > 0, pids: procs.miner.map((p) => p.pid), apiUp: mApi.up } })
-    step.observations.push(observation('resume', { state }, 'info', `taken up again after MinerDesk stopped; the site now: ${state}`))
+    step.observations.push(observation('resume', { state }, 'info', `${interrupted ? 'taken up again after MinerDesk stopped' : 'taken up again'}; the site now: ${state}`))
+    // A gate that had given up watches again from now.
+    if (decision?.kind === 'stop-timeout') step.gateUntil = Date.now() + this.options(run).stopTimeoutSec * 1000
     await this.evaluateUncertain(run, handle)
     return run
   }
@@ -610,7 +630,15 @@ export class WizardEngine {
     const role = ROLE[stepId]
     const kind = KIND[stepId]
     let cmd = mainCommand(step)
-    if (!cmd || cmd.status === 'skipped') {
+    // A preview that is gone (expired, cancelled, or from a process that ended) was never confirmed.
+    if (cmd && cmd.status === 'previewed' && !this.ctx.ops.get(cmd.previewId)) cmd.status = 'skipped'
+    const again = cmd?.status === 'uncertain' && step.resendApproved === true
+    if (again) {
+      step.resendApproved = false
+      await this.offerCommand(run, stepId, handle)
+      if (run.decision) return false
+      cmd = mainCommand(step)
+    } else if (!cmd || cmd.status === 'skipped') {
       // Before sending anything: is it needed? A stopped process is not stopped again, a running one not started twice.
       const procs = await roleProcesses(handle.host, role, run.repos![role], signal)
       const api = await apiAnswers(handle.lotus, role, { rediscover: kind === 'start', signal })
@@ -902,7 +930,7 @@ export class WizardEngine {
     if (!disk) throw new MinerDeskError({ code: 'not-found', message: `no restart run ${id}` })
     if (isFinished(disk)) throw this.conflict(disk, `this restart is ${disk.phase}`)
     if (ownerAlive(disk.owner) && !ownedByMe(disk.owner)) throw this.conflict(disk, `this restart is being driven by another MinerDesk (${disk.owner?.via}, pid ${disk.owner?.pid})`)
-    throw this.conflict(disk, 'this restart was interrupted: resume it first (MinerDesk re-reads the site before going on)')
+    throw this.conflict(disk, `this restart ${disk.phase === 'interrupted' ? 'was interrupted' : 'was left by a MinerDesk that ended'}: resume it first (MinerDesk re-reads the site before going on)`)
   }
 
   private conflict(run: WizardRun, message: string): MinerDeskError {

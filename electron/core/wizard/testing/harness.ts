@@ -57,7 +57,9 @@ export function testCore(home: string, via: 'web' | 'cli' = 'web'): TestCore {
 export function siteProcs(sim: SimSites, alias: string): { daemon: SiteProc[]; miner: SiteProc[] } {
   const dir = sim.site(alias).siteDir
   const all = findSiteProcs(dir).filter((p) => p.site === dir)
-  return { daemon: all.filter((p) => p.role === 'daemon'), miner: all.filter((p) => p.role === 'miner') }
+  // The simulated programs set their title (`lotus daemon`, `lotus-miner run`): a shell running a
+  // start script that merely mentions them is not one of them.
+  return { daemon: all.filter((p) => p.role === 'daemon' && p.cmdline.startsWith('lotus daemon')), miner: all.filter((p) => p.role === 'miner' && p.cmdline.startsWith('lotus-miner run')) }
 }
 
 export async function waitFor<T>(what: string, f: () => Promise<T | null | undefined | false> | T | null | undefined | false, timeoutMs = 30_000, everyMs = 100): Promise<T> {
