@@ -31,7 +31,7 @@ export const THEMES = ['light', 'dark', 'system'] as const
 export type Theme = (typeof THEMES)[number]
 
 export const ENV_NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/
-const envName = z.string().regex(ENV_NAME_RE, 'not a valid environment variable name')
+const envName = z.string().max(255).regex(ENV_NAME_RE, 'not a valid environment variable name')
 const shellSnippet = z.string().min(1).max(4000).refine((s) => !s.includes('\0'), 'contains a NUL byte')
 
 /** Commands that start the site's processes, as the operator runs them (runbook §5, §6). */
@@ -90,7 +90,11 @@ export const siteConfigSchema = z.object({
   pollIntervalSec: z.number().int().min(5).max(3600),
   durations: partialDurationsSchema,
   /** Directory the start commands run in and the logs live in (`~` = the login's home). */
-  workDir: z.string().min(1).max(1000),
+  workDir: z
+    .string()
+    .min(1)
+    .max(1000)
+    .refine((d) => !d.startsWith('-') && !/[\0\n]/.test(d), 'a directory (not starting with -, no NUL or newline)'),
   startCommands: startCommandsSchema,
   /** Environment the running miner must have (name → value; `*` = must be set, any value). */
   expectedEnv: z.record(envName, z.string().max(4000)),

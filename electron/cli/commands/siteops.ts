@@ -1,4 +1,4 @@
-import type { Command } from 'commander'
+import { CommanderError, type Command } from 'commander'
 import {
   attoToFil,
   MinerDeskError,
@@ -17,7 +17,7 @@ import {
 import type { AppCore } from '../../core/services/appCore'
 import { callDirect } from '../../core/services/dispatch'
 import { renderTable } from '../../core/util/textTable'
-import { action, cliCore, globals, notFound, printJson } from '../context'
+import { action, cliCore, globals, notFound, printError, printJson } from '../context'
 import { EXIT, exitCodeFor, type ExitCode } from '../exitCodes'
 
 /**
@@ -124,7 +124,32 @@ function printCheckRows(rows: readonly ProvingCheckRow[]): void {
   for (const r of rows) process.stdout.write(`${String(r.deadline).padEnd(10)}${String(r.partition).padEnd(11)}${String(r.sector).padEnd(8)}${r.ok ? 'good' : `bad (${r.reason ?? ''})`}\n`)
 }
 
+/** Argument names that name a site (or a site's run) in any subcommand's usage line. */
+const SITE_ARGUMENTS = new Set(['site', 'sites', 'site-or-run'])
+
+/**
+ * The CLI's guard for site names, for EVERY subcommand (it hooks the program, not just these
+ * commands): a `<site>` argument must be a site id or an SSH alias before any command looks it
+ * up, so `minerdesk jobs '$(id)'` is invalid input (exit 2), like every other malformed value,
+ * rather than an unknown site (exit 4).
+ */
+export function guardSiteArguments(program: Command): void {
+  program.hook('preAction', (_root, cmd) => {
+    const names = cmd.registeredArguments.map((a) => a.name())
+    cmd.processedArgs.forEach((value: unknown, i) => {
+      if (!SITE_ARGUMENTS.has(names[i] ?? '')) return
+      for (const v of Array.isArray(value) ? value : [value]) {
+        if (typeof v !== 'string' || SITE_ID_RE.test(v) || sshAliasSchema.safeParse(v).success) continue
+        const err = invalid(`not a site id or SSH alias: ${JSON.stringify(v).slice(0, 60)}`, 'minerdesk sites lists the sites')
+        printError(err, Boolean(globals(cmd).json))
+        throw new CommanderError(EXIT.usage, 'minerdesk.invalidInput', err.message)
+      }
+    })
+  })
+}
+
 export function registerSiteOpsCommands(program: Command): void {
+  guardSiteArguments(program)
   program
     .command('abort <site> <job>')
     .description('abort a sealing job (lotus-miner sealing abort): <job> is its call id as `jobs` prints it (8+ hex digits)')
