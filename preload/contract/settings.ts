@@ -59,7 +59,8 @@ export const SITE_ID_RE = /^[a-z0-9][a-z0-9-]{0,62}$/
 export const workerAddressSchema = z.string().regex(/^[A-Za-z0-9_:[][A-Za-z0-9_.:[\]%-]{0,254}$/, 'not an IP address or host name')
 
 const restartSeconds = z.number().int().min(1).max(7 * 24 * 3600)
-const logPath = z.string().min(1).max(1000).refine((s) => !s.includes('\0') && !s.includes('\n'), 'not a file path')
+// Never starting with '-': the log is read with tail, which would take it for an option.
+const logPath = z.string().min(1).max(1000).refine((s) => !s.startsWith('-') && !s.includes('\0') && !s.includes('\n'), 'not a file path (no NUL or newline, not starting with -)')
 /**
  * Per-site restart wizard settings: the expected restart time (the pre-check's safety margin
  * against WindowPoSt deadlines), the gates' time limits, and where the start commands log.
