@@ -1,18 +1,56 @@
-import { useMemo } from 'react'
+import { useMemo, useState } from 'react'
 import { useTranslation } from 'react-i18next'
+import { getApi } from '../../../api'
+import { Mono } from '../../../components/Mono'
 import { Section } from '../../../components/Section'
+import { StatusText } from '../../../components/StatusText'
 import { Unavailable } from '../../../components/Unavailable'
+import type { PendingMessage } from '../../../contract'
+import { OpFacts, useOpDialog } from '../jobs/useOpDialog'
 import type { SiteTabProps } from '../siteTabs'
 import { DaemonPanel } from './DaemonPanel'
 import { MessagesTable } from './MessagesTable'
 import { MinerPanel } from './MinerPanel'
+import { PeersSection } from './PeersSection'
+import { ReplaceMessageModal } from './ReplaceMessageModal'
 import { SyncTable } from './SyncTable'
 
-/** lotus daemon and chain: sync, peers, the miner process, local pending messages. */
-export function ChainTab({ snapshot }: SiteTabProps) {
+/**
+ * lotus daemon and chain: sync, the miner process, local pending messages (a stuck one replaced
+ * with `lotus mpool replace --auto --fee-limit`), and peers (`lotus net block add peer`).
+ */
+export function ChainTab({ snapshot, site }: SiteTabProps) {
   const { t } = useTranslation()
+  const ops = useOpDialog(site.id)
+  const [replacing, setReplacing] = useState<PendingMessage | null>(null)
   const messages = snapshot.messages
   const stuckCids = useMemo(() => new Set(snapshot.alerts.filter((a) => a.kind === 'message-stuck').map((a) => a.subject)), [snapshot.alerts])
+
+  const preview = (m: PendingMessage, feeLimit: string) => {
+    setReplacing(null)
+    ops.open({
+      title: t('siteops.action.mpool.replace'),
+      make: () => getApi().siteops.previewMpoolReplace(site.id, { from: m.from, nonce: m.nonce, feeLimit }),
+      extra: (
+        <OpFacts
+          testId="replace-facts"
+          items={[
+            {
+              label: t('siteops.mpool.feeLimit'),
+              value: (
+                <StatusText tone="warning" strong testId="replace-fee-limit">
+                  {`${feeLimit} FIL`}
+                </StatusText>
+              )
+            },
+            { label: t('siteops.mpool.message'), value: <Mono>{`${m.from} · nonce ${m.nonce}`}</Mono> },
+            { label: t('siteops.common.note'), value: t('siteops.mpool.note', { fee: feeLimit }) }
+          ]}
+        />
+      )
+    })
+  }
+
   return (
     <div className="md-stack" data-testid="chain-tab">
       <div className="md-two-col">
@@ -32,8 +70,15 @@ export function ChainTab({ snapshot }: SiteTabProps) {
         }
         testId="messages-section"
       >
-        {messages ? <MessagesTable messages={messages.list} minerActor={snapshot.miner.actor} stuckCids={stuckCids} /> : <Unavailable error={snapshot.partErrors?.messages ?? snapshot.daemon.error} what={t('chain.messages')} testId="messages-unavailable" />}
+        {messages ? (
+          <MessagesTable messages={messages.list} minerActor={snapshot.miner.actor} stuckCids={stuckCids} onReplace={setReplacing} />
+        ) : (
+          <Unavailable error={snapshot.partErrors?.messages ?? snapshot.daemon.error} what={t('chain.messages')} testId="messages-unavailable" />
+        )}
       </Section>
+      {snapshot.daemon.up && <PeersSection siteId={site.id} />}
+      {replacing && <ReplaceMessageModal message={replacing} onCancel={() => setReplacing(null)} onPreview={(fee) => preview(replacing, fee)} />}
+      {ops.element}
     </div>
   )
 }

@@ -1,4 +1,4 @@
-import { Table } from 'antd'
+import { Button, Table } from 'antd'
 import type { ColumnsType } from 'antd/es/table'
 import { useTranslation } from 'react-i18next'
 import { LiveAge } from '../../../components/Ago'
@@ -12,7 +12,17 @@ import { StatusText } from '../../../components/StatusText'
  * This node's own pending messages (`lotus mpool pending --local`), oldest first. Which ones are
  * stuck is the main side's call (its `message-stuck` alerts), not a second threshold here.
  */
-export function MessagesTable({ messages, minerActor, stuckCids }: { messages: PendingMessage[]; minerActor: string | undefined; stuckCids: ReadonlySet<string> }) {
+export function MessagesTable({
+  messages,
+  minerActor,
+  stuckCids,
+  onReplace
+}: {
+  messages: PendingMessage[]
+  minerActor: string | undefined
+  stuckCids: ReadonlySet<string>
+  onReplace?: (m: PendingMessage) => void
+}) {
   const { t, i18n } = useTranslation()
   const rows = [...messages].sort((a, b) => a.firstSeen - b.firstSeen)
   const columns: ColumnsType<PendingMessage> = [
@@ -39,7 +49,22 @@ export function MessagesTable({ messages, minerActor, stuckCids }: { messages: P
     { title: 'GasFeeCap', dataIndex: 'gasFeeCap', width: 100, align: 'right', render: (v: string) => <Mono title="attoFIL/gas">{v}</Mono> },
     { title: 'GasPremium', dataIndex: 'gasPremium', width: 90, align: 'right', render: (v: string) => <Mono title="attoFIL/gas">{v}</Mono> },
     { title: 'GasLimit', dataIndex: 'gasLimit', width: 100, align: 'right', render: (v: number) => <Mono>{formatInt(v, i18n.language)}</Mono> },
-    { title: t('chain.pendingFor'), key: 'age', width: 110, align: 'right', render: (_, m) => <MessageAge firstSeen={m.firstSeen} stuck={stuckCids.has(m.cid)} /> }
+    { title: t('chain.pendingFor'), key: 'age', width: 110, align: 'right', render: (_, m) => <MessageAge firstSeen={m.firstSeen} stuck={stuckCids.has(m.cid)} /> },
+    ...(onReplace
+      ? [
+          {
+            title: '',
+            key: 'replace',
+            width: 80,
+            align: 'right' as const,
+            render: (_: unknown, m: PendingMessage) => (
+              <Button size="small" type="link" onClick={() => onReplace(m)} data-testid="message-replace" title="lotus mpool replace --auto">
+                {t('siteops.mpool.replace')}
+              </Button>
+            )
+          }
+        ]
+      : [])
   ]
   return (
     <Table<PendingMessage>
@@ -50,8 +75,9 @@ export function MessagesTable({ messages, minerActor, stuckCids }: { messages: P
       pagination={false}
       tableLayout="fixed"
       // Fits a 1440 px window; narrower windows scroll sideways rather than squeeze CIDs to nothing.
-      scroll={{ x: 1150 }}
+      scroll={{ x: onReplace ? 1230 : 1150 }}
       locale={{ emptyText: t('chain.noMessages') }}
+      onRow={(m) => ({ 'data-testid': 'message-row', 'data-from': m.from, 'data-nonce': m.nonce }) as React.HTMLAttributes<HTMLElement>}
       data-testid="messages-table"
     />
   )

@@ -1,19 +1,62 @@
 import { Button } from 'antd'
 import { useMemo, useState } from 'react'
 import { useTranslation } from 'react-i18next'
+import { getApi } from '../../../api'
+import { Mono } from '../../../components/Mono'
 import { Section } from '../../../components/Section'
 import { Unavailable } from '../../../components/Unavailable'
+import type { JobRow, SchedRequest } from '../../../contract'
+import { formatDuration } from '../../../model/format'
+import { jobStateLabel } from '../../../model/lotusNames'
 import type { SiteTabProps } from '../siteTabs'
 import { JobsMatrix } from './JobsMatrix'
 import { JobsTable } from './JobsTable'
+import { SchedQueue } from './SchedQueue'
+import { OpFacts, useOpDialog } from './useOpDialog'
 
-/** `lotus-miner sealing jobs`: a task × state matrix, then the jobs (filtered by a matrix row). */
-export function JobsTab({ snapshot }: SiteTabProps) {
+/**
+ * `lotus-miner sealing jobs`: a task × state matrix, then the jobs (filtered by a matrix row),
+ * each abortable (`sealing abort`); the scheduler queue on demand (`sealing abort --sched`).
+ */
+export function JobsTab({ snapshot, site }: SiteTabProps) {
   const { t } = useTranslation()
   const [task, setTask] = useState<string | null>(null)
+  const ops = useOpDialog(site.id)
   const jobs = snapshot.jobs
   const rows = useMemo(() => (jobs ? (task ? jobs.list.filter((j) => j.task === task) : jobs.list) : []), [jobs, task])
   if (!jobs) return <Unavailable error={snapshot.partErrors?.jobs ?? snapshot.miner.error} what={t('site.tab.jobs')} testId="jobs-unavailable" />
+
+  const abort = (j: JobRow) =>
+    ops.open({
+      title: t('siteops.action.job.abort'),
+      make: () => getApi().siteops.previewAbort(site.id, { job: j.id }),
+      extra: (
+        <OpFacts
+          items={[
+            { label: t('siteops.jobs.job'), value: <Mono>{j.id}</Mono> },
+            { label: t('jobs.task'), value: <Mono>{`${j.task} · ${t('jobs.sector')} ${j.sector}`}</Mono> },
+            { label: t('jobs.host'), value: <Mono>{j.hostname || '—'}</Mono> },
+            { label: t('jobs.state'), value: <Mono>{`${jobStateLabel(j.state, j.runWait)}${j.elapsedSec !== null ? ` · ${formatDuration(j.elapsedSec)}` : ''}`}</Mono> },
+            { label: t('siteops.common.note'), value: t('siteops.jobs.abortNote') }
+          ]}
+        />
+      )
+    })
+  const removeRequest = (r: SchedRequest) =>
+    ops.open({
+      title: t('siteops.action.job.remove-request'),
+      make: () => getApi().siteops.previewAbort(site.id, { job: r.schedId, sched: true }),
+      extra: (
+        <OpFacts
+          items={[
+            { label: 'SchedId', value: <Mono>{r.schedId}</Mono> },
+            { label: t('jobs.task'), value: <Mono>{`${r.task} · ${t('jobs.sector')} ${r.sector}`}</Mono> },
+            { label: t('siteops.common.note'), value: t('siteops.sched.removeNote') }
+          ]}
+        />
+      )
+    })
+
   return (
     <div className="md-stack" data-testid="jobs-tab">
       <Section title={t('jobs.matrix')} testId="jobs-matrix-section">
@@ -34,8 +77,10 @@ export function JobsTab({ snapshot }: SiteTabProps) {
         }
         testId="jobs-list-section"
       >
-        <JobsTable jobs={rows} />
+        <JobsTable jobs={rows} onAbort={abort} />
       </Section>
+      <SchedQueue siteId={site.id} onRemove={removeRequest} />
+      {ops.element}
     </div>
   )
 }

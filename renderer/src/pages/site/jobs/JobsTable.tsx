@@ -1,4 +1,4 @@
-import { Table } from 'antd'
+import { Button, Table } from 'antd'
 import type { ColumnsType } from 'antd/es/table'
 import { useTranslation } from 'react-i18next'
 import { Mono } from '../../../components/Mono'
@@ -8,12 +8,18 @@ import { formatDuration, shortUuid } from '../../../model/format'
 import { jobStateLabel } from '../../../model/lotusNames'
 
 const VIRTUAL_FROM = 100
+const ZERO_ID = '00000000-0000-0000-0000-000000000000'
+
+/** Jobs that `sealing abort` can name: every one with a call id (queued requests have none yet). */
+export function canAbort(j: JobRow): boolean {
+  return j.id !== ZERO_ID && j.state !== 'ret-done'
+}
 
 /**
  * Jobs as `sealing jobs` lists them (ret-wait first, then running, prepared, assigned; oldest
  * first), with elapsed against the site's expected duration and overdue ones marked.
  */
-export function JobsTable({ jobs }: { jobs: JobRow[] }) {
+export function JobsTable({ jobs, onAbort }: { jobs: JobRow[]; onAbort?: (job: JobRow) => void }) {
   const { t } = useTranslation()
   const rows = [...jobs].sort((a, b) => a.runWait - b.runWait || (a.start ?? Infinity) - (b.start ?? Infinity) || a.id.localeCompare(b.id))
   const columns: ColumnsType<JobRow> = [
@@ -34,7 +40,23 @@ export function JobsTable({ jobs }: { jobs: JobRow[] }) {
             {t('jobs.overdueBy', { ratio: j.expectedSec && j.elapsedSec ? (j.elapsedSec / j.expectedSec).toFixed(1) : '—' })}
           </StatusText>
         ) : null
-    }
+    },
+    ...(onAbort
+      ? [
+          {
+            title: '',
+            key: 'actions',
+            width: 80,
+            align: 'right' as const,
+            render: (_: unknown, j: JobRow) =>
+              canAbort(j) ? (
+                <Button size="small" type="link" danger onClick={() => onAbort(j)} data-testid="job-abort" title={`lotus-miner sealing abort ${j.id.slice(0, 8)}`}>
+                  {t('siteops.jobs.abort')}
+                </Button>
+              ) : null
+          }
+        ]
+      : [])
   ]
   const virtual = rows.length >= VIRTUAL_FROM
   return (
@@ -49,7 +71,7 @@ export function JobsTable({ jobs }: { jobs: JobRow[] }) {
       scroll={virtual ? { y: 20 * 32, x: 1000 } : undefined}
       locale={{ emptyText: t('jobs.none') }}
       rowClassName={(j) => (j.overdue ? 'md-row-warning' : '')}
-      onRow={(j) => ({ 'data-testid': 'job-row', 'data-task': j.task, 'data-overdue': String(j.overdue) }) as React.HTMLAttributes<HTMLElement>}
+      onRow={(j) => ({ 'data-testid': 'job-row', 'data-task': j.task, 'data-overdue': String(j.overdue), 'data-job': j.id, 'data-sector': j.sector }) as React.HTMLAttributes<HTMLElement>}
       data-testid="jobs-table"
     />
   )

@@ -1,4 +1,4 @@
-import { Table } from 'antd'
+import { Button, Table } from 'antd'
 import type { ColumnsType } from 'antd/es/table'
 import dayjs from 'dayjs'
 import { useTranslation } from 'react-i18next'
@@ -9,7 +9,7 @@ import type { DeadlineRow } from '../../../contract'
 import { formatInt } from '../../../model/format'
 
 /** The columns of `lotus-miner proving deadlines` (Lotus's own headers), current deadline highlighted. */
-export function DeadlinesTable({ deadlines }: { deadlines: DeadlineRow[] }) {
+export function DeadlinesTable({ deadlines, onCheck, checkBusy }: { deadlines: DeadlineRow[]; onCheck?: (index: number) => void; checkBusy?: boolean }) {
   const { t, i18n } = useTranslation()
   const n = (v: number) => formatInt(v, i18n.language)
   const columns: ColumnsType<DeadlineRow> = [
@@ -35,7 +35,29 @@ export function DeadlinesTable({ deadlines }: { deadlines: DeadlineRow[] }) {
             {t('proving.current')}
           </StatusText>
         ) : null
-    }
+    },
+    ...(onCheck
+      ? [
+          {
+            title: '',
+            key: 'check',
+            width: 110,
+            align: 'right' as const,
+            render: (_: unknown, d: DeadlineRow) => (
+              <Button
+                size="small"
+                type="link"
+                disabled={checkBusy || d.sectors === 0}
+                onClick={() => onCheck(d.index)}
+                title={`lotus-miner proving check --slow ${d.index}`}
+                data-testid="deadline-check"
+              >
+                {t('siteops.proving.checkButton')}
+              </Button>
+            )
+          }
+        ]
+      : [])
   ]
   return (
     <Table<DeadlineRow>

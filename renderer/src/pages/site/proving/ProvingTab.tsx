@@ -10,10 +10,13 @@ import { formatInt } from '../../../model/format'
 import { NextDeadline } from '../../overview/NextDeadline'
 import type { SiteTabProps } from '../siteTabs'
 import { DeadlinesTable } from './DeadlinesTable'
+import { ProvingCheckPanel } from './ProvingCheckPanel'
+import { useProvingCheck } from './useProvingCheck'
 
-/** WindowPoSt: where the proving period stands, then `lotus-miner proving deadlines`. */
-export function ProvingTab({ snapshot }: SiteTabProps) {
+/** WindowPoSt: where the proving period stands, `lotus-miner proving deadlines`, and `proving check --slow` of a deadline. */
+export function ProvingTab({ snapshot, site }: SiteTabProps) {
   const { t, i18n } = useTranslation()
+  const check = useProvingCheck(site.id)
   const p = snapshot.proving
   if (!p) return <Unavailable error={snapshot.partErrors?.proving ?? snapshot.daemon.error ?? snapshot.miner.error} what={t('site.tab.proving')} testId="proving-unavailable" />
   const n = (v: number) => formatInt(v, i18n.language)
@@ -59,8 +62,9 @@ export function ProvingTab({ snapshot }: SiteTabProps) {
         />
       </Section>
       <Section title={<>{t('proving.deadlines')} <span className="md-muted md-mono">lotus-miner proving deadlines</span></>} extra={snapshot.miner.actor && <span className="md-muted">Miner: <Mono>{snapshot.miner.actor}</Mono></span>}>
-        <DeadlinesTable deadlines={p.deadlines} />
+        <DeadlinesTable deadlines={p.deadlines} onCheck={(i) => void check.start(i)} checkBusy={check.starting || check.check?.status === 'running'} />
       </Section>
+      <ProvingCheckPanel view={check} />
     </div>
   )
 }

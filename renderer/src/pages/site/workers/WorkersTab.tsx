@@ -10,12 +10,21 @@ import type { WorkerRow } from '../../../contract'
 import { formatBytes, formatPercent, shortUuid } from '../../../model/format'
 import { compareTasks } from '../../../model/lotusNames'
 import type { SiteTabProps } from '../siteTabs'
+import { WorkerProcesses } from './WorkerProcesses'
 
 /** `lotus-miner sealing workers`: hosts, tasks they take, CPU/RAM/GPU, what runs, who went missing. */
-export function WorkersTab({ snapshot }: SiteTabProps) {
+export function WorkersTab({ snapshot, site }: SiteTabProps) {
   const { t } = useTranslation()
   const workers = snapshot.workers
-  if (!workers) return <Unavailable error={snapshot.partErrors?.workers ?? snapshot.miner.error} what={t('site.tab.workers')} testId="workers-unavailable" />
+  if (!workers) {
+    return (
+      <div className="md-stack">
+        <Unavailable error={snapshot.partErrors?.workers ?? snapshot.miner.error} what={t('site.tab.workers')} testId="workers-unavailable" />
+        {/* The processes can still be looked at (and started) when the miner does not answer. */}
+        <WorkerProcesses site={site} />
+      </div>
+    )
+  }
   // Missing workers first: they are what the operator came here for.
   const rows = [...workers.list].sort((a, b) => Number(b.missing) - Number(a.missing) || a.hostname.localeCompare(b.hostname) || a.id.localeCompare(b.id))
   const columns: ColumnsType<WorkerRow> = [
@@ -113,6 +122,7 @@ export function WorkersTab({ snapshot }: SiteTabProps) {
           data-testid="workers-table"
         />
       </Section>
+      <WorkerProcesses site={site} />
     </div>
   )
 }
