@@ -11,7 +11,7 @@ const nodeBuiltins = [
 // the renderer never imports Node, `electron` or anything under electron/ (it talks to the
 // main side only through the contract); the contract is pure data types and zod schemas.
 export default tseslint.config(
-  { ignores: ['out/**', 'dist/**', 'node_modules/**', 'test-results/**', 'bench-results/**'] },
+  { ignores: ['out/**', 'dist/**', 'node_modules/**', 'test-results/**', 'bench-results/**', '.scratch/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

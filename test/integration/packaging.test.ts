@@ -82,9 +82,9 @@ describe('electron-builder package (linux dir target, stand-in Electron)', () =>
 
   it('configures deb and AppImage, nsis and dmg', () => {
     const yml = readFileSync(join(ROOT, 'electron-builder.yml'), 'utf8')
-    expect(yml).toMatch(/linux:\n  target:\n    - deb\n    - AppImage/)
-    expect(yml).toMatch(/win:\n  target:\n    - nsis/)
-    expect(yml).toMatch(/mac:\n  target:\n    - dmg/)
+    expect(yml).toMatch(/linux:\n {2}target:\n {4}- deb\n {4}- AppImage/)
+    expect(yml).toMatch(/win:\n {2}target:\n {4}- nsis/)
+    expect(yml).toMatch(/mac:\n {2}target:\n {4}- dmg/)
     for (const icon of ['resources/build/icon.ico', 'resources/build/icon.icns', 'resources/build/icons/256x256.png']) expect(existsSync(join(ROOT, icon))).toBe(true)
   })
 })
