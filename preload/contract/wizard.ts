@@ -60,6 +60,8 @@ export interface Verdict {
   waitUntilEpoch?: number
   windowEnd?: number
   afterProofOf?: number
+  /** 'wait' after a proof: when that deadline closes (the window opens by then at the latest). */
+  latestAt?: number
   /** The restart time the verdict assumed, where it came from, and in epochs (with margin). */
   restartSec: number
   restartSource: 'site' | 'measured' | 'default'
@@ -330,6 +332,8 @@ export interface WizardRun {
   owner: { pid: number; hostname: string; via: 'electron' | 'web' | 'cli' } | null
   rollingId?: string
   result?: { ok: boolean; failedStep?: WizardStepId; aborted?: boolean; error?: ErrorInfo; endedAt: number; site?: SiteState }
+  /** Set on runs shown to a window whose MinerDesk does not drive them (another live process does). Never saved. */
+  elsewhere?: boolean
 }
 
 export interface WizardRunSummary {

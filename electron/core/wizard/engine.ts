@@ -113,7 +113,7 @@ export class WizardEngine {
     if (mine) return mine
     const r = this.store.readRun(id)
     if (!r) throw new MinerDeskError({ code: 'not-found', message: `no restart run ${id}` })
-    return r
+    return markElsewhere(r)
   }
 
   list(siteId: string | null): WizardRunSummary[] {
@@ -301,6 +301,7 @@ export class WizardEngine {
       ...(run.override ? [`The pre-check verdict was overridden: ${run.override.verdict}`] : []),
       ...(run.phase === 'waiting' ? ['The restart waits for the next safe window first.'] : [])
     ]
+    const warningKeys = ['sequence', ...(run.override ? ['overridden'] : []), ...(run.phase === 'waiting' ? ['waits-window'] : [])]
     const steps = planned.length > 0 ? planned.map((p) => ({ kind: 'command' as const, host: handle.config.alias, text: p.text })) : [{ kind: 'api' as const, host: handle.config.alias, text: 'post-check (reads only)' }]
     return this.ctx.ops.preview({
       site: run.siteId,
@@ -308,6 +309,7 @@ export class WizardEngine {
       params: { site: run.siteId, steps: planned.length },
       steps,
       warnings,
+      warningKeys,
       execute: async (s) => {
         const current = this.mine(run.id)
         for (let i = 0; i < steps.length; i++) s.skip(i, 'confirmed: runs as its own audited step once the step before it has passed')
@@ -710,13 +712,15 @@ export class WizardEngine {
       step.logOffset = 0
     }
     const record: CommandRecord = { previewId: '', kind: 'command', host: handle.config.alias, text, status: 'previewed', at: Date.now() }
-    const warnings = KIND[stepId] === 'start' ? [`Runs the site's start command in ${handle.config.workDir} as configured (Settings → site).`] : []
+    const start = KIND[stepId] === 'start'
+    const warnings = start ? [`Runs the site's start command in ${handle.config.workDir} as configured (Settings → site).`] : []
     const preview = this.ctx.ops.preview({
       site: run.siteId,
       action: WIZARD_STEP_ACTION[stepId],
       params: { site: run.siteId },
       steps: [{ kind: 'command', host: handle.config.alias, text }],
       warnings,
+      ...(start ? { warningKeys: ['start-command'] } : {}),
       execute: async (s) => {
         const current = this.mine(run.id)
         current.decision = null
@@ -792,6 +796,7 @@ export class WizardEngine {
         `${ROLE_NAME[role]} (pid ${list}) did not stop by itself. kill -TERM asks it to shut down; if it still runs after ${shortDuration(termWait)}, kill -KILL ends it at once.`,
         `A killed ${ROLE_NAME[role]} leaves its api file and repo lock behind; Lotus takes a dead process's lock over at the next start.`
       ],
+      warningKeys: ['kill', 'kill-leftovers'],
       typeToConfirm: String(pids[0]),
       execute: async (s) => {
         const current = this.mine(run.id)
@@ -971,6 +976,11 @@ export class WizardEngine {
     }
     this.saveTimers.clear()
   }
+}
+
+/** A run read from disk, as shown to a window: whether another live MinerDesk drives it. */
+export function markElsewhere(r: WizardRun): WizardRun {
+  return !isFinished(r) && r.owner !== null && ownerAlive(r.owner) && !ownedByMe(r.owner) ? { ...r, elsewhere: true } : r
 }
 
 function mainCommand(step: WizardStepState): CommandRecord | undefined {

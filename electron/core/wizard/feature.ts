@@ -2,7 +2,7 @@ import { watch, type FSWatcher } from 'node:fs'
 import type { wizardChannels } from '../../../preload/contract/wizard'
 import type { ServiceContext } from '../services/context'
 import type { Feature } from '../services/feature'
-import { WizardEngine, type EngineOptions } from './engine'
+import { markElsewhere, WizardEngine, type EngineOptions } from './engine'
 import { LogTails } from './logs'
 import { reportFile } from './report'
 import { RollingRestarts } from './rolling'
@@ -37,7 +37,7 @@ export function createWizardFeature(ctx: ServiceContext, opts: EngineOptions = {
           flush = null
           for (const id of pending) {
             const run = engine.store.readRun(id)
-            if (run && !ownedByMe(run.owner)) ctx.events.emit('wizard:update', run)
+            if (run && !ownedByMe(run.owner)) ctx.events.emit('wizard:update', markElsewhere(run))
           }
           pending.clear()
         }, 300)

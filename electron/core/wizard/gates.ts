@@ -314,7 +314,7 @@ export async function minerGate(g: GateCtx): Promise<void> {
     g.observe('env-bad', { problems: envProblems(env) }, 'critical', `wrong environment: ${envProblems(env)}`)
     throw new GateFailure('env', `the miner's environment is not the expected one: ${envProblems(env)}`, { problems: envProblems(env), pid: procs[0]?.pid ?? 0 }, env.rows.map((r) => `${r.ok ? 'ok ' : 'BAD'} ${r.name}=${r.actual ?? '(not set)'}  expected ${r.expected}`).join('\n'), "fix the miner's start command (e.g. runminer.sh) or the site's expected environment, then stop the miner and start it again")
   }
-  g.observe('env-ok', { count: env.rows.length }, 'ok', env.rows.length > 0 ? `environment as expected (${env.rows.length} variable(s))` : 'no expected environment configured')
+  g.observe('env-ok', { n: env.rows.length }, 'ok', env.rows.length > 0 ? `environment as expected (${env.rows.length} variable(s))` : 'no expected environment configured')
 
   let lastProcs = Date.now()
   while (seen.outcome === null) {
@@ -377,10 +377,10 @@ export async function postcheckGate(g: GateCtx): Promise<void> {
           faults: p?.faults ?? 0,
           messages: (snap.messages?.list ?? []).map((m) => ({ cid: m.cid, from: m.from, nonce: m.nonce, method: m.method, ageSec: m.ageSec }))
         }
-        g.observe('workers-back', { count: workers.length, before: before.length, busy: busy.join(' ') }, 'ok', `${workers.length} worker(s) registered${before.length ? ` (${before.length} before)` : ''}${busy.length ? `; ${busy.join(', ')} finish a task first and register after it` : ''}`)
+        g.observe('workers-back', { n: workers.length, before: before.length, busy: busy.join(' ') }, 'ok', `${workers.length} worker(s) registered${before.length ? ` (${before.length} before)` : ''}${busy.length ? `; ${busy.join(', ')} finish a task first and register after it` : ''}`)
         g.observe('jobs', { ...g.run.after.jobs }, 'info', `jobs: ${g.run.after.jobs.running} running, ${g.run.after.jobs.retWait} returning (ret-wait), ${g.run.after.jobs.queued} queued`)
         if (g.run.after.faults > 0) g.observe('faults', { faults: g.run.after.faults }, 'warning', `${g.run.after.faults} faulty sector(s)`)
-        g.observe('messages', { count: g.run.after.messages.length }, 'info', `${g.run.after.messages.length} local pending message(s)`)
+        g.observe('messages', { n: g.run.after.messages.length }, 'info', `${g.run.after.messages.length} local pending message(s)`)
         g.changed()
         return
       }

@@ -50,12 +50,13 @@ export class RollingRestarts {
     return this.ctx.ops.preview({
       site: siteIds[0]!,
       action: 'wizard.rolling',
-      params: { sites: siteIds.join(', '), count: siteIds.length },
+      params: { sites: siteIds.join(', '), n: siteIds.length },
       steps,
       warnings: [
         `Restarts ${siteIds.join(', ')} one after another, each with its own pre-check and gates; it stops at the first site that does not finish well.`,
         options.waitForWindow ? 'Each site waits for its next safe window.' : 'A site whose pre-check is not "safe now" stops the rolling restart.'
       ],
+      warningKeys: ['rolling', options.waitForWindow ? 'rolling-wait' : 'rolling-no-wait'],
       execute: async (s) => {
         for (let i = 0; i < steps.length; i++) s.skip(i, 'confirmed: runs in its site\'s own restart, audited there')
         await this.ctx.audit.record({ site: siteIds[0]!, action: 'wizard.rolling', command: `rolling restart of ${siteIds.join(', ')}`, result: 'ok', detail: 'confirmed once for all sites' })

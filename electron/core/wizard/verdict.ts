@@ -142,7 +142,7 @@ export function computeVerdict(input: VerdictInput, now = Date.now()): Verdict {
     waitUntil,
     waitUntilEpoch: t,
     ...(windowEndEpoch !== null ? { windowEnd: at(windowEndEpoch) } : {}),
-    ...(proof !== null ? { afterProofOf: proof } : {}),
+    ...(proof !== null ? { afterProofOf: proof, latestAt: at(lastBlocker!.to) } : {}),
     text: `wait until ${when} (next safe window): ${reasons.map((r) => r.text).join('; ')}`
   }
 }

@@ -5,7 +5,7 @@ import { SITE_ID_RE } from '../contract'
  * Tabs of the site page, in display order. Later screens (restart wizard, sectors…) add their id
  * here and a panel in pages/site/siteTabs.tsx; unknown tabs in a URL fall back to the first.
  */
-export const SITE_TABS = ['chain', 'pipeline', 'sectors', 'jobs', 'workers', 'proving'] as const
+export const SITE_TABS = ['chain', 'pipeline', 'sectors', 'jobs', 'workers', 'proving', 'restart'] as const
 export type SiteTab = (typeof SITE_TABS)[number]
 
 export const SETTINGS_SECTIONS = ['sites', 'general'] as const

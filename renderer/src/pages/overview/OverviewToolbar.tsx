@@ -8,6 +8,7 @@ import type { Health } from '../../contract'
 import { healthOf } from '../../model/summary'
 import { refreshSites, selectConnections, selectRefreshing, selectSummaries, useOverviewStore } from '../../stores/overview'
 import { selectSites, useSitesStore } from '../../stores/sites'
+import { RollingRestartButton } from '../site/wizard/RollingRestart'
 
 const ORDER: Health[] = ['critical', 'warning', 'ok', 'unknown']
 
@@ -36,6 +37,7 @@ export function OverviewToolbar() {
         </span>
       ))}
       <span className="md-flex-fill" />
+      <RollingRestartButton />
       <Button icon={<ReloadOutlined spin={refreshing} />} onClick={() => refreshSites(null).catch(report)} data-testid="refresh-all" disabled={sites.length === 0}>
         {t('overview.refreshAll')}
       </Button>

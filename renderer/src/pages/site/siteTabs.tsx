@@ -7,6 +7,7 @@ import { PipelineTab } from './pipeline/PipelineTab'
 import { ProvingTab } from './proving/ProvingTab'
 import { SectorsTab } from './sectors/SectorsTab'
 import { WorkersTab } from './workers/WorkersTab'
+import { RestartTab } from './wizard/RestartTab'
 
 export interface SiteTabProps {
   snapshot: SiteSnapshot
@@ -20,5 +21,6 @@ export const SITE_TAB_PANELS: Record<SiteTab, ComponentType<SiteTabProps>> = {
   sectors: SectorsTab,
   jobs: JobsTab,
   workers: WorkersTab,
-  proving: ProvingTab
+  proving: ProvingTab,
+  restart: RestartTab
 }
