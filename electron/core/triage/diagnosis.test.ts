@@ -113,6 +113,11 @@ describe('diagnose', () => {
     expect(d).toEqual({ findings: [], next: null, unknown: null, clean: true })
   })
 
+  it('a removed sector has nothing left to diagnose', () => {
+    const log = [...happyUntilSeed(), ev('SectorComputeProofFailed', VANILLA), ev('SectorRemove'), ev('SectorRemoved')]
+    expect(diagnose({ state: 'Removed', lastErr: '', retries: 0, log })).toMatchObject({ findings: [], unknown: null, clean: true, next: { key: 'removed' } })
+  })
+
   it('PreCommit1 failures count towards removal after more than 3 (MaxPreCommit1Retries)', () => {
     const fail = () => ev('SectorSealPreCommit1Failed', 'seal pre commit(1) failed: storage call error 0: disk full')
     expect(lotusNext({ state: 'SealPreCommit1Failed', lastErr: '', retries: 0, log: [fail()] })).toMatchObject({ key: 'pc1-retry', params: { left: 3 } })

@@ -355,6 +355,8 @@ export function lastError(lastErr: string, log: readonly SectorLogEntry[]): stri
  */
 export function diagnose(input: DiagnosisInput): Diagnosis {
   const { log, state, lastErr } = input
+  // A removed sector has nothing left to repair; only what Lotus does (nothing) and stale files matter.
+  if (state === 'Removed' || state === 'Removing') return { findings: [], next: lotusNext(input), unknown: null, clean: true }
   const from = sinceProgress(log)
   // Most recent first, so each finding carries its latest evidence.
   const texts: { text: string; logIndex: number | null }[] = []

@@ -152,12 +152,16 @@ async function permsVia(req: IncomingMessage, authorize: (token: string) => Prom
 }
 
 export function createRpcServer(opts: RpcServerOptions): Server {
-  return createServer((req, res) => {
+  const server = createServer((req, res) => {
     void handle(opts, req, res).catch((err: unknown) => {
       if (!res.headersSent) res.writeHead(500)
       res.end(String(err))
     })
   })
+  // Lotus's http.Server (node/rpc.go) sets no IdleTimeout/ReadTimeout: kept-alive connections stay
+  // open while idle. Node closes them after 5 s by default; keep them open as Lotus does.
+  server.keepAliveTimeout = 0
+  return server
 }
 
 async function handle(opts: RpcServerOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -15,7 +15,7 @@ import type { ClearPlanItem, HostProblem } from '../sectors/types'
  */
 export function ClearFilesFlow({ siteId, sector, ports, onClose, onDone }: { siteId: string; sector: number; ports: number[]; onClose: () => void; onDone: () => void }) {
   const { t } = useTranslation()
-  const [port, setPort] = useState<number | null>(ports[0] ?? null)
+  const [port, setPort] = useState<number | null>(null)
   const [plan, setPlan] = useState<{ items: ClearPlanItem[]; problems: HostProblem[] } | null>(null)
   const [request, setRequest] = useState<MutationRequest | null>(null)
   if (request) {

@@ -57,19 +57,26 @@ export function SectorPage({ site, sector }: { site: SiteConfig; sector: number 
       .finally(() => setFilesLoading(false))
   }, [site.id, sector])
 
+  // The sector's state, read again every REFRESH_MS after the previous answer (a slow answer is never dropped).
   useEffect(() => {
     let live = true
-    getApi()
-      .sectors.status(site.id, sector)
-      .then(
-        (d) => {
-          if (!live) return
-          setDetail(d)
-          setError(null)
-        },
-        (err: unknown) => live && setError(asMinerDeskError(err).toInfo())
-      )
-    const timer = setTimeout(() => setTick((n) => n + 1), REFRESH_MS)
+    let timer: ReturnType<typeof setTimeout> | undefined
+    const load = () => {
+      getApi()
+        .sectors.status(site.id, sector)
+        .then(
+          (d) => {
+            if (!live) return
+            setDetail(d)
+            setError(null)
+          },
+          (err: unknown) => live && setError(asMinerDeskError(err).toInfo())
+        )
+        .finally(() => {
+          if (live) timer = setTimeout(load, REFRESH_MS)
+        })
+    }
+    load()
     return () => {
       live = false
       clearTimeout(timer)

@@ -37,9 +37,10 @@ function table(n: number): SectorTable {
 const nums = (m: SectorsModel, rows: Int32Array) => Array.from(rows, (r) => m.numbers[r])
 
 describe('sectors model', () => {
-  it('puts failed sectors first, then stuck ones, then the rest, each by number', () => {
+  it('puts failed sectors first, then stuck ones, then sealing, proving and removed ones, each by number', () => {
     const m = buildModel(table(300))
-    expect(nums(m, m.order.subarray(0, 5))).toEqual([7, 107, 207, 9, 109])
+    expect(nums(m, m.order.subarray(0, 10))).toEqual([7, 107, 207, 9, 109, 209, 8, 108, 208, 0])
+    expect(m.numbers[m.order[299]!]).toBe(10)
     expect(m.counts).toMatchObject({ all: 299, failed: 3, stuck: 3, sealing: 6, removed: 1, proving: 290 })
     expect(rowGroup(m, 9)).toBe('stuck')
     expect(rowGroup(m, 8)).toBe('sealing')
@@ -53,7 +54,7 @@ describe('sectors model', () => {
     expect(nums(m, filterRows(m, { group: 'sealing', states: [], search: '' }))).toEqual([9, 109, 209, 8, 108, 208])
     expect(nums(m, filterRows(m, { group: 'all', states: [1], search: '' }))).toEqual([9, 109, 209, 8, 108, 208])
     expect(nums(m, filterRows(m, { group: 'removed', states: [], search: '' }))).toEqual([10])
-    expect(nums(m, filterRows(m, { group: 'all', states: [], search: '20' }))).toEqual([207, 209, 20, 200, 201, 202, 203, 204, 205, 206, 208])
+    expect(nums(m, filterRows(m, { group: 'all', states: [], search: '20' }))).toEqual([207, 209, 208, 20, 200, 201, 202, 203, 204, 205, 206])
     expect(nums(m, filterRows(m, { group: 'all', states: [], search: '105-100' }))).toEqual([100, 101, 102, 103, 104, 105])
     expect(filterRows(m, { group: 'all', states: [], search: 'abc' }).length).toBe(0)
     expect(nums(m, filterRows(m, { group: 'all', states: [], search: '' }))).not.toContain(10)
@@ -68,7 +69,7 @@ describe('sectors model', () => {
     expect(new Set(m.order).size).toBe(200_000)
     expect(filterRows(m, { group: 'failed', states: [], search: '' }).length).toBe(2000)
     const prefixed = [1999, ...Array.from({ length: 10 }, (_, i) => 19990 + i), ...Array.from({ length: 100 }, (_, i) => 199900 + i)]
-    const rank = (n: number) => (n % 100 === 7 ? 0 : n % 100 === 9 ? 1 : 2)
+    const rank = (n: number) => (n % 100 === 7 ? 0 : n % 100 === 9 ? 1 : n % 100 === 8 ? 2 : 3)
     expect(nums(m, filterRows(m, { group: 'all', states: [], search: '1999' }))).toEqual(prefixed.sort((a, b) => rank(a) - rank(b) || a - b))
   })
 })

@@ -20,7 +20,7 @@ export interface SectorsModel {
   detailIdx: Int32Array
   details: SectorRowDetail[]
   jobs: Record<string, SectorJob[]>
-  /** Rows in display order (`counts.all` leaves out the removed group, as `sectors list` does without -r). */
+  /** Rows in display order: failed, stuck, sealing, proving, removed (`counts.all` leaves out the removed group, as `sectors list` does without -r). */
   order: Int32Array
   counts: Record<SectorFilterGroup | 'all', number>
   /** Rows per entry of `states`. */
@@ -42,9 +42,9 @@ export function buildModel(t: SectorTable): SectorsModel {
   t.details.forEach((d, i) => byNumber.set(d.n, i))
   const stateCounts = new Array<number>(t.states.length).fill(0)
   const counts = { all: 0, failed: 0, stuck: 0, sealing: 0, proving: 0, removed: 0 }
-  const first: number[] = []
-  const second: number[] = []
-  const rest: number[] = []
+  // Display order: failed, then stuck, then the rest of the sealing pipeline, then proving, then removed.
+  const buckets: number[][] = [[], [], [], [], []]
+  const rank: Record<SectorStateGroup, number> = { failed: 0, sealing: 2, proving: 3, removed: 4 }
   // Rows arrive sorted by number, so each bucket is too.
   for (let i = 0; i < rows; i++) {
     const d = byNumber.get(numbers[i] as number)
@@ -54,16 +54,17 @@ export function buildModel(t: SectorTable): SectorsModel {
     const g = t.stateGroups[si] as SectorStateGroup
     counts[g]++
     if (g !== 'removed') counts.all++
-    if (g === 'failed') first.push(i)
-    else if (d !== undefined && t.details[d]!.stuck) {
+    if (g !== 'failed' && d !== undefined && t.details[d]!.stuck) {
       counts.stuck++
-      second.push(i)
-    } else rest.push(i)
+      buckets[1]!.push(i)
+    } else buckets[rank[g]]!.push(i)
   }
   const order = new Int32Array(rows)
-  order.set(first, 0)
-  order.set(second, first.length)
-  order.set(rest, first.length + second.length)
+  let at = 0
+  for (const b of buckets) {
+    order.set(b, at)
+    at += b.length
+  }
   return {
     siteId: t.siteId,
     takenAt: t.takenAt,
