@@ -26,14 +26,14 @@ export function MessagesTable({
   const { t, i18n } = useTranslation()
   const rows = [...messages].sort((a, b) => a.firstSeen - b.firstSeen)
   const columns: ColumnsType<PendingMessage> = [
-    { title: 'CID', dataIndex: 'cid', width: 170, ellipsis: { showTitle: false }, render: (v: string) => <Mono title={v}>{v}</Mono> },
-    { title: 'From', dataIndex: 'from', width: 140, ellipsis: { showTitle: false }, render: (v: string) => <Mono title={v}>{v}</Mono> },
+    { title: 'CID', dataIndex: 'cid', width: 150, ellipsis: { showTitle: false }, render: (v: string) => <Mono title={v}>{v}</Mono> },
+    { title: 'From', dataIndex: 'from', width: 130, ellipsis: { showTitle: false }, render: (v: string) => <Mono title={v}>{v}</Mono> },
     { title: 'To', dataIndex: 'to', width: 90, ellipsis: { showTitle: false }, render: (v: string) => <Mono title={v}>{v}</Mono> },
     { title: 'Nonce', dataIndex: 'nonce', width: 70, align: 'right', render: (v: number) => <Mono>{v}</Mono> },
     {
       title: 'Method',
       dataIndex: 'method',
-      width: 200,
+      width: 170,
       ellipsis: { showTitle: false },
       render: (_, m) => {
         const name = methodName(m.method, m.to, minerActor)
@@ -46,17 +46,19 @@ export function MessagesTable({
       }
     },
     { title: 'Value', dataIndex: 'value', width: 80, align: 'right', render: (v: string) => <Mono title={`${v} attoFIL`}>{formatFil(v)}</Mono> },
-    { title: 'GasFeeCap', dataIndex: 'gasFeeCap', width: 100, align: 'right', render: (v: string) => <Mono title="attoFIL/gas">{v}</Mono> },
+    { title: 'GasFeeCap', dataIndex: 'gasFeeCap', width: 90, align: 'right', render: (v: string) => <Mono title="attoFIL/gas">{v}</Mono> },
     { title: 'GasPremium', dataIndex: 'gasPremium', width: 90, align: 'right', render: (v: string) => <Mono title="attoFIL/gas">{v}</Mono> },
-    { title: 'GasLimit', dataIndex: 'gasLimit', width: 100, align: 'right', render: (v: number) => <Mono>{formatInt(v, i18n.language)}</Mono> },
-    { title: t('chain.pendingFor'), key: 'age', width: 110, align: 'right', render: (_, m) => <MessageAge firstSeen={m.firstSeen} stuck={stuckCids.has(m.cid)} /> },
+    { title: 'GasLimit', dataIndex: 'gasLimit', width: 95, align: 'right', render: (v: number) => <Mono>{formatInt(v, i18n.language)}</Mono> },
+    { title: t('chain.pendingFor'), key: 'age', width: 100, align: 'right', render: (_, m) => <MessageAge firstSeen={m.firstSeen} stuck={stuckCids.has(m.cid)} /> },
     ...(onReplace
       ? [
           {
             title: '',
             key: 'replace',
-            width: 80,
+            width: 72,
             align: 'right' as const,
+            // Always in view, even when the table scrolls sideways.
+            fixed: 'right' as const,
             render: (_: unknown, m: PendingMessage) => (
               <Button size="small" type="link" onClick={() => onReplace(m)} data-testid="message-replace" title="lotus mpool replace --auto">
                 {t('siteops.mpool.replace')}
@@ -75,7 +77,7 @@ export function MessagesTable({
       pagination={false}
       tableLayout="fixed"
       // Fits a 1440 px window; narrower windows scroll sideways rather than squeeze CIDs to nothing.
-      scroll={{ x: onReplace ? 1230 : 1150 }}
+      scroll={{ x: onReplace ? 1137 : 1065 }}
       locale={{ emptyText: t('chain.noMessages') }}
       onRow={(m) => ({ 'data-testid': 'message-row', 'data-from': m.from, 'data-nonce': m.nonce }) as React.HTMLAttributes<HTMLElement>}
       data-testid="messages-table"

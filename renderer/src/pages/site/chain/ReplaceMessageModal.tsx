@@ -34,7 +34,6 @@ export function ReplaceMessageModal({ message, onCancel, onPreview }: { message:
       onCancel={onCancel}
       width={640}
       destroyOnHidden
-      data-testid="replace-modal"
       footer={[
         <Button key="cancel" onClick={onCancel} data-testid="replace-cancel">
           {t('common.cancel')}
@@ -44,7 +43,7 @@ export function ReplaceMessageModal({ message, onCancel, onPreview }: { message:
         </Button>
       ]}
     >
-      <div className="md-stack">
+      <div className="md-stack" data-testid="replace-modal">
         <div className="md-kv-grid">
           <span>From</span>
           <Mono>{message.from}</Mono>

@@ -117,7 +117,8 @@ export function ProvingCheckPanel({ view }: { view: ProvingCheckView }) {
                   dataSource={shown}
                   pagination={false}
                   virtual={virtual}
-                  scroll={virtual ? { y: 12 * 32 } : undefined}
+                  // A deadline holds up to thousands of sectors: the list scrolls within 12 rows.
+                  scroll={shown.length > 12 ? { y: 12 * 32 } : undefined}
                   rowClassName={(r) => (r.ok ? '' : 'md-row-critical')}
                   onRow={(r) => ({ 'data-testid': 'check-row', 'data-ok': String(r.ok), 'data-sector': r.sector }) as React.HTMLAttributes<HTMLElement>}
                   data-testid="proving-check-table"

@@ -61,10 +61,11 @@ export function ProvingTab({ snapshot, site }: SiteTabProps) {
           ]}
         />
       </Section>
+      {/* Above the 48 deadlines, so a started check is in view. */}
+      <ProvingCheckPanel view={check} />
       <Section title={<>{t('proving.deadlines')} <span className="md-muted md-mono">lotus-miner proving deadlines</span></>} extra={snapshot.miner.actor && <span className="md-muted">Miner: <Mono>{snapshot.miner.actor}</Mono></span>}>
         <DeadlinesTable deadlines={p.deadlines} onCheck={(i) => void check.start(i)} checkBusy={check.starting || check.check?.status === 'running'} />
       </Section>
-      <ProvingCheckPanel view={check} />
     </div>
   )
 }

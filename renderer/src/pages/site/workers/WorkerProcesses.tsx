@@ -135,7 +135,8 @@ export function WorkerProcesses({ site }: { site: SiteConfig }) {
           <Button danger onClick={kill} disabled={!flagCheck.success} data-testid="killw">
             {t('siteops.workers.kill')}
           </Button>
-          <span className="md-flex-fill" />
+        </div>
+        <div className="md-toolbar">
           {hosts.length > 1 && (
             <Select size="middle" value={host} onChange={setHost} options={hosts.map((h) => ({ value: h, label: h }))} style={{ width: 160 }} data-testid="start-host" />
           )}
