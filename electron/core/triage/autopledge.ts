@@ -117,12 +117,12 @@ export class Autopledge {
   }
 
   /** Host start: loops recorded as running by a process that is gone did not survive it. */
-  recoverAfterRestart(): void {
+  async recoverAfterRestart(): Promise<void> {
     const c = this.read()
     for (const [id, r] of Object.entries(c.sites)) {
       if (r.running && (r.pid === null || r.pid === process.pid || !pidAlive(r.pid))) {
         this.update(id, { running: false, stoppedAt: Date.now(), stopReason: 'host-restart', pid: null })
-        void this.ctx.audit.record({ site: id, action: 'sector.autopledge', command: 'autopledge', result: 'ok', detail: 'stopped: the MinerDesk process running it ended; not resumed (start it again to continue)' })
+        await this.ctx.audit.record({ site: id, action: 'sector.autopledge', command: 'autopledge', result: 'ok', detail: 'stopped: the MinerDesk process running it ended; not resumed (start it again to continue)' })
       }
     }
   }

@@ -31,7 +31,7 @@ export function createTriageFeature(ctx: ServiceContext): Feature<keyof typeof t
       'sectors:stopAutopledge': async ([site]) => autopledge.stop(site, 'operator')
     },
     async start() {
-      autopledge.recoverAfterRestart()
+      await autopledge.recoverAfterRestart()
     },
     async close() {
       await autopledge.close()

@@ -117,7 +117,8 @@ export async function storageFind(ctx: ServiceContext, siteId: string, sector: n
         ({ id, types: [], canSeal: e.CanSeal, canStore: e.CanStore, primary: false, localPath: local[e.ID] ?? local[id] ?? null, urls: [], storage: topo.paths.find((p) => p.id === id) ?? null } as StorageFindReport['entries'][number])
       cur.types.push(kind)
       cur.primary ||= e.Primary ?? false
-      for (const u of e.BaseURLs ?? e.URLs ?? []) if (!cur.urls.includes(u)) cur.urls.push(u)
+      // Lotus prints the URLs of the first answer that named this path (unsealed, sealed, cache… in that order).
+      if (!byId.has(id)) cur.urls.push(...(e.URLs ?? []))
       byId.set(id, cur)
     }
   }
