@@ -3,7 +3,7 @@ import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { request } from 'node:http'
 import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { dirname, join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { readSiteConfig, type SimSiteConfig } from '../../electron/sim/common/siteConfig'
 import { freePort } from '../../electron/core/util/ports'
@@ -79,8 +79,22 @@ export interface SimSites {
   down(): Promise<void>
 }
 
-// __dirname works under both Vitest and Playwright's CommonJS transform (import.meta does not).
-const REPO_ROOT = resolve(__dirname, '../..')
+/**
+ * The repository root: the nearest directory above this file holding MinerDesk's package.json
+ * (__dirname works under Vitest and Playwright's CommonJS transform; a test that bundles this
+ * file elsewhere runs from the repository, so the working directory is the fallback).
+ */
+function repoRoot(): string {
+  for (let dir = __dirname; ; dir = dirname(dir)) {
+    try {
+      if ((JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: string }).name === 'minerdesk') return dir
+    } catch {
+      // not here
+    }
+    if (dirname(dir) === dir) return process.cwd()
+  }
+}
+const REPO_ROOT = repoRoot()
 
 /** The simulator bundle, rebuilt when its sources changed (electron/tools/bundle.mjs). */
 export async function simBundle(): Promise<string> {
