@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { JobRow, MutationPreview, SiteSnapshot, WpsResult } from '../../preload/contract'
+import type { JobRow, MutationPreview, SchedRequest, SiteSnapshot, WpsResult } from '../../preload/contract'
 import { startSimSites, type SimSites } from '../support/simSites'
 import { simWorkerPids, startCore, waitFor, type TestCore } from './siteops-support'
 
@@ -125,6 +125,27 @@ describe('worker processes (wps.sh, killw.sh, runworker.sh)', () => {
     const audit = t.audit().filter((e) => e.action === 'workers.kill')
     expect(audit[0]).toMatchObject({ site: 'site-1', command: `site-1: kill -TERM ${pid1}`, result: 'started' })
     expect(audit[1]).toMatchObject({ result: 'ok' })
+  })
+
+  it('abort --sched removes a request waiting in the scheduler queue (SealingRemoveRequest)', async () => {
+    // With the AddPiece worker gone (and the miner aware of it), a new sector's AP request waits in the queue.
+    await waitFor('the miner to see site-1-pc1 gone', 30_000, async () => {
+      const stats = await sim.rpc<Record<string, { Info: { Hostname: string }; Enabled: boolean }>>('site-1', 'miner', 'WorkerStats')
+      return Object.values(stats).every((w) => w.Info.Hostname !== 'site-1-pc1' || !w.Enabled)
+    })
+    const { Number: sector } = await sim.rpc<{ Number: number }>('site-1', 'miner', 'PledgeSector')
+    const req = await waitFor('the AP request of the pledged sector in the queue', 20_000, async () =>
+      (await t.ok<SchedRequest[]>('siteops:schedRequests', ['site-1'])).find((r) => r.sector === sector && r.task === 'AP')
+    )
+    expect(req.schedId).toMatch(/^[0-9a-f-]{36}$/)
+    const { preview, outcome } = await t.run('siteops:previewAbort', ['site-1', { job: req.schedId.toUpperCase(), sched: true }])
+    expect(preview.action).toBe('job.remove-request')
+    expect(preview.steps).toEqual([{ kind: 'api', host: 'site-1', text: `Filecoin.SealingRemoveRequest ${JSON.stringify([req.schedId])}` }])
+    expect(outcome.ok).toBe(true)
+    expect((await t.ok<SchedRequest[]>('siteops:schedRequests', ['site-1'])).some((r) => r.schedId === req.schedId)).toBe(false)
+    expect(t.audit().filter((e) => e.action === 'job.remove-request').map((e) => e.result)).toEqual(['started', 'ok'])
+    // Gone from the queue: removing it again finds nothing.
+    expect((await t.fails('siteops:previewAbort', ['site-1', { job: req.schedId, sched: true }])).code).toBe('not-found')
   })
 
   it('a worker that ignores TERM gets KILL once the grace time is over', async () => {
