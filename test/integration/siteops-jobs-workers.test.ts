@@ -185,11 +185,17 @@ describe('worker processes (wps.sh, killw.sh, runworker.sh)', () => {
     expect(audit[0]?.command).toBe('site-1: cd "$HOME" && sh -c ./runworker.sh')
   })
 
-  it('runworkerC2.sh is previewed with the C2 command; a host that is not the site\'s is refused', async () => {
-    const p = await t.ok<MutationPreview>('siteops:previewRunWorker', ['site-1', { kind: 'workerC2' }])
-    expect(p.steps[0]?.text).toBe('cd "$HOME" && sh -c ./runworkerC2.sh')
-    expect(p.action).toBe('workers.start-c2')
-    await t.ok('ops:cancel', [p.id])
+  it('runworkerC2.sh brings back the C2 worker; a host that is not the site\'s is refused', async () => {
+    const home = sim.site('site-1').config.home
+    const killed = await t.run('siteops:previewKillWorkers', ['site-1', 'site-1-c2'])
+    expect(killed.outcome.ok).toBe(true)
+    expect(simWorkerPids(home).has('site-1-c2')).toBe(false)
+    const { preview, outcome } = await t.run('siteops:previewRunWorker', ['site-1', { kind: 'workerC2' }])
+    expect(preview.steps[0]?.text).toBe('cd "$HOME" && sh -c ./runworkerC2.sh')
+    expect(preview.action).toBe('workers.start-c2')
+    expect(outcome.ok).toBe(true)
+    expect(outcome.steps[0]?.output).toMatch(/started site-1-c2 \(pid \d+\)/)
+    expect(simWorkerPids(home).has('site-1-c2')).toBe(true)
     const e = await t.fails('siteops:previewRunWorker', ['site-1', { kind: 'worker', host: 'site-2' }])
     expect(e.code).toBe('invalid-input')
     expect(e.hint).toMatch(/hosts of this site: site-1/)
