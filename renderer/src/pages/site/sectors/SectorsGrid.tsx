@@ -1,6 +1,5 @@
 import { Checkbox } from 'antd'
-import { useVirtualizer } from '@tanstack/react-virtual'
-import { memo, useRef } from 'react'
+import { memo, useEffect, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Mono } from '../../../components/Mono'
 import { StatusText } from '../../../components/StatusText'
@@ -12,19 +11,34 @@ import { selectMany, toggleSelected, useSelection } from './sectorsStore'
 
 export const GROUP_TONE: Record<RowGroup, StatusTone> = { failed: 'critical', stuck: 'warning', sealing: 'info', proving: 'ok', removed: 'unknown' }
 
+const OVERSCAN = 10
+
 /**
  * Every sector of a site in one virtual list (only the rows in view exist in the DOM): number,
  * state, time in state against the expected duration, retries, last error, the job that runs.
- * Rows are read straight from the model's typed arrays by index.
+ * Rows are read straight from the model's typed arrays by index. Rows have one fixed height, so
+ * the visible range is plain arithmetic on scrollTop: nothing is computed per row of the 200,000
+ * (a general virtualizer keeps a measurement per item and rebuilds it on every filter change).
  */
-export function SectorsGrid({ model, rows, siteId, onOpen, height }: { model: SectorsModel; rows: Int32Array; siteId: string; onOpen: (n: number) => void; height: number }) {
+export function SectorsGrid({ model, rows, siteId, onOpen, height, resetKey }: { model: SectorsModel; rows: Int32Array; siteId: string; onOpen: (n: number) => void; height: number; resetKey: string }) {
   const { t } = useTranslation()
-  const scrollRef = useRef<HTMLDivElement>(null)
+  const [scrollTop, setScrollTop] = useState(0)
+  const bodyRef = useRef<HTMLDivElement>(null)
+  // A new filter starts at the top (state adjusted during render, the DOM in an effect).
+  const [seenKey, setSeenKey] = useState(resetKey)
+  if (seenKey !== resetKey) {
+    setSeenKey(resetKey)
+    setScrollTop(0)
+  }
+  useEffect(() => {
+    if (bodyRef.current) bodyRef.current.scrollTop = 0
+  }, [resetKey])
   const now = useNow()
   const { selected, version: selVersion } = useSelection(siteId)
-  // The virtualizer hands out fresh functions each render: this component is simply not memoized by the compiler.
-  // eslint-disable-next-line react-hooks/incompatible-library
-  const virtualizer = useVirtualizer({ count: rows.length, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT, overscan: 12 })
+  const first = Math.max(0, Math.floor(scrollTop / ROW_HEIGHT) - OVERSCAN)
+  const last = Math.min(rows.length, Math.ceil((scrollTop + height) / ROW_HEIGHT) + OVERSCAN)
+  const visible: number[] = []
+  for (let i = first; i < last; i++) visible.push(i)
   const allSelected = rows.length > 0 && rows.length <= 10_000 && selected.size >= rows.length && Array.from(rows).every((r) => selected.has(model.numbers[r] as number))
   return (
     <div className="md-sgrid" data-testid="sectors-grid" data-rows={rows.length}>
@@ -44,16 +58,17 @@ export function SectorsGrid({ model, rows, siteId, onOpen, height }: { model: Se
         <span>{t('sectors.grid.lastError')}</span>
         <span>{t('sectors.grid.job')}</span>
       </div>
-      <div ref={scrollRef} className="md-sgrid-body" style={{ height }} data-testid="sectors-grid-body">
+      <div ref={bodyRef} className="md-sgrid-body" style={{ height }} onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)} data-testid="sectors-grid-body">
         {rows.length === 0 ? (
           <div className="md-sgrid-empty md-muted" data-testid="sectors-none">
             {t('sectors.grid.none')}
           </div>
         ) : (
-          <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
-            {virtualizer.getVirtualItems().map((v) => (
-              <Row key={v.key} model={model} row={rows[v.index] as number} top={v.start} now={now} selected={selected.has(model.numbers[rows[v.index] as number] as number)} selVersion={selVersion} siteId={siteId} onOpen={onOpen} />
-            ))}
+          <div style={{ height: rows.length * ROW_HEIGHT, position: 'relative' }}>
+            {visible.map((i) => {
+              const row = rows[i] as number
+              return <Row key={i} model={model} row={row} top={i * ROW_HEIGHT} now={now} selected={selected.has(model.numbers[row] as number)} selVersion={selVersion} siteId={siteId} onOpen={onOpen} />
+            })}
           </div>
         )}
       </div>
@@ -82,7 +97,8 @@ const Row = memo(function Row({ model, row, top, now, selected, siteId, onOpen }
       onClick={() => onOpen(n)}
     >
       <span onClick={(e) => e.stopPropagation()}>
-        <Checkbox checked={selected} onChange={(e) => toggleSelected(siteId, n, e.target.checked)} data-testid="sector-select" />
+        {/* A native checkbox: 50 rows re-render on every filter change, antd's would cost more than the filter. */}
+        <input type="checkbox" className="md-sgrid-check" checked={selected} onChange={(e) => toggleSelected(siteId, n, e.target.checked)} aria-label={String(n)} data-testid="sector-select" />
       </span>
       <span className="md-sgrid-cell md-sgrid-num">
         <Mono>{n}</Mono>

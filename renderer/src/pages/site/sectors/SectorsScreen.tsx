@@ -1,6 +1,6 @@
 import { Button, Input, Select, Space, Tooltip } from 'antd'
 import { ReloadOutlined } from '@ant-design/icons'
-import { useDeferredValue, useEffect, useMemo, useState } from 'react'
+import { useEffect, useMemo, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { getApi } from '../../../api'
 import { ErrorNotice } from '../../../components/ErrorNotice'
@@ -48,7 +48,6 @@ export function SectorsScreen({ site }: { site: SiteConfig }) {
   const [group, setGroup] = useState<SectorFilterGroup | 'all'>('all')
   const [stateNames, setStateNames] = useState<string[]>([])
   const [search, setSearch] = useState('')
-  const deferredSearch = useDeferredValue(search)
   const [dialog, setDialog] = useState<{ id: number; request: MutationRequest } | null>(null)
   const [updateOpen, setUpdateOpen] = useState(false)
   const [findOpen, setFindOpen] = useState(false)
@@ -67,9 +66,9 @@ export function SectorsScreen({ site }: { site: SiteConfig }) {
     if (!model) return EMPTY
     const states = stateNames.map((s) => model.states.indexOf(s)).filter((i) => i >= 0)
     if (stateNames.length > 0 && states.length === 0) return EMPTY
-    return filterRows(model, { group, states, search: deferredSearch })
+    return filterRows(model, { group, states, search })
     // `version` names the model; the model object itself changes with it.
-  }, [model, version, group, stateNames, deferredSearch]) // eslint-disable-line react-hooks/exhaustive-deps
+  }, [model, version, group, stateNames, search]) // eslint-disable-line react-hooks/exhaustive-deps
 
   const stateOptions = useMemo(
     () => (model ? model.states.map((s, i) => ({ value: s, label: `${s} (${model.stateCounts[i]})` })).sort((a, b) => a.value.localeCompare(b.value)) : []),
@@ -164,7 +163,7 @@ export function SectorsScreen({ site }: { site: SiteConfig }) {
       {error && <ErrorNotice error={error} testId="sectors-error" />}
       {model ? (
         <>
-          <SectorsGrid model={model} rows={rows} siteId={site.id} height={height} onOpen={(n) => navigate({ page: 'site', siteId: site.id, tab: 'sectors', sector: n })} />
+          <SectorsGrid resetKey={`${group}|${stateNames.join(',')}|${search}`} model={model} rows={rows} siteId={site.id} height={height} onOpen={(n) => navigate({ page: 'site', siteId: site.id, tab: 'sectors', sector: n })} />
           <div className="md-toolbar md-subbar md-muted" style={{ fontSize: 12 }} data-testid="sectors-footer">
             <span data-testid="sectors-shown">{t('sectors.shown', { shown: formatInt(rows.length, i18n.language), total: formatInt(model.rows, i18n.language) })}</span>
             <span>{t('sectors.updated', { ago: formatAge(secondsSince(model.takenAt, now)), took: model.tookMs })}</span>
