@@ -242,7 +242,7 @@ export type WizardDecision =
    * After MinerDesk stopped mid-step: the command may have been sent (the audit log's entries
    * are shown) and the site does not show its effect. Send it again, check again, or abort.
    */
-  | { kind: 'resend'; step: WizardStepId; command: string; audit: AuditEntry[]; facts: string }
+  | { kind: 'resend'; step: WizardStepId; command: string; audit: AuditEntry[]; facts: string; role: 'miner' | 'daemon'; running: boolean; pids: number[] }
 
 export type DecisionAnswer =
   | { kind: 'wait-longer'; seconds?: number }

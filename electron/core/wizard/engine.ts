@@ -408,8 +408,10 @@ export class WizardEngine {
     const step = this.stepOf(run, run.current)
     const procs = await bothProcesses(handle.host, run.repos)
     const [dApi, mApi] = await Promise.all([apiAnswers(handle.lotus, 'daemon', { rediscover: true }), apiAnswers(handle.lotus, 'miner', { rediscover: false })])
-    const state = siteStateText({ daemon: { running: procs.daemon.length > 0, pids: procs.daemon.map((p) => p.pid), apiUp: dApi.up }, miner: { running: procs.miner.length > 0, pids: procs.miner.map((p) => p.pid), apiUp: mApi.up } })
-    step.observations.push(observation('resume', { state }, 'info', `${interrupted ? 'taken up again after MinerDesk stopped' : 'taken up again'}; the site now: ${state}`))
+    const facts = { daemon: { running: procs.daemon.length > 0, pids: procs.daemon.map((p) => p.pid), apiUp: dApi.up }, miner: { running: procs.miner.length > 0, pids: procs.miner.map((p) => p.pid), apiUp: mApi.up } }
+    const state = siteStateText(facts)
+    const params = { state, daemonRunning: facts.daemon.running ? 1 : 0, daemonPids: facts.daemon.pids.join(' '), daemonApi: facts.daemon.apiUp ? 1 : 0, minerRunning: facts.miner.running ? 1 : 0, minerPids: facts.miner.pids.join(' '), minerApi: facts.miner.apiUp ? 1 : 0 }
+    step.observations.push(observation('resume', params, 'info', `${interrupted ? 'taken up again after MinerDesk stopped' : 'taken up again'}; the site now: ${state}`))
     // A gate that had given up watches again from now.
     if (decision?.kind === 'stop-timeout') step.gateUntil = Date.now() + this.options(run).stopTimeoutSec * 1000
     await this.evaluateUncertain(run, handle)
@@ -438,7 +440,7 @@ export class WizardEngine {
         const effectSeen = kind === 'stop' ? !running : running
         if (!effectSeen) {
           const facts = `${ROLE_NAME[role]} is ${running ? `still running (pid ${procs.map((p) => p.pid).join(' ') || '?'})` : 'not running'}`
-          run.decision = { kind: 'resend', step: run.current, command: cmd.text, audit, facts }
+          run.decision = { kind: 'resend', step: run.current, command: cmd.text, audit, facts, role, running, pids: procs.map((p) => p.pid) }
           run.phase = 'waiting'
           step.status = 'waiting'
           this.save(run)
@@ -706,11 +708,8 @@ export class WizardEngine {
     const step = this.stepOf(run, stepId)
     const role = ROLE[stepId]
     const { text, send } = this.commandFor(run, handle, stepId)
-    try {
-      step.logOffset = (await readLog(handle.host, handle.config.workDir, logPaths(handle.config)[role], 0, 0)).size
-    } catch {
-      step.logOffset = 0
-    }
+    // The gate must read only what is written after the command: without the log's size, nothing is sent.
+    step.logOffset = await logSize(handle, logPaths(handle.config)[role])
     const record: CommandRecord = { previewId: '', kind: 'command', host: handle.config.alias, text, status: 'previewed', at: Date.now() }
     const start = KIND[stepId] === 'start'
     const warnings = start ? [`Runs the site's start command in ${handle.config.workDir} as configured (Settings → site).`] : []
@@ -976,6 +975,19 @@ export class WizardEngine {
     }
     this.saveTimers.clear()
   }
+}
+
+/** The size of a site log before a command (a read: tried again on a transient SSH failure). */
+async function logSize(handle: SiteHandle, file: string): Promise<number> {
+  let last: unknown
+  for (let i = 0; i < 3; i++) {
+    try {
+      return (await readLog(handle.host, handle.config.workDir, file, 0, 0)).size
+    } catch (err) {
+      last = err
+    }
+  }
+  throw new MinerDeskError({ code: 'ssh/command-failed', message: `could not read the size of ${file} before the command; nothing was sent`, details: last instanceof Error ? last.message : String(last), hint: 'check the SSH connection and the site\'s working directory, then go on again' })
 }
 
 /** A run read from disk, as shown to a window: whether another live MinerDesk drives it. */

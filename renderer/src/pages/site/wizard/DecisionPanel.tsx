@@ -9,6 +9,7 @@ import type { AuditEntry } from '../../../contract'
 import type { WizardRun } from '../../../../../preload/contract/wizard'
 import { VerdictBlock } from './PrecheckPanel'
 import { PreviewBox } from './PreviewBox'
+import { processState } from './text'
 import { useWizardStore } from './store'
 
 const ROLE: Record<'miner' | 'daemon', string> = { miner: 'lotus-miner', daemon: 'lotus daemon' }
@@ -111,7 +112,7 @@ export function DecisionPanel({ run }: { run: WizardRun }) {
     { title: 'time', dataIndex: 'time', width: 170, render: (v: string) => <Mono>{dayjs(v).format('YYYY-MM-DD HH:mm:ss')}</Mono> },
     { title: 'via', dataIndex: 'via', width: 60 },
     { title: 'result', dataIndex: 'result', width: 80, render: (v: string) => <Mono>{v}</Mono> },
-    { title: 'command', dataIndex: 'command', render: (v: string) => <Mono>{v}</Mono> }
+    { title: 'command', dataIndex: 'command', ellipsis: true, render: (v: string) => <Mono title={v}>{v}</Mono> }
   ]
   return (
     <Alert
@@ -125,11 +126,13 @@ export function DecisionPanel({ run }: { run: WizardRun }) {
           <Mono>{d.command}</Mono>
           <div>{t('wizard.decision.resendHint')}</div>
           {d.audit.length > 0 ? (
-            <Table<AuditEntry> size="small" rowKey={(e) => `${e.time}-${e.result}`} columns={auditCols} dataSource={d.audit} pagination={false} data-testid="wizard-resend-audit" />
+            <Table<AuditEntry> size="small" tableLayout="fixed" rowKey={(e) => `${e.time}-${e.result}`} columns={auditCols} dataSource={d.audit} pagination={false} data-testid="wizard-resend-audit" />
           ) : (
             <div className="md-muted">{t('wizard.decision.noAudit')}</div>
           )}
-          <div>{t('wizard.decision.resendFacts', { facts: d.facts })}</div>
+          <div data-testid="wizard-resend-facts">
+            {t('wizard.decision.resendFacts', { facts: `${ROLE[d.role]} ${processState(t, d.running, d.pids.join(' '), d.running)}`, interpolation: { escapeValue: false } })}
+          </div>
           <Space wrap>
             <Button onClick={() => void act(() => api.wizard.decide(run.id, { kind: 'recheck' }))} loading={busy} data-testid="wizard-recheck">
               {t('wizard.decision.recheckSite')}

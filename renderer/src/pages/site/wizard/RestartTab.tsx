@@ -20,7 +20,7 @@ import { PrecheckPanel } from './PrecheckPanel'
 import { PreviewBox } from './PreviewBox'
 import { StepsPanel } from './StepsPanel'
 import { loadRolling, loadSite, retainWizardEvents, selectSiteWizard, useWizardStore } from './store'
-import { failureText } from './text'
+import { failureText, processState } from './text'
 import './wizard.css'
 
 const PHASE_TONE: Record<WizardPhase, StatusTone> = { ready: 'info', running: 'busy', waiting: 'warning', interrupted: 'warning', done: 'ok', failed: 'critical', aborted: 'unknown' }
@@ -204,8 +204,7 @@ function Toolbar({ run, latest, onLatest }: { run: WizardRun; latest: boolean; o
 
 function SiteStateText({ state }: { state: SiteState }) {
   const { t } = useTranslation()
-  const one = (x: SiteState['daemon']) =>
-    x.running ? t(x.apiUp ? 'wizard.procRunning' : 'wizard.procRunningNoApi', { pids: x.pids.join(' ') }) : x.apiUp ? t('wizard.procApiOnly') : t('wizard.procStopped')
+  const one = (x: SiteState['daemon']) => processState(t, x.running, x.pids.join(' '), x.apiUp)
   return (
     <span data-testid="wizard-site-state" data-daemon={String(state.daemon.running)} data-miner={String(state.miner.running)}>
       {t('wizard.siteState', { daemon: one(state.daemon), miner: one(state.miner) })}

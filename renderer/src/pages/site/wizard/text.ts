@@ -17,7 +17,17 @@ function translateParams(t: TFunction, params: Record<string, string | number>):
   return out
 }
 
+/** `running (pid …)` / `stopped` of one node, in the operator's language. */
+export function processState(t: TFunction, running: boolean, pids: string, apiUp: boolean): string {
+  return running ? t(apiUp ? 'wizard.procRunning' : 'wizard.procRunningNoApi', { pids }) : apiUp ? t('wizard.procApiOnly') : t('wizard.procStopped')
+}
+
 export function observationText(t: TFunction, o: Observation): string {
+  if (o.code === 'resume' && o.params.daemonRunning !== undefined) {
+    const p = o.params
+    const state = t('wizard.siteState', { daemon: processState(t, p.daemonRunning === 1, String(p.daemonPids), p.daemonApi === 1), miner: processState(t, p.minerRunning === 1, String(p.minerPids), p.minerApi === 1), interpolation: { escapeValue: false } })
+    return t('wizard.obs.resume', { state, interpolation: { escapeValue: false } })
+  }
   return t(`wizard.obs.${o.code}`, { ...translateParams(t, o.params), defaultValue: o.text, interpolation: { escapeValue: false } })
 }
 
