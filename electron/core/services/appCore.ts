@@ -3,6 +3,7 @@ import { userInfo } from 'node:os'
 import { resolve } from 'node:path'
 import {
   MinerDeskError,
+  newSiteSchema,
   type AppInfo,
   type HostKind,
   type SiteConfig,
@@ -102,7 +103,13 @@ export function createAppCore(opts: AppCoreOptions): AppCore {
   const aliasSites = (): SiteConfig[] => {
     const listing = listAliases(configPath())
     const taken: SiteConfig[] = []
-    for (const a of listing.aliases) taken.push(newSiteConfig({ alias: a.alias }, taken, store.getSettings()))
+    for (const a of listing.aliases) {
+      if (!newSiteSchema.safeParse({ alias: a.alias }).success) {
+        console.error(`minerdesk: skipping SSH alias ${JSON.stringify(a.alias)}: not usable as a site name`)
+        continue
+      }
+      taken.push(newSiteConfig({ alias: a.alias }, taken, store.getSettings()))
+    }
     return taken
   }
   let source: SiteSource = store

@@ -17,8 +17,11 @@ export async function dispatch(handlers: Handlers, channel: unknown, rawArgs: un
   if (!isChannelName(channel)) {
     return { ok: false, error: { code: 'invalid-input', message: `unknown call ${JSON.stringify(channel).slice(0, 80)}` } }
   }
+  if (!Array.isArray(rawArgs)) {
+    return { ok: false, error: { code: 'invalid-input', message: `invalid arguments for ${channel}: expected a list of arguments` } }
+  }
   const schema = channels[channel].args
-  const parsed = schema.safeParse(Array.isArray(rawArgs) ? rawArgs : [])
+  const parsed = schema.safeParse(rawArgs)
   if (!parsed.success) {
     const first = parsed.error.issues[0]
     const where = first && first.path.length > 0 ? ` (argument ${first.path.join('.')})` : ''
