@@ -319,6 +319,8 @@ export type AutopledgeConfig = z.infer<typeof autopledgeConfigSchema>
 /* ------------------------------------------------------------------ channels */
 
 const site = siteIdSchema
+/** clearsector.sh's reserved port: a number or digits only (no coercion of `true`, arrays or padded text). */
+const reservePortSchema = z.union([z.number(), z.string().regex(/^[0-9]{1,5}$/, 'a port is digits, e.g. 3456')]).pipe(portSchema).nullable()
 
 export const triageChannels = {
   /** Every sector of a site, in columns (SectorsSummary, SectorsListInStates, batched SectorsStatus of the non-Proving ones). */
@@ -337,7 +339,7 @@ export const triageChannels = {
   'sectors:previewRemove': ch(z.tuple([site, sectorListSchema]), returns<MutationPreview>()),
   'sectors:previewPledge': ch(z.tuple([site]), returns<MutationPreview>()),
   /** clearsector.sh: list first; the preview deletes only stale copies. `null` port: keep no worker's copy specially. */
-  'sectors:previewClear': ch(z.tuple([site, sectorNumberSchema, portSchema.nullable()]), returns<ClearPreview>()),
+  'sectors:previewClear': ch(z.tuple([site, sectorNumberSchema, reservePortSchema]), returns<ClearPreview>()),
   /** autopledge.sh: confirming the preview starts it. */
   'sectors:previewAutopledge': ch(z.tuple([site, autopledgeConfigSchema]), returns<MutationPreview>()),
   'sectors:autopledgeStatus': ch(z.tuple([site.nullable()]), returns<AutopledgeState[]>()),

@@ -48,7 +48,7 @@ test.describe('sector triage through the browser host', () => {
     await expect(vanilla.getByTestId('diagnosis-remedy')).toContainText('删除该扇区')
     await expect(s.timeline.locator('[data-event="SectorComputeProofFailed"]').first()).toBeVisible()
     await expect(s.files.getByTestId('files-check')).toBeVisible({ timeout: 60_000 })
-    await page.screenshot({ path: info.outputPath('sector-page.png'), fullPage: true })
+    await s.fullShot(info.outputPath('sector-page.png'))
 
     // remove.sh: the preview names the exact calls; the run waits for the typed sector number.
     await vanilla.locator('[data-action="remove"]').click()
@@ -93,6 +93,6 @@ test.describe('sector triage through the browser host', () => {
     expect(left.code).not.toBe(0)
     await page.getByTestId('sector-files-reload').click()
     await expect(s.files.getByTestId('files-check')).toHaveAttribute('data-ok', 'true', { timeout: 30_000 })
-    await page.screenshot({ path: info.outputPath('sector-cleared.png'), fullPage: true })
+    await s.fullShot(info.outputPath('sector-cleared.png'))
   })
 })

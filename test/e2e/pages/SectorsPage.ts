@@ -30,6 +30,21 @@ export class SectorsPage {
     this.autopledge = page.getByTestId('autopledge')
   }
 
+  static hashUrl(baseUrl: string, hash: string): string {
+    const u = new URL(baseUrl)
+    u.hash = hash
+    return u.toString()
+  }
+
+  /** A screenshot of the whole content pane (it scrolls inside the shell), restoring the viewport after. */
+  async fullShot(path: string): Promise<void> {
+    const size = this.page.viewportSize() ?? { width: 1440, height: 900 }
+    const height = await this.page.evaluate<number>(`(() => { const el = document.querySelector('.md-content'); return el ? el.scrollHeight + el.getBoundingClientRect().top + 8 : 900 })()`)
+    await this.page.setViewportSize({ width: size.width, height: Math.max(size.height, Math.ceil(height)) })
+    await this.page.screenshot({ path, fullPage: true })
+    await this.page.setViewportSize(size)
+  }
+
   /** Opens the sectors tab of a site (by URL) and waits for its rows. */
   async open(baseUrl: string, siteId: string): Promise<void> {
     const u = new URL(baseUrl)

@@ -229,7 +229,7 @@ function JobsPanel({ jobs, now }: { jobs: SectorJob[]; now: number }) {
           { title: t('sectors.grid.job'), dataIndex: 'task', width: 60, render: (v: string, j) => <Mono title={j.taskType}>{v}</Mono> },
           { title: t('sectors.grid.state'), dataIndex: 'state', width: 90, render: (v: string) => <Mono>{v}</Mono> },
           { title: t('sectors.files.host'), dataIndex: 'hostname', render: (v: string) => <Mono>{v || '—'}</Mono> },
-          { title: t('sectors.grid.inState'), dataIndex: 'start', width: 90, align: 'right', render: (v: number | null) => <Mono>{v ? formatDuration((now - v) / 1000) : 'n/a'}</Mono> }
+          { title: t('sectors.page.elapsed'), dataIndex: 'start', width: 90, align: 'right', render: (v: number | null) => <Mono>{v ? formatDuration((now - v) / 1000) : 'n/a'}</Mono> }
         ]}
         onRow={(j) => ({ 'data-testid': 'sector-job', 'data-task': j.task }) as React.HTMLAttributes<HTMLElement>}
       />

@@ -80,6 +80,7 @@ export function AutopledgeBox({ site, onStart }: { site: SiteConfig; onStart: (r
             open={formOpen}
             onOpenChange={setFormOpen}
             trigger="click"
+            placement="bottomRight"
             title={t('sectors.autopledge.title')}
             content={
               <div className="md-stack" style={{ width: 280 }}>

@@ -41,6 +41,7 @@ export function DurationsEditor({ site, onSaved }: { site: SiteConfig; onSaved: 
         setOpen(o)
       }}
       trigger="click"
+      placement="bottomRight"
       title={t('sectors.durations.title')}
       content={
         <Form form={form} layout="vertical" size="small" style={{ width: 360 }} data-testid="durations-form">

@@ -102,7 +102,7 @@ export function SectorsScreen({ site }: { site: SiteConfig }) {
           maxTagCount={2}
           data-testid="sectors-state-filter"
         />
-        <Input.Search allowClear placeholder={t('sectors.filter.search')} value={search} onChange={(e) => setSearch(e.target.value)} style={{ width: 200 }} className="md-mono" data-testid="sectors-search" />
+        <Input.Search allowClear placeholder={t('sectors.filter.search')} value={search} onChange={(e) => setSearch(e.target.value)} style={{ width: 240 }} className="md-mono" data-testid="sectors-search" />
         <span className="md-flex-fill" />
         <AutopledgeBox site={site} onStart={open} />
         <Space size={6}>
