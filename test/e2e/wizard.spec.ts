@@ -108,6 +108,65 @@ test.describe('restart wizard in the window', () => {
     await expect(w.history.locator('tr')).toHaveCount(1)
   })
 
+  test('an unsafe verdict overridden with an acknowledgement, a miner that will not stop ended after confirmation, an abort', async ({ page }, info) => {
+    const p = pagesFor(page)
+    const w = new WizardPage(page)
+    await p.app.open(host.url, '#/site/site-2/chain')
+    await p.site.waitFor('site-2')
+    await expect(page.getByTestId('site-connection').locator('[data-connection]')).toHaveAttribute('data-connection', 'connected', { timeout: 60_000 })
+    await w.open()
+    // A restart expected to take a whole day never fits between deadlines: "unsafe".
+    await w.setSettings({ expected: '24h', stopTimeoutSec: '3s', termWaitSec: '2s' })
+    await expect(page.getByText('已保存')).toBeVisible()
+    const since = new Date().toISOString()
+    await w.start.click()
+    await expect(w.decision).toHaveAttribute('data-kind', 'verdict', { timeout: 30_000 })
+    await expect(w.decision.getByTestId('wizard-verdict')).toHaveAttribute('data-kind', 'unsafe')
+    await expect(w.decision).toContainText('不安全')
+    await expect(page.getByTestId('wizard-override')).toBeDisabled()
+    await page.screenshot({ path: info.outputPath('wizard-10-unsafe.png'), fullPage: true })
+    await w.override('the miner leaks memory; the operator accepts the risk')
+    await expect(w.toolbar).toHaveAttribute('data-phase', 'ready')
+    const audit = new AuditLog({ home: host.home, via: 'web' })
+    const override = (await audit.list({ site: 'site-2' })).find((e) => e.action === 'wizard.override' && e.time >= since)
+    expect(override).toMatchObject({ result: 'ok', via: 'web', detail: "operator's acknowledgement: the miner leaks memory; the operator accepts the risk" })
+    expect(override!.command).toMatch(/^site-2: restart despite the pre-check verdict: unsafe, because /)
+
+    // The miner hangs: Shutdown never completes.
+    const pid = lotusProcs(host, 'site-2').miner[0]!.pid
+    await host.sim!.sshOk('site-2', `kill -STOP ${pid}`)
+    await w.next.click()
+    await w.confirmDecision()
+    await expect(w.decision).toHaveAttribute('data-kind', 'stop-timeout', { timeout: 60_000 })
+    await expect(w.decision).toContainText(`lotus-miner（pid ${pid}）`)
+    await page.screenshot({ path: info.outputPath('wizard-11-stop-timeout.png'), fullPage: true })
+    await page.getByTestId('wizard-kill').click()
+    await expect(w.decision).toHaveAttribute('data-kind', 'kill')
+    await expect(w.decision.getByTestId('preview-step')).toHaveText([`site-2$ kill -TERM ${pid}`, `site-2$ kill -KILL ${pid}`])
+    await expect(w.decision.getByTestId('preview-confirm')).toBeDisabled()
+    await page.screenshot({ path: info.outputPath('wizard-12-kill.png'), fullPage: true })
+    await w.confirmDecision(String(pid))
+    await expect(w.step('stopMiner')).toHaveAttribute('data-status', 'ok', { timeout: 60_000 })
+    expect(lotusProcs(host, 'site-2').miner).toHaveLength(0)
+
+    // Abort before the daemon stops: the site is left in a known state, and the report says so.
+    await w.abort.click()
+    await page.getByTestId('wizard-abort-ok').click()
+    await expect(w.toolbar).toHaveAttribute('data-phase', 'aborted', { timeout: 30_000 })
+    await expect(page.getByTestId('wizard-site-state')).toHaveAttribute('data-miner', 'false')
+    await expect(page.getByTestId('wizard-site-state')).toHaveAttribute('data-daemon', 'true')
+    await page.screenshot({ path: info.outputPath('wizard-13-aborted.png'), fullPage: true })
+
+    // Back to normal settings; the next restart finds the miner stopped and starts it.
+    await w.setSettings({ expected: '', stopTimeoutSec: '', termWaitSec: '' })
+    await w.start.click()
+    await pastPrecheck(w)
+    await w.confirmRunAll()
+    await expect(w.toolbar).toHaveAttribute('data-phase', 'done', { timeout: 120_000 })
+    await expect(w.step('stopMiner')).toHaveAttribute('data-status', 'skipped')
+    await expect(w.history.locator('tr')).toHaveCount(2)
+  })
+
   test('a rolling restart from the Overview restarts the chosen sites one after another', async ({ page }, info) => {
     const p = pagesFor(page)
     const w = new WizardPage(page)

@@ -87,6 +87,14 @@ export class WizardPage {
     await this.page.getByTestId('wizard-override').click()
   }
 
+  /** The site's restart settings (durations as an operator types them: 3s, 24h; '' = default). */
+  async setSettings(values: Partial<Record<'expected' | 'stopTimeoutSec' | 'termWaitSec', string>>): Promise<void> {
+    const form = this.page.getByTestId('wizard-settings')
+    if (!(await form.isVisible())) await this.page.getByTestId('wizard-settings-toggle').click()
+    for (const [k, v] of Object.entries(values)) await this.page.getByTestId(`wizard-setting-${k}`).fill(v)
+    await this.page.getByTestId('wizard-settings-save').click()
+  }
+
   async exportReport(kind: 'md' | 'json'): Promise<Download> {
     const [download] = await Promise.all([this.page.waitForEvent('download'), this.page.getByTestId(`wizard-export-${kind}`).click()])
     return download

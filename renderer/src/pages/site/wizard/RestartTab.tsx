@@ -8,7 +8,7 @@ import { Mono } from '../../../components/Mono'
 import { Section } from '../../../components/Section'
 import { StatusText } from '../../../components/StatusText'
 import { useReportError } from '../../../components/useReportError'
-import type { MutationPreview } from '../../../contract'
+import type { MutationPreview, SiteConfig } from '../../../contract'
 import { formatDuration } from '../../../model/format'
 import { useNow } from '../../../stores/clock'
 import type { StatusTone } from '../../../theme/tokens'
@@ -18,6 +18,7 @@ import { DecisionPanel } from './DecisionPanel'
 import { LogPanel } from './LogPanel'
 import { PrecheckPanel } from './PrecheckPanel'
 import { PreviewBox } from './PreviewBox'
+import { RestartSettings } from './RestartSettings'
 import { StepsPanel } from './StepsPanel'
 import { loadRolling, loadSite, retainWizardEvents, selectSiteWizard, useWizardStore } from './store'
 import { failureText, processState } from './text'
@@ -61,7 +62,8 @@ function useLogTail(siteId: string): void {
   }, [siteId])
 }
 
-function StartPanel({ siteId, compact }: { siteId: string; compact: boolean }) {
+function StartPanel({ site, compact }: { site: SiteConfig; compact: boolean }) {
+  const siteId = site.id
   const { t } = useTranslation()
   const report = useReportError()
   const [busy, setBusy] = useState(false)
@@ -96,6 +98,7 @@ function StartPanel({ siteId, compact }: { siteId: string; compact: boolean }) {
           </Button>
           <span className="md-muted">{t('wizard.startHint')}</span>
         </Space>
+        <RestartSettings site={site} />
       </div>
     </Section>
   )
@@ -316,7 +319,7 @@ export function RestartTab({ site }: SiteTabProps) {
           )}
           {shown && latest && <DecisionPanel run={shown} />}
           {shown && finished && <Outcome run={shown} />}
-          {loaded && (!run || (finished && latest)) && <StartPanel siteId={site.id} compact={run !== null} />}
+          {loaded && (!run || (finished && latest)) && <StartPanel site={site} compact={run !== null} />}
           {shown && (
             <Section title={t('wizard.title')} testId="wizard-steps-panel">
               <StepsPanel run={shown} />
