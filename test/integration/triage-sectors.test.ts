@@ -134,6 +134,14 @@ describe('update-state', () => {
     ])
   })
 
+  it('precommitwait.sh: the runbook\'s spelling resolves to Lotus\'s PreCommitWait', async () => {
+    const preview = await t.ok<MutationPreview>('sectors:previewUpdateState', ['site-1', [39], 'precommitwait'])
+    expect(preview.steps).toEqual([{ kind: 'api', host: 'site-1', text: 'Filecoin.SectorsUpdate [39,"PreCommitWait"]' }])
+    expect(preview.params).toMatchObject({ sector: 39, state: 'PreCommitWait' })
+    await t.ok('ops:cancel', [preview.id])
+    expect((await t.fails('ops:execute', [preview.id, null])).code).toBe('mutation/not-confirmed')
+  })
+
   it('bulk update-state: one step and one result per sector', async () => {
     const { preview, outcome } = await t.run('sectors:previewUpdateState', ['site-1', [3, 4, '5'], 'Proving'])
     expect(preview.steps.map((s) => s.text)).toEqual(['Filecoin.SectorsUpdate [3,"Proving"]', 'Filecoin.SectorsUpdate [4,"Proving"]', 'Filecoin.SectorsUpdate [5,"Proving"]'])
@@ -158,9 +166,9 @@ describe('remove.sh', () => {
     const outcome = await t.ok<{ ok: boolean; data: Record<string, string> }>('ops:execute', [preview.id, String(n)])
     expect(outcome.ok).toBe(true)
     expect(outcome.data[String(n)]).toMatch(/^removed/)
-    await waitFor(`sector ${n} to be Removed`, 20_000, async () => (await status(n)).State === 'Removed').catch(async (e) => {
-      console.log('DEBUG', JSON.stringify((await status(n)).Log.slice(-10).map((l) => [l.Kind, l.Trace.slice(0, 50)])))
-      console.log((await sim.ssh('site-1', 'grep -v PoSt miner.log | tail -20')).stdout)
+    await waitFor(`sector ${n} to be Removed`, 30_000, async () => (await status(n)).State === 'Removed').catch(async (e) => {
+      // For a post-mortem: the sector's last events.
+      console.log(`sector ${n} log tail:`, JSON.stringify((await status(n)).Log.slice(-10).map((l) => [l.Kind, l.Trace.slice(0, 60)])))
       throw e
     })
     const files = await t.ok<FindFilesReport>('sectors:findFiles', ['site-1', String(n)])
