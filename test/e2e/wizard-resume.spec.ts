@@ -151,7 +151,12 @@ test.describe('restart wizard: the browser host killed during each step', () => 
       if (step === 'startDaemon') new SettingsStore({ home: host.home }).updateSite('site-1', { startCommands: { ...new SettingsStore({ home: host.home }).getSite('site-1')!.startCommands, daemon: DEFAULT_START_COMMANDS.daemon } })
       await host.restartHost()
 
-      w = await openRestart(page, host, 'site-1')
+      // The Overview names the interrupted restart; it leads to the Restart tab, where the run is shown where it was.
+      const p = pagesFor(page)
+      await p.app.open(host.url)
+      await page.getByTestId('unfinished-restart-site-1').click()
+      w = new WizardPage(page)
+      await expect(w.tab).toBeVisible()
       await expect(w.interrupted).toBeVisible({ timeout: 30_000 })
       await expect(w.toolbar).toHaveAttribute('data-phase', 'interrupted')
       await expect(w.step(step)).not.toHaveAttribute('data-status', 'ok')

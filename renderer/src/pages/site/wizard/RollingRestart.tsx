@@ -10,7 +10,7 @@ import type { MutationPreview, SiteConfig } from '../../../contract'
 import { navigate } from '../../../stores/navigation'
 import { selectSites, useSitesStore } from '../../../stores/sites'
 import type { StatusTone } from '../../../theme/tokens'
-import type { RollingRun, WizardRun } from '../../../../../preload/contract/wizard'
+import type { RollingRun, WizardRun, WizardRunSummary } from '../../../../../preload/contract/wizard'
 import { PreviewBox } from './PreviewBox'
 import { loadRolling, retainWizardEvents, selectRolling, useWizardStore } from './store'
 import './wizard.css'
@@ -96,6 +96,38 @@ function RollingProgress({ rolling, sites }: { rolling: RollingRun; sites: SiteC
   )
 }
 
+/**
+ * Restarts MinerDesk was stopped in (or that wait for the operator), named on the Overview so they
+ * are not forgotten: each links to its site's Restart tab, where it is shown where it was.
+ */
+function UnfinishedRestarts() {
+  const { t } = useTranslation()
+  const [list, setList] = useState<WizardRunSummary[]>([])
+  // Listed again when a run's phase changes (not on every progress update).
+  const version = useWizardStore((s) => Object.values(s.sites).map((x) => `${x.run?.id}:${x.run?.phase}`).join(','))
+  useEffect(() => {
+    let stop = false
+    getApi()
+      .wizard.list(null)
+      .then((runs) => {
+        if (!stop) setList(runs.filter((r) => r.phase === 'interrupted' || ((r.phase === 'waiting' || r.phase === 'ready') && !r.elsewhere)))
+      })
+      .catch(() => undefined)
+    return () => {
+      stop = true
+    }
+  }, [version])
+  return (
+    <>
+      {list.map((r) => (
+        <Button key={r.id} size="small" type="link" danger={r.phase === 'interrupted'} onClick={() => navigate({ page: 'site', siteId: r.siteId, tab: 'restart' })} data-testid={`unfinished-restart-${r.siteId}`}>
+          {t(r.phase === 'interrupted' ? 'wizard.unfinished.interrupted' : 'wizard.unfinished.waiting', { site: r.siteId, step: t(`wizard.step.${r.current}`) })}
+        </Button>
+      ))}
+    </>
+  )
+}
+
 /** Overview toolbar: choose sites, preview every command, confirm once, follow the progress. */
 export function RollingRestartButton() {
   const { t } = useTranslation()
@@ -146,6 +178,7 @@ export function RollingRestartButton() {
   }
   return (
     <>
+      <UnfinishedRestarts />
       <Badge dot={active}>
         <Button icon={<SyncOutlined spin={active} />} onClick={() => setOpen(true)} disabled={sites.length === 0} data-testid="rolling-open">
           {t('wizard.rolling.button')}
