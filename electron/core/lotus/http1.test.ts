@@ -88,6 +88,18 @@ describe('HttpConnection', () => {
     expect(conn.reusable).toBe(false)
   })
 
+  it('releases the stream as soon as the server closes an idle kept-alive connection', async () => {
+    const { conn, server, stream } = pair()
+    const res = conn.request({ method: 'POST', path: '/rpc/v0', host: 'x', headers: {}, body: Buffer.from('{}') })
+    server.write('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}')
+    await res
+    expect(conn.reusable).toBe(true)
+    server.end()
+    await new Promise((r) => setImmediate(r))
+    expect(conn.closed).toBe(true)
+    expect(stream.destroyed).toBe(true)
+  })
+
   it('fails at once on a stream that closed before the request (no hang until timeout)', async () => {
     const { conn, stream } = pair()
     stream.destroy()

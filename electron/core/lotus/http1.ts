@@ -294,6 +294,9 @@ export class HttpConnection {
       return
     }
     this.closedReason ??= reason
+    // The server closed an idle kept-alive connection: release the SSH channel now, not at the
+    // client's idle timer — a host has only a few channels, and a dead one blocks the others.
+    if (!this.stream.destroyed) this.stream.destroy()
   }
 
   private complete(): void {
