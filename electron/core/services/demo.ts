@@ -20,9 +20,9 @@ const DEMO_SPEED = 60
 const DEMO_SITES = 3
 const DEMO_SECTORS = 1200
 const DEMO_SCENARIOS: Record<string, string[]> = {
-  'site-1': [],
-  'site-2': ['compute-proof-failed', 'stuck-message'],
-  'site-3': ['worker-dies']
+  'site-1': ['autopledge'],
+  'site-2': ['autopledge', 'compute-proof-failed', 'stuck-message'],
+  'site-3': ['autopledge', 'worker-dies']
 }
 const DEMO_GROUPS: Record<string, string> = { 'site-1': 'demo-a', 'site-2': 'demo-a', 'site-3': 'demo-b' }
 

@@ -21,7 +21,9 @@ export const SCENARIOS = [
   /** The miner's winning PoSt warm-up fails after start. */
   'warmup-fail',
   /** The daemon catches up slowly after downtime. */
-  'slow-sync'
+  'slow-sync',
+  /** The operator's autopledge.sh runs on the host, keeping a few sectors sealing. */
+  'autopledge'
 ] as const
 export type Scenario = (typeof SCENARIOS)[number]
 

@@ -6,7 +6,7 @@ import { writeEd25519KeyPair } from '../ssh/keys'
 import { workerNames, type WorkerCounts } from './args'
 import { newBlsAddress, newPeerId, newSecpAddress } from './identity'
 import { siteLayout, workerRepo, type SiteLayout } from './layout'
-import { loginScript, PROGRAMS, runMinerScript, runWorkersScript, shimScript } from './scripts'
+import { autopledgeScript, loginScript, PROGRAMS, runMinerScript, runWorkersScript, shimScript } from './scripts'
 import { writeJsonPretty } from './state'
 
 /** Filecoin mainnet genesis: 2020-08-24T22:00:00Z. Sites start at the height mainnet has now. */
@@ -99,6 +99,7 @@ export function writeSiteFiles(plan: SitePlan, clientPublicLine: string): string
   writeExecutable(join(layout.home, 'runminer.sh'), runMinerScript(cfg))
   writeExecutable(join(layout.home, 'runworker.sh'), runWorkersScript(cfg, 'sealing'))
   writeExecutable(join(layout.home, 'runworkerC2.sh'), runWorkersScript(cfg, 'c2'))
+  writeExecutable(join(layout.home, 'autopledge.sh'), autopledgeScript(cfg))
   const hostKey = writeEd25519KeyPair(layout.hostKey, `${cfg.name}@minerdesk-sim`)
   // sshd reads authorized_keys as the login account.
   writeFileSync(layout.authorizedKeys, `${clientPublicLine}\n`, { mode: 0o644 })

@@ -118,3 +118,24 @@ export function runWorkersScript(cfg: SimSiteConfig, which: 'sealing' | 'c2'): s
   for (const w of workers) lines.push(...workerBlock(w))
   return lines.join('\n')
 }
+
+/**
+ * `autopledge.sh` (runbook §5): keeps the pipeline busy by pledging a CC sector whenever fewer
+ * than TARGET AddPiece/PreCommit1 jobs are queued or running. Checks every 10 simulated
+ * minutes (scaled by the speed), so it costs little.
+ */
+export function autopledgeScript(cfg: SimSiteConfig): string {
+  const interval = Math.max(5, Math.round(600 / cfg.speed))
+  return [
+    '#!/bin/sh',
+    '# Keep sectors sealing: pledge when fewer than TARGET AddPiece/PreCommit1 jobs are waiting or running.',
+    `cd ${quoteArg(cfg.home)} || exit 1`,
+    'TARGET=${TARGET:-3}',
+    'while :; do',
+    '  n=$(lotus-miner sealing jobs 2>/dev/null | awk \'$5 == "AP" || $5 == "PC1"\' | wc -l)',
+    '  if [ "$n" -lt "$TARGET" ]; then lotus-miner sectors pledge; fi',
+    `  sleep ${interval}`,
+    'done',
+    ''
+  ].join('\n')
+}

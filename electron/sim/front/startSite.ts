@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process'
 import { closeSync, openSync, readSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { callRpc, RpcCallError } from '../common/rpcClient'
-import type { SimSiteConfig } from '../common/siteConfig'
+import { hasScenario, type SimSiteConfig } from '../common/siteConfig'
 import { loginBaseEnv, type SiteAccount } from './account'
 import type { SiteLayout } from './layout'
 import { findSiteProcs, type SiteProc } from './procs'
@@ -149,6 +149,10 @@ export async function startSiteProcesses(account: SiteAccount, layout: SiteLayou
   )
   const t3 = Date.now()
   step(`${cfg.workers.length} worker API(s) answer (${t3 - t2} ms)`)
+  if (hasScenario(cfg, 'autopledge')) {
+    step('starting autopledge.sh')
+    await runInLogin(account, layout, 'nohup ./autopledge.sh >> autopledge.log 2>&1 < /dev/null &')
+  }
   return {
     procs: findSiteProcs(layout.root).filter((p) => p.site === layout.root),
     timings: { daemonMs: t1 - t0, minerMs: t2 - t1, workersMs: t3 - t2 }
