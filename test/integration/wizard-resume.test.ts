@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync } from 'node:fs'
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { WizardRun, WizardStepId } from '../../preload/contract/wizard'
@@ -61,7 +61,15 @@ async function killDuring(site: string, step: WizardStepId): Promise<WizardRun> 
   const at = KILL_AT[step]
   let runId: string
   if (at === 'run-file') {
-    const file = await waitFor(`a run file of ${site}`, () => readdirSync(runsDir()).find((f) => !known.has(f) && f.endsWith('.json')), 20_000, 5)
+    // The other site's restart runs alongside: only a new run of this site counts.
+    const ofSite = (f: string): boolean => {
+      try {
+        return (JSON.parse(readFileSync(join(runsDir(), f), 'utf8')) as WizardRun).siteId === site
+      } catch {
+        return false
+      }
+    }
+    const file = await waitFor(`a run file of ${site}`, () => readdirSync(runsDir()).find((f) => !known.has(f) && f.endsWith('.json') && ofSite(f)), 20_000, 5)
     r.kill('SIGKILL')
     runId = file.replace(/\.json$/, '')
   } else {

@@ -1,4 +1,4 @@
-import { MinerDeskError, type SiteSnapshot } from '../../../preload/contract'
+import { DEFAULT_START_COMMANDS, MinerDeskError, type SiteSnapshot } from '../../../preload/contract'
 import type { PlannedCommand, Precheck, Verdict, WizardRun } from '../../../preload/contract/wizard'
 import { shortDuration } from '../overview/format'
 import type { SiteHandle } from '../services/sitesRuntime'
@@ -96,7 +96,11 @@ export async function runPrecheck(handle: SiteHandle, history: readonly WizardRu
   if (snap.daemon.behindEpochs !== undefined && snap.daemon.behindEpochs > 5) warn('sync-behind', { epochs: snap.daemon.behindEpochs }, `the daemon is ${snap.daemon.behindEpochs} epochs behind already`)
   if ((snap.proving?.faults ?? 0) > 0) warn('faults', { faults: snap.proving!.faults }, `${snap.proving!.faults} faulty sector(s) before the restart`)
   if (minerProc && !env.ok) warn('env-now', { problems: envProblems(env) }, `the running miner's environment already differs from the expected one: ${envProblems(env)}`)
-  if (Object.keys(handle.config.expectedEnv).length === 0) warn('env-none', {}, 'no expected environment is configured for this site: the environment check has nothing to compare')
+  const expected = Object.keys(handle.config.expectedEnv).length
+  if (expected === 0) warn('env-none', {}, 'no expected environment is configured for this site: the environment check has nothing to compare')
+  else if (handle.config.startCommands.miner === DEFAULT_START_COMMANDS.miner) {
+    warn('env-default-start', { n: expected }, `${expected} environment variable(s) are expected, but the miner's start command is Lotus's plain default, which sets none of them: configure the site's start script (e.g. ./runminer.sh)`)
+  }
   if (procs.miner.length > 1) warn('miner-many', { pids: procs.miner.map((p) => p.pid).join(' ') }, `more than one lotus-miner process uses ${repos.miner}`)
   if (verdict.restartSource === 'default') warn('restart-default', { restart: shortDuration(verdict.restartSec) }, `expected restart time ${shortDuration(verdict.restartSec)} is MinerDesk's default; set it for the site if restarts take longer`)
 
