@@ -1,4 +1,4 @@
-import { Alert, Button, Form, Input, Modal, Popconfirm, Space, Table } from 'antd'
+import { Alert, Button, Checkbox, Form, Input, Modal, Popconfirm, Space, Table } from 'antd'
 import { DownloadOutlined } from '@ant-design/icons'
 import dayjs from 'dayjs'
 import { useEffect, useState } from 'react'
@@ -67,10 +67,14 @@ function StartPanel({ site, compact }: { site: SiteConfig; compact: boolean }) {
   const { t } = useTranslation()
   const report = useReportError()
   const [busy, setBusy] = useState(false)
-  const [form] = Form.useForm<{ miner?: string; daemon?: string }>()
+  const [form] = Form.useForm<{ miner?: string; daemon?: string; waitForWindow?: boolean }>()
   const start = async () => {
     const v = form.getFieldsValue()
-    const options: WizardOptions = { ...(v.miner?.trim() ? { expectMinerVersion: v.miner.trim() } : {}), ...(v.daemon?.trim() ? { expectDaemonVersion: v.daemon.trim() } : {}) }
+    const options: WizardOptions = {
+      ...(v.miner?.trim() ? { expectMinerVersion: v.miner.trim() } : {}),
+      ...(v.daemon?.trim() ? { expectDaemonVersion: v.daemon.trim() } : {}),
+      ...(v.waitForWindow ? { waitForWindow: true } : {})
+    }
     setBusy(true)
     try {
       useWizardStore.getState().applyRun(await getApi().wizard.start(siteId, options))
@@ -90,6 +94,9 @@ function StartPanel({ site, compact }: { site: SiteConfig; compact: boolean }) {
           </Form.Item>
           <Form.Item name="daemon" label={t('wizard.expectDaemonVersion')}>
             <Input className="md-mono" placeholder={t('wizard.expectHint')} style={{ width: 220 }} />
+          </Form.Item>
+          <Form.Item name="waitForWindow" valuePropName="checked">
+            <Checkbox data-testid="wizard-wait-window">{t('wizard.waitForWindow')}</Checkbox>
           </Form.Item>
         </Form>
         <Space>
@@ -114,6 +121,8 @@ function Toolbar({ run, latest, onLatest }: { run: WizardRun; latest: boolean; o
   const api = getApi()
   const finished = isFinishedPhase(run.phase)
   const elsewhere = !finished && run.elsewhere === true
+  // A "wait" verdict on a run that may wait for its window: everything can be confirmed now and runs once it is safe.
+  const canRunAll = !elsewhere && run.owner !== null && run.phase === 'waiting' && run.decision?.kind === 'verdict' && run.decision.verdict.kind === 'wait' && run.options.waitForWindow === true
   const act = async (name: string, f: () => Promise<WizardRun | void>) => {
     setBusy(name)
     try {
@@ -146,6 +155,11 @@ function Toolbar({ run, latest, onLatest }: { run: WizardRun; latest: boolean; o
           {t('wizard.resume')}
         </Button>
       ) : null}
+      {canRunAll && run.phase !== 'ready' && (
+        <Button type="primary" loading={busy === 'all'} onClick={() => void act('all', async () => setAll(await api.wizard.previewAll(run.id)))} data-testid="wizard-run-all">
+          {t('wizard.runAllWhenSafe')}
+        </Button>
+      )}
       {run.phase === 'ready' && !elsewhere && run.owner !== null && (
         <>
           <Button loading={busy === 'next'} onClick={() => void act('next', () => api.wizard.next(run.id))} title={t('wizard.nextHint')} data-testid="wizard-next">
