@@ -95,6 +95,7 @@ function StartPanel({ site, compact }: { site: SiteConfig; compact: boolean }) {
           <Form.Item name="daemon" label={t('wizard.expectDaemonVersion')}>
             <Input className="md-mono" placeholder={t('wizard.expectHint')} style={{ width: 220 }} />
           </Form.Item>
+          <div className="md-wz-break" />
           <Form.Item name="waitForWindow" valuePropName="checked">
             <Checkbox data-testid="wizard-wait-window">{t('wizard.waitForWindow')}</Checkbox>
           </Form.Item>
