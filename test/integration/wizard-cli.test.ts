@@ -141,6 +141,8 @@ describe('minerdesk restart', () => {
     const again = runCli(cli, home, ['restart', 'site-2', '--yes', '--json', '--wait-window', '--override-unsafe', 'miner is down already'])
     expect(await again.done, again.stderr()).toBe(0)
     const run = reportOf(again).sites[0]!.run as WizardRun
+    // Its miner was down; another site's miner runs under the same login: named, in case it was this site's.
+    expect(run.precheck!.warnings.find((w) => w.code === 'other-repo')!.text).toContain(`${sim.site('site-1').config.home}/.lotusminer`)
     expect(run.steps.find((s) => s.id === 'stopMiner')).toMatchObject({ status: 'skipped', commands: [] })
     expect(run.steps.find((s) => s.id === 'stopMiner')!.observations[0]!.code).toBe('already-stopped')
     expect(siteProcs(sim, 'site-2').miner).toHaveLength(1)

@@ -3,7 +3,8 @@ import type { PlannedCommand, Precheck, Verdict, WizardRun } from '../../../prel
 import { shortDuration } from '../overview/format'
 import type { SiteHandle } from '../services/sitesRuntime'
 import { checkEnv, envProblems, jobEffect } from './checks'
-import { bothProcesses, commandText, readRepos, startLine, stopCommand, type Repos } from './remote'
+import { lotusRole, repoOf } from '../remote/processes'
+import { bothProcesses, commandText, lotusProcesses, readRepos, startLine, stopCommand, type Repos } from './remote'
 import { computeVerdict, provingView, unknownVerdict, type DeadlineLoad } from './verdict'
 
 /**
@@ -100,6 +101,19 @@ export async function runPrecheck(handle: SiteHandle, history: readonly WizardRu
   if (expected === 0) warn('env-none', {}, 'no expected environment is configured for this site: the environment check has nothing to compare')
   else if (handle.config.startCommands.miner === DEFAULT_START_COMMANDS.miner) {
     warn('env-default-start', { n: expected }, `${expected} environment variable(s) are expected, but the miner's start command is Lotus's plain default, which sets none of them: configure the site's start script (e.g. ./runminer.sh)`)
+  }
+  // The site's process not found, but one of another repo runs: the SSH login may not see the repo
+  // the start script sets (LOTUS_MINER_PATH exported in runminer.sh only). Stopping "nothing" would be wrong.
+  if (procs.miner.length === 0 || procs.daemon.length === 0) {
+    const all = await lotusProcesses(handle.host, [], signal)
+    for (const role of ['miner', 'daemon'] as const) {
+      if (procs[role].length > 0) continue
+      const others = all.filter((p) => lotusRole(p) === role && repoOf(p, role) !== repos[role])
+      if (others.length > 0) {
+        const list = others.map((p) => `${p.pid} (${repoOf(p, role) ?? '?'})`).join(', ')
+        warn('other-repo', { role: role === 'miner' ? 'lotus-miner' : 'lotus daemon', repo: repos[role], procs: list }, `no ${role === 'miner' ? 'lotus-miner' : 'lotus daemon'} process uses ${repos[role]}, but others run on this host: pid ${list}; if one of them is this site's, set ${role === 'miner' ? 'LOTUS_MINER_PATH' : 'LOTUS_PATH'} for the SSH login`)
+      }
+    }
   }
   if (procs.miner.length > 1) warn('miner-many', { pids: procs.miner.map((p) => p.pid).join(' ') }, `more than one lotus-miner process uses ${repos.miner}`)
   if (verdict.restartSource === 'default') warn('restart-default', { restart: shortDuration(verdict.restartSec) }, `expected restart time ${shortDuration(verdict.restartSec)} is MinerDesk's default; set it for the site if restarts take longer`)

@@ -102,7 +102,7 @@ export function PrecheckPanel({ precheck }: { precheck: Precheck }) {
           <ul className="md-wz-warnings" data-testid="wizard-warnings">
             {p.warnings.map((w, i) => (
               <li key={i} data-code={w.code}>
-                <StatusText tone={w.code === 'env-now' || w.code === 'env-default-start' || w.code === 'faults' || w.code === 'miner-many' ? 'warning' : 'info'}>{warningText(t, w)}</StatusText>
+                <StatusText tone={w.code === 'env-now' || w.code === 'env-default-start' || w.code === 'other-repo' || w.code === 'faults' || w.code === 'miner-many' ? 'warning' : 'info'}>{warningText(t, w)}</StatusText>
               </li>
             ))}
           </ul>
