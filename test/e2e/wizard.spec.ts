@@ -5,6 +5,7 @@ import { findSiteProcs } from '../../electron/sim/front/procs'
 import { pagesFor } from './support/test'
 import { startRealHost, type RealHost } from './support/realHost'
 import { WizardPage } from './pages'
+import { cliBundle, reportOf, runCli } from '../../electron/core/wizard/testing/harness'
 
 /**
  * The restart wizard in Chromium through the real browser host: simulated sites behind sshd,
@@ -165,6 +166,25 @@ test.describe('restart wizard in the window', () => {
     await expect(w.toolbar).toHaveAttribute('data-phase', 'done', { timeout: 120_000 })
     await expect(w.step('stopMiner')).toHaveAttribute('data-status', 'skipped')
     await expect(w.history.locator('tr')).toHaveCount(2)
+  })
+
+  test('a restart run from the command line on the same home is followed live in the window', async ({ page }, info) => {
+    const p = pagesFor(page)
+    const w = new WizardPage(page)
+    await p.app.open(host.url, '#/site/site-1/restart')
+    await p.site.waitFor('site-1')
+    await expect(w.tab).toBeVisible()
+    const cli = runCli(await cliBundle(), host.home, ['restart', 'site-1', '--yes', '--json', '--wait-window', '--override-unsafe', 'e2e: simulated site'])
+    await expect(w.toolbar).toHaveAttribute('data-phase', /running|waiting/, { timeout: 60_000 })
+    await expect(w.toolbar).toContainText('另一个 MinerDesk（cli）')
+    // Driven elsewhere: nothing to press here but watch.
+    await expect(w.runAll).toHaveCount(0)
+    await expect(w.abort).toHaveCount(0)
+    await expect(w.step('startDaemon')).toHaveAttribute('data-status', /running|ok/, { timeout: 60_000 })
+    await page.screenshot({ path: info.outputPath('wizard-14-cli-elsewhere.png'), fullPage: true })
+    expect(await cli.done).toBe(0)
+    await expect(w.toolbar).toHaveAttribute('data-phase', 'done', { timeout: 30_000 })
+    expect(await w.runId()).toBe((reportOf(cli).sites[0]!.run as { id: string }).id)
   })
 
   test('a rolling restart from the Overview restarts the chosen sites one after another', async ({ page }, info) => {

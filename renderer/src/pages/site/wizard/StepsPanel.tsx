@@ -27,7 +27,7 @@ function Duration({ step }: { step: WizardStepState }) {
   if (!step.startedAt) return null
   const end = step.endedAt ?? (step.status === 'running' || step.status === 'waiting' ? now : null)
   if (end === null) return null
-  const sec = (end - step.startedAt) / 1000
+  const sec = Math.max(0, end - step.startedAt) / 1000
   // Steps of a healthy site take seconds: a tenth of a second still says something there.
   return <span className="md-muted">{t('wizard.took', { duration: sec < 10 ? `${sec.toFixed(1)}s` : formatDuration(sec) })}</span>
 }
