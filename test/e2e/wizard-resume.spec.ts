@@ -60,6 +60,8 @@ interface Catch {
   after?: (host: RealHost) => Promise<void>
   /** Caught from the run as saved in MINERDESK_HOME instead (steps too short to catch on the screen). */
   saved?: (run: WizardRun) => boolean
+  /** Frozen once `reached`, before waiting for `saved`. */
+  freeze?: 'daemon' | 'miner'
 }
 
 function pidOf(host: RealHost, role: 'daemon' | 'miner' | 'worker'): number {
@@ -77,8 +79,17 @@ const CATCH: Record<WizardStep, Catch> = {
   stopDaemon: { before: (h) => signal(h, 'daemon', 'STOP'), reached: (w) => sending(w, 'stopDaemon'), after: (h) => signal(h, 'daemon', 'CONT') },
   startDaemon: { reached: (w) => sending(w, 'startDaemon') },
   startMiner: { reached: (w) => expect(w.stepBody('startMiner').locator('[data-code="api-up"]')).toHaveCount(1, { timeout: 60_000 }) },
-  // The post-check is short (one poll, or a few seconds while workers register): caught from the saved state.
-  postcheck: { reached: async () => undefined, saved: (run) => run.current === 'postcheck' && run.steps.find((x) => x.id === 'postcheck')?.status === 'running' }
+  // The post-check is short: the daemon is frozen once the warm-up has what it needs from the chain,
+  // so the post-check's poll waits for it; caught from the saved state as soon as it begins.
+  postcheck: {
+    reached: async (w) => {
+      await expect(w.stepBody('startMiner').locator('[data-code="warmup-started"]')).toHaveCount(1, { timeout: 60_000 })
+      await w.page.waitForTimeout(300)
+    },
+    freeze: 'daemon',
+    saved: (run) => run.current === 'postcheck' && run.steps.find((x) => x.id === 'postcheck')?.status === 'running',
+    after: (h) => signal(h, 'daemon', 'CONT')
+  }
 }
 
 /** The newest run file of the home, as saved (read while it is being replaced: retried). */
@@ -129,6 +140,7 @@ test.describe('restart wizard: the browser host killed during each step', () => 
       }
       let w = await openRestart(page, host, 'site-1')
       await expect(w.start).toBeVisible({ timeout: 30_000 })
+      const pid = hostPid(host.home)
       if (step === 'precheck') {
         // The miner hangs: the pre-check waits for it; the host dies meanwhile.
         await c.before!(host)
@@ -143,10 +155,11 @@ test.describe('restart wizard: the browser host killed during each step', () => 
         await c.before?.(host)
         await w.confirmRunAll()
         await c.reached(w)
+        if (c.freeze) await signal(host, c.freeze, 'STOP')
         if (c.saved) await expect.poll(() => { const r = savedRun(host.home); return r !== null && c.saved!(r) }, { intervals: [5], timeout: 90_000 }).toBe(true)
       }
-      await page.screenshot({ path: info.outputPath(`before-kill-${step}.png`), fullPage: true })
-      process.kill(hostPid(host.home), 'SIGKILL')
+      process.kill(pid, 'SIGKILL')
+      await page.screenshot({ path: info.outputPath(`killed-${step}.png`), fullPage: true })
       await c.after?.(host)
       if (step === 'startDaemon') new SettingsStore({ home: host.home }).updateSite('site-1', { startCommands: { ...new SettingsStore({ home: host.home }).getSite('site-1')!.startCommands, daemon: DEFAULT_START_COMMANDS.daemon } })
       await host.restartHost()

@@ -73,9 +73,19 @@ async function killDuring(site: string, step: WizardStepId): Promise<WizardRun> 
     r.kill('SIGKILL')
     runId = file.replace(/\.json$/, '')
   } else {
+    let daemonPid = 0
+    if (step === 'postcheck') {
+      // The post-check is short: the daemon is frozen once the warm-up has what it needs from the
+      // chain, so the post-check's first poll waits for it while MinerDesk is killed.
+      await r.waitEvent((x) => x.type === 'observation' && x.step === 'startMiner' && x.code === 'warmup-started', 60_000)
+      await new Promise((res) => setTimeout(res, 300))
+      daemonPid = siteProcs(sim, site).daemon[0]!.pid
+      await sim.sshOk(site, `kill -STOP ${daemonPid}`)
+    }
     const e = await r.waitEvent(at, 60_000)
     r.kill('SIGKILL')
     runId = String(e.run)
+    if (daemonPid) await sim.sshOk(site, `kill -CONT ${daemonPid}`)
   }
   await r.done
   return savedRun(runId)
