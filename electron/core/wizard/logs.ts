@@ -104,7 +104,8 @@ export class LogTails {
     const { host } = this.sites.get(site.id)
     let stream: ExecStream
     try {
-      stream = await host.execStream({ argv: ['tail', '-n', String(KEEP), '-F', t.files.daemon, t.files.miner], cwd: site.workDir })
+      // `--`: a file name is never taken for an option (the settings refuse names starting with '-' too).
+      stream = await host.execStream({ argv: ['tail', '-n', String(KEEP), '-F', '--', t.files.daemon, t.files.miner], cwd: site.workDir })
     } catch (err) {
       t.error = toErrorInfo(err)
       t.stopped = true

@@ -146,7 +146,7 @@ const LOG_SCRIPT = [
   '[ -f "$f" ] || { echo "S 0 N"; exit 0; }',
   's=$(wc -c < "$f" | tr -d " ")',
   'if [ "$o" -gt "$s" ]; then o=0; echo "S $s R"; else echo "S $s K"; fi',
-  '[ "$m" -gt 0 ] && tail -c +$((o+1)) "$f" | head -c "$m"',
+  '[ "$m" -gt 0 ] && tail -c +$((o+1)) -- "$f" | head -c "$m"',
   'exit 0'
 ].join('\n')
 
