@@ -277,7 +277,8 @@ export async function startSimSites(o: StartSimSitesOptions = {}): Promise<SimSi
   const child = runSim(bundle, upArgs(dir, o))
   let state: SimState
   try {
-    state = (await waitUp(child, dir, o.timeoutMs ?? 120_000)).state
+    // Under the 120 s hook timeout, so a slow `up` fails with its own output rather than a bare hook timeout.
+    state = (await waitUp(child, dir, o.timeoutMs ?? 90_000)).state
   } catch (err) {
     killEverythingUnder(dir)
     child.kill('SIGKILL')

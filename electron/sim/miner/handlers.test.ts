@@ -201,6 +201,20 @@ describe('sector state handlers (storage/pipeline/states_*.go)', () => {
     expect(kinds(r).slice(1, 3)).toEqual(['SectorRetryFinalize', 'SectorFinalized'])
   })
 
+  it('a SectorRemove sent during a failed state\'s cooldown is pending until the handler returns, then wins', async () => {
+    const w = world()
+    const r = put(w, 'SealPreCommit1Failed', { log: [{ Kind: 'event;sealing.SectorSealPreCommit1Failed', Timestamp: Math.floor(Date.now() / 1000) + 1, Trace: 'task aborted', Message: '{"User":{}}' }] })
+    w.sealing.send(5, E.restart())
+    expect(w.sealing.removePending(5)).toBe(false)
+    w.sealing.send(5, E.remove())
+    expect(w.sealing.removePending(5)).toBe(true)
+    await until(() => r.state === 'Removed', 4000)
+    // Planned together with the retry the cooldown sent, the global SectorRemove came first.
+    expect(kinds(r).slice(1, 3)).toEqual(['SectorRemove', 'SectorRetrySealPreCommit1'])
+    expect(kinds(r)).toContain('SectorRemoved')
+    expect(w.sealing.removePending(5)).toBe(false)
+  })
+
   it('a sector whose PC1 failed more than 3 times is removed (and its files deleted)', async () => {
     const w = world()
     const r = put(w, 'SealPreCommit1Failed', { pc1Fails: 4 })

@@ -112,6 +112,9 @@ export class MinerNode {
     this.sealing = new Sealing(this.store, handlers, this.log.sectors, (n, e) => {
       if (e.type === 'SectorRemove') this.sched.abortSector(n)
     })
+    // The handler may ask for its task after the SectorRemove came in (a failed state's cooldown
+    // ending, an await before scheduling): that task is aborted too, so the remove goes through.
+    this.sched.refuseTasksOf((n) => this.sealing.removePending(n))
     this.wdpost = new WindowPoStScheduler({
       chain: this.chain,
       watch: this.watch,

@@ -114,6 +114,16 @@ describe('scheduler and WorkerJobs (storage/sealer)', () => {
     expect(s.sched.workerJobs()).toEqual({})
   })
 
+  it('refuses new tasks of a sector a pending SectorRemove waits on, and only those', async () => {
+    const s = setup()
+    s.worker('aaaaaaaa-0000-4000-8000-000000000001', 'pc1box', ['seal/v0/precommit/1'])
+    s.sched.refuseTasksOf((n) => n === 7)
+    await expect(s.request(7, 'seal/v0/precommit/1')).rejects.toThrow('storage call error 0: task aborted')
+    void s.request(8, 'seal/v0/precommit/1')
+    await flush()
+    expect(s.started.map((x) => x.sector)).toEqual([8])
+  })
+
   it('calls tracked before a restart show as ret-wait under the zero worker UUID, and are awaited again', async () => {
     const s = setup()
     s.worker('aaaaaaaa-0000-4000-8000-000000000001', 'pc1box', ['seal/v0/precommit/1'])

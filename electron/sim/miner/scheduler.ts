@@ -67,12 +67,20 @@ export class Scheduler {
    * a new request. Resolves with the worker's result.
    */
   run(r: Omit<TaskRequest, 'schedId' | 'start' | 'resolve' | 'reject'>): Promise<unknown> {
+    if (this.refuse(r.sector)) return Promise.reject(new CallError(ERR_UNKNOWN, 'task aborted'))
     const existing = this.calls.byWork(r.workKey)
     if (existing) return this.calls.wait(existing.id)
     return new Promise((resolve, reject) => {
       this.queue.push({ ...r, schedId: randomUUID(), start: Date.now(), resolve, reject })
       this.tick()
     })
+  }
+
+  /** Sectors whose new tasks are aborted at once (a SectorRemove waits for their handler). */
+  private refuse: (sector: number) => boolean = () => false
+
+  refuseTasksOf(pred: (sector: number) => boolean): void {
+    this.refuse = pred
   }
 
   /** Re-runs scheduling soon (new request, worker change, finished task). */

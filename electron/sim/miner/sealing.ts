@@ -58,6 +58,12 @@ export class Sealing {
     return this.machines.get(n)?.busy ?? false
   }
 
+  /** A SectorRemove waits for the sector's running handler to return. */
+  removePending(n: number): boolean {
+    const m = this.machines.get(n)
+    return m !== undefined && m.busy && m.queue.some((e) => e.type === 'SectorRemove')
+  }
+
   isTerminated(n: number): boolean {
     return this.machines.get(n)?.terminated ?? false
   }
