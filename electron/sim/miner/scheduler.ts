@@ -76,7 +76,7 @@ export class Scheduler {
     })
   }
 
-  /** Sectors whose new tasks are aborted at once (a SectorRemove waits for their handler). */
+  /** Sectors whose tasks are aborted as soon as they are asked for or started (a SectorRemove waits for their handler). */
   private refuse: (sector: number) => boolean = () => false
 
   refuseTasksOf(pred: (sector: number) => boolean): void {
@@ -167,10 +167,13 @@ export class Scheduler {
     void (async () => {
       try {
         await req.prepare(w)
+        // A SectorRemove that came in while this task was being prepared: it never starts.
+        if (this.refuse(req.sector)) throw new CallError(ERR_UNKNOWN, 'task aborted')
         const callId = await req.call(w)
         req.preparing = undefined
         req.callId = callId
         this.running.set(callId, req)
+        if (this.refuse(req.sector)) this.abort(callId)
         const result = await this.calls.wait(callId)
         this.finish(w, req)
         req.resolve(result)
