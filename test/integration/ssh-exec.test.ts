@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { MinerDeskError } from '../../preload/contract'
 import { ExecInterruptedError } from '../../electron/core/ssh/channels'
 import { createSshPool, type ManagedSshPool } from '../../electron/core/ssh/pool'
+import { DEFAULT_MAX_FORWARDS } from '../../electron/core/ssh/connection'
 import { createMemoryOnlySecretStore } from '../../electron/core/ssh/secrets'
 import type { SshHost, SshPrompts } from '../../electron/core/ssh/types'
 import { buildCommandLine } from '../../electron/core/util/shellQuote'
@@ -146,16 +147,18 @@ describe('exec, streams and tunnels over a real sshd', () => {
     expect(elapsed).toBeGreaterThanOrEqual(1000)
   })
 
-  it('counts open tunnels against maxChannels', async () => {
-    const streams = await Promise.all(Array.from({ length: 4 }, () => host.forwardOut('127.0.0.1', httpPort)))
-    let ran = false
-    const p = host.exec({ argv: ['true'] }).then(() => (ran = true))
+  it('limits tunnels on their own: commands still run while every tunnel slot is held (a hung API)', async () => {
+    const streams = await Promise.all(Array.from({ length: DEFAULT_MAX_FORWARDS }, () => host.forwardOut('127.0.0.1', httpPort)))
+    // sshd's MaxSessions counts sessions, not tunnels: a command is not held up by them.
+    expect((await host.exec({ argv: ['echo', 'through'] })).stdout).toBe('through\n')
+    let opened = false
+    const extra = host.forwardOut('127.0.0.1', httpPort).then((st) => ((opened = true), st))
     await new Promise((r) => setTimeout(r, 300))
-    expect(ran).toBe(false)
+    expect(opened).toBe(false)
     streams[0]?.destroy()
-    await p
-    expect(ran).toBe(true)
-    for (const st of streams) st.destroy()
+    const st = await extra
+    expect(opened).toBe(true)
+    for (const s of [...streams, st]) s.destroy()
   })
 
   it('streams output live (execStream) and can kill the stream', async () => {

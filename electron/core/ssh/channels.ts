@@ -7,7 +7,10 @@ import type { ExecOptions, ExecResult, ExecStream } from './types'
 
 /**
  * Channels on one live connection: exec with collected output, exec with live streams, and
- * direct-tcpip forwards. Each holds a queue slot while its channel is open.
+ * direct-tcpip forwards. Each holds a slot of its queue while its channel is open: sessions (exec)
+ * in `queue`, which sshd's MaxSessions (10) limits; forwards in `forwards`, which it does not.
+ * Kept apart so that API streams held by a hung node (or kept alive while idle) can never keep a
+ * command such as `kill` from being sent.
  */
 
 export const DEFAULT_MAX_OUTPUT_BYTES = 16 * 1024 * 1024
@@ -17,6 +20,7 @@ export interface ChannelHost {
   alias: string
   client: Client
   queue: ChannelQueue
+  forwards: ChannelQueue
   /** True once the connection has closed (a channel closing then means it broke). */
   isDead(): boolean
 }
@@ -215,7 +219,7 @@ export async function runExecStream(host: ChannelHost, line: string, stop: Abort
 
 /** A direct-tcpip stream to host:port as seen from the remote machine. */
 export async function openForward(host: ChannelHost, toHost: string, toPort: number, stop: AbortSignal | undefined): Promise<Duplex> {
-  const release = await host.queue.acquire(stop)
+  const release = await host.forwards.acquire(stop)
   return new Promise<Duplex>((resolve, reject) => {
     const fail = (err: unknown): void => {
       release()

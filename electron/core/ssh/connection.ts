@@ -18,7 +18,10 @@ import type { ExecOptions, ExecResult, ExecStream, SshCommand, SshHost, SshPromp
  * re-sent: a command caught by a dropped connection fails, and its caller decides.
  */
 
+/** Session channels (exec) open at once per connection: below sshd's MaxSessions (10). */
 export const DEFAULT_MAX_CHANNELS = 4
+/** direct-tcpip channels (API streams) open at once per connection. */
+export const DEFAULT_MAX_FORWARDS = 8
 export const DEFAULT_KEEPALIVE_MS = 10_000
 export const KEEPALIVE_MIN_MS = 10_000
 export const KEEPALIVE_MAX_MS = 15_000
@@ -42,6 +45,7 @@ export interface SshHostOptions {
   /** Host-key answers of this app run, shared by the pool. */
   hostKeys: HostKeyMemory
   maxChannels?: number
+  maxForwards?: number
   /** Keepalive when the config sets no ServerAliveInterval (the pool clamps it to 10–15 s). */
   keepaliveIntervalMs?: number
   /** Silence after which the connection is dropped and re-opened. */
@@ -57,7 +61,15 @@ export interface ManagedSshHost extends SshHost {
   /** Re-resolves the config; drops the connection if its route changed. */
   reconfigure(): void
   /** Channel queue figures of the live connection (for tests and diagnostics). */
-  channelStats(): { active: number; waiting: number; peak: number } | null
+  channelStats(): ChannelStats | null
+}
+
+export interface ChannelStats {
+  /** Session channels (exec, streams). */
+  active: number
+  waiting: number
+  peak: number
+  forwards: { active: number; waiting: number; peak: number }
 }
 
 interface Live extends ChannelHost {
@@ -134,6 +146,7 @@ class SshConnection implements ManagedSshHost {
   /** The config changed while an attempt was under way: check its route once it connects. */
   private recheck = false
   private readonly maxChannels: number
+  private readonly maxForwards: number
   private readonly keepaliveDefault: number
   private readonly deadAfter: number
   private readonly connectTimeout: number
@@ -142,6 +155,7 @@ class SshConnection implements ManagedSshHost {
   constructor(private readonly o: SshHostOptions) {
     this.alias = o.alias
     this.maxChannels = o.maxChannels ?? DEFAULT_MAX_CHANNELS
+    this.maxForwards = o.maxForwards ?? DEFAULT_MAX_FORWARDS
     this.keepaliveDefault = o.keepaliveIntervalMs ?? DEFAULT_KEEPALIVE_MS
     this.deadAfter = o.deadAfterMs ?? DEFAULT_DEAD_AFTER_MS
     this.connectTimeout = o.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS
@@ -171,8 +185,8 @@ class SshConnection implements ManagedSshHost {
     }
   }
 
-  channelStats(): { active: number; waiting: number; peak: number } | null {
-    return this.live ? this.live.queue.stats : null
+  channelStats(): ChannelStats | null {
+    return this.live ? { ...this.live.queue.stats, forwards: this.live.forwards.stats } : null
   }
 
   // --- connecting ---------------------------------------------------------------------------
@@ -309,6 +323,7 @@ class SshConnection implements ManagedSshHost {
       alias: this.alias,
       client: dialed.target,
       queue: new ChannelQueue(this.maxChannels),
+      forwards: new ChannelQueue(this.maxForwards),
       dialed,
       routeKey: routeKey(route),
       connectedAt: Date.now(),
@@ -353,6 +368,7 @@ class SshConnection implements ManagedSshHost {
     clearInterval(live.monitor)
     if (this.live === live) this.live = null
     live.queue.failAll(unreachableError(`connection to ${this.alias} lost before the command was sent: ${why}`))
+    live.forwards.failAll(unreachableError(`connection to ${this.alias} lost before the tunnel opened: ${why}`))
     if (live.intentional) return
     // A connection that lived a while starts a fresh backoff; one that keeps dropping does not.
     if (Date.now() - live.connectedAt >= STABLE_AFTER_MS) this.attempts = 0

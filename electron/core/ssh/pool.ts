@@ -50,6 +50,7 @@ export function createSshPool(opts: SshPoolOptions, internals: SshPoolInternals 
           keyring,
           hostKeys,
           ...(opts.maxChannels !== undefined ? { maxChannels: opts.maxChannels } : {}),
+          ...(opts.maxForwards !== undefined ? { maxForwards: opts.maxForwards } : {}),
           keepaliveIntervalMs: keepalive,
           ...internals.hostOptions
         })

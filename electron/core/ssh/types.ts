@@ -84,8 +84,10 @@ export interface SshPoolOptions {
   secrets: SecretStore
   /** Keepalive interval (ms), 10–15 s. */
   keepaliveIntervalMs?: number
-  /** Channels open at once per connection. */
+  /** Session channels (exec) open at once per connection. */
   maxChannels?: number
+  /** Tunnels (direct-tcpip) open at once per connection. */
+  maxForwards?: number
 }
 
 export interface SshPool {

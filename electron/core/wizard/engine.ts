@@ -20,6 +20,7 @@ import { shortDuration } from '../overview/format'
 import type { ServiceContext } from '../services/context'
 import type { SiteHandle } from '../services/sitesRuntime'
 import { signalProcesses } from '../remote/processes'
+import { errorMessage } from '../ssh/errors'
 import { aborted, daemonGate, GateFailure, keepExcerpt, minerGate, observation, postcheckGate, sleep, stepT0, stopGate, type EffectiveOptions, type GateCtx } from './gates'
 import { runPrecheck } from './precheck'
 import { alivePids, apiAnswers, bothProcesses, commandText, logPaths, readLog, roleProcesses, startLine, stopCommand, type Role } from './remote'
@@ -838,6 +839,12 @@ export class WizardEngine {
             })
             step.observations.push(observation('signal', { signal: 'KILL', pids: [...alive.keys()].join(' ') }, 'warning', `${ROLE_NAME[role]} still ran ${shortDuration(termWait)} after kill -TERM: kill -KILL sent`))
           }
+        } catch (err) {
+          // Said on the step as well as in the result: what was not sent stays "previewed", and
+          // the gate (still watching) offers the decision again.
+          const message = `ending ${ROLE_NAME[role]} (pid ${list}) stopped: ${errorMessage(err)}`
+          step.observations.push(observation('failed', { message }, 'critical', message))
+          throw err
         } finally {
           step.gateUntil = Date.now() + 15_000
           this.save(current)
