@@ -9,6 +9,8 @@ export default defineConfig({
   expect: { timeout: 30_000 },
   fullyParallel: false,
   workers: 1,
+  // Real browser, real sshd, simulated sites: one retry for a scheduling hiccup (reported as flaky).
+  retries: 1,
   reporter: [['list']],
   outputDir: 'test-results',
   use: {

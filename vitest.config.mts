@@ -12,6 +12,9 @@ export default defineConfig({
     ],
     exclude: ['**/node_modules/**', 'out/**', 'test/e2e/**'],
     testTimeout: 60_000,
+    // Integration tests run real sshd and simulated Lotus processes on a 2-core machine: one
+    // retry keeps a scheduling hiccup from failing the run; a retried test is still reported.
+    retry: 1,
     hookTimeout: 120_000,
     pool: 'forks',
     reporters: ['default']
