@@ -13,6 +13,11 @@ export const simBench: Bench = {
     const sim = await startSimSites({ sites: 1, sectors: 100_000, speed: 60 })
     try {
       const calls = quick ? 20 : 100
+      // The first call also opens the harness's `ssh -L` tunnel and reads the token over SSH:
+      // reported on its own, so the miner's answer times are not mixed with that set-up.
+      const f0 = performance.now()
+      await sim.rpc<Record<string, number>>('site-1', 'miner', 'SectorsSummary')
+      const firstMs = performance.now() - f0
       const times: number[] = []
       let total = 0
       for (let i = 0; i < calls; i++) {
@@ -28,6 +33,7 @@ export const simBench: Bench = {
         name: 'sim-100k',
         metrics: [
           { name: 'up of one 100k-sector site (spawn to SSH + APIs ready)', value: round(sim.upMs), unit: 'ms', target: '< 10000 ms', ok: sim.upMs < 10_000 },
+          { name: 'first SectorsSummary (with ssh -L set-up and token read)', value: round(firstMs, 1), unit: 'ms' },
           { name: `SectorsSummary p50 over ${calls} calls`, value: round(pct(times, 50), 1), unit: 'ms', target: '< 200 ms', ok: pct(times, 50) < 200 },
           { name: `SectorsSummary max`, value: round(Math.max(...times), 1), unit: 'ms', target: '< 200 ms', ok: Math.max(...times) < 200 },
           { name: 'SectorsList (all sectors)', value: round(listMs, 1), unit: 'ms' },
