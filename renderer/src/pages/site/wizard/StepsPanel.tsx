@@ -4,9 +4,11 @@ import { useMemo } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Mono } from '../../../components/Mono'
 import { StatusText } from '../../../components/StatusText'
+import { describeError } from '../../../model/errorText'
 import { formatDuration } from '../../../model/format'
 import { useNow } from '../../../stores/clock'
 import type { StatusTone } from '../../../theme/tokens'
+import type { ErrorInfo } from '../../../contract'
 import type { CommandRecord, ObservationTone, WizardRun, WizardStepState, WizardStepStatus } from '../../../../../preload/contract/wizard'
 import { failureText, observationText } from './text'
 
@@ -77,6 +79,18 @@ function SyncBar({ step }: { step: WizardStepState }) {
   )
 }
 
+/** A command's failure: what happened in the operator's language, then the specifics verbatim. */
+function CommandError({ error }: { error: ErrorInfo }) {
+  const { t } = useTranslation()
+  const e = describeError(t, error)
+  return (
+    <span className="md-wz-err" data-testid="wizard-command-error" data-error-code={error.code}>
+      {e.title}
+      {e.details && <span className="md-wz-err-detail">{e.details}</span>}
+    </span>
+  )
+}
+
 function StepBody({ step, open }: { step: WizardStepState; open: boolean }) {
   const { t } = useTranslation()
   const shown = open ? step.observations : step.observations.slice(-3)
@@ -86,7 +100,7 @@ function StepBody({ step, open }: { step: WizardStepState; open: boolean }) {
         <div key={i} className="md-wz-cmd" data-testid="wizard-command" data-status={c.status}>
           <StatusText tone={CMD_TONE[c.status]}>{t(`wizard.cmdStatus.${c.status}`)}</StatusText>
           <Mono>{c.text}</Mono>
-          {c.error && <span className="md-wz-err">{c.error.message}</span>}
+          {c.error && <CommandError error={c.error} />}
         </div>
       ))}
       {step.id === 'startDaemon' && <SyncBar step={step} />}
