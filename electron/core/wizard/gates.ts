@@ -377,7 +377,8 @@ export async function postcheckGate(g: GateCtx): Promise<void> {
           faults: p?.faults ?? 0,
           messages: (snap.messages?.list ?? []).map((m) => ({ cid: m.cid, from: m.from, nonce: m.nonce, method: m.method, ageSec: m.ageSec }))
         }
-        g.observe('workers-back', { n: workers.length, before: before.length, busy: busy.join(' ') }, 'ok', `${workers.length} worker(s) registered${before.length ? ` (${before.length} before)` : ''}${busy.length ? `; ${busy.join(', ')} finish a task first and register after it` : ''}`)
+        g.observe('workers-back', { n: workers.length, before: before.length }, 'ok', `${workers.length} worker(s) registered (${before.length} before)`)
+        if (busy.length) g.observe('workers-busy', { hosts: busy.join(' ') }, 'info', `still finishing a task, will register after it: ${busy.join(', ')}`)
         g.observe('jobs', { ...g.run.after.jobs }, 'info', `jobs: ${g.run.after.jobs.running} running, ${g.run.after.jobs.retWait} returning (ret-wait), ${g.run.after.jobs.queued} queued`)
         if (g.run.after.faults > 0) g.observe('faults', { faults: g.run.after.faults }, 'warning', `${g.run.after.faults} faulty sector(s)`)
         g.observe('messages', { n: g.run.after.messages.length }, 'info', `${g.run.after.messages.length} local pending message(s)`)
