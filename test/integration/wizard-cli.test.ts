@@ -58,7 +58,7 @@ describe('minerdesk restart', () => {
     const r = runCli(cli, home, ['restart', 'site-1', '--yes', '--json', '--wait-window'])
     const code = await r.done
     const report = reportOf(r)
-    expect(code, r.stderr()).toBe(0)
+    expect(code, `${r.lines.join('\n')}\n${r.stderr()}`).toBe(0)
     expect(report).toMatchObject({ ok: true, exitCode: 0 })
     const run = report.sites[0]!.run as WizardRun
     expect(run.phase).toBe('done')
@@ -124,7 +124,7 @@ describe('minerdesk restart', () => {
     const r = runCli(cli, home, ['restart', 'site-2', 'site-1', '--yes', '--json', '--wait-window'])
     const code = await r.done
     const report = reportOf(r)
-    expect(code).toBe(14)
+    expect(code, `${r.lines.join('\n')}\n${r.stderr()}`).toBe(14)
     expect(report.sites.map((s) => [s.site, s.exitCode])).toEqual([['site-2', 14]])
     expect((report as unknown as { notStarted: string[] }).notStarted).toEqual(['site-1'])
     const run2 = report.sites[0]!.run as WizardRun
@@ -139,7 +139,7 @@ describe('minerdesk restart', () => {
     t2.core.store.updateSite('site-2', { startCommands: { ...t2.core.store.getSite('site-2')!.startCommands, miner: './runminer.sh' } })
     await t2.close()
     const again = runCli(cli, home, ['restart', 'site-2', '--yes', '--json', '--wait-window', '--override-unsafe', 'miner is down already'])
-    expect(await again.done, again.stderr()).toBe(0)
+    expect(await again.done, `${again.lines.join('\n')}\n${again.stderr()}`).toBe(0)
     const run = reportOf(again).sites[0]!.run as WizardRun
     // Its miner was down; another site's miner runs under the same login: named, in case it was this site's.
     expect(run.precheck!.warnings.find((w) => w.code === 'other-repo')!.text).toContain(`${sim.site('site-1').config.home}/.lotusminer`)
