@@ -2,21 +2,41 @@ import { defineConfig } from 'vitest/config'
 
 // Unit tests sit beside their code (*.test.ts); integration tests live in test/integration.
 // Playwright specs (*.spec.ts under test/e2e) are never picked up here.
+const RESTART_TESTS = 'test/integration/wizard-*.test.ts'
+
 export default defineConfig({
   test: {
-    include: [
-      'electron/**/*.test.ts',
-      'preload/**/*.test.ts',
-      'renderer/src/**/*.test.{ts,tsx}',
-      'test/integration/**/*.test.ts'
-    ],
-    exclude: ['**/node_modules/**', 'out/**', 'test/e2e/**'],
     testTimeout: 60_000,
     // Integration tests run real sshd and simulated Lotus processes on a 2-core machine: one
     // retry keeps a scheduling hiccup from failing the run; a retried test is still reported.
     retry: 1,
     hookTimeout: 120_000,
     pool: 'forks',
-    reporters: ['default']
+    reporters: ['default'],
+    exclude: ['**/node_modules/**', 'out/**', 'test/e2e/**'],
+    projects: [
+      {
+        extends: true,
+        test: {
+          // Most files wait on real time (sshd, simulated processes), not the CPU: two at once.
+          name: 'main',
+          include: ['electron/**/*.test.ts', 'preload/**/*.test.ts', 'renderer/src/**/*.test.{ts,tsx}', 'test/integration/**/*.test.ts'],
+          exclude: ['**/node_modules/**', 'out/**', 'test/e2e/**', RESTART_TESTS],
+          maxWorkers: 2,
+          sequence: { groupOrder: 0 }
+        }
+      },
+      {
+        extends: true,
+        test: {
+          // Whole restarts with second-scale gate timeouts (a 3 s stop timeout, sync within an
+          // epoch of 0.5 s): alone, after the rest, as an operator's miner host would run them.
+          name: 'restart',
+          include: [RESTART_TESTS],
+          maxWorkers: 1,
+          sequence: { groupOrder: 1 }
+        }
+      }
+    ]
   }
 })
