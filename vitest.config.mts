@@ -3,6 +3,7 @@ import { defineConfig } from 'vitest/config'
 // Unit tests sit beside their code (*.test.ts); integration tests live in test/integration.
 // Playwright specs (*.spec.ts under test/e2e) are never picked up here.
 const RESTART_TESTS = 'test/integration/wizard-*.test.ts'
+const EXCLUDE = ['**/node_modules/**', 'out/**', 'test/e2e/**']
 
 export default defineConfig({
   test: {
@@ -13,7 +14,7 @@ export default defineConfig({
     hookTimeout: 120_000,
     pool: 'forks',
     reporters: ['default'],
-    exclude: ['**/node_modules/**', 'out/**', 'test/e2e/**'],
+    exclude: EXCLUDE,
     projects: [
       {
         extends: true,
@@ -21,7 +22,7 @@ export default defineConfig({
           // Most files wait on real time (sshd, simulated processes), not the CPU: two at once.
           name: 'main',
           include: ['electron/**/*.test.ts', 'preload/**/*.test.ts', 'renderer/src/**/*.test.{ts,tsx}', 'test/integration/**/*.test.ts'],
-          exclude: ['**/node_modules/**', 'out/**', 'test/e2e/**', RESTART_TESTS],
+          exclude: [...EXCLUDE, RESTART_TESTS],
           maxWorkers: 2,
           sequence: { groupOrder: 0 }
         }
