@@ -17,7 +17,7 @@ function listenOn(port: number, host: string): Promise<Server | null> {
     const srv = createServer()
     srv.unref()
     srv.once('error', () => resolve(null))
-    srv.listen({ port, host, exclusive: true }, () => resolve(srv))
+    srv.listen(port, host, () => resolve(srv))
   })
 }
 
@@ -33,7 +33,7 @@ async function reserve(host: string): Promise<{ port: number; srv: Server }> {
       return { port, srv }
     }
   }
-  // The whole low range busy (unheard of): let the OS choose.
+  // 500 ports in a row busy (unheard of): let the OS choose.
   const srv = await listenOn(0, host)
   const addr = srv?.address()
   if (!srv || !addr || typeof addr !== 'object') throw new Error(`no free TCP port on ${host}`)
