@@ -13,12 +13,29 @@ export interface LoginUser {
 
 export const SIM_USER = 'mdsim'
 
+function parsePasswd(line: string): LoginUser | null {
+  const [n, , uid, gid, , home] = line.trim().split(':')
+  if (!n || uid === undefined || gid === undefined || home === undefined) return null
+  return { name: n, uid: Number(uid), gid: Number(gid), home, dedicated: true }
+}
+
+/**
+ * /etc/passwd first (where useradd puts the account; no NSS module, no child process), then
+ * `getent` with a time limit for accounts from a directory service.
+ */
 function lookup(name: string): LoginUser | null {
+  const line = lineOf('/etc/passwd', name)
+  if (line) return parsePasswd(line)
   try {
-    const line = execFileSync('getent', ['passwd', name], { encoding: 'utf8' }).trim()
-    const [n, , uid, gid, , home] = line.split(':')
-    if (!n || uid === undefined || gid === undefined || home === undefined) return null
-    return { name: n, uid: Number(uid), gid: Number(gid), home, dedicated: true }
+    return parsePasswd(execFileSync('getent', ['passwd', name], { encoding: 'utf8', timeout: 10_000 }))
+  } catch {
+    return null
+  }
+}
+
+function readFileSafe(path: string): string | null {
+  try {
+    return readFileSync(path, 'utf8')
   } catch {
     return null
   }
@@ -48,15 +65,14 @@ export function ensureSimUser(): LoginUser {
   return user
 }
 
+function lineOf(file: string, name: string): string | undefined {
+  return readFileSafe(file)
+    ?.split('\n')
+    .find((l) => l.startsWith(`${name}:`))
+}
+
 function fieldOf(file: string, name: string, index: number): string | null {
-  try {
-    const line = readFileSync(file, 'utf8')
-      .split('\n')
-      .find((l) => l.startsWith(`${name}:`))
-    return line?.split(':')[index] ?? null
-  } catch {
-    return null
-  }
+  return lineOf(file, name)?.split(':')[index] ?? null
 }
 
 function shadowPassword(name: string): string | null {
