@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { readSiteConfig, type SimSiteConfig } from '../../electron/sim/common/siteConfig'
 import { freePort } from '../../electron/core/util/ports'
-import type { WorkerCounts } from '../../electron/sim/front/args'
+import { DEFAULT_SPEED, type WorkerCounts } from '../../electron/sim/front/args'
 import { findSiteProcs, pidAlive } from '../../electron/sim/front/procs'
 import { readSimState, type SimState } from '../../electron/sim/front/state'
 import { describeProcessTree, nodeReport } from './stuckProcess'
@@ -199,16 +199,23 @@ function upArgs(dir: string, o: StartSimSitesOptions): string[] {
   return args
 }
 
-/** `up` printed nothing for STALL_MS: described and killed (a healthy `up` prints every second or so). */
+/** `up` printed nothing for too long: described and killed. */
 class UpStalled extends Error {}
-const STALL_MS = Number(process.env.MD_TEST_STALL_MS ?? 30_000)
+
+/**
+ * How long a healthy `up` can be silent: a few seconds per step, except while each new miner
+ * waits for chain sync as `lotus-miner run` does (up to two block times: 60 s at --speed 1).
+ */
+function stallMs(speed = DEFAULT_SPEED): number {
+  return Number(process.env.MD_TEST_STALL_MS ?? (30_000 + (2 * 30_000) / speed))
+}
 
 /**
  * Waits for `up` to be ready: exit 0 (OpenSSH) or sim-state.json "running" while it serves (ssh2).
- * An `up` that stops making progress (silent for STALL_MS, or past `deadline`) is described
+ * An `up` that stops making progress (silent for `silentMs`, or past `deadline`) is described
  * (process tree from /proc, Node report into `reportDir`) in the error before it is killed.
  */
-async function waitUp(child: ChildProcess, dir: string, deadline: number, reportDir: string): Promise<SimState> {
+async function waitUp(child: ChildProcess, dir: string, deadline: number, reportDir: string, silentMs: number): Promise<SimState> {
   let out = ''
   let lastOutput = Date.now()
   const collect = (d: Buffer): void => {
@@ -231,11 +238,11 @@ async function waitUp(child: ChildProcess, dir: string, deadline: number, report
     }
     if (state?.status === 'running' && state.ssh.mode === 'ssh2') return state
     const now = Date.now()
-    if (now > deadline || now - lastOutput > STALL_MS) {
+    if (now > deadline || now - lastOutput > silentMs) {
       let where = ''
       if (child.pid !== undefined) where = `${describeProcessTree(child.pid)}\n${await nodeReport(child.pid, reportDir)}`
       child.kill('SIGKILL')
-      const what = now > deadline ? 'did not finish in time' : `printed nothing for ${STALL_MS / 1000} s`
+      const what = now > deadline ? 'did not finish in time' : `printed nothing for ${Math.round(silentMs / 1000)} s`
       const Kind = now > deadline ? Error : UpStalled
       throw new Kind(`sim up ${what}; its output:\n${out}\nwhere it was:\n${where}`)
     }
@@ -310,7 +317,7 @@ export async function startSimSites(o: StartSimSitesOptions = {}): Promise<SimSi
     live.add(dir)
     child = runSim(bundle, upArgs(dir, o), base)
     try {
-      state = await waitUp(child, dir, deadline, base)
+      state = await waitUp(child, dir, deadline, base, stallMs(o.speed))
     } catch (err) {
       killEverythingUnder(dir)
       child.kill('SIGKILL')
