@@ -59,6 +59,8 @@ export function startCore(sim: SimSites): TestCore {
       const preview = await ok<MutationPreview>(channel, args)
       const typed = preview.confirm.kind === 'type' ? preview.confirm.expected : null
       const outcome = await ok<MutationOutcome>('ops:execute', [preview.id, typed])
+      // The assertions check `ok`; this says why it is not.
+      if (!outcome.ok) console.error(`${channel} ${JSON.stringify(args)}: outcome not ok: ${JSON.stringify(outcome, null, 1).slice(0, 4000)}`)
       return { preview, outcome }
     },
     audit() {

@@ -95,12 +95,24 @@ export function removeApiFile(repo: string): void {
   rmSync(join(repo, 'api'), { force: true })
 }
 
-function pidAlive(pid: number): boolean {
+/**
+ * Does the lock holder still run? Lotus's fslock is an flock, released the moment its process
+ * exits, so an exited process that its parent has not reaped yet (a zombie: a worker ended with
+ * `kill`, whose parent is an init that reaps late) no longer holds it either.
+ */
+function holderAlive(pid: number): boolean {
   try {
     process.kill(pid, 0)
-    return true
   } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM'
+    if ((e as NodeJS.ErrnoException).code !== 'EPERM') return false
+  }
+  if (process.platform !== 'linux') return true
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    const state = stat.charAt(stat.lastIndexOf(')') + 2)
+    return state !== 'Z' && state !== 'X'
+  } catch {
+    return false
   }
 }
 
@@ -112,7 +124,7 @@ export function lockRepo(repo: string, what: string): void {
   const lock = join(repo, 'repo.lock')
   if (existsSync(lock)) {
     const pid = Number(readFileSync(lock, 'utf8').trim())
-    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && pidAlive(pid)) {
+    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && holderAlive(pid)) {
       throw new Error(`repo is already locked (${what} already running)`)
     }
   }

@@ -1,6 +1,7 @@
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { goLogger } from '../common/golog'
+import { lockRepo, unlockRepo } from '../common/repo'
 import { createRpcServer } from '../common/rpcServer'
 import { currentSite, hasScenario } from '../common/siteConfig'
 import { apiVersionString, type VersionInfo } from '../../core/lotus/types'
@@ -32,25 +33,6 @@ export interface RunOptions {
 const log = goLogger('lotus-miner')
 const builder = goLogger('builder')
 
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM'
-  }
-}
-
-/** fslock: refuses a repo locked by a live process, takes over a dead one's lock. */
-function lock(repo: string): void {
-  const f = join(repo, 'repo.lock')
-  if (existsSync(f)) {
-    const pid = Number(readFileSync(f, 'utf8').trim())
-    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && pidAlive(pid)) throw new Error('repo is already locked (process is already running)')
-  }
-  writeFileSync(f, String(process.pid))
-}
-
 export async function runMiner(o: RunOptions): Promise<number> {
   process.title = ['lotus-miner', 'run', ...o.argv].join(' ')
   const cfg = currentSite()
@@ -79,7 +61,7 @@ export async function runMiner(o: RunOptions): Promise<number> {
 
   const repo = o.minerRepo
   if (!repoExists(repo)) throw new Error(`repo at '${repo}' is not initialized, run 'lotus-miner init' to set it up`)
-  lock(repo)
+  lockRepo(repo, 'process is')
   const files = minerRepoFiles(repo)
   const secret = readJwtSecret(repo)
   const token = readFileSync(join(repo, 'token'), 'utf8').trim()
@@ -100,18 +82,14 @@ export async function runMiner(o: RunOptions): Promise<number> {
     builder.info('node/shutdown.go:44', 'rpc server shut down successfully ')
     node.stop()
     builder.info('node/shutdown.go:44', 'miner shut down successfully ')
-    try {
-      if (Number(readFileSync(join(repo, 'repo.lock'), 'utf8')) === process.pid) rmSync(join(repo, 'repo.lock'), { force: true })
-    } catch {
-      // already gone
-    }
+    unlockRepo(repo)
     builder.warn('node/shutdown.go:47', 'Graceful shutdown successful')
     setTimeout(() => process.exit(0), 50)
   }
   const server = createRpcServer({ methods: minerMethods(node, () => shutdown()), secret: () => secret, paths: ['/rpc/v0'] })
   await new Promise<void>((resolve, reject) => {
     server.once('error', (e: NodeJS.ErrnoException) => {
-      rmSync(join(repo, 'repo.lock'), { force: true })
+      unlockRepo(repo)
       reject(new Error(`failed to start json-rpc endpoint: could not listen: listen tcp4 127.0.0.1:${port}: bind: ${e.code === 'EADDRINUSE' ? 'address already in use' : e.message}`))
     })
     server.listen(port, '127.0.0.1', () => resolve())

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto'
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { connect } from 'node:net'
 import { hostname as osHostname } from 'node:os'
 import { join } from 'node:path'
 import { ChainClock } from '../common/clock'
 import { goLogger } from '../common/golog'
 import type { Permission } from '../common/jwt'
+import { lockRepo, unlockRepo } from '../common/repo'
 import { createRpcServer, goError, type MethodTable } from '../common/rpcServer'
 import { currentSite, hasScenario } from '../common/siteConfig'
 import { apiVersionString, type VersionInfo, type WorkerInfo } from '../../core/lotus/types'
@@ -55,15 +56,6 @@ const RETURN: Record<string, { name: string; withResult: boolean }> = {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM'
-  }
-}
-
 /** repo.Init(repo.Worker) plus the local sealing path, as a first `lotus-worker run` does. */
 function initRepo(path: string, noLocalStorage: boolean): void {
   goLogger('repo').info('repo/fsrepo.go:230', `Initializing repo at '${path}'`)
@@ -105,12 +97,7 @@ export async function runWorker(o: WorkerRunOptions): Promise<number> {
 
   const repo = o.workerRepo
   if (!repoExists(repo)) initRepo(repo, o.noLocalStorage)
-  const lockFile = join(repo, 'repo.lock')
-  if (existsSync(lockFile)) {
-    const pid = Number(readFileSync(lockFile, 'utf8').trim())
-    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && pidAlive(pid)) throw new Error('repo is already locked (process is already running)')
-  }
-  writeFileSync(lockFile, String(process.pid))
+  lockRepo(repo, 'process is')
   const sc = JSON.parse(readFileSync(join(repo, 'storage.json'), 'utf8')) as { StoragePaths: { Path: string }[] | null }
   const paths = (sc.StoragePaths ?? []).map((p) => ({ path: p.Path, meta: readStorageMeta(p.Path) })).filter((p) => p.meta !== null)
 
@@ -263,7 +250,7 @@ export async function runWorker(o: WorkerRunOptions): Promise<number> {
     server.closeAllConnections?.()
     log.warn('worker/worker.go:673', 'Graceful shutdown successful')
     rmSync(join(repo, 'api'), { force: true })
-    rmSync(lockFile, { force: true })
+    unlockRepo(repo)
     setTimeout(() => process.exit(0), 50)
   }
   process.on('SIGINT', stop)
