@@ -168,8 +168,8 @@ export function sweepOrphans(): void {
 }
 
 /** `reportDir`: where the process writes a Node diagnostic report on SIGUSR2 (see waitUp). */
-function runSim(bundle: string, args: string[], reportDir?: string): ChildProcess {
-  const report = reportDir ? ['--report-on-signal', '--report-signal=SIGUSR2', `--report-directory=${reportDir}`] : []
+function runSim(bundle: string, args: string[], reportDir: string): ChildProcess {
+  const report = ['--report-on-signal', '--report-signal=SIGUSR2', `--report-directory=${reportDir}`]
   return spawn(process.execPath, [...report, bundle, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, MDSIM_SSH: '' }

@@ -27,13 +27,7 @@ function statFields(pid: string): { comm: string; state: string; ppid: number } 
 
 function descendants(root: number): number[] {
   const children = new Map<number, number[]>()
-  let pids: string[]
-  try {
-    pids = readdirSync('/proc').filter((n) => /^\d+$/.test(n))
-  } catch {
-    return [root]
-  }
-  for (const pid of pids) {
+  for (const pid of safeList('/proc').filter((n) => /^\d+$/.test(n))) {
     const f = statFields(pid)
     if (!f) continue
     const list = children.get(f.ppid) ?? []
@@ -50,14 +44,8 @@ function descendants(root: number): number[] {
 }
 
 function openFiles(pid: number): string[] {
-  let fds: string[]
-  try {
-    fds = readdirSync(`/proc/${pid}/fd`)
-  } catch {
-    return []
-  }
   const out: string[] = []
-  for (const fd of fds) {
+  for (const fd of safeList(`/proc/${pid}/fd`)) {
     try {
       const target = readlinkSync(`/proc/${pid}/fd/${fd}`)
       if (!target.startsWith('anon_inode:') && target !== '/dev/null') out.push(`${fd}=${target}`)
@@ -69,13 +57,7 @@ function openFiles(pid: number): string[] {
 }
 
 function threads(pid: number): string[] {
-  let tids: string[]
-  try {
-    tids = readdirSync(`/proc/${pid}/task`)
-  } catch {
-    return []
-  }
-  return tids.map((tid) => {
+  return safeList(`/proc/${pid}/task`).map((tid) => {
     const comm = read(`/proc/${pid}/task/${tid}/comm`)?.trim() ?? '?'
     const state = statFields(`${pid}/task/${tid}`)?.state ?? '?'
     const wchan = read(`/proc/${pid}/task/${tid}/wchan`)?.trim() || '-'

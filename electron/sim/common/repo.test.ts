@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
+import { procState } from '../front/procs'
 import { lockRepo, unlockRepo } from './repo'
 
 /**
@@ -17,15 +18,6 @@ function repo(): string {
   const dir = mkdtempSync(join(tmpdir(), 'md-repo-'))
   repos.push(dir)
   return dir
-}
-
-function state(pid: number): string | null {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-    return stat.charAt(stat.lastIndexOf(')') + 2)
-  } catch {
-    return null
-  }
 }
 
 afterEach(() => {
@@ -54,8 +46,8 @@ describe('repo lock', () => {
     const parent = spawn('sh', ['-c', 'sleep 0.1 & echo $!; exec sleep 30'], { stdio: ['ignore', 'pipe', 'ignore'] })
     procs.push(parent)
     const pid = await new Promise<number>((resolve) => parent.stdout!.once('data', (b: Buffer) => resolve(Number(b.toString().trim()))))
-    for (let i = 0; i < 100 && state(pid) !== 'Z'; i++) await new Promise((r) => setTimeout(r, 20))
-    expect(state(pid)).toBe('Z')
+    for (let i = 0; i < 100 && procState(pid) !== 'Z'; i++) await new Promise((r) => setTimeout(r, 20))
+    expect(procState(pid)).toBe('Z')
     const r = repo()
     writeFileSync(join(r, 'repo.lock'), String(pid))
     lockRepo(r, 'process is')

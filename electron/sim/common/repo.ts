@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { join, resolve } from 'node:path'
+import { pidAlive } from '../front/procs'
 import type { ApiEndpoint } from './rpcClient'
 
 /**
@@ -101,18 +102,12 @@ export function removeApiFile(repo: string): void {
  * `kill`, whose parent is an init that reaps late) no longer holds it either.
  */
 function holderAlive(pid: number): boolean {
+  if (process.platform === 'linux') return pidAlive(pid)
   try {
     process.kill(pid, 0)
+    return true
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'EPERM') return false
-  }
-  if (process.platform !== 'linux') return true
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-    const state = stat.charAt(stat.lastIndexOf(')') + 2)
-    return state !== 'Z' && state !== 'X'
-  } catch {
-    return false
+    return (e as NodeJS.ErrnoException).code === 'EPERM'
   }
 }
 
