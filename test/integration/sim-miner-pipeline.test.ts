@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { EPOCH_SECONDS, WPOST_PROVING_PERIOD } from '../../electron/sim/common/clock'
 import { bootSite, createTestSite, minerRpc, prepareBundle, type Booted, type TestSite } from '../../electron/sim/miner/testing/site'
 
 /**
@@ -11,6 +12,10 @@ import { bootSite, createTestSite, minerRpc, prepareBundle, type Booted, type Te
  * sectors when their deadline opens.
  */
 
+const SPEED = 600
+/** The sectors' deadline opens about half a proving period after start, then every period: two periods. */
+const POST_WAIT_MS = ((2 * WPOST_PROVING_PERIOD * EPOCH_SECONDS) / SPEED) * 1000 + 30_000
+
 let dir: string
 let site: TestSite
 let booted: Booted
@@ -18,7 +23,7 @@ let booted: Booted
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'mdsim-miner-pipeline-'))
   const bundle = await prepareBundle(dir)
-  site = await createTestSite({ dir, bundle, speed: 600, sectors: 20, sectorDeadlines: 'far' })
+  site = await createTestSite({ dir, bundle, speed: SPEED, sectors: 20, sectorDeadlines: 'far' })
   booted = await bootSite(site)
 }, 120_000)
 
@@ -120,7 +125,10 @@ describe('a pledged CC sector', () => {
 
   it('the miner submits WindowPoSt for its sectors when their deadline opens', async () => {
     const dl = site.cfg.sectorDeadlines?.[0] as number
-    const line = await booted.miner.waitFor(new RegExp(`Window post submission successful.*"deadline": ${dl}\\b`), 150_000)
+    // The deadline's challenge window lasts ~4 s here (speed 600): a miner starved of CPU by the
+    // other test files can miss it, as a real one can, and proves the next time it opens, one
+    // proving period (144 s) later.
+    const line = await booted.miner.waitFor(new RegExp(`Window post submission successful.*"deadline": ${dl}\\b`), POST_WAIT_MS)
     expect(line).toMatch(/\tINFO\twdpost\twdpost\/wdpost_run\.go:658\tWindow post submission successful\t\{"cid": "bafy2bzace\w+", "deadline": \d+, "epoch": \d+, "ts": \[/)
     await booted.miner.waitFor(/\tWARN\twdpost\twdpost\/wdpost_run\.go:236\tChecked sectors\t\{"checked": \d+, "good": \d+\}/, 1000)
     // The proof lands 1–2 epochs after it is pushed, and the actor clears PostSubmissions when
@@ -134,5 +142,5 @@ describe('a pledged CC sector', () => {
     }
     if (row.includes('(current)')) expect(row).toMatch(/^\d+ +\d\d:\d\d:\d\d +1 +\d+ \(0\) +1/)
     else expect(row).toMatch(/^\d+ +\d\d:\d\d:\d\d +1 +\d+ \(0\)/)
-  }, 160_000)
+  }, POST_WAIT_MS + 20_000)
 })
