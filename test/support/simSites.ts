@@ -207,7 +207,7 @@ class UpStalled extends Error {}
  * waits for chain sync as `lotus-miner run` does (up to two block times: 60 s at --speed 1).
  */
 function stallMs(speed = DEFAULT_SPEED): number {
-  return Number(process.env.MD_TEST_STALL_MS ?? (30_000 + (2 * 30_000) / speed))
+  return 30_000 + (2 * 30_000) / speed
 }
 
 /**
