@@ -25,6 +25,7 @@ import type { ServiceContext } from './context'
 import { createWizardFeature } from '../wizard/feature'
 import { createTriageFeature } from '../triage/feature'
 import { createSiteOpsFeature } from '../siteops/feature'
+import { createHistoryFeature } from '../history/feature'
 
 /**
  * MinerDesk's main side, assembled once per host (Electron window, browser host, CLI): settings,
@@ -129,12 +130,13 @@ export function createAppCore(opts: AppCoreOptions): AppCore {
   const operator = userInfo().username
   const ops = new OpsRegistry(audit, events)
   const context: ServiceContext = { home, store, sites, audit, pool, events, ops }
-  const features = [createWizardFeature(context), createTriageFeature(context), createSiteOpsFeature(context)] as const
+  const features = [createWizardFeature(context), createTriageFeature(context), createSiteOpsFeature(context), createHistoryFeature(context, { record: opts.poll })] as const
 
   const handlers: Handlers = {
     ...features[0].handlers,
     ...features[1].handlers,
     ...features[2].handlers,
+    ...features[3].handlers,
     'app:info': async (): Promise<AppInfo> => ({
       version: opts.version,
       host: opts.host === 'cli' ? 'web' : opts.host,
