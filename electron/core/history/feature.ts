@@ -1,6 +1,6 @@
 import type { historyChannels } from '../../../preload/contract/history'
-import type { ServiceContext } from '../services/context'
-import type { Feature } from '../services/feature'
+import type { ServiceContext } from '../runtime/context'
+import type { Feature } from '../runtime/feature'
 import { HistoryStore } from './store'
 
 /**

@@ -1,6 +1,6 @@
 import type { HistoryPoint } from '../../../preload/contract/history'
 import type { SiteSnapshot } from '../../../preload/contract'
-import { operatorGroup } from '../lotus/states'
+import { operatorGroup } from '../../../preload/contract/lotus/states'
 
 /**
  * A poll's snapshot reduced to a history point (pure). `done` is what the previous point of the
