@@ -3,7 +3,7 @@ import { ch, returns, siteIdSchema, type Returns } from './define'
 import { wizardChannels, wizardEvents } from './wizard'
 import { triageChannels, triageEvents } from './triage'
 import { siteopsChannels, siteopsEvents } from './siteops'
-import type { AppInfo, AuditEntry, DemoStatus } from './app'
+import type { AppInfo, AuditEntry, AuditVerifyResult, DemoStatus } from './app'
 import type { ConnectionInfo, HostKeyPrompt, PassphrasePrompt } from './connection'
 import type { Alert, OverviewState, SiteSnapshot } from './snapshot'
 import { previewIdSchema, typedConfirmationSchema, type MutationOutcome, type MutationProgress } from './ops'
@@ -65,7 +65,9 @@ const baseChannels = {
   'audit:list': ch(
     z.tuple([z.object({ site: siteIdSchema.optional(), limit: z.number().int().min(1).max(5000).optional() })]),
     returns<AuditEntry[]>()
-  )
+  ),
+  /** Checks the audit log's hash chain and names the first entry that breaks it. */
+  'audit:verify': ch(noArgs, returns<AuditVerifyResult>())
 } as const
 
 export const channels = { ...baseChannels, ...wizardChannels, ...triageChannels, ...siteopsChannels } as const
