@@ -1,6 +1,6 @@
 import type { Command } from 'commander'
 import { MinerDeskError, SITE_ID_RE, type AuditEntry, type AuditVerifyResult } from '../../../preload/contract'
-import { callDirect } from '../../core/services/dispatch'
+import { callDirect } from '../../core/runtime/dispatch'
 import { renderTable } from '../../core/util/textTable'
 import { action, cliCore, globals, printJson } from '../context'
 import { EXIT, type ExitCode } from '../exitCodes'
