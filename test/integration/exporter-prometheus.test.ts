@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { SiteSnapshot } from '../../preload/contract'
-import { createAppCore, type AppCore } from '../../electron/core/services/appCore'
+import { createAppCore, type AppCore } from '../../electron/core/app/appCore'
 import { createMemoryOnlySecretStore } from '../../electron/core/ssh/secrets'
-import { freePort } from '../../electron/core/util/ports'
+import { freePort } from '../../electron/common/ports'
 import { startSimSites, type SimSites } from '../support/simSites'
 
 /**

@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { createAppCore, type AppCore } from '../services/appCore'
+import { createAppCore, type AppCore } from '../app/appCore'
 import { createMemoryOnlySecretStore } from '../ssh/secrets'
-import { freePort } from '../util/ports'
+import { freePort } from '../../common/ports'
 
 /** The exporter setting: the app serves the metrics while it is on, on the address it names. */
 describe('exporter setting in the app', () => {

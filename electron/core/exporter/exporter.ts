@@ -1,6 +1,6 @@
 import { MinerDeskError, parseListen, toErrorInfo, type ErrorInfo, type ExporterStatus, type SiteConfig } from '../../../preload/contract'
-import type { EventBus } from '../services/eventBus'
-import type { SitesRuntime } from '../services/sitesRuntime'
+import type { EventBus } from '../runtime/eventBus'
+import type { SitesRuntime } from '../runtime/sitesRuntime'
 import { Exposition, type SiteView } from './exposition'
 import { startMetricsServer, type MetricsServer } from './server'
 
