@@ -4,7 +4,8 @@ import { restartChannels, restartEvents } from './restart'
 import { sectorsChannels, sectorsEvents } from './sectors'
 import { siteopsChannels, siteopsEvents } from './siteops'
 import { historyChannels, historyEvents } from './history'
-import type { AppInfo, AuditEntry, DemoStatus } from './app'
+import { exporterChannels, exporterEvents } from './exporter'
+import type { AppInfo, AuditEntry, AuditVerifyResult, DemoStatus } from './app'
 import type { ConnectionInfo, HostKeyPrompt, PassphrasePrompt } from './connection'
 import type { Alert, OverviewState, SiteSnapshot } from './snapshot'
 import { previewIdSchema, typedConfirmationSchema, type MutationOutcome, type MutationProgress } from './ops'
@@ -66,10 +67,12 @@ const baseChannels = {
   'audit:list': ch(
     z.tuple([z.object({ site: siteIdSchema.optional(), limit: z.number().int().min(1).max(5000).optional() })]),
     returns<AuditEntry[]>()
-  )
+  ),
+  /** Checks the audit log's hash chain and names the first entry that breaks it. */
+  'audit:verify': ch(noArgs, returns<AuditVerifyResult>())
 } as const
 
-export const channels = { ...baseChannels, ...restartChannels, ...sectorsChannels, ...siteopsChannels, ...historyChannels } as const
+export const channels = { ...baseChannels, ...restartChannels, ...sectorsChannels, ...siteopsChannels, ...exporterChannels, ...historyChannels } as const
 
 export interface PendingPrompts {
   hostKeys: HostKeyPrompt[]
@@ -88,7 +91,7 @@ const baseEvents = {
   'ops:progress': returns<MutationProgress>()
 } as const
 
-export const events = { ...baseEvents, ...restartEvents, ...sectorsEvents, ...siteopsEvents, ...historyEvents } as const
+export const events = { ...baseEvents, ...restartEvents, ...sectorsEvents, ...siteopsEvents, ...exporterEvents, ...historyEvents } as const
 
 export type Channels = typeof channels
 export type ChannelName = keyof Channels

@@ -11,6 +11,7 @@ import {
 } from '../../../preload/contract'
 import { AuditLog } from '../audit/auditLog'
 import { ensureHome, minerdeskHome } from '../settings/paths'
+import { applyAudited } from '../settings/audited'
 import { newSiteConfig, SettingsStore } from '../settings/store'
 import { createSshPool, defaultSshConfigPath, type ManagedSshPool, type SshPoolInternals } from '../ssh/pool'
 import { listAliases } from '../ssh/config'
@@ -26,6 +27,7 @@ import { createRestartFeature } from '../restart/feature'
 import { createSectorsFeature } from '../sectors/feature'
 import { createSiteOpsFeature } from '../siteops/feature'
 import { createHistoryFeature } from '../history/feature'
+import { MetricsExporter } from '../exporter/exporter'
 
 /**
  * MinerDesk's main side, assembled once per host (Electron window, browser host, CLI): settings,
@@ -65,6 +67,8 @@ export interface AppCore {
   readonly demo: DemoManager
   readonly ops: OpsRegistry
   readonly context: ServiceContext
+  /** The Prometheus exporter over the same pollers (serving only when asked). */
+  readonly exporter: MetricsExporter
   /** Starts polling and resumes the demo (app hosts). */
   start(): Promise<void>
   close(): Promise<void>
@@ -127,6 +131,17 @@ export function createAppCore(opts: AppCoreOptions): AppCore {
   })
   store.onSitesChanged((list) => events.emit('sites:changed', list))
 
+  const exporter = new MetricsExporter(sites, events)
+  /** The app serves the metrics while its setting says so (the CLI's `exporter` command serves them itself). */
+  const applyExporter = async (): Promise<void> => {
+    const e = store.getSettings().exporter
+    await exporter.serve(e.enabled ? e.listen : null).catch((err: unknown) => console.error('minerdesk: exporter:', err instanceof Error ? err.message : err))
+  }
+  let serving = false
+  store.onSettingsChanged(() => {
+    if (serving) void applyExporter()
+  })
+
   const operator = userInfo().username
   const ops = new OpsRegistry(audit, events)
   const context: ServiceContext = { home, store, sites, audit, pool, events, ops }
@@ -144,14 +159,16 @@ export function createAppCore(opts: AppCoreOptions): AppCore {
       home,
       operator,
       secretProtection: opts.secrets.protection,
-      language: store.getSettings().language
+      language: store.getSettings().language,
+      ...(store.loadProblem ? { settingsProblem: store.loadProblem } : {})
     }),
     'settings:get': async () => store.getSettings(),
     'settings:update': async ([patch]) => {
       if (patch.sshConfigPath && !existsSync(patch.sshConfigPath)) {
         throw new MinerDeskError({ code: 'invalid-input', message: `no such file: ${patch.sshConfigPath}`, hint: 'choose an existing OpenSSH config file' })
       }
-      return store.updateSettings(patch)
+      await applyAudited(store, audit, store.planSettings(patch))
+      return store.getSettings()
     },
     'sshConfig:list': async (): Promise<SshConfigListing> => {
       const path = configPath()
@@ -168,10 +185,16 @@ export function createAppCore(opts: AppCoreOptions): AppCore {
       }
     },
     'sites:list': async () => source.listSites(),
-    'sites:add': async ([input]) => store.addSite(input),
-    'sites:update': async ([id, patch]) => store.updateSite(id, patch),
+    'sites:add': async ([input]) => {
+      await applyAudited(store, audit, store.planAddSite(input))
+      return store.listSites().find((s) => s.alias === input.alias)!
+    },
+    'sites:update': async ([id, patch]) => {
+      await applyAudited(store, audit, store.planUpdateSite(id, patch))
+      return store.getSite(id)!
+    },
     'sites:remove': async ([id]) => {
-      store.removeSite(id)
+      await applyAudited(store, audit, store.planRemoveSite(id))
       return null
     },
     'sites:reorder': async ([ids]) => store.reorderSites(ids),
@@ -193,11 +216,13 @@ export function createAppCore(opts: AppCoreOptions): AppCore {
     'demo:start': async () => demo.start(),
     'demo:stop': async () => demo.stop(),
     'audit:list': async ([filter]) => audit.list(filter),
+    'audit:verify': async () => audit.verify(),
     'ops:execute': async ([id, typed]) => ops.execute(id, typed),
     'ops:cancel': async ([id]) => {
       ops.cancel(id)
       return null
-    }
+    },
+    'exporter:status': async () => exporter.status()
   }
 
   return {
@@ -212,14 +237,19 @@ export function createAppCore(opts: AppCoreOptions): AppCore {
     demo,
     ops,
     context,
+    exporter,
     async start() {
       sites.startPolling()
+      serving = true
+      await applyExporter()
       for (const f of features) await f.start?.()
       await demo.resume().catch((err: unknown) => console.error('minerdesk: could not resume the demo:', err))
     },
     async close() {
       for (const f of features) await f.close?.().catch(() => undefined)
       broker.cancelAll()
+      serving = false
+      await exporter.close()
       await sites.close()
       await pool.closeAll()
     }
