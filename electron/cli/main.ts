@@ -9,6 +9,7 @@ import { registerRestartCommands } from './commands/restart'
 import { registerSiteOpsCommands } from './commands/siteops'
 import { registerSectorCommands } from './commands/sectors'
 import { registerExporterCommand } from './commands/exporter'
+import { registerTeamCommands } from './commands/team'
 import { EXIT, EXIT_HELP } from './exitCodes'
 
 export function buildProgram(): Command {
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
   registerSiteOpsCommands(program)
   registerSectorCommands(program)
   registerExporterCommand(program)
+  registerTeamCommands(program)
   return program
 }
 

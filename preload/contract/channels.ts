@@ -4,6 +4,7 @@ import { restartChannels, restartEvents } from './restart'
 import { sectorsChannels, sectorsEvents } from './sectors'
 import { siteopsChannels, siteopsEvents } from './siteops'
 import { exporterChannels, exporterEvents } from './exporter'
+import { teamChannels, teamEvents } from './team'
 import type { AppInfo, AuditEntry, DemoStatus } from './app'
 import type { ConnectionInfo, HostKeyPrompt, PassphrasePrompt } from './connection'
 import type { Alert, OverviewState, SiteSnapshot } from './snapshot'
@@ -69,7 +70,7 @@ const baseChannels = {
   )
 } as const
 
-export const channels = { ...baseChannels, ...restartChannels, ...sectorsChannels, ...siteopsChannels, ...exporterChannels } as const
+export const channels = { ...baseChannels, ...restartChannels, ...sectorsChannels, ...siteopsChannels, ...exporterChannels, ...teamChannels } as const
 
 export interface PendingPrompts {
   hostKeys: HostKeyPrompt[]
@@ -88,7 +89,7 @@ const baseEvents = {
   'ops:progress': returns<MutationProgress>()
 } as const
 
-export const events = { ...baseEvents, ...restartEvents, ...sectorsEvents, ...siteopsEvents, ...exporterEvents } as const
+export const events = { ...baseEvents, ...restartEvents, ...sectorsEvents, ...siteopsEvents, ...exporterEvents, ...teamEvents } as const
 
 export type Channels = typeof channels
 export type ChannelName = keyof Channels

@@ -1,5 +1,4 @@
 import { existsSync } from 'node:fs'
-import { userInfo } from 'node:os'
 import { resolve } from 'node:path'
 import {
   MinerDeskError,
@@ -9,7 +8,7 @@ import {
   type SiteConfig,
   type SshConfigListing
 } from '../../../preload/contract'
-import { AuditLog } from '../audit/auditLog'
+import type { AuditLog } from '../audit/auditLog'
 import { ensureHome, minerdeskHome } from '../settings/paths'
 import { newSiteConfig, SettingsStore } from '../settings/store'
 import { createSshPool, defaultSshConfigPath, type ManagedSshPool, type SshPoolInternals } from '../ssh/pool'
@@ -26,6 +25,10 @@ import { createRestartFeature } from '../restart/feature'
 import { createSectorsFeature } from '../sectors/feature'
 import { createSiteOpsFeature } from '../siteops/feature'
 import { MetricsExporter } from '../exporter/exporter'
+import { MirroredAuditLog, TeamService } from '../team/service'
+import { createTeamFeature } from '../team/feature'
+import { operatorIdentity } from '../team/identity'
+import { guardReadOnlySites } from './readOnlyGuard'
 
 /**
  * MinerDesk's main side, assembled once per host (Electron window, browser host, CLI): settings,
@@ -48,6 +51,8 @@ export interface AppCoreOptions {
   poll: boolean
   /** How to run the simulator for the demo; null where the demo is not offered. */
   simRuntime: SimRuntime | null
+  /** Refuse every change to every site (the `minerdesk exporter` process only watches). */
+  readOnly?: boolean
   /** The CLI answers prompts on its terminal instead of through events. */
   prompts?: SshPrompts
   sshInternals?: SshPoolInternals
@@ -67,6 +72,7 @@ export interface AppCore {
   readonly context: ServiceContext
   /** The Prometheus exporter over the same pollers (serving only when asked). */
   readonly exporter: MetricsExporter
+  readonly team: TeamService
   /** Starts polling and resumes the demo (app hosts). */
   start(): Promise<void>
   close(): Promise<void>
@@ -96,7 +102,7 @@ export function createAppCore(opts: AppCoreOptions): AppCore {
   ensureHome(home)
   const events = new EventBus()
   const store = new SettingsStore({ home })
-  const audit = new AuditLog({ home, via: opts.host })
+  const audit = new MirroredAuditLog({ home, via: opts.host, operator: () => operatorIdentity(store.getSettings()) })
   const broker = new PromptBroker(events, opts.secrets)
   const override = opts.sshConfig?.mode === 'ephemeral' ? resolve(opts.sshConfig.path) : null
   if (opts.sshConfig?.mode === 'persist') store.updateSettings({ sshConfigPath: resolve(opts.sshConfig.path) })
@@ -140,21 +146,24 @@ export function createAppCore(opts: AppCoreOptions): AppCore {
     if (serving) void applyExporter()
   })
 
-  const operator = userInfo().username
+  const team = new TeamService(sites, store, events, { readOnlyAll: opts.readOnly === true })
+  audit.mirror = (e) => team.mirror(e)
   const ops = new OpsRegistry(audit, events)
-  const context: ServiceContext = { home, store, sites, audit, pool, events, ops }
+  ops.setGuard(team)
+  const context: ServiceContext = { home, store, sites, audit, pool, events, ops, team }
   const features = [createRestartFeature(context), createSectorsFeature(context), createSiteOpsFeature(context)] as const
 
-  const handlers: Handlers = {
+  const all: Handlers = {
     ...features[0].handlers,
     ...features[1].handlers,
     ...features[2].handlers,
+    ...createTeamFeature(context, team).handlers,
     'app:info': async (): Promise<AppInfo> => ({
       version: opts.version,
       host: opts.host === 'cli' ? 'web' : opts.host,
       platform: process.platform,
       home,
-      operator,
+      operator: team.identity(),
       secretProtection: opts.secrets.protection,
       language: store.getSettings().language
     }),
@@ -213,6 +222,14 @@ export function createAppCore(opts: AppCoreOptions): AppCore {
     'exporter:status': async () => exporter.status()
   }
 
+  const handlers = guardReadOnlySites(all, team, (runId) => {
+    try {
+      return features[0].engine.get(runId).siteId
+    } catch {
+      return null
+    }
+  })
+
   return {
     handlers,
     events,
@@ -226,8 +243,10 @@ export function createAppCore(opts: AppCoreOptions): AppCore {
     ops,
     context,
     exporter,
+    team,
     async start() {
       sites.startPolling()
+      team.startWatching()
       serving = true
       await applyExporter()
       for (const f of features) await f.start?.()
@@ -237,6 +256,7 @@ export function createAppCore(opts: AppCoreOptions): AppCore {
       for (const f of features) await f.close?.().catch(() => undefined)
       broker.cancelAll()
       serving = false
+      team.close()
       await exporter.close()
       await sites.close()
       await pool.closeAll()

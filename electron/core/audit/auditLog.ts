@@ -66,7 +66,8 @@ export interface AuditLogOptions {
   /** MINERDESK_HOME; default from the environment. */
   home?: string
   via: AuditEntry['via']
-  operator?: string
+  /** The operator's name, or how to read it now (a setting the operator may change). */
+  operator?: string | (() => string)
   now?: () => Date
 }
 
@@ -80,7 +81,7 @@ export class AuditLog {
   readonly file: string
   private readonly home: string
   private readonly via: AuditEntry['via']
-  private readonly operator: string
+  private readonly operator: string | (() => string)
   private readonly now: () => Date
 
   constructor(opts: AuditLogOptions) {
@@ -96,7 +97,7 @@ export class AuditLog {
     const entry: AuditEntry = {
       time: input.time ?? this.now().toISOString(),
       site: input.site,
-      operator: this.operator,
+      operator: typeof this.operator === 'function' ? this.operator() : this.operator,
       via: input.via ?? this.via,
       action: input.action,
       command: bound(redactSecrets(input.command)),

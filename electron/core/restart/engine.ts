@@ -15,7 +15,6 @@ import {
   type RestartStepId,
   type RestartStepState
 } from '../../../preload/contract/restart'
-import { osOperator } from '../audit/auditLog'
 import { shortDuration } from '../overview/format'
 import type { ServiceContext } from '../runtime/context'
 import type { SiteHandle } from '../runtime/sitesRuntime'
@@ -165,13 +164,23 @@ export class RestartEngine {
         params: { run: open.id }
       })
     }
+    // The site's restart lock, for the whole run: another operator's MinerDesk is refused here.
+    const id = randomUUID()
+    try {
+      await this.ctx.team.acquire(siteId, id, via)
+    } catch (err) {
+      if (err instanceof MinerDeskError && err.code === 'site/locked') {
+        await this.ctx.audit.record({ site: siteId, action: 'wizard.restart', command: `${handle.config.alias}: restart`, result: 'refused', detail: err.message }).catch(() => undefined)
+      }
+      throw err
+    }
     const now = Date.now()
     const run: RestartRun = {
-      id: randomUUID(),
+      id,
       siteId,
       alias: handle.config.alias,
       via,
-      operator: osOperator(),
+      operator: this.ctx.team.identity(),
       createdAt: now,
       updatedAt: now,
       phase: 'running',
@@ -390,6 +399,8 @@ export class RestartEngine {
     if (isFinished(run)) throw this.conflict(run, `this restart is ${run.phase}`)
     if (this.runs.has(id) && ownedByMe(run.owner)) return run
     if (ownerAlive(run.owner) && !ownedByMe(run.owner)) throw this.conflict(run, `this restart is being driven by another MinerDesk (${run.owner?.via}, pid ${run.owner?.pid})`)
+    // The lock again (still this run's after a crash, unless another operator broke it and restarts).
+    await this.ctx.team.acquire(run.siteId, run.id, via)
     run.owner = me(via)
     run.mode = 'step'
     run.options = { ...run.options, ...options }
@@ -879,6 +890,7 @@ export class RestartEngine {
     await this.ctx.audit
       .record({ site: run.siteId, action: 'wizard.restart', command: `${run.alias}: restart ${summary}`, result: result.ok ? 'ok' : 'error', ...(site ? { detail: `site now: ${site.text}` } : {}) })
       .catch(() => undefined)
+    await this.ctx.team.release(run.siteId, run.id).catch((err: unknown) => console.warn(`minerdesk: ${run.siteId}: the restart lock was not released:`, err instanceof Error ? err.message : err))
   }
 
   private async readSiteState(run: RestartRun): Promise<SiteState | undefined> {
