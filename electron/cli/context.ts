@@ -26,7 +26,6 @@ export function cliCore(o: GlobalOptions): AppCore {
       version: APP_VERSION,
       secrets: createMemoryOnlySecretStore(),
       poll: false,
-      simRuntime: null,
       prompts: terminalPrompts(),
       ...(o.sshConfig ? { sshConfig: { path: o.sshConfig, mode: 'ephemeral' as const } } : {})
     })
