@@ -30,7 +30,6 @@ export function cliCore(o: GlobalOptions, opts: { poll?: boolean; readOnly?: boo
       secrets: createMemoryOnlySecretStore(),
       poll: opts.poll ?? false,
       ...(opts.readOnly ? { readOnly: true } : {}),
-      simRuntime: null,
       prompts: terminalPrompts(),
       ...(o.sshConfig ? { sshConfig: { path: o.sshConfig, mode: 'ephemeral' as const } } : {})
     })

@@ -3,9 +3,10 @@ import { ch, returns, siteIdSchema, type Returns } from './define'
 import { restartChannels, restartEvents } from './restart'
 import { sectorsChannels, sectorsEvents } from './sectors'
 import { siteopsChannels, siteopsEvents } from './siteops'
+import { historyChannels, historyEvents } from './history'
 import { exporterChannels, exporterEvents } from './exporter'
 import { teamChannels, teamEvents } from './team'
-import type { AppInfo, AuditEntry, DemoStatus } from './app'
+import type { AppInfo, AuditEntry, AuditVerifyResult, DemoStatus } from './app'
 import type { ConnectionInfo, HostKeyPrompt, PassphrasePrompt } from './connection'
 import type { Alert, OverviewState, SiteSnapshot } from './snapshot'
 import { previewIdSchema, typedConfirmationSchema, type MutationOutcome, type MutationProgress } from './ops'
@@ -67,10 +68,12 @@ const baseChannels = {
   'audit:list': ch(
     z.tuple([z.object({ site: siteIdSchema.optional(), limit: z.number().int().min(1).max(5000).optional() })]),
     returns<AuditEntry[]>()
-  )
+  ),
+  /** Checks the audit log's hash chain and names the first entry that breaks it. */
+  'audit:verify': ch(noArgs, returns<AuditVerifyResult>())
 } as const
 
-export const channels = { ...baseChannels, ...restartChannels, ...sectorsChannels, ...siteopsChannels, ...exporterChannels, ...teamChannels } as const
+export const channels = { ...baseChannels, ...restartChannels, ...sectorsChannels, ...siteopsChannels, ...exporterChannels, ...historyChannels, ...teamChannels } as const
 
 export interface PendingPrompts {
   hostKeys: HostKeyPrompt[]
@@ -89,7 +92,7 @@ const baseEvents = {
   'ops:progress': returns<MutationProgress>()
 } as const
 
-export const events = { ...baseEvents, ...restartEvents, ...sectorsEvents, ...siteopsEvents, ...exporterEvents, ...teamEvents } as const
+export const events = { ...baseEvents, ...restartEvents, ...sectorsEvents, ...siteopsEvents, ...exporterEvents, ...historyEvents, ...teamEvents } as const
 
 export type Channels = typeof channels
 export type ChannelName = keyof Channels

@@ -71,7 +71,7 @@ describe('read-only sites', () => {
     const { createAppCore } = await import('../../electron/core/app/appCore')
     const { createMemoryOnlySecretStore } = await import('../../electron/core/ssh/secrets')
     new SettingsStore({ home }).updateSite('site-1', { readOnly: false })
-    const watcher = createAppCore({ host: 'cli', version: 'test', home, secrets: createMemoryOnlySecretStore(), poll: false, simRuntime: null, readOnly: true })
+    const watcher = createAppCore({ host: 'cli', version: 'test', home, secrets: createMemoryOnlySecretStore(), poll: false, readOnly: true })
     try {
       const { callDirect } = await import('../../electron/core/runtime/dispatch')
       await expect(callDirect(watcher.handlers, 'sectors:previewPledge', ['site-1'], { via: 'cli' })).rejects.toMatchObject({ code: 'site/read-only', message: expect.stringContaining('only watches sites') })

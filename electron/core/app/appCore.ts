@@ -10,11 +10,12 @@ import {
 } from '../../../preload/contract'
 import type { AuditLog } from '../audit/auditLog'
 import { ensureHome, minerdeskHome } from '../settings/paths'
+import { applyAudited } from '../settings/audited'
 import { newSiteConfig, SettingsStore } from '../settings/store'
 import { createSshPool, defaultSshConfigPath, type ManagedSshPool, type SshPoolInternals } from '../ssh/pool'
 import { listAliases } from '../ssh/config'
 import type { SecretStore, SshPrompts } from '../ssh/types'
-import { DemoManager, type SimRuntime } from '../../demo/demo'
+import { noDemo, type Demo, type DemoFactory } from '../runtime/demo'
 import { EventBus } from '../runtime/eventBus'
 import type { Handlers } from './handlers'
 import { PromptBroker } from '../runtime/promptBroker'
@@ -24,6 +25,7 @@ import type { ServiceContext } from '../runtime/context'
 import { createRestartFeature } from '../restart/feature'
 import { createSectorsFeature } from '../sectors/feature'
 import { createSiteOpsFeature } from '../siteops/feature'
+import { createHistoryFeature } from '../history/feature'
 import { MetricsExporter } from '../exporter/exporter'
 import { MirroredAuditLog, TeamService } from '../team/service'
 import { createTeamFeature } from '../team/feature'
@@ -49,8 +51,8 @@ export interface AppCoreOptions {
   sshConfig?: { path: string; mode: 'persist' | 'ephemeral' }
   /** Start pollers (the app) or poll on demand (the CLI). */
   poll: boolean
-  /** How to run the simulator for the demo; null where the demo is not offered. */
-  simRuntime: SimRuntime | null
+  /** The demo of a host that can run the simulator (electron/demo); none where it is not offered. */
+  demo?: DemoFactory
   /** Refuse every change to every site (the `minerdesk exporter` process only watches). */
   readOnly?: boolean
   /** The CLI answers prompts on its terminal instead of through events. */
@@ -67,7 +69,7 @@ export interface AppCore {
   readonly audit: AuditLog
   readonly pool: ManagedSshPool
   readonly prompts: PromptBroker
-  readonly demo: DemoManager
+  readonly demo: Demo
   readonly ops: OpsRegistry
   readonly context: ServiceContext
   /** The Prometheus exporter over the same pollers (serving only when asked). */
@@ -127,7 +129,7 @@ export function createAppCore(opts: AppCoreOptions): AppCore {
     else source = new EphemeralSites(aliasSites(), store)
   }
   const sites = new SitesRuntime(source, pool, events, { poll: opts.poll })
-  const demo = new DemoManager(home, store, events, opts.simRuntime, () => pool.setConfigPath(configPath()))
+  const demo = opts.demo ? opts.demo({ home, store, events, onSshConfig: () => pool.setConfigPath(configPath()) }) : noDemo()
 
   store.onSettingsChanged((s) => {
     events.emit('settings:changed', s)
@@ -151,12 +153,13 @@ export function createAppCore(opts: AppCoreOptions): AppCore {
   const ops = new OpsRegistry(audit, events)
   ops.setGuard(team)
   const context: ServiceContext = { home, store, sites, audit, pool, events, ops, team }
-  const features = [createRestartFeature(context), createSectorsFeature(context), createSiteOpsFeature(context)] as const
+  const features = [createRestartFeature(context), createSectorsFeature(context), createSiteOpsFeature(context), createHistoryFeature(context, { record: opts.poll })] as const
 
   const all: Handlers = {
     ...features[0].handlers,
     ...features[1].handlers,
     ...features[2].handlers,
+    ...features[3].handlers,
     ...createTeamFeature(context, team).handlers,
     'app:info': async (): Promise<AppInfo> => ({
       version: opts.version,
@@ -165,14 +168,16 @@ export function createAppCore(opts: AppCoreOptions): AppCore {
       home,
       operator: team.identity(),
       secretProtection: opts.secrets.protection,
-      language: store.getSettings().language
+      language: store.getSettings().language,
+      ...(store.loadProblem ? { settingsProblem: store.loadProblem } : {})
     }),
     'settings:get': async () => store.getSettings(),
     'settings:update': async ([patch]) => {
       if (patch.sshConfigPath && !existsSync(patch.sshConfigPath)) {
         throw new MinerDeskError({ code: 'invalid-input', message: `no such file: ${patch.sshConfigPath}`, hint: 'choose an existing OpenSSH config file' })
       }
-      return store.updateSettings(patch)
+      await applyAudited(store, audit, store.planSettings(patch))
+      return store.getSettings()
     },
     'sshConfig:list': async (): Promise<SshConfigListing> => {
       const path = configPath()
@@ -189,10 +194,16 @@ export function createAppCore(opts: AppCoreOptions): AppCore {
       }
     },
     'sites:list': async () => source.listSites(),
-    'sites:add': async ([input]) => store.addSite(input),
-    'sites:update': async ([id, patch]) => store.updateSite(id, patch),
+    'sites:add': async ([input]) => {
+      await applyAudited(store, audit, store.planAddSite(input))
+      return store.listSites().find((s) => s.alias === input.alias)!
+    },
+    'sites:update': async ([id, patch]) => {
+      await applyAudited(store, audit, store.planUpdateSite(id, patch))
+      return store.getSite(id)!
+    },
     'sites:remove': async ([id]) => {
-      store.removeSite(id)
+      await applyAudited(store, audit, store.planRemoveSite(id))
       return null
     },
     'sites:reorder': async ([ids]) => store.reorderSites(ids),
@@ -214,6 +225,7 @@ export function createAppCore(opts: AppCoreOptions): AppCore {
     'demo:start': async () => demo.start(),
     'demo:stop': async () => demo.stop(),
     'audit:list': async ([filter]) => audit.list(filter),
+    'audit:verify': async () => audit.verify(),
     'ops:execute': async ([id, typed]) => ops.execute(id, typed),
     'ops:cancel': async ([id]) => {
       ops.cancel(id)
