@@ -90,10 +90,6 @@ function appHelp(cmds: Command[]): string {
 }
 
 export async function lotusCli(argv: string[]): Promise<number> {
-  // `lotus net peers | head`: a Go program dies of SIGPIPE quietly (status 141 in the shell).
-  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code === 'EPIPE') process.exit(141)
-  })
   return runCli(async () => {
     let parsed: { flags: Record<string, string | boolean>; args: string[] }
     try {
