@@ -1,6 +1,6 @@
 import type { Command } from 'commander'
 import { MinerDeskError, toErrorInfo, type ErrorInfo } from '../../preload/contract'
-import { createAppCore, type AppCore } from '../core/services/appCore'
+import { createAppCore, type AppCore } from '../core/app/appCore'
 import { createMemoryOnlySecretStore } from '../core/ssh/secrets'
 import { APP_VERSION } from '../core/version'
 import { EXIT, exitCodeFor, type ExitCode } from './exitCodes'

@@ -1,6 +1,6 @@
 import { app, Menu, type BrowserWindow } from 'electron'
 import { join } from 'node:path'
-import { createAppCore, type AppCore } from '../core/services/appCore'
+import { createAppCore, type AppCore } from '../core/app/appCore'
 import { minerdeskHome } from '../core/settings/paths'
 import { APP_VERSION } from '../core/version'
 import { wireIpc } from './ipc'

@@ -5,7 +5,7 @@
 import { Command, InvalidArgumentError } from 'commander'
 import { existsSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
-import { createAppCore } from '../core/services/appCore'
+import { createAppCore } from '../core/app/appCore'
 import { createMemoryOnlySecretStore } from '../core/ssh/secrets'
 import { startWebHost } from './server'
 import { APP_VERSION } from '../core/version'

@@ -4,8 +4,8 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
 import type { ServerFrame } from '../../preload/contract'
-import { EventBus } from '../core/services/eventBus'
-import type { Handlers } from '../core/services/handlers'
+import { EventBus } from '../core/runtime/eventBus'
+import type { Handlers } from '../core/app/handlers'
 import { startWebHost, type WebHost } from './server'
 
 /** The browser host: token on every request and upgrade, path safety, the contract over WebSocket. */

@@ -4,9 +4,9 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { extname, join, normalize, resolve, sep } from 'node:path'
 import { WebSocketServer, type WebSocket } from 'ws'
 import type { ClientFrame, ServerFrame } from '../../preload/contract'
-import { dispatch } from '../core/services/dispatch'
-import type { EventBus } from '../core/services/eventBus'
-import type { Handlers } from '../core/services/handlers'
+import { dispatch } from '../core/runtime/dispatch'
+import type { EventBus } from '../core/runtime/eventBus'
+import type { Handlers } from '../core/app/handlers'
 
 /**
  * The browser host: the built renderer and the contract over a WebSocket, on 127.0.0.1 only,

@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { ch, returns, siteIdSchema, type Returns } from './define'
-import { wizardChannels, wizardEvents } from './wizard'
-import { triageChannels, triageEvents } from './triage'
+import { restartChannels, restartEvents } from './restart'
+import { sectorsChannels, sectorsEvents } from './sectors'
 import { siteopsChannels, siteopsEvents } from './siteops'
 import type { AppInfo, AuditEntry, DemoStatus } from './app'
 import type { ConnectionInfo, HostKeyPrompt, PassphrasePrompt } from './connection'
@@ -68,7 +68,7 @@ const baseChannels = {
   )
 } as const
 
-export const channels = { ...baseChannels, ...wizardChannels, ...triageChannels, ...siteopsChannels } as const
+export const channels = { ...baseChannels, ...restartChannels, ...sectorsChannels, ...siteopsChannels } as const
 
 export interface PendingPrompts {
   hostKeys: HostKeyPrompt[]
@@ -87,7 +87,7 @@ const baseEvents = {
   'ops:progress': returns<MutationProgress>()
 } as const
 
-export const events = { ...baseEvents, ...wizardEvents, ...triageEvents, ...siteopsEvents } as const
+export const events = { ...baseEvents, ...restartEvents, ...sectorsEvents, ...siteopsEvents } as const
 
 export type Channels = typeof channels
 export type ChannelName = keyof Channels

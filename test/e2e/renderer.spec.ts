@@ -1,6 +1,6 @@
 import type { ConnectionInfo, HostKeyPrompt, PassphrasePrompt } from '../../preload/contract'
-import { emitEvent, fixtureCalls, pushSnapshot } from './support/fixtureHost'
-import { expect, fullShot, test } from './support/test'
+import { emitEvent, fixtureCalls, pushSnapshot } from '../support/e2e/fixtureHost'
+import { expect, fullShot, test } from '../support/e2e/test'
 
 /** The renderer against the fixture host: what each screen says and what it asks the main side to do. */
 

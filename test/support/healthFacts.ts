@@ -3,8 +3,8 @@ import { DEFAULT_THRESHOLDS, type LogFacts, type SiteFacts } from '../../electro
 import { logEvents, type LogSource } from '../../electron/core/health/logEvents'
 import { digestSector, type SectorDigest } from '../../electron/core/health/sectorLog'
 import { sectorTimings } from '../../electron/core/health/stages'
-import { conformance } from '../../electron/core/lotus/testing/conformance'
-import type { NodeStatus, SectorInfo, SectorLogEntry, TipSet, WorkerJob, WorkerStats } from '../../electron/core/lotus/types'
+import { conformance } from './lotus/conformance'
+import type { NodeStatus, SectorInfo, SectorLog, TipSet, WorkerJob, WorkerStats } from '../../preload/contract/lotus/types'
 import { emptyMemory, emptyRaw, type PollMemory, type RawPoll } from '../../electron/core/overview/raw'
 import { buildSnapshot } from '../../electron/core/overview/snapshot'
 
@@ -85,12 +85,12 @@ export function workerStats(list: { id: string; hostname: string; enabled?: bool
 }
 
 /** A log entry as SectorsStatus returns it. */
-export function entry(kind: string, atSec: number, trace = '', message = '{"User":{}}'): SectorLogEntry {
+export function entry(kind: string, atSec: number, trace = '', message = '{"User":{}}'): SectorLog {
   return { Kind: kind.includes(';') ? kind : `event;sealing.${kind}`, Timestamp: atSec, Trace: trace, Message: message }
 }
 
 /** The documented SectorsStatus, as sector `n` in `state` with this log. */
-export function sector(n: number, state: string, log: SectorLogEntry[], o: Partial<Pick<SectorInfo, 'PreCommitMsg' | 'CommitMsg' | 'Retries' | 'CommR' | 'CommD' | 'Proof' | 'LastErr'>> & { seedEpoch?: number; ticketEpoch?: number } = {}): SectorInfo {
+export function sector(n: number, state: string, log: SectorLog[], o: Partial<Pick<SectorInfo, 'PreCommitMsg' | 'CommitMsg' | 'Retries' | 'CommR' | 'CommD' | 'Proof' | 'LastErr'>> & { seedEpoch?: number; ticketEpoch?: number } = {}): SectorInfo {
   const doc = conformance<SectorInfo>('miner.SectorsStatus.response')
   return {
     ...doc,

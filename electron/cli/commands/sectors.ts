@@ -7,9 +7,9 @@ import type {
   SectorDetail,
   SectorFilesReport,
   StorageFindReport
-} from '../../../preload/contract/triage'
-import type { AppCore } from '../../core/services/appCore'
-import { callDirect } from '../../core/services/dispatch'
+} from '../../../preload/contract/sectors'
+import type { AppCore } from '../../core/app/appCore'
+import { callDirect } from '../../core/runtime/dispatch'
 import { action, cliCore, globals, notFound, printJson } from '../context'
 import { EXIT, type ExitCode } from '../exitCodes'
 

@@ -14,8 +14,8 @@ import {
   type SiteConfig,
   type WpsResult
 } from '../../../preload/contract'
-import type { AppCore } from '../../core/services/appCore'
-import { callDirect } from '../../core/services/dispatch'
+import type { AppCore } from '../../core/app/appCore'
+import { callDirect } from '../../core/runtime/dispatch'
 import { renderTable } from '../../core/util/textTable'
 import { action, cliCore, globals, notFound, printError, printJson } from '../context'
 import { EXIT, exitCodeFor, type ExitCode } from '../exitCodes'

@@ -1,5 +1,5 @@
 import type { I18nText } from '../../../preload/contract'
-import type { SectorInfo, SectorLogEntry as LotusLogEntry } from '../lotus/types'
+import type { SectorInfo, SectorLog as LotusLogEntry } from '../../../preload/contract/lotus/types'
 
 /**
  * What the health model keeps of a sector's SectorsStatus: the fields update-state safety needs

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { entry, NOW, sector } from '../../../test/support/healthFacts'
-import { SECTOR_STATES } from '../lotus/states'
+import { SECTOR_STATES } from '../../../preload/contract/lotus/states'
 import { digestSector } from './sectorLog'
 import { checkTarget, reachable, safeTargets } from './updateTargets'
 

@@ -1,6 +1,6 @@
 import type { TargetRefusal, UpdateTargetCheck } from '../../../preload/contract'
-import { FSM_NEXT, NO_HANDLER, sameHandler } from '../lotus/fsm'
-import { operatorGroup, SECTOR_STATES } from '../lotus/states'
+import { FSM_NEXT, NO_HANDLER, sameHandler } from '../../../preload/contract/lotus/fsm'
+import { operatorGroup, SECTOR_STATES } from '../../../preload/contract/lotus/states'
 import type { SectorDigest } from './sectorLog'
 
 /**

@@ -17,7 +17,7 @@ import {
   type ErrorContext
 } from './rpcErrors'
 import type { ApiToken } from './token'
-import { RPC_ERRORS } from './types'
+import { RPC_ERRORS } from '../../../preload/contract/lotus/types'
 
 /**
  * JSON-RPC 2.0 over HTTP/1.1 POST to a Lotus API, carried through SSH direct-tcpip channels

@@ -4,7 +4,7 @@ import { minerCalls } from '../lotus/minerApi'
 import type { CallOptions } from '../lotus/rpc'
 import type { CallSpec } from '../lotus/shapes'
 import type { SiteLotus, SiteLotusStats } from '../lotus/siteLotus'
-import type { Deadline, DeadlineInfo, MinerInfo, Partition, TipSetKey } from '../lotus/types'
+import type { Deadline, DeadlineInfo, MinerInfo, Partition, TipSetKey } from '../../../preload/contract/lotus/types'
 import { emptyRaw, type Got, type PollMemory, type RawChain, type RawDaemon, type RawMiner, type RawPoll } from './raw'
 
 /**

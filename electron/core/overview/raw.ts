@@ -12,7 +12,7 @@ import type {
   VersionInfo,
   WorkerJob,
   WorkerStats
-} from '../lotus/types'
+} from '../../../preload/contract/lotus/types'
 
 /**
  * What one poll gathered, as the Lotus calls answered it: the input of the pure snapshot

@@ -1,5 +1,5 @@
 import type { Remedy, Subject } from '../../../../preload/contract'
-import { FAILURE_STATES, FAULT_STATES } from '../../lotus/states'
+import { FAILURE_STATES, FAULT_STATES } from '../../../../preload/contract/lotus/states'
 import { ev, keyList, keysOf, sectorList, type Draft, type FindingRule } from '../finding'
 import { firstLine, matchedLine, type SectorDigest } from '../sectorLog'
 import { SIGNATURES, type Signature } from '../signatures'
