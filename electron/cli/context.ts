@@ -18,14 +18,17 @@ export function globals(cmd: Command): GlobalOptions {
 
 let core: AppCore | null = null
 
-/** The CLI's core: same services as the app, no pollers, prompts on the terminal. */
-export function cliCore(o: GlobalOptions): AppCore {
+/**
+ * The CLI's core: same services as the app, prompts on the terminal; no pollers, except for
+ * long-running commands (`exporter`) that poll like the app.
+ */
+export function cliCore(o: GlobalOptions, opts: { poll?: boolean } = {}): AppCore {
   if (!core) {
     core = createAppCore({
       host: 'cli',
       version: APP_VERSION,
       secrets: createMemoryOnlySecretStore(),
-      poll: false,
+      poll: opts.poll ?? false,
       simRuntime: null,
       prompts: terminalPrompts(),
       ...(o.sshConfig ? { sshConfig: { path: o.sshConfig, mode: 'ephemeral' as const } } : {})

@@ -8,6 +8,7 @@ import { registerReadCommands } from './commands/read'
 import { registerRestartCommands } from './commands/restart'
 import { registerSiteOpsCommands } from './commands/siteops'
 import { registerSectorCommands } from './commands/sectors'
+import { registerExporterCommand } from './commands/exporter'
 import { EXIT, EXIT_HELP } from './exitCodes'
 
 export function buildProgram(): Command {
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
   registerRestartCommands(program)
   registerSiteOpsCommands(program)
   registerSectorCommands(program)
+  registerExporterCommand(program)
   return program
 }
 

@@ -39,6 +39,8 @@ export type ErrorCode =
   | 'lotus/bad-response'
   | 'mutation/not-confirmed'
   | 'mutation/refused'
+  /** The Prometheus exporter could not listen where it was told (port taken, no permission). */
+  | 'exporter/listen-failed'
   /** Browser host only: the page lost its WebSocket to the host; the call may or may not have run. */
   | 'host/disconnected'
 

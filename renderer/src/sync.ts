@@ -2,6 +2,7 @@ import type { MinerDeskApi } from './contract'
 import { asMinerDeskError, type Transport } from './api'
 import { useBootStore } from './stores/boot'
 import { useDemoStore } from './stores/demo'
+import { useExporterStore } from './stores/exporter'
 import { useOverviewStore } from './stores/overview'
 import { usePromptsStore } from './stores/prompts'
 import { useSettingsStore } from './stores/settings'
@@ -55,6 +56,7 @@ export function startSync(transport: Transport): () => void {
     ev.onSshHostKeyPrompt((p) => usePromptsStore.getState().pushHostKey(p)),
     ev.onSshPassphrasePrompt((p) => usePromptsStore.getState().pushPassphrase(p)),
     ev.onDemoStatus((d) => useDemoStore.getState().setStatus(d)),
+    ev.onExporterStatus((x) => useExporterStore.getState().setStatus(x)),
     transport.onStatus((status, prev) => {
       useTransportStore.getState().setStatus(status)
       // Back after a drop: whatever happened meanwhile (events, a failed first load) is reloaded.

@@ -234,6 +234,26 @@ test.describe('settings', () => {
   })
 })
 
+test.describe('exporter setting', () => {
+  for (const language of ['zh-CN', 'en'] as const) {
+    test(`turning the Prometheus exporter on (${language})`, async ({ openApp, settings, page }) => {
+      await openApp({ language, hash: '#/settings/general' })
+      await expect(page.getByTestId('exporter-status')).toContainText(language === 'en' ? 'Off' : '已关闭')
+      await page.getByTestId('general-exporter-listen').fill('localhost:99999')
+      await page.getByTestId('general-save').click()
+      await expect(page.getByTestId('general-settings')).toContainText(language === 'en' ? 'Not HOST:PORT' : '不是 HOST:PORT')
+      expect(await fixtureCalls(page, 'settings:update')).toEqual([])
+      await page.getByTestId('general-exporter-listen').fill('0.0.0.0:9720')
+      await page.getByTestId('general-exporter-enabled').click()
+      await settings.saveGeneral()
+      const update = (await fixtureCalls(page, 'settings:update'))[0]
+      expect((update?.args[0] as { exporter: unknown }).exporter).toEqual({ enabled: true, listen: '0.0.0.0:9720' })
+      await expect(page.getByTestId('exporter-status')).toContainText('http://0.0.0.0:9720/metrics')
+      await fullShot(page, `settings-exporter-${language}-light`)
+    })
+  }
+})
+
 test.describe('prompts', () => {
   const hostKey: HostKeyPrompt = {
     promptId: '5b0e7c1e-7d0a-4a39-9d2b-6f1e1f9a2c11',

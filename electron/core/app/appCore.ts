@@ -25,6 +25,7 @@ import type { ServiceContext } from '../runtime/context'
 import { createRestartFeature } from '../restart/feature'
 import { createSectorsFeature } from '../sectors/feature'
 import { createSiteOpsFeature } from '../siteops/feature'
+import { MetricsExporter } from '../exporter/exporter'
 
 /**
  * MinerDesk's main side, assembled once per host (Electron window, browser host, CLI): settings,
@@ -64,6 +65,8 @@ export interface AppCore {
   readonly demo: DemoManager
   readonly ops: OpsRegistry
   readonly context: ServiceContext
+  /** The Prometheus exporter over the same pollers (serving only when asked). */
+  readonly exporter: MetricsExporter
   /** Starts polling and resumes the demo (app hosts). */
   start(): Promise<void>
   close(): Promise<void>
@@ -125,6 +128,17 @@ export function createAppCore(opts: AppCoreOptions): AppCore {
     if (pool.configPath !== configPath()) pool.setConfigPath(configPath())
   })
   store.onSitesChanged((list) => events.emit('sites:changed', list))
+
+  const exporter = new MetricsExporter(sites, events)
+  /** The app serves the metrics while its setting says so (the CLI's `exporter` command serves them itself). */
+  const applyExporter = async (): Promise<void> => {
+    const e = store.getSettings().exporter
+    await exporter.serve(e.enabled ? e.listen : null).catch((err: unknown) => console.error('minerdesk: exporter:', err instanceof Error ? err.message : err))
+  }
+  let serving = false
+  store.onSettingsChanged(() => {
+    if (serving) void applyExporter()
+  })
 
   const operator = userInfo().username
   const ops = new OpsRegistry(audit, events)
@@ -195,7 +209,8 @@ export function createAppCore(opts: AppCoreOptions): AppCore {
     'ops:cancel': async ([id]) => {
       ops.cancel(id)
       return null
-    }
+    },
+    'exporter:status': async () => exporter.status()
   }
 
   return {
@@ -210,14 +225,19 @@ export function createAppCore(opts: AppCoreOptions): AppCore {
     demo,
     ops,
     context,
+    exporter,
     async start() {
       sites.startPolling()
+      serving = true
+      await applyExporter()
       for (const f of features) await f.start?.()
       await demo.resume().catch((err: unknown) => console.error('minerdesk: could not resume the demo:', err))
     },
     async close() {
       for (const f of features) await f.close?.().catch(() => undefined)
       broker.cancelAll()
+      serving = false
+      await exporter.close()
       await sites.close()
       await pool.closeAll()
     }

@@ -37,7 +37,8 @@ const ERROR_CODES: Record<ErrorCode, true> = {
   'ssh/host-key-changed': true, 'ssh/host-key-rejected': true, 'ssh/timeout': true, 'ssh/command-failed': true,
   'lotus/daemon-down': true, 'lotus/miner-down': true, 'lotus/no-api-info': true, 'lotus/unauthorized': true,
   'lotus/permission': true, 'lotus/method-missing': true, 'lotus/version-too-old': true, 'lotus/rpc': true,
-  'lotus/bad-response': true, 'mutation/not-confirmed': true, 'mutation/refused': true, 'host/disconnected': true
+  'lotus/bad-response': true, 'mutation/not-confirmed': true, 'mutation/refused': true, 'host/disconnected': true,
+  'exporter/listen-failed': true
 }
 
 describe('locale files', () => {

@@ -52,12 +52,18 @@ export function fixtureBackend(data: FixtureData): FixtureBackend {
   const reorder = () => state.sites.forEach((s, i) => (s.order = i))
   const now = () => Date.now()
   const fresh = (s: SiteSnapshot): SiteSnapshot => ({ ...s, takenAt: now(), seq: s.seq + 1 })
+  const exporterStatus = () => {
+    const e = state.settings.exporter
+    return { enabled: e.enabled, listen: e.listen, url: e.enabled ? `http://${e.listen}/metrics` : null, error: null, scrapes: e.enabled ? 3 : 0 }
+  }
   const handlers: Record<string, (...args: unknown[]) => unknown> = {
+    'exporter:status': () => exporterStatus(),
     'app:info': () => data.appInfo,
     'settings:get': () => state.settings,
     'settings:update': (patch) => {
       state.settings = { ...state.settings, ...(patch as object) }
       emit('settings:changed', state.settings)
+      emit('exporter:status', exporterStatus())
       return state.settings
     },
     'sshConfig:list': () => ({ ...data.sshConfig, aliases: data.sshConfig.aliases.map((a) => ({ ...a, added: state.sites.some((s) => s.alias === a.alias) })) }),
