@@ -4,6 +4,7 @@
  */
 import { Command, CommanderError } from 'commander'
 import { APP_VERSION } from '../core/version'
+import { registerAuditCommands } from './commands/audit'
 import { registerReadCommands } from './commands/read'
 import { registerRestartCommands } from './commands/restart'
 import { registerSiteOpsCommands } from './commands/siteops'
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
   registerRestartCommands(program)
   registerSiteOpsCommands(program)
   registerSectorCommands(program)
+  registerAuditCommands(program)
   registerExporterCommand(program)
   return program
 }

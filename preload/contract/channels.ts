@@ -4,7 +4,7 @@ import { restartChannels, restartEvents } from './restart'
 import { sectorsChannels, sectorsEvents } from './sectors'
 import { siteopsChannels, siteopsEvents } from './siteops'
 import { exporterChannels, exporterEvents } from './exporter'
-import type { AppInfo, AuditEntry, DemoStatus } from './app'
+import type { AppInfo, AuditEntry, AuditVerifyResult, DemoStatus } from './app'
 import type { ConnectionInfo, HostKeyPrompt, PassphrasePrompt } from './connection'
 import type { Alert, OverviewState, SiteSnapshot } from './snapshot'
 import { previewIdSchema, typedConfirmationSchema, type MutationOutcome, type MutationProgress } from './ops'
@@ -66,7 +66,9 @@ const baseChannels = {
   'audit:list': ch(
     z.tuple([z.object({ site: siteIdSchema.optional(), limit: z.number().int().min(1).max(5000).optional() })]),
     returns<AuditEntry[]>()
-  )
+  ),
+  /** Checks the audit log's hash chain and names the first entry that breaks it. */
+  'audit:verify': ch(noArgs, returns<AuditVerifyResult>())
 } as const
 
 export const channels = { ...baseChannels, ...restartChannels, ...sectorsChannels, ...siteopsChannels, ...exporterChannels } as const

@@ -163,3 +163,15 @@ export interface SshConfigListing {
   /** Set when the file could not be read or parsed. */
   error?: string
 }
+
+/**
+ * settings.json could not be used (not JSON, not valid, not a regular file): it was moved aside
+ * to `movedTo` and MinerDesk runs without those settings until the operator restores or
+ * removes that copy.
+ */
+export interface SettingsLoadProblem {
+  file: string
+  /** Where the unusable file now is. */
+  movedTo: string
+  reason: string
+}

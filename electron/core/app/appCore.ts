@@ -11,6 +11,7 @@ import {
 } from '../../../preload/contract'
 import { AuditLog } from '../audit/auditLog'
 import { ensureHome, minerdeskHome } from '../settings/paths'
+import { applyAudited } from '../settings/audited'
 import { newSiteConfig, SettingsStore } from '../settings/store'
 import { createSshPool, defaultSshConfigPath, type ManagedSshPool, type SshPoolInternals } from '../ssh/pool'
 import { listAliases } from '../ssh/config'
@@ -156,14 +157,16 @@ export function createAppCore(opts: AppCoreOptions): AppCore {
       home,
       operator,
       secretProtection: opts.secrets.protection,
-      language: store.getSettings().language
+      language: store.getSettings().language,
+      ...(store.loadProblem ? { settingsProblem: store.loadProblem } : {})
     }),
     'settings:get': async () => store.getSettings(),
     'settings:update': async ([patch]) => {
       if (patch.sshConfigPath && !existsSync(patch.sshConfigPath)) {
         throw new MinerDeskError({ code: 'invalid-input', message: `no such file: ${patch.sshConfigPath}`, hint: 'choose an existing OpenSSH config file' })
       }
-      return store.updateSettings(patch)
+      await applyAudited(store, audit, store.planSettings(patch))
+      return store.getSettings()
     },
     'sshConfig:list': async (): Promise<SshConfigListing> => {
       const path = configPath()
@@ -180,10 +183,16 @@ export function createAppCore(opts: AppCoreOptions): AppCore {
       }
     },
     'sites:list': async () => source.listSites(),
-    'sites:add': async ([input]) => store.addSite(input),
-    'sites:update': async ([id, patch]) => store.updateSite(id, patch),
+    'sites:add': async ([input]) => {
+      await applyAudited(store, audit, store.planAddSite(input))
+      return store.listSites().find((s) => s.alias === input.alias)!
+    },
+    'sites:update': async ([id, patch]) => {
+      await applyAudited(store, audit, store.planUpdateSite(id, patch))
+      return store.getSite(id)!
+    },
     'sites:remove': async ([id]) => {
-      store.removeSite(id)
+      await applyAudited(store, audit, store.planRemoveSite(id))
       return null
     },
     'sites:reorder': async ([ids]) => store.reorderSites(ids),
@@ -205,6 +214,7 @@ export function createAppCore(opts: AppCoreOptions): AppCore {
     'demo:start': async () => demo.start(),
     'demo:stop': async () => demo.stop(),
     'audit:list': async ([filter]) => audit.list(filter),
+    'audit:verify': async () => audit.verify(),
     'ops:execute': async ([id, typed]) => ops.execute(id, typed),
     'ops:cancel': async ([id]) => {
       ops.cancel(id)

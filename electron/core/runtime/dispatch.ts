@@ -6,20 +6,36 @@ import {
   type ChannelName,
   type Result
 } from '../../../preload/contract'
+import { redactDeep } from '../util/redact'
+import { describeValue, shapeProblem } from '../util/shape'
 import type { CallContext, Handlers } from '../app/handlers'
 
 /**
  * The single entry point every host uses for a contract call: checks the channel name, validates
  * the argument tuple with the contract's zod schema, runs the handler, and wraps the outcome in
- * the wire envelope. Nothing reaches a handler unvalidated, whichever transport carried it.
+ * the wire envelope. Nothing reaches a handler unvalidated, whichever transport carried it: input
+ * of any shape (nested a million levels, wrong types) is an `invalid-input` result, never a throw.
+ * Results and errors leave through the one redaction (util/redact): no token reaches a window,
+ * the browser or the CLI's output.
  */
 export async function dispatch(handlers: Handlers, channel: unknown, rawArgs: unknown, ctx: CallContext): Promise<Result<unknown>> {
+  try {
+    return redactDeep(await call(handlers, channel, rawArgs, ctx))
+  } catch (err) {
+    // Validation itself failed on something unforeseen: still an answer, never a rejection.
+    return { ok: false, error: redactDeep(toErrorInfo(err)) }
+  }
+}
+
+async function call(handlers: Handlers, channel: unknown, rawArgs: unknown, ctx: CallContext): Promise<Result<unknown>> {
   if (!isChannelName(channel)) {
-    return { ok: false, error: { code: 'invalid-input', message: `unknown call ${JSON.stringify(channel).slice(0, 80)}` } }
+    return { ok: false, error: { code: 'invalid-input', message: `unknown call ${describeValue(channel)}` } }
   }
   if (!Array.isArray(rawArgs)) {
     return { ok: false, error: { code: 'invalid-input', message: `invalid arguments for ${channel}: expected a list of arguments` } }
   }
+  const problem = shapeProblem(rawArgs)
+  if (problem) return { ok: false, error: { code: 'invalid-input', message: `invalid arguments for ${channel}: ${problem}` } }
   const schema = channels[channel].args
   const parsed = schema.safeParse(rawArgs)
   if (!parsed.success) {

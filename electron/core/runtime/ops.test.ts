@@ -64,6 +64,50 @@ describe('OpsRegistry', () => {
     expect((await audit.list({})).map((e) => e.result)).toEqual(['error', 'started'])
   })
 
+  it('a step whose end cannot be audited is reported as run, with the audit failure, and nothing after it starts', async () => {
+    const { ops, audit } = make()
+    const full = Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' })
+    const record = audit.record.bind(audit)
+    let ranFirst = 0
+    let ranSecond = 0
+    audit.record = async (input) => {
+      if (input.result !== 'started') throw full
+      return record(input)
+    }
+    const one = ops.preview({ site: 'site-1', action: 'sector.pledge', steps: [step], execute: async (s) => void (await s.run(0, async () => { ranFirst++; return 'Created CC sector: 7' })) })
+    const out = await ops.execute(one.id, null)
+    expect(ranFirst).toBe(1)
+    expect(out).toMatchObject({ ok: true, steps: [{ status: 'ok', unaudited: true, output: 'Created CC sector: 7' }], auditFailure: { step: 0, error: { code: 'internal' } } })
+    const two = ops.preview({
+      site: 'site-1',
+      action: 'x',
+      steps: [step, { ...step, text: 'second' }],
+      execute: async (s) => {
+        await s.run(0, async () => 'one').catch(() => undefined)
+        await s.run(1, async () => void ranSecond++)
+      }
+    })
+    const out2 = await ops.execute(two.id, null)
+    expect(ranSecond).toBe(0)
+    expect(out2.ok).toBe(false)
+    expect(out2.auditFailure?.step).toBe(0)
+    expect(out2.steps.map((x) => x.status)).toEqual(['ok', 'skipped'])
+    expect(out2.steps[1]!.output).toMatch(/not started: the audit log cannot be written/)
+  })
+
+  it('a step whose start cannot be audited never runs', async () => {
+    const { ops, audit } = make()
+    audit.record = async () => {
+      throw Object.assign(new Error('no space'), { code: 'ENOSPC' })
+    }
+    let runs = 0
+    const p = ops.preview({ site: 'site-1', action: 'x', steps: [step], execute: async (s) => void (await s.run(0, async () => void runs++)) })
+    const out = await ops.execute(p.id, null)
+    expect(runs).toBe(0)
+    expect(out.ok).toBe(false)
+    expect(out.auditFailure).toBeUndefined()
+  })
+
   it('expires previews', async () => {
     let t = 1000
     const { ops } = make(() => t)

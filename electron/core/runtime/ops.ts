@@ -8,7 +8,7 @@ import {
   type MutationStep,
   type StepOutcome
 } from '../../../preload/contract'
-import type { AuditLog } from '../audit/auditLog'
+import type { AuditInput, AuditLog } from '../audit/auditLog'
 import type { EventBus } from './eventBus'
 
 /**
@@ -111,29 +111,46 @@ export class OpsRegistry {
       Object.assign(s, patch)
       this.events.emit('ops:progress', { id, index, status: s.status })
     }
+    let auditFailure: MutationOutcome['auditFailure']
+    const record = (input: Omit<AuditInput, 'site' | 'action'>) => this.audit.record({ site: preview.site, action: preview.action, ...input })
     const runner: StepRunner = {
       run: async (index, fn) => {
         const step = preview.steps[index]
         if (!step) throw new MinerDeskError({ code: 'internal', message: `no step ${index}` })
+        // Once a step's end could not be audited, nothing more starts.
+        if (auditFailure) throw new MinerDeskError(auditFailure.error)
+        const command = `${step.host}: ${step.text}`
         set(index, { status: 'running' })
-        await this.audit.record({ site: preview.site, action: preview.action, command: `${step.host}: ${step.text}`, result: 'started' })
         try {
-          const output = ((await fn()) ?? '').trim()
-          set(index, { status: 'ok', ...(output ? { output: output.slice(0, 20_000) } : {}) })
-          await this.audit.record({ site: preview.site, action: preview.action, command: `${step.host}: ${step.text}`, result: 'ok', ...(output ? { detail: output.slice(0, 2000) } : {}) })
-          return output
+          await record({ command, result: 'started' })
+        } catch (err) {
+          // Not written down, not run: the audit entry comes first.
+          set(index, { status: 'error', error: toErrorInfo(err) })
+          throw err
+        }
+        let output: string
+        try {
+          output = ((await fn()) ?? '').trim()
         } catch (err) {
           const error: ErrorInfo = toErrorInfo(err)
           set(index, { status: 'error', error })
-          await this.audit.record({
-            site: preview.site,
-            action: preview.action,
-            command: `${step.host}: ${step.text}`,
-            result: 'error',
-            detail: [error.message, error.details].filter(Boolean).join(': ').slice(0, 2000)
-          })
+          try {
+            await record({ command, result: 'error', detail: [error.message, error.details].filter(Boolean).join(': ').slice(0, 2000) })
+          } catch (auditErr) {
+            auditFailure = { step: index, error: toErrorInfo(auditErr) }
+            set(index, { unaudited: true })
+          }
           throw err
         }
+        set(index, { status: 'ok', ...(output ? { output: output.slice(0, 20_000) } : {}) })
+        try {
+          await record({ command, result: 'ok', ...(output ? { detail: output.slice(0, 2000) } : {}) })
+        } catch (auditErr) {
+          auditFailure = { step: index, error: toErrorInfo(auditErr) }
+          set(index, { unaudited: true })
+          throw auditErr
+        }
+        return output
       },
       skip: (index, reason) => {
         set(index, { status: 'skipped', output: reason })
@@ -142,13 +159,21 @@ export class OpsRegistry {
         data = { ...data, ...values }
       }
     }
+    const extra = (): Partial<MutationOutcome> => ({ ...(data ? { data } : {}), ...(auditFailure ? { auditFailure } : {}) })
     try {
       await p.execute(runner)
     } catch (err) {
-      for (const s of steps) if (s.status === 'pending') s.status = 'skipped'
-      return { id, site: preview.site, action: preview.action, ok: false, steps, error: toErrorInfo(err), ...(data ? { data } : {}) }
+      const notRun = steps.filter((s) => s.status === 'pending')
+      for (const s of notRun) {
+        s.status = 'skipped'
+        if (auditFailure) s.output = 'not started: the audit log cannot be written'
+      }
+      // Every step ran and only the end of the last one is missing from the audit log: the action is done.
+      const done = auditFailure !== undefined && notRun.length === 0 && steps.every((s) => s.status === 'ok' || s.status === 'skipped')
+      if (done) return { id, site: preview.site, action: preview.action, ok: true, steps, ...extra() }
+      return { id, site: preview.site, action: preview.action, ok: false, steps, error: toErrorInfo(err), ...extra() }
     }
-    return { id, site: preview.site, action: preview.action, ok: steps.every((s) => s.status === 'ok' || s.status === 'skipped'), steps, ...(data ? { data } : {}) }
+    return { id, site: preview.site, action: preview.action, ok: steps.every((s) => s.status === 'ok' || s.status === 'skipped'), steps, ...extra() }
   }
 
   private sweep(): void {

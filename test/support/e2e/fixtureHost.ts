@@ -148,7 +148,8 @@ export function fixtureBackend(data: FixtureData): FixtureBackend {
     'audit:list': (q) => {
       const { site, limit } = (q ?? {}) as { site?: string; limit?: number }
       return data.audit.filter((e) => !site || e.site === site).slice(-(limit ?? 100))
-    }
+    },
+    'audit:verify': () => ({ file: 'audit.log', ok: true, entries: data.audit.length, chained: data.audit.length, unchained: 0, tornLines: [] })
   }
 
   return {

@@ -1,8 +1,9 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { spawnSync, type ChildProcess } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { startSimSites, type SimSites, type StartSimSitesOptions } from '../simSites'
+import { buildWebHost, startWebHostProcess, stopWebHostProcess } from '../webHost'
 
 const ROOT = resolve(__dirname, '../../..')
 
@@ -32,54 +33,12 @@ export interface RealHostOptions {
   env?: Record<string, string>
 }
 
-async function buildOnce(): Promise<void> {
-  const appBuild = (await import(join(ROOT, 'electron/tools/app-build.mjs'))) as { ensureAppBuild(o?: { quiet?: boolean }): void }
-  const bundles = (await import(join(ROOT, 'electron/tools/bundle.mjs'))) as { ensureBundle(n: string): Promise<string> }
-  appBuild.ensureAppBuild({ quiet: true })
-  await bundles.ensureBundle('sim')
-  await bundles.ensureBundle('web')
-}
-
 function startHost(home: string, args: string[], env: Record<string, string>): Promise<{ child: ChildProcess; url: string; log: string[] }> {
-  const log: string[] = []
-  const child = spawn(process.execPath, [join(ROOT, 'out/node/web.cjs'), '--port', '0', ...args], {
-    env: { ...process.env, MINERDESK_HOME: home, ...env },
-    stdio: ['ignore', 'pipe', 'pipe']
-  })
-  return new Promise((resolveUrl, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the browser host did not start:\n${log.join('')}`)), 60_000)
-    const onData = (b: Buffer): void => {
-      const text = b.toString()
-      log.push(text)
-      const m = /MinerDesk is running at (http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9a-f]+)/.exec(log.join(''))
-      if (m?.[1]) {
-        clearTimeout(timer)
-        resolveUrl({ child, url: m[1], log })
-      }
-    }
-    child.stdout?.on('data', onData)
-    child.stderr?.on('data', onData)
-    child.once('exit', (code) => {
-      clearTimeout(timer)
-      reject(new Error(`the browser host exited with ${code}:\n${log.join('')}`))
-    })
-  })
-}
-
-function stopChild(child: ChildProcess): Promise<void> {
-  return new Promise((done) => {
-    if (child.exitCode !== null || child.signalCode !== null) return done()
-    const kill = setTimeout(() => child.kill('SIGKILL'), 10_000)
-    child.once('exit', () => {
-      clearTimeout(kill)
-      done()
-    })
-    child.kill('SIGTERM')
-  })
+  return startWebHostProcess(home, args, env)
 }
 
 export async function startRealHost(o: RealHostOptions = {}): Promise<RealHost> {
-  await buildOnce()
+  await buildWebHost()
   const home = mkdtempSync(join(tmpdir(), 'md-e2e-home-'))
   const sim = o.sim === null ? null : await startSimSites({ sites: 3, sectors: 300, speed: 60, ...o.sim })
   const args = [...(sim ? ['--ssh-config', sim.sshConfigPath] : []), ...(o.args ?? [])]
@@ -91,14 +50,14 @@ export async function startRealHost(o: RealHostOptions = {}): Promise<RealHost> 
     home,
     sim,
     output: () => h.log.join(''),
-    stopHost: () => stopChild(h.child),
+    stopHost: () => stopWebHostProcess(h.child),
     async restartHost() {
-      await stopChild(h.child)
+      await stopWebHostProcess(h.child)
       // Same home: the sites are already configured, so no --ssh-config is needed.
       h = await startHost(home, o.args ?? [], o.env ?? {})
     },
     async stop() {
-      await stopChild(h.child)
+      await stopWebHostProcess(h.child)
       await sim?.down()
       // A demo the test started (and did not stop, e.g. after a failure) keeps running by design.
       const demo = join(home, 'demo.json')
