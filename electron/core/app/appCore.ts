@@ -26,6 +26,7 @@ import type { ServiceContext } from '../runtime/context'
 import { createRestartFeature } from '../restart/feature'
 import { createSectorsFeature } from '../sectors/feature'
 import { createSiteOpsFeature } from '../siteops/feature'
+import { createHistoryFeature } from '../history/feature'
 import { MetricsExporter } from '../exporter/exporter'
 
 /**
@@ -144,12 +145,13 @@ export function createAppCore(opts: AppCoreOptions): AppCore {
   const operator = userInfo().username
   const ops = new OpsRegistry(audit, events)
   const context: ServiceContext = { home, store, sites, audit, pool, events, ops }
-  const features = [createRestartFeature(context), createSectorsFeature(context), createSiteOpsFeature(context)] as const
+  const features = [createRestartFeature(context), createSectorsFeature(context), createSiteOpsFeature(context), createHistoryFeature(context, { record: opts.poll })] as const
 
   const handlers: Handlers = {
     ...features[0].handlers,
     ...features[1].handlers,
     ...features[2].handlers,
+    ...features[3].handlers,
     'app:info': async (): Promise<AppInfo> => ({
       version: opts.version,
       host: opts.host === 'cli' ? 'web' : opts.host,
