@@ -29,7 +29,6 @@ export function cliCore(o: GlobalOptions, opts: { poll?: boolean } = {}): AppCor
       version: APP_VERSION,
       secrets: createMemoryOnlySecretStore(),
       poll: opts.poll ?? false,
-      simRuntime: null,
       prompts: terminalPrompts(),
       ...(o.sshConfig ? { sshConfig: { path: o.sshConfig, mode: 'ephemeral' as const } } : {})
     })

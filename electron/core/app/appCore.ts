@@ -16,7 +16,7 @@ import { newSiteConfig, SettingsStore } from '../settings/store'
 import { createSshPool, defaultSshConfigPath, type ManagedSshPool, type SshPoolInternals } from '../ssh/pool'
 import { listAliases } from '../ssh/config'
 import type { SecretStore, SshPrompts } from '../ssh/types'
-import { DemoManager, type SimRuntime } from '../../demo/demo'
+import { noDemo, type Demo, type DemoFactory } from '../runtime/demo'
 import { EventBus } from '../runtime/eventBus'
 import type { Handlers } from './handlers'
 import { PromptBroker } from '../runtime/promptBroker'
@@ -48,8 +48,8 @@ export interface AppCoreOptions {
   sshConfig?: { path: string; mode: 'persist' | 'ephemeral' }
   /** Start pollers (the app) or poll on demand (the CLI). */
   poll: boolean
-  /** How to run the simulator for the demo; null where the demo is not offered. */
-  simRuntime: SimRuntime | null
+  /** The demo of a host that can run the simulator (electron/demo); none where it is not offered. */
+  demo?: DemoFactory
   /** The CLI answers prompts on its terminal instead of through events. */
   prompts?: SshPrompts
   sshInternals?: SshPoolInternals
@@ -64,7 +64,7 @@ export interface AppCore {
   readonly audit: AuditLog
   readonly pool: ManagedSshPool
   readonly prompts: PromptBroker
-  readonly demo: DemoManager
+  readonly demo: Demo
   readonly ops: OpsRegistry
   readonly context: ServiceContext
   /** The Prometheus exporter over the same pollers (serving only when asked). */
@@ -123,7 +123,7 @@ export function createAppCore(opts: AppCoreOptions): AppCore {
     else source = new EphemeralSites(aliasSites(), store)
   }
   const sites = new SitesRuntime(source, pool, events, { poll: opts.poll })
-  const demo = new DemoManager(home, store, events, opts.simRuntime, () => pool.setConfigPath(configPath()))
+  const demo = opts.demo ? opts.demo({ home, store, events, onSshConfig: () => pool.setConfigPath(configPath()) }) : noDemo()
 
   store.onSettingsChanged((s) => {
     events.emit('settings:changed', s)
