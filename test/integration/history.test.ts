@@ -14,7 +14,7 @@ import { startSimSites, type SimSites } from '../support/simSites'
  * the same points and goes on from them.
  */
 function appCore(home: string, sshConfig: string): AppCore {
-  return createAppCore({ host: 'web', version: 'test', home, secrets: createMemoryOnlySecretStore(), poll: true, simRuntime: null, sshConfig: { path: sshConfig, mode: 'persist' } })
+  return createAppCore({ host: 'web', version: 'test', home, secrets: createMemoryOnlySecretStore(), poll: true, sshConfig: { path: sshConfig, mode: 'persist' } })
 }
 
 async function until<T>(what: string, timeoutMs: number, probe: () => T | null | undefined | false): Promise<T> {
