@@ -10,7 +10,7 @@ import { registerRestartCommands } from './commands/restart'
 import { registerSiteOpsCommands } from './commands/siteops'
 import { registerSectorCommands } from './commands/sectors'
 import { registerExporterCommand } from './commands/exporter'
-import { EXIT, EXIT_HELP } from './exitCodes'
+import { EXIT, EXIT_HELP, guardSiteArguments } from './host'
 
 export function buildProgram(): Command {
   const program = new Command('minerdesk')
@@ -21,6 +21,7 @@ export function buildProgram(): Command {
     .addHelpText('after', `\nSettings and the audit log live in MINERDESK_HOME (default ~/.minerdesk).\n${EXIT_HELP}\n`)
     .showHelpAfterError()
     .exitOverride()
+  guardSiteArguments(program)
   registerReadCommands(program)
   registerRestartCommands(program)
   registerSiteOpsCommands(program)
