@@ -165,10 +165,16 @@ export function registerReadCommands(program: Command): void {
         }
         const site = await siteOf(core, name)
         const table = await call(core, 'sectors:list', site.id)
-        const all = table.number.map((n, i) => ({ sector: n, state: table.states[table.state[i]!]! }))
+        // The runs are [first, count, stateIndex] triples, ascending (see SectorTable).
         const summary: Record<string, number> = {}
-        for (const r of all) summary[r.state] = (summary[r.state] ?? 0) + 1
-        const rows = state ? all.filter((r) => r.state === state) : all
+        const rows: { sector: number; state: string }[] = []
+        for (let i = 0; i + 2 < table.runs.length; i += 3) {
+          const [first, count, si] = [table.runs[i]!, table.runs[i + 1]!, table.runs[i + 2]!]
+          const name = table.states[si]!
+          summary[name] = (summary[name] ?? 0) + count
+          if (state && name !== state) continue
+          for (let k = 0; k < count; k++) rows.push({ sector: first + k, state: name })
+        }
         if (o.json) return printJson({ site: site.id, summary, sectors: rows })
         process.stdout.write(`${renderTable(rows, [
           { header: 'SECTOR', value: (r) => r.sector, align: 'right' },
