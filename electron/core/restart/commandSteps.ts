@@ -97,7 +97,7 @@ export class CommandSteps {
     }
     cmd = mainCommand(step)
     if (cmd && kind === 'start' && cmd.status === 'error' && cmd.error?.code !== 'ssh/timeout') {
-      throw new GateFailure('start-failed', `the start command failed: ${cmd.error?.message ?? cmd.output ?? ''}`, {}, cmd.output, 'check the site\'s start command (Settings → site)')
+      throw new GateFailure('start-failed', `the start command failed: ${cmd.error?.message ?? cmd.output ?? ''}`, { hintKey: 'start-failed' }, cmd.output, 'check the site\'s start command (Settings → site)')
     }
     const g = this.runs.gateCtx(run, step, handle, signal)
     if (kind === 'stop') {

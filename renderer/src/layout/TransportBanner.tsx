@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next'
 import { Until } from '../components/Ago'
 import { getTransport } from '../api'
 import { selectTransportStatus, useTransportStore } from '../stores/transport'
+import { Rich } from '../components/Rich'
 
 /** Browser host only: the page lost its WebSocket to the MinerDesk host (and what to do). */
 export function TransportBanner() {
@@ -17,7 +18,7 @@ export function TransportBanner() {
       title={t('transport.lost')}
       description={
         <span>
-          {status.hasToken ? t('transport.lostHint') : t('transport.noToken')}{' '}
+          <Rich text={status.hasToken ? t('transport.lostHint') : t('transport.noToken')} />{' '}
           {status.nextRetryAt !== null && (
             <span className="md-muted">
               {t('transport.retry', { attempt: status.attempt })} <Until at={status.nextRetryAt} />

@@ -8,6 +8,7 @@ import { DURATION_KEYS, parseListen, RUNBOOK_DURATIONS, type AppSettings, type D
 import { formatDuration } from '../../model/format'
 import { ExporterStatusLine } from './ExporterStatusLine'
 import { selectAppInfo, selectSettings, selectSettingsLoaded, updateSettings, useSettingsStore } from '../../stores/settings'
+import { Rich } from '../../components/Rich'
 
 interface GeneralForm {
   sshConfigPath: string
@@ -123,7 +124,7 @@ export function GeneralSettings() {
         </Form.Item>
       </div>
       <h3 className="md-form-heading">{t('exporter.title')}</h3>
-      <p className="md-muted md-field-note">{t('exporter.hint')}</p>
+      <p className="md-muted md-field-note"><Rich text={t('exporter.hint')} /></p>
       <div className="md-form-row">
         <Form.Item name="exporterEnabled" label={t('exporter.enabled')} valuePropName="checked">
           <Switch data-testid="general-exporter-enabled" />
@@ -132,7 +133,7 @@ export function GeneralSettings() {
           name="exporterListen"
           label={t('exporter.listen')}
           rules={[{ validator: async (_r, v: string) => (parseListen((v ?? '').trim()) ? undefined : Promise.reject(new Error(t('exporter.badListen')))) }]}
-          extra={t('exporter.listenHint')}
+          extra={<Rich text={t('exporter.listenHint')} />}
         >
           <Input className="md-mono" style={{ width: 220 }} placeholder="127.0.0.1:9720" data-testid="general-exporter-listen" />
         </Form.Item>

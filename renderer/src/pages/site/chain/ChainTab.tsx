@@ -15,6 +15,7 @@ import { PeersSection } from './PeersSection'
 import { ReplaceMessageModal } from './ReplaceMessageModal'
 import { SyncTable } from './SyncTable'
 import { SyncHistory } from '../../../charts/HistoryCharts'
+import { Rich } from '../../../components/Rich'
 
 /**
  * lotus daemon and chain: sync, the miner process, local pending messages (a stuck one replaced
@@ -45,7 +46,7 @@ export function ChainTab({ snapshot, site }: SiteTabProps) {
               )
             },
             { label: t('siteops.mpool.message'), value: <Mono>{`${m.from} · nonce ${m.nonce}`}</Mono> },
-            { label: t('siteops.common.note'), value: t('siteops.mpool.note', { fee: feeLimit }) }
+            { label: t('siteops.common.note'), value: <Rich text={t('siteops.mpool.note', { fee: feeLimit })} /> }
           ]}
         />
       )

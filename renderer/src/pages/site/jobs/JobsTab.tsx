@@ -13,6 +13,7 @@ import { JobsMatrix } from './JobsMatrix'
 import { JobsTable } from './JobsTable'
 import { SchedQueue } from './SchedQueue'
 import { OpFacts, useOpDialog } from '../../../ops/useOpDialog'
+import { Rich } from '../../../components/Rich'
 
 /**
  * `lotus-miner sealing jobs`: a task × state matrix, then the jobs (filtered by a matrix row),
@@ -49,9 +50,9 @@ export function JobsTab({ snapshot, site }: SiteTabProps) {
       extra: (
         <OpFacts
           items={[
-            { label: 'SchedId', value: <Mono>{r.schedId}</Mono> },
+            { label: <Mono>SchedId</Mono>, value: <Mono>{r.schedId}</Mono> },
             { label: t('jobs.task'), value: <Mono>{`${r.task} · ${t('jobs.sector')} ${r.sector}`}</Mono> },
-            { label: t('siteops.common.note'), value: t('siteops.sched.removeNote') }
+            { label: t('siteops.common.note'), value: <Rich text={t('siteops.sched.removeNote')} /> }
           ]}
         />
       )

@@ -13,19 +13,19 @@ export function DeadlinesTable({ deadlines, onCheck, checkBusy }: { deadlines: D
   const { t, i18n } = useTranslation()
   const n = (v: number) => formatInt(v, i18n.language)
   const columns: ColumnsType<DeadlineRow> = [
-    { title: 'deadline', dataIndex: 'index', width: 80, align: 'right', render: (v: number) => <Mono>{v}</Mono> },
-    { title: 'open', dataIndex: 'openAt', width: 100, render: (v: number, d) => <Mono title={`epoch ${d.openEpoch}`}>{dayjs(v).format('HH:mm:ss')}</Mono> },
-    { title: 'partitions', dataIndex: 'partitions', width: 100, align: 'right', render: (v: number) => <Num n={v} /> },
-    { title: 'sectors', dataIndex: 'sectors', width: 100, align: 'right', render: (v: number) => <Num n={v} /> },
+    { title: t('col.deadline'), dataIndex: 'index', width: 80, align: 'right', render: (v: number) => <Mono>{v}</Mono> },
+    { title: t('col.open'), dataIndex: 'openAt', width: 100, render: (v: number, d) => <Mono title={`epoch ${d.openEpoch}`}>{dayjs(v).format('HH:mm:ss')}</Mono> },
+    { title: t('col.partitions'), dataIndex: 'partitions', width: 100, align: 'right', render: (v: number) => <Num n={v} /> },
+    { title: t('col.sectors'), dataIndex: 'sectors', width: 100, align: 'right', render: (v: number) => <Num n={v} /> },
     {
-      title: 'faults',
+      title: t('col.faults'),
       dataIndex: 'faults',
       width: 90,
       align: 'right',
       render: (v: number) => (v > 0 ? <StatusText tone="critical" strong>{n(v)}</StatusText> : <Num n={0} />)
     },
-    { title: 'recoveries', dataIndex: 'recoveries', width: 100, align: 'right', render: (v: number) => <Num n={v} /> },
-    { title: 'proven partitions', dataIndex: 'proven', width: 140, align: 'right', render: (v: number) => <Num n={v} /> },
+    { title: t('col.recoveries'), dataIndex: 'recoveries', width: 100, align: 'right', render: (v: number) => <Num n={v} /> },
+    { title: t('col.provenPartitions'), dataIndex: 'proven', width: 140, align: 'right', render: (v: number) => <Num n={v} /> },
     {
       title: '',
       key: 'current',

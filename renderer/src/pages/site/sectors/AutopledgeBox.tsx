@@ -10,6 +10,7 @@ import { formatAge, secondsSince } from '../../../model/format'
 import { useNow } from '../../../stores/clock'
 import type { MutationRequest } from '../../../ops/MutationDialog'
 import type { AutopledgeState } from './types'
+import { Rich } from '../../../components/Rich'
 
 /**
  * autopledge.sh as a switch with its state in view: off by default; started through a preview
@@ -81,7 +82,7 @@ export function AutopledgeBox({ site, onStart }: { site: SiteConfig; onStart: (r
             onOpenChange={setFormOpen}
             trigger="click"
             placement="bottomRight"
-            title={t('sectors.autopledge.title')}
+            title={<Rich text={t('sectors.autopledge.title')} />}
             content={
               <div className="md-stack" style={{ width: 280 }}>
                 <span className="md-muted">{t('sectors.autopledge.explain')}</span>
@@ -98,7 +99,7 @@ export function AutopledgeBox({ site, onStart }: { site: SiteConfig; onStart: (r
                   type="primary"
                   onClick={() => {
                     setFormOpen(false)
-                    onStart({ title: t('sectors.autopledge.title'), make: () => getApi().sectors.previewAutopledge(site.id, { target, intervalSec: interval }) })
+                    onStart({ title: <Rich text={t('sectors.autopledge.title')} />, make: () => getApi().sectors.previewAutopledge(site.id, { target, intervalSec: interval }) })
                   }}
                   data-testid="autopledge-preview"
                 >

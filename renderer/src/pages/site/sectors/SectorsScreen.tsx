@@ -20,6 +20,7 @@ import { filterRows, rowOf } from './sectorsModel'
 import { loadSectors, setSelection, useSectorsModel, useSectorsStore, useSelection } from './sectorsStore'
 import { SECTOR_FILTER_GROUPS, type SectorFilterGroup } from './types'
 import { UpdateStateModal } from './UpdateStateModal'
+import { Rich } from '../../../components/Rich'
 
 const EMPTY = new Int32Array(0)
 
@@ -107,7 +108,7 @@ export function SectorsScreen({ site }: { site: SiteConfig }) {
         <AutopledgeBox site={site} onStart={open} />
         <Space size={6}>
           <Button onClick={() => open({ title: t('sectors.action.pledge'), make: () => api.sectors.previewPledge(site.id), onDone: afterChange })} data-testid="sectors-pledge">
-            {t('sectors.action.pledge')}
+            <Rich text={t('sectors.action.pledge')} />
           </Button>
           <Button onClick={() => setFindOpen(true)} data-testid="sectors-find-files">
             {t('sectors.action.findFiles')}
@@ -131,7 +132,7 @@ export function SectorsScreen({ site }: { site: SiteConfig }) {
             <Button
               key={s}
               size="small"
-              onClick={() => open({ title: t('sectors.action.shortcut', { state: s }), make: () => api.sectors.previewUpdateState(site.id, selectedList, s), onDone: afterChange })}
+              onClick={() => open({ title: <Rich text={t('sectors.action.shortcut', { state: s })} />, make: () => api.sectors.previewUpdateState(site.id, selectedList, s), onDone: afterChange })}
               data-testid={`bulk-${s.toLowerCase()}`}
             >
               <Mono>{s}</Mono>
@@ -186,7 +187,7 @@ export function SectorsScreen({ site }: { site: SiteConfig }) {
           onCancel={() => setUpdateOpen(false)}
           onChoose={(state) => {
             setUpdateOpen(false)
-            open({ title: t('sectors.action.updateStateTo', { state }), make: () => api.sectors.previewUpdateState(site.id, selectedList, state), onDone: afterChange })
+            open({ title: <Rich text={t('sectors.action.updateStateTo', { state })} />, make: () => api.sectors.previewUpdateState(site.id, selectedList, state), onDone: afterChange })
           }}
         />
       )}

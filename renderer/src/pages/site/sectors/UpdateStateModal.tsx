@@ -2,6 +2,7 @@ import { Button, Modal, Select, Space } from 'antd'
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Mono } from '../../../components/Mono'
+import { Rich } from '../../../components/Rich'
 
 /**
  * Choosing an update-state target: the usual targets for the sectors' current states first (and
@@ -28,7 +29,7 @@ export function UpdateStateModal({
   return (
     <Modal
       open
-      title={t('sectors.updateState.title', { n: sectors.length })}
+      title={<Rich text={t('sectors.updateState.title', { n: sectors.length })} />}
       onCancel={onCancel}
       okText={t('sectors.updateState.preview')}
       okButtonProps={{ disabled: !state, ...({ 'data-testid': 'update-state-preview' } as Record<string, string>) }}

@@ -21,6 +21,7 @@ import { ClearFilesFlow } from './ClearFilesFlow'
 import { DiagnosisPanel } from './DiagnosisPanel'
 import { EventTimeline } from './EventTimeline'
 import { FilesPanel } from './FilesPanel'
+import { Rich } from '../../../../components/Rich'
 
 const GROUP_TONE: Record<SectorStateGroup, StatusTone> = { failed: 'critical', sealing: 'info', proving: 'ok', removed: 'unknown' }
 const REFRESH_MS = 10_000
@@ -99,7 +100,7 @@ export function SectorPage({ site, sector }: { site: SiteConfig; sector: number 
   }
   const open = (request: MutationRequest) => setDialog({ id: Date.now(), request })
   const api = getApi()
-  const updateTo = (state: string) => open({ title: t('sectors.action.updateStateTo', { state }), make: () => api.sectors.previewUpdateState(site.id, [sector], state), onDone: afterAction })
+  const updateTo = (state: string) => open({ title: <Rich text={t('sectors.action.updateStateTo', { state })} />, make: () => api.sectors.previewUpdateState(site.id, [sector], state), onDone: afterAction })
   const remove = () => open({ title: t('sectors.action.removeOne', { sector }), make: () => api.sectors.previewRemove(site.id, [sector]), onDone: afterAction })
   const onAction = (a: string) => {
     if (a === 'remove') remove()
