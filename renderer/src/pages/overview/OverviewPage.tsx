@@ -1,6 +1,6 @@
 import { useMemo } from 'react'
 import { useTranslation } from 'react-i18next'
-import { groupSites, selectSites, selectSitesLoaded, useSitesStore } from '../../stores/sites'
+import { groupSites, selectSites, selectSitesLoaded, useSitesStore } from '@renderer/stores/sites'
 import { AlertsPanel } from './AlertsPanel'
 import { DemoBar } from './DemoBar'
 import { DemoOffer } from './DemoOffer'
