@@ -1,8 +1,8 @@
 import { Alert } from 'antd'
 import { useTranslation } from 'react-i18next'
-import type { ErrorInfo } from '../contract'
-import { describeError } from '../model/errorText'
-import { Rich } from './Rich'
+import type { ErrorInfo } from '@contract'
+import { describeError } from '@renderer/model/errorText'
+import { Rich } from '@renderer/components/Rich'
 
 /** An error in place: what happened (translated), what to do, and the raw detail verbatim. */
 export function ErrorNotice({ error, testId, compact }: { error: ErrorInfo; testId?: string; compact?: boolean }) {

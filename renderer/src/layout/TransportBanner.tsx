@@ -1,9 +1,9 @@
 import { Alert, Button } from 'antd'
 import { useTranslation } from 'react-i18next'
-import { Until } from '../components/Ago'
-import { getTransport } from '../api'
-import { selectTransportStatus, useTransportStore } from '../stores/transport'
-import { Rich } from '../components/Rich'
+import { Until } from '@renderer/components/Ago'
+import { getTransport } from '@renderer/api'
+import { selectTransportStatus, useTransportStore } from '@renderer/stores/transport'
+import { Rich } from '@renderer/components/Rich'
 
 /** Browser host only: the page lost its WebSocket to the MinerDesk host (and what to do). */
 export function TransportBanner() {

@@ -1,8 +1,8 @@
 import { Button, Modal, Select, Space } from 'antd'
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { Mono } from '../../../components/Mono'
-import { Rich } from '../../../components/Rich'
+import { Mono } from '@renderer/components/Mono'
+import { Rich } from '@renderer/components/Rich'
 
 /**
  * Choosing an update-state target: the usual targets for the sectors' current states first (and
