@@ -5,6 +5,8 @@ import { asMinerDeskError, getApi } from '@renderer/api'
 import { ErrorNotice } from '@renderer/components/ErrorNotice'
 import { Mono } from '@renderer/components/Mono'
 import { StatusText } from '@renderer/components/StatusText'
+import { Rich } from '@renderer/components/Rich'
+import { opWarningText } from './warningText'
 import type { ErrorInfo, MutationOutcome, MutationPreview, StepStatus } from '@contract'
 import type { StatusTone } from '@renderer/theme/tokens'
 
@@ -132,8 +134,8 @@ export function MutationDialog({ request, onClose, extra }: { request: MutationR
                 description={
                   <ul className="md-op-warnings">
                     {preview.warnings.map((w, i) => (
-                      <li key={i} data-testid="mutation-warning">
-                        {w}
+                      <li key={i} data-testid="mutation-warning" data-key={w.key}>
+                        <Rich text={opWarningText(t, w)} />
                       </li>
                     ))}
                   </ul>

@@ -10,7 +10,7 @@ import { VerdictBlock } from './PrecheckPanel'
 import { PreviewBox } from '@renderer/ops/PreviewBox'
 import { processState } from './text'
 import { useRestartStore } from './store'
-import { Rich } from '../../../components/Rich'
+import { Rich } from '@renderer/components/Rich'
 
 const ROLE: Record<'miner' | 'daemon', string> = { miner: 'lotus-miner', daemon: 'lotus daemon' }
 

@@ -10,7 +10,7 @@ import { StatusText } from '@renderer/components/StatusText'
 import { formatDuration } from '@renderer/model/format'
 import type { DeadlineView, Precheck, PrecheckJob, PrecheckMessage } from '@contract'
 import { reasonText, verdictHeadline, warningText } from './text'
-import { Rich } from '../../../components/Rich'
+import { Rich } from '@renderer/components/Rich'
 
 const clock = (ms: number): string => dayjs(ms).format(Math.abs(ms - Date.now()) < 10 * 60_000 ? 'HH:mm:ss' : 'HH:mm')
 

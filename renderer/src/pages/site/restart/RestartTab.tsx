@@ -22,7 +22,7 @@ import { StepsPanel } from './StepsPanel'
 import { loadRolling, loadSite, retainRestartEvents, selectSiteRestart, useRestartStore } from './store'
 import { failureHint, failureText, processState } from './text'
 import './restart.css'
-import { Rich } from '../../../components/Rich'
+import { Rich } from '@renderer/components/Rich'
 
 const PHASE_TONE: Record<RestartPhase, StatusTone> = { ready: 'info', running: 'busy', waiting: 'warning', interrupted: 'warning', done: 'ok', failed: 'critical', aborted: 'unknown' }
 const TAIL_RENEW_MS = 30_000

@@ -19,7 +19,7 @@ import { SectorsGrid } from './SectorsGrid'
 import { filterRows, rowOf } from './sectorsModel'
 import { loadSectors, setSelection, useSectorsModel, useSectorsStore, useSelection } from './sectorsStore'
 import { UpdateStateModal } from './UpdateStateModal'
-import { Rich } from '../../../components/Rich'
+import { Rich } from '@renderer/components/Rich'
 
 const EMPTY = new Int32Array(0)
 

@@ -20,7 +20,7 @@ import { ClearFilesFlow } from './ClearFilesFlow'
 import { DiagnosisPanel } from './DiagnosisPanel'
 import { EventTimeline } from './EventTimeline'
 import { FilesPanel } from './FilesPanel'
-import { Rich } from '../../../../components/Rich'
+import { Rich } from '@renderer/components/Rich'
 
 const GROUP_TONE: Record<SectorStateGroup, StatusTone> = { failed: 'critical', sealing: 'info', proving: 'ok', removed: 'unknown' }
 const REFRESH_MS = 10_000

@@ -1,7 +1,7 @@
 import { Alert } from 'antd'
 import { useTranslation } from 'react-i18next'
-import { Mono } from '../../../../components/Mono'
-import type { FileEntry, HostProblem } from '../types'
+import { Mono } from '@renderer/components/Mono'
+import type { FileEntry, HostProblem } from '@contract'
 
 /**
  * Sector files as an operator reads them: problems in words (the host's own words verbatim
