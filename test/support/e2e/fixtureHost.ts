@@ -173,8 +173,12 @@ export function fixtureBackend(data: FixtureData): FixtureBackend {
     },
     'sectors:autopledgeStatus': () => [],
     'audit:list': (q) => {
-      const { site, limit } = (q ?? {}) as { site?: string; limit?: number }
-      return data.audit.filter((e) => !site || e.site === site).slice(-(limit ?? 100))
+      // As the core answers: newest first, of one site, within a date range.
+      const { site, limit, since, until } = (q ?? {}) as { site?: string; limit?: number; since?: string; until?: string }
+      return data.audit
+        .filter((e) => (!site || e.site === site) && (!since || e.time >= since) && (!until || e.time <= until))
+        .sort((a, b) => b.time.localeCompare(a.time))
+        .slice(0, limit ?? 200)
     },
     'audit:verify': () => ({ file: 'audit.log', ok: true, entries: data.audit.length, chained: data.audit.length, unchained: 0, tornLines: [] })
   }
