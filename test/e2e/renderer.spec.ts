@@ -120,6 +120,18 @@ test.describe('site page', () => {
     await expect(site.currentDeadline()).toContainText('当前')
   })
 
+  test('a deadline with faults lists its faulty sectors, each linked to its page', async ({ openApp, site, page }) => {
+    await openApp({ hash: '#/site/sh-01/proving' })
+    const faults = site.deadlinesTable.getByTestId('deadline-faults')
+    await expect(faults).toHaveCount(1)
+    await expect(faults).toContainText('分区 0')
+    await expect(faults).toContainText('2 个错误')
+    const links = faults.getByTestId('deadline-sector-link')
+    await expect(links).toHaveText(['10330', '10373'])
+    await links.first().click()
+    await expect.poll(() => page.evaluate(() => location.hash)).toBe('#/site/sh-01/sectors/10330')
+  })
+
   test('an unreachable site says so and what to do', async ({ openApp, site }) => {
     await openApp({ hash: '#/site/bj-01/chain' })
     await expect(site.advice).toHaveAttribute('data-state', 'unreachable')

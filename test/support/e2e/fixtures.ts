@@ -151,7 +151,9 @@ function deadlines(now: number, currentIndex: number, currentEpoch: number, sect
       faults: faultsAt[i] ?? 0,
       recoveries: 0,
       proven: i < currentIndex && sectors > 0 ? Math.ceil(sectors / 2349) : 0,
-      current: i === currentIndex
+      current: i === currentIndex,
+      // The faulty sectors by number, in the deadline's first partition.
+      ...(faultsAt[i] ? { faultsByPartition: [{ partition: 0, faulty: Array.from({ length: faultsAt[i] ?? 0 }, (_, k) => 10190 + i * 7 + k * 43), recovering: [] }] } : {})
     })
   }
   return { rows, periodStart: base }

@@ -66,7 +66,7 @@ export function ProvingTab({ snapshot, site }: SiteTabProps) {
       {/* Above the 48 deadlines, so a started check is in view. */}
       <ProvingCheckPanel view={check} />
       <Section title={<>{t('proving.deadlines')} <span className="md-muted md-mono">lotus-miner proving deadlines</span></>} extra={snapshot.miner.actor && <span className="md-muted">{t('proving.minerActor')} <Mono>{snapshot.miner.actor}</Mono></span>}>
-        <DeadlinesTable deadlines={p.deadlines} onCheck={(i) => void check.start(i)} checkBusy={check.starting || check.check?.status === 'running'} />
+        <DeadlinesTable siteId={site.id} deadlines={p.deadlines} onCheck={(i) => void check.start(i)} checkBusy={check.starting || check.check?.status === 'running'} />
       </Section>
     </div>
   )
