@@ -1,4 +1,4 @@
-import { Button, Form, Input, InputNumber, Segmented, Select, Space, Switch } from 'antd'
+import { App, Button, Form, Input, InputNumber, Segmented, Select, Space, Switch } from 'antd'
 import { useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { DurationInput, durationRule } from '@renderer/components/DurationInput'
@@ -38,6 +38,7 @@ export function GeneralSettings() {
   const info = useSettingsStore(selectAppInfo)
   const [form] = Form.useForm<GeneralForm>()
   const report = useReportError()
+  const { message } = App.useApp()
   const [saving, setSaving] = useState(false)
   const [saved, setSaved] = useState(false)
 
@@ -64,6 +65,7 @@ export function GeneralSettings() {
         operatorName: v.operatorName.trim() === '' ? null : v.operatorName.trim()
       })
       setSaved(true)
+      message.success(t('general.saved'))
     } catch (err) {
       report(err)
     } finally {
