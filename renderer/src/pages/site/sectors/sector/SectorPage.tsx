@@ -30,7 +30,7 @@ const REFRESH_MS = 10_000
  * error with the usual remedy, its jobs, where its files are and whether they are complete, the
  * event log as a timeline, and the runbook's actions on it.
  */
-export function SectorPage({ site, sector }: { site: SiteConfig; sector: number }) {
+export function SectorPage({ site, sector, onChain }: { site: SiteConfig; sector: number; onChain?: { kind: 'faulty' | 'recovering'; deadline: number; partition: number } | null }) {
   const { t } = useTranslation()
   const now = useNow()
   const [detail, setDetail] = useState<SectorDetail | null>(null)
@@ -124,6 +124,11 @@ export function SectorPage({ site, sector }: { site: SiteConfig; sector: number 
               <span className="md-mono">{detail.state}</span>
             </StatusText>
             {detail.stuck && <StatusText tone="warning">{t('sectors.group.stuck')}</StatusText>}
+            {onChain && (
+              <StatusText tone={onChain.kind === 'faulty' ? 'critical' : 'warning'} strong testId="sector-chain-fault">
+                {t(`sectors.page.chain.${onChain.kind}`, { deadline: onChain.deadline, partition: onChain.partition })}
+              </StatusText>
+            )}
             <span className="md-muted">
               {t('sectors.page.inState', { time: inState === null ? '—' : formatDuration(inState) })}
               {detail.expectedSec !== null && ` · ${t('sectors.page.expected', { time: formatDuration(detail.expectedSec) })}`}
