@@ -18,26 +18,27 @@ const VIEWPORTS = [
 interface Screen {
   name: string
   hash: string
-  ready: string
+  /** What the screen shows once it has read its data. */
+  ready: string[]
 }
 
 function screens(sector: number): Screen[] {
-  const tabs = ['chain', 'pipeline', 'jobs', 'workers', 'proving', 'restart'].map((tab) => ({ name: tab, hash: `#/site/site-1/${tab}`, ready: `${tab}-tab` }))
+  const tabs = ['chain', 'pipeline', 'jobs', 'workers', 'proving', 'restart'].map((tab) => ({ name: tab, hash: `#/site/site-1/${tab}`, ready: [`${tab}-tab`] }))
   return [
-    { name: 'overview', hash: '#/', ready: 'overview-page' },
+    { name: 'overview', hash: '#/', ready: ['overview-page'] },
     ...tabs,
-    { name: 'sectors', hash: '#/site/site-1/sectors', ready: 'sectors-grid' },
-    { name: 'sector', hash: `#/site/site-1/sectors/${sector}`, ready: 'sector-page' },
-    { name: 'settings-sites', hash: '#/settings/sites', ready: 'sites-settings' },
-    { name: 'settings-general', hash: '#/settings/general', ready: 'general-settings' },
-    { name: 'audit', hash: '#/audit', ready: 'audit-page' }
+    { name: 'sectors', hash: '#/site/site-1/sectors', ready: ['sector-row'] },
+    { name: 'sector', hash: `#/site/site-1/sectors/${sector}`, ready: ['sector-state', 'sector-timeline', 'sector-files'] },
+    { name: 'settings-sites', hash: '#/settings/sites', ready: ['sites-settings'] },
+    { name: 'settings-general', hash: '#/settings/general', ready: ['general-settings'] },
+    { name: 'audit', hash: '#/audit', ready: ['audit-table'] }
   ]
 }
 
 /** Opens a screen and waits until it has drawn what it reads (no spinner left). */
 async function show(page: Page, s: Screen): Promise<void> {
   await page.evaluate((h) => (location.hash = h), s.hash)
-  await expect(page.getByTestId(s.ready).first()).toBeVisible({ timeout: 60_000 })
+  for (const id of s.ready) await expect(page.getByTestId(id).first()).toBeVisible({ timeout: 60_000 })
   await expect.poll(() => page.locator('.ant-spin-spinning, .ant-skeleton-active').count(), { timeout: 60_000 }).toBe(0)
 }
 
@@ -59,7 +60,7 @@ test.describe('every screen, both languages, both window sizes', () => {
     const problems: string[] = []
     for (const language of ['zh-CN', 'en'] as const) {
       const settings = new SettingsPage(page)
-      await show(page, { name: 'settings-general', hash: '#/settings/general', ready: 'general-settings' })
+      await show(page, { name: 'settings-general', hash: '#/settings/general', ready: ['general-settings'] })
       await settings.chooseLanguage(language === 'en' ? 'English' : '简体中文')
       await settings.saveGeneral()
       await expect(page.locator('html')).toHaveAttribute('lang', language)
