@@ -107,7 +107,7 @@ export function MutationDialog({ request, onClose, extra }: { request: MutationR
         {phase.kind === 'empty' && <Alert type="info" showIcon title={t('sectors.op.nothing')} data-testid="mutation-nothing" />}
         {preview && (
           <>
-            <div className="md-muted">{t('sectors.op.steps', { n: preview.steps.length })}</div>
+            <div className="md-muted">{t('sectors.op.steps', { n: preview.steps.length, count: preview.steps.length })}</div>
             <ol className="md-op-steps">
               {preview.steps.map((s, i) => {
                 const done = outcome?.steps[i]

@@ -142,7 +142,7 @@ export function SectorsScreen({ site }: { site: SiteConfig }) {
             danger
             onClick={() =>
               open({
-                title: t('sectors.action.removeMany', { n: selectedList.length }),
+                title: t('sectors.action.removeMany', { n: selectedList.length, count: selectedList.length }),
                 make: () => api.sectors.previewRemove(site.id, selectedList),
                 onDone: () => {
                   setSelection(site.id, [])
@@ -168,7 +168,7 @@ export function SectorsScreen({ site }: { site: SiteConfig }) {
             <span data-testid="sectors-shown">{t('sectors.shown', { shown: formatInt(rows.length, i18n.language), total: formatInt(model.rows, i18n.language) })}</span>
             <span>{t('sectors.updated', { ago: formatAge(secondsSince(model.takenAt, now)), took: model.tookMs })}</span>
             <span>{t('sectors.stuckRule', { multiple: model.stuckMultiple })}</span>
-            {model.detailErrors > 0 && <StatusText tone="warning">{t('sectors.detailErrors', { n: model.detailErrors })}</StatusText>}
+            {model.detailErrors > 0 && <StatusText tone="warning">{t('sectors.detailErrors', { n: model.detailErrors, count: model.detailErrors })}</StatusText>}
             <span className="md-flex-fill" />
             <span className="md-mono">lotus-miner sectors list</span>
           </div>

@@ -29,7 +29,7 @@ export function UpdateStateModal({
   return (
     <Modal
       open
-      title={<Rich text={t('sectors.updateState.title', { n: sectors.length })} />}
+      title={<Rich text={t('sectors.updateState.title', { n: sectors.length, count: sectors.length })} />}
       onCancel={onCancel}
       okText={t('sectors.updateState.preview')}
       okButtonProps={{ disabled: !state, ...({ 'data-testid': 'update-state-preview' } as Record<string, string>) }}

@@ -77,7 +77,7 @@ export function EventTimeline({ log }: { log: SectorLogEntry[] }) {
       <div className="md-timeline">{items.length ? <Timeline items={items} /> : <span className="md-muted">{t('sectors.log.empty')}</span>}</div>
       {!all && log.length > SHOWN && (
         <Button size="small" type="link" onClick={() => setAll(true)} data-testid="timeline-all">
-          {t('sectors.log.showAll', { n: log.length })}
+          {t('sectors.log.showAll', { n: log.length, count: log.length })}
         </Button>
       )}
     </Section>
