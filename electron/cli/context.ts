@@ -1,5 +1,5 @@
 import type { Command } from 'commander'
-import { MinerDeskError, toErrorInfo, type ErrorInfo } from '../../preload/contract'
+import { MinerDeskError, toErrorInfo, type ErrorInfo, type Language } from '../../preload/contract'
 import { createAppCore, type AppCore } from '../core/app/appCore'
 import { createMemoryOnlySecretStore } from '../core/ssh/secrets'
 import { APP_VERSION } from '../core/version'
@@ -77,6 +77,11 @@ export function action(body: (cmd: Command, positional: unknown[]) => Promise<Ex
     }
     process.exitCode = code
   }
+}
+
+/** The CLI speaks Chinese when the settings and the terminal's locale both say so, else English. */
+export function cliLanguage(core: AppCore): Language {
+  return core.store.getSettings().language === 'zh-CN' && (process.env.LC_ALL ?? process.env.LANG ?? '').startsWith('zh') ? 'zh-CN' : 'en'
 }
 
 export function notFound(message: string, hint?: string): MinerDeskError {

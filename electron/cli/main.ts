@@ -10,6 +10,7 @@ import { registerRestartCommands } from './commands/restart'
 import { registerSiteOpsCommands } from './commands/siteops'
 import { registerSectorCommands } from './commands/sectors'
 import { registerExporterCommand } from './commands/exporter'
+import { registerHealthCommands } from './commands/health'
 import { EXIT, EXIT_HELP } from './exitCodes'
 
 export function buildProgram(): Command {
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride()
   registerReadCommands(program)
+  registerHealthCommands(program)
   registerRestartCommands(program)
   registerSiteOpsCommands(program)
   registerSectorCommands(program)

@@ -163,8 +163,8 @@ describe('overview faults (real sshd, simulated sites)', () => {
       return s && !s.miner.up && s.daemon.up ? s : null
     })
     expect(['lotus/miner-down', 'lotus/no-api-info']).toContain(noMiner.miner.error?.code)
-    expect(noMiner.alerts.map((a) => a.kind)).toContain('miner-down')
-    expect(noDaemon.alerts.map((a) => a.kind)).toContain('daemon-down')
+    expect(noMiner.findings.map((a) => a.kind)).toContain('miner-down')
+    expect(noDaemon.findings.map((a) => a.kind)).toContain('daemon-down')
   })
 
   it('refuses a changed host key and sends nothing', async () => {

@@ -59,18 +59,17 @@ describe('the sector page', () => {
   it('diagnoses the ComputeProofFailed sector: Invalid vanilla proof → remove; what Lotus does next', async () => {
     const d = await waitFor('sector 36 to fail C1', 30_000, async () => {
       const x = await t.ok<SectorDetail>('sectors:status', ['site-1', 36])
-      return x.diagnosis.findings.some((f) => f.id === 'invalid-vanilla-proof') ? x : null
+      return x.diagnosis.findings.some((f) => f.title.key === 'findings.sector-error.invalid-vanilla-proof.title' || f.kind === 'retry-loop') ? x : null
     })
-    const f = d.diagnosis.findings.find((x) => x.id === 'invalid-vanilla-proof')!
-    expect(f.evidence).toBe('computing seal proof failed(1): storage call error 0: StandaloneSealCommit: Invalid vanilla proof generated')
-    expect(f.actions).toContain('remove')
+    const f = d.diagnosis.findings.find((x) => x.kind === 'sector-error' || x.kind === 'retry-loop')!
+    expect(f.evidence.map((e) => e.value).join('\n')).toContain('computing seal proof failed(1): storage call error 0: StandaloneSealCommit: Invalid vanilla proof generated')
+    expect(f.remedies.map((r) => r.action?.kind)).toContain('remove')
     expect(d.log.map((e) => e.name)).toContain('SectorComputeProofFailed')
     expect(d.log.find((e) => e.name === 'SectorComputeProofFailed')?.kind).toBe('event;sealing.SectorComputeProofFailed')
-    expect(d.diagnosis.unknown).toBeNull()
     expect(d.lastErr).not.toBe('')
     expect(d.updateTargets.all).toHaveLength(63)
     // Lotus's own counter decides what happens next: retry Committing, or re-seal from PreCommit1.
-    if (d.state === 'ComputeProofFailed') expect(d.diagnosis.next?.key).toMatch(/^cpf-(retry|reseal)$/)
+    if (d.state === 'ComputeProofFailed') expect(d.diagnosis.next?.key).toMatch(/^sectors\.next\.cpf-(retry|reseal)$/)
     const page = await t.fails('sectors:status', ['site-1', 999_999])
     expect(page.code).toBe('not-found')
   })

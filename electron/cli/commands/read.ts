@@ -9,9 +9,9 @@ import { shortDuration } from '../../core/overview/format'
 import { resolveSectorState, SECTOR_STATES } from '../../../preload/contract/lotus/states'
 import { renderTable } from '../../core/util/textTable'
 import { MinerDeskError } from '../../../preload/contract'
-import { action, cliCore, globals, notFound, printJson } from '../context'
+import { action, cliCore, cliLanguage, globals, notFound, printJson } from '../context'
+import { findingLines } from '../findingsText'
 import { EXIT, type ExitCode } from '../exitCodes'
-import { translate } from '../../core/i18n/translate'
 import type { AppCore } from '../../core/app/appCore'
 
 /** The read-only subcommands of issue #3: sites, overview, jobs, workers, sectors, sector, messages, deadlines. */
@@ -83,7 +83,7 @@ export function registerReadCommands(program: Command): void {
           printJson({ sites: Object.fromEntries(snaps.map((s) => [s.siteId, s])) })
           return healthy ? EXIT.ok : EXIT.failed
         }
-        const lang = core.store.getSettings().language === 'zh-CN' && process.env.LANG?.startsWith('zh') ? 'zh-CN' : 'en'
+        const lang = cliLanguage(core)
         process.stdout.write(
           `${renderTable(snaps, [
             { header: 'SITE', value: (s) => s.siteId },
@@ -102,13 +102,14 @@ export function registerReadCommands(program: Command): void {
             { header: 'DEADLINE', value: (s) => s.proving?.deadlineIndex, align: 'right' },
             { header: 'FAULTS', value: (s) => s.proving?.faults, align: 'right' },
             { header: 'MSGS', value: (s) => s.messages?.count, align: 'right' },
-            { header: 'ALERTS', value: (s) => s.alerts.length, align: 'right' }
+            { header: 'FINDINGS', value: (s) => s.findings.length, align: 'right' }
           ])}\n`
         )
-        const alerts = snaps.flatMap((s) => s.alerts)
-        if (alerts.length > 0) {
+        // One line per finding; `minerdesk findings` gives cause, consequence and remedies.
+        const findings = snaps.flatMap((s) => s.findings)
+        if (findings.length > 0) {
           process.stdout.write('\n')
-          for (const a of alerts) process.stdout.write(`${a.severity.toUpperCase().padEnd(8)} ${a.siteId}: ${translate(lang, `alerts.${a.kind}`, a.params)}\n`)
+          for (const f of findings) process.stdout.write(`${findingLines(lang, f, { site: f.siteId, detail: false }).join('\n')}\n`)
         }
         return healthy ? EXIT.ok : EXIT.failed
       })
@@ -116,7 +117,7 @@ export function registerReadCommands(program: Command): void {
 
   program
     .command('jobs <site>')
-    .description('sealing jobs (the runbook\'s jobs.sh), with elapsed time against the expected duration')
+    .description('sealing jobs (the runbook\'s jobs.sh): TIME as Lotus shows it; IN STAGE, the time the sector has been in the stage the job works on, judged against the expected time (the same on every screen)')
     .action(
       action(async (cmd, [name]) => {
         const o = globals(cmd)
@@ -133,9 +134,10 @@ export function registerReadCommands(program: Command): void {
             { header: 'HOSTNAME', value: (j) => j.hostname },
             { header: 'TASK', value: (j) => j.task },
             { header: 'STATE', value: (j) => (j.state === 'assigned' ? `assigned(${j.runWait - 1})` : j.state) },
-            { header: 'ELAPSED', value: (j) => ago(j.elapsedSec), align: 'right' },
-            { header: 'EXPECTED', value: (j) => ago(j.expectedSec), align: 'right' },
-            { header: '', value: (j) => (j.overdue ? 'OVERDUE' : '') }
+            { header: 'TIME', value: (j) => ago(j.elapsedSec), align: 'right' },
+            { header: 'IN STAGE', value: (j) => ago(j.timing?.elapsedSec), align: 'right' },
+            { header: 'EXPECTED', value: (j) => ago(j.timing?.expectedSec), align: 'right' },
+            { header: '', value: (j) => (j.timing?.level === 'overdue' ? 'OVERDUE' : j.timing?.level === 'late' ? 'LATE' : '') }
           ])}\n`
         )
       })

@@ -1,5 +1,5 @@
 import type { Command } from 'commander'
-import { MinerDeskError, SITE_ID_RE, type ChannelName, type MutationOutcome, type MutationPreview, type SiteConfig } from '../../../preload/contract'
+import { MinerDeskError, SITE_ID_RE, type ChannelName, type Language, type MutationOutcome, type MutationPreview, type SiteConfig } from '../../../preload/contract'
 import type {
   AutopledgeState,
   ClearPreview,
@@ -10,7 +10,10 @@ import type {
 } from '../../../preload/contract/sectors'
 import type { AppCore } from '../../core/app/appCore'
 import { callDirect } from '../../core/runtime/dispatch'
-import { action, cliCore, globals, notFound, printJson } from '../context'
+import { action, cliCore, cliLanguage, globals, notFound, printJson } from '../context'
+import { findingLines } from '../findingsText'
+import { translate } from '../../core/i18n/translate'
+import { shortDuration } from '../../core/overview/format'
 import { auditFailureText, EXIT, outcomeExitCode, type ExitCode } from '../exitCodes'
 
 /**
@@ -35,6 +38,11 @@ function siteOf(core: AppCore, name: string): SiteConfig {
 
 function call<T>(core: AppCore, channel: ChannelName, args: unknown[]): Promise<T> {
   return callDirect(core.handlers, channel, args, cli) as Promise<T>
+}
+
+/** `--force`: the operator's explicit override of update-state safety. */
+function overrideArg(cmd: Command): [{ override: true }] | [] {
+  return cmd.opts<{ force?: boolean }>().force === true ? [{ override: true }] : []
 }
 
 /** `12,13 14` → ['12','13','14'] (validated by the contract's sector list schema). */
@@ -91,11 +99,14 @@ async function mutate(cmd: Command, core: AppCore, preview: MutationPreview): Pr
 
 const time = (ms: number | null) => (ms === null ? '-' : new Date(ms).toISOString().replace('T', ' ').slice(0, 19))
 
-function printStatus(d: SectorDetail, withLog: boolean): void {
+function printStatus(d: SectorDetail, withLog: boolean, lang: Language): void {
+  const tm = d.timing
+  const verdict = tm?.level === 'overdue' ? '   (OVERDUE)' : tm?.level === 'late' ? '   (LATE)' : ''
+  const fault = d.fault ? `   ${d.fault.status.toUpperCase()} ON CHAIN: deadline ${d.fault.deadline}, partition ${d.fault.partition}${d.fault.dueAt !== null ? `, next due ${time(d.fault.dueAt)}` : ''}` : ''
   const l: string[] = [
     `SectorID:   ${d.sector}`,
-    `Status:     ${d.state}${d.stuck ? '   (STUCK: longer than expected)' : ''}`,
-    `Since:      ${time(d.enteredAt)}${d.expectedSec !== null ? `   expected ${Math.round(d.expectedSec / 60)} min` : ''}`,
+    `Status:     ${d.state}${verdict}${fault}`,
+    `Since:      ${time(d.enteredAt)}${tm ? `   in state ${shortDuration(tm.elapsedSec)}, expected ${shortDuration(tm.expectedSec)} (overdue past ${shortDuration(tm.expectedSec * tm.factor)})` : ''}`,
     `CIDcommD:   ${d.commD ?? '<nil>'}`,
     `CIDcommR:   ${d.commR ?? '<nil>'}`,
     `TicketH:    ${d.ticketEpoch}`,
@@ -109,12 +120,10 @@ function printStatus(d: SectorDetail, withLog: boolean): void {
   ]
   for (const j of d.jobs) l.push(`Job:        ${j.task} ${j.state} on ${j.hostname || j.workerId.slice(0, 8)} (${j.id.slice(0, 8)})`)
   l.push('', 'Diagnosis:')
-  if (d.diagnosis.clean) l.push('  no error to explain')
-  for (const f of d.diagnosis.findings) {
-    l.push(`  [${f.severity}] ${f.title}`, `    seen:   ${f.evidence}`, `    remedy: ${f.remedy}`)
-  }
-  if (d.diagnosis.unknown) l.push(`  [unknown] MinerDesk does not know this error: ${d.diagnosis.unknown.text || '(no error text left in the log)'}`)
-  if (d.diagnosis.next) l.push(`  Lotus:  ${d.diagnosis.next.text}`)
+  if (d.diagnosis.clean) l.push(`  ${translate(lang, 'findingsPanel.none')}`)
+  for (const f of d.diagnosis.findings) l.push(...findingLines(lang, f).map((x) => `  ${x}`))
+  if (d.diagnosis.next) l.push(`  Lotus: ${translate(lang, d.diagnosis.next.key, d.diagnosis.next.params)}`)
+  if (d.updateTargets.suggested.length) l.push(`  update-state: ${d.updateTargets.suggested.join(', ')}`)
   if (withLog) {
     l.push('', '--------', 'Event Log:')
     d.log.forEach((e, i) => {
@@ -164,20 +173,21 @@ export function registerSectorCommands(program: Command): void {
         const detail = await call<SectorDetail>(core, 'sectors:status', [site.id, sector])
         const files = opts.files ? await call<SectorFilesReport>(core, 'sectors:files', [site.id, sector]) : null
         if (o.json) return printJson({ site: site.id, sector: detail, ...(files ? { files } : {}) })
-        printStatus(detail, opts.log === true)
+        printStatus(detail, opts.log === true, cliLanguage(core))
         if (files) printFiles(files)
       })
     )
 
   program
     .command('update-state <site> <sectors> <state>')
-    .description('lotus-miner sectors update-state --really-do-it: SECTORS is one number or a list (12,13,14); STATE must be one Lotus accepts (checked before anything runs)')
+    .description("lotus-miner sectors update-state --really-do-it: SECTORS is one number or a list (12,13,14); STATE must be one Lotus accepts, and one Lotus's handlers can take for each sector (CommitWait needs a commit message…): an unsafe target is refused before anything is sent (exit 3)")
     .option('-y, --yes', 'run it (without: show what would run)')
+    .option('--force', 'send a target MinerDesk refuses as unsafe anyway (the preview says what Lotus will do; the audit log records the override)')
     .action(
       action(async (cmd, [name, sectors, state]) => {
         const core = cliCore(globals(cmd))
         const site = siteOf(core, name as string)
-        return mutate(cmd, core, await call<MutationPreview>(core, 'sectors:previewUpdateState', [site.id, sectorArgs(sectors), state]))
+        return mutate(cmd, core, await call<MutationPreview>(core, 'sectors:previewUpdateState', [site.id, sectorArgs(sectors), state, ...overrideArg(cmd)]))
       })
     )
 
@@ -187,13 +197,14 @@ export function registerSectorCommands(program: Command): void {
   ] as const) {
     program
       .command(`${script} <site> <sectors...>`)
-      .description(`${script}.sh: update-state to ${state}`)
+      .description(`${script}.sh: update-state to ${state} (refused, exit 3, for a sector without its ${state === 'CommitWait' ? 'commit' : 'precommit'} message)`)
       .option('-y, --yes', 'run it (without: show what would run)')
+      .option('--force', 'send it even where MinerDesk refuses it as unsafe (audited)')
       .action(
         action(async (cmd, [name, sectors]) => {
           const core = cliCore(globals(cmd))
           const site = siteOf(core, name as string)
-          return mutate(cmd, core, await call<MutationPreview>(core, 'sectors:previewUpdateState', [site.id, sectorArgs(sectors), state]))
+          return mutate(cmd, core, await call<MutationPreview>(core, 'sectors:previewUpdateState', [site.id, sectorArgs(sectors), state, ...overrideArg(cmd)]))
         })
       )
   }
