@@ -1,7 +1,7 @@
 import { useMemo } from 'react'
 import { useTranslation } from 'react-i18next'
 import { groupSites, selectSites, selectSitesLoaded, useSitesStore } from '../../stores/sites'
-import { AlertsPanel } from './AlertsPanel'
+import { FindingsPanel } from './FindingsPanel'
 import { DemoBar } from './DemoBar'
 import { DemoOffer } from './DemoOffer'
 import { OverviewToolbar } from './OverviewToolbar'
@@ -25,7 +25,7 @@ export function OverviewPage() {
     <div className="md-page" data-testid="overview-page">
       <OverviewToolbar />
       <DemoBar />
-      <AlertsPanel />
+      <FindingsPanel />
       {groups.map((g) => (
         <div key={g.group} className="md-site-group" data-testid={`overview-group-${g.group || 'none'}`}>
           {groups.length > 1 && <h2 className="md-group-title">{g.group || t('sidebar.noGroup')}</h2>}

@@ -25,7 +25,7 @@ export function ChainTab({ snapshot, site }: SiteTabProps) {
   const ops = useOpDialog(site.id)
   const [replacing, setReplacing] = useState<PendingMessage | null>(null)
   const messages = snapshot.messages
-  const stuckCids = useMemo(() => new Set(snapshot.alerts.filter((a) => a.kind === 'message-stuck').map((a) => a.subject)), [snapshot.alerts])
+  const stuckCids = useMemo(() => new Set(snapshot.findings.filter((f) => f.kind === 'message-stuck').map((f) => f.subject.id)), [snapshot.findings])
 
   const preview = (m: PendingMessage, feeLimit: string) => {
     setReplacing(null)

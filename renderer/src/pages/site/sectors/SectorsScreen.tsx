@@ -182,11 +182,12 @@ export function SectorsScreen({ site }: { site: SiteConfig }) {
         <UpdateStateModal
           sectors={selectedList}
           currentStates={model ? selectedList.map((n) => stateOf(model, n)) : []}
-          targets={model?.targets ?? { all: [], usual: {} }}
+          safe={model ? selectedList.map((n) => safeTargetsOf(model, n)) : []}
+          all={model?.targets.all ?? []}
           onCancel={() => setUpdateOpen(false)}
-          onChoose={(state) => {
+          onChoose={(state, override) => {
             setUpdateOpen(false)
-            open({ title: t('sectors.action.updateStateTo', { state }), make: () => api.sectors.previewUpdateState(site.id, selectedList, state), onDone: afterChange })
+            open({ title: t('sectors.action.updateStateTo', { state }), make: () => api.sectors.previewUpdateState(site.id, selectedList, state, ...(override ? [{ override: true as const }] : [])), onDone: afterChange })
           }}
         />
       )}
@@ -195,16 +196,30 @@ export function SectorsScreen({ site }: { site: SiteConfig }) {
   )
 }
 
-function stateOf(model: NonNullable<ReturnType<typeof useSectorsModel>['model']>, n: number): string {
-  // Binary search: rows are sorted by number.
+type Model = NonNullable<ReturnType<typeof useSectorsModel>['model']>
+
+/** The row of sector n (binary search: rows are sorted by number), or -1. */
+function rowOf(model: Model, n: number): number {
   let lo = 0
   let hi = model.rows - 1
   while (lo <= hi) {
     const mid = (lo + hi) >> 1
     const v = model.numbers[mid] as number
-    if (v === n) return model.states[model.stateIdx[mid] as number] ?? ''
+    if (v === n) return mid
     if (v < n) lo = mid + 1
     else hi = mid - 1
   }
-  return ''
+  return -1
+}
+
+function stateOf(model: Model, n: number): string {
+  const row = rowOf(model, n)
+  return row < 0 ? '' : (model.states[model.stateIdx[row] as number] ?? '')
+}
+
+/** The update-state targets safe for sector n (a Proving sector's are not read: none offered). */
+function safeTargetsOf(model: Model, n: number): string[] {
+  const row = rowOf(model, n)
+  const d = row < 0 ? -1 : (model.detailIdx[row] as number)
+  return d < 0 ? [] : (model.details[d]?.targets ?? [])
 }
