@@ -188,10 +188,10 @@ function sectorInfo(n: number, state: string, sinceSec: number, now: number, tra
  * The fixture's findings, job timings and watched sectors as the poller builds them: the health
  * model itself judges the fixture (so the screens show exactly what a real poll would).
  */
-function judged(base: Omit<SiteSnapshot, 'findings' | 'sectors'>, infos: SectorInfo[], now: number, sinceMin: Record<string, number> = {}): SiteSnapshot {
+function judged(base: Omit<SiteSnapshot, 'findings' | 'sectors'>, infos: SectorInfo[], now: number, sinceMin: Record<string, number> = {}, durations = RUNBOOK_DURATIONS): SiteSnapshot {
   const digests = new Map<number, SectorDigest>(infos.map((i) => [i.SectorID, digestSector(i, now)]))
   const blockDelay = base.daemon.blockDelay ?? 30
-  const timings = sectorTimings(digests, base.jobs?.list ?? [], now, { durations: RUNBOOK_DURATIONS, blockDelay }, 2)
+  const timings = sectorTimings(digests, base.jobs?.list ?? [], now, { durations, blockDelay }, 2)
   const snap: Omit<SiteSnapshot, 'findings'> = {
     ...base,
     jobs: base.jobs ? attachTimings(base.jobs, timings) : null,
@@ -199,7 +199,7 @@ function judged(base: Omit<SiteSnapshot, 'findings' | 'sectors'>, infos: SectorI
   }
   const findings = evaluate({
     siteId: base.siteId, now, snapshot: snap, sectors: base.miner.up ? digests : null, receipts: new Map(), jobFirstSeen: {}, timings,
-    logs: null, provingChecks: [], durations: RUNBOOK_DURATIONS, blockDelay, factor: 2, thresholds: DEFAULT_THRESHOLDS
+    logs: null, provingChecks: [], durations, blockDelay, factor: 2, thresholds: DEFAULT_THRESHOLDS
   }).map((f) => ({ ...f, since: now - (sinceMin[f.kind] ?? 5) * 60_000 }))
   return { ...snap, findings }
 }
@@ -287,7 +287,7 @@ function busySite(now: number, id: string, actor: string, height: number): SiteS
     sectorInfo(10240, 'PreCommit1', 2 * 3600 + 5 * 60, now),
     sectorInfo(10250, 'PreCommit1', 5 * 3600, now),
     sectorInfo(10251, 'PreCommit1', 5 * 3600, now)
-  ], now, { 'sectors-faulty': 35, 'worker-down': 42, 'stage-overdue': 95, 'sector-error': 40, 'message-stuck': 22 })
+  ], now, { 'sectors-faulty': 35, 'worker-down': 42, 'stage-overdue': 95, 'sector-error': 40, 'message-stuck': 22 }, { ...RUNBOOK_DURATIONS, PC1: 4 * 3600 })
 }
 
 function quietSite(now: number, id: string, actor: string, height: number): SiteSnapshot {

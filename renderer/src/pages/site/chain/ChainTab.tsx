@@ -15,6 +15,9 @@ import { PeersSection } from './PeersSection'
 import { ReplaceMessageModal } from './ReplaceMessageModal'
 import { SyncTable } from './SyncTable'
 import { SyncHistory } from '../../../charts/HistoryCharts'
+import { SiteFindings } from '../../../findings/SiteFindings'
+
+const CHAIN_FINDINGS = ['site-unreachable', 'daemon-down', 'miner-down', 'sync-error', 'sync-behind', 'message-stuck', 'late-block'] as const
 
 /**
  * lotus daemon and chain: sync, the miner process, local pending messages (a stuck one replaced
@@ -54,6 +57,7 @@ export function ChainTab({ snapshot, site }: SiteTabProps) {
 
   return (
     <div className="md-stack" data-testid="chain-tab">
+      <SiteFindings snapshot={snapshot} kinds={CHAIN_FINDINGS} testId="chain-findings" />
       <div className="md-two-col">
         <DaemonPanel daemon={snapshot.daemon} takenAt={snapshot.takenAt} />
         <MinerPanel miner={snapshot.miner} />
