@@ -118,6 +118,7 @@ export async function previewUpdateState(ctx: ServiceContext, siteId: string, se
     },
     steps,
     warnings,
+    ...(refused.length > 0 ? { auditDetail: `override: sent although refused as unsafe (${refused.map((r) => `${r.n}: ${r.check.reasons.join('+')}`).join(', ').slice(0, 500)})` } : {}),
     execute: async (runner) => {
       const results: Record<string, string> = {}
       for (const [i, n] of unique.entries()) {
