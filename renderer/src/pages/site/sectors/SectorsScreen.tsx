@@ -217,9 +217,9 @@ function stateOf(model: Model, n: number): string {
   return row < 0 ? '' : (model.states[model.stateIdx[row] as number] ?? '')
 }
 
-/** The update-state targets safe for sector n (a Proving sector's are not read: none offered). */
-function safeTargetsOf(model: Model, n: number): string[] {
+/** The update-state targets safe for sector n; null for a sector the list did not read (Proving, Available, Removed). */
+function safeTargetsOf(model: Model, n: number): string[] | null {
   const row = rowOf(model, n)
   const d = row < 0 ? -1 : (model.detailIdx[row] as number)
-  return d < 0 ? [] : (model.details[d]?.targets ?? [])
+  return d < 0 ? null : (model.details[d]?.targets ?? null)
 }

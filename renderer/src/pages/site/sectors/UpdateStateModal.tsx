@@ -22,8 +22,8 @@ export function UpdateStateModal({
 }: {
   sectors: number[]
   currentStates: string[]
-  /** The safe targets of each chosen sector. */
-  safe: string[][]
+  /** The safe targets of each chosen sector; null for one the list did not read (Proving): main checks it when it makes the preview. */
+  safe: (string[] | null)[]
   all: string[]
   /** Why the other targets are refused, when known (one sector's page). */
   refused?: UpdateTargetCheck[]
@@ -34,8 +34,9 @@ export function UpdateStateModal({
   const [state, setState] = useState<string | null>(null)
   const [override, setOverride] = useState(false)
   const from = [...new Set(currentStates.filter(Boolean))]
-  const usual = safe.length ? safe.reduce((acc, list) => acc.filter((s) => list.includes(s))) : []
-  const unsafe = state !== null && !usual.includes(state)
+  const known = safe.filter((x): x is string[] => x !== null)
+  const usual = known.length ? known.reduce((acc, list) => acc.filter((s) => list.includes(s))) : []
+  const unsafe = state !== null && known.length > 0 && !usual.includes(state)
   const why = state ? refused?.find((r) => r.state === state) : undefined
   return (
     <Modal
@@ -58,7 +59,9 @@ export function UpdateStateModal({
           <div className="md-muted" style={{ marginBottom: 4 }}>
             {t('sectors.updateState.safe')}
           </div>
-          {usual.length > 0 ? (
+          {known.length === 0 ? (
+            <span className="md-muted" data-testid="update-state-unread">{t('sectors.updateState.unread')}</span>
+          ) : usual.length > 0 ? (
             <Space wrap size={6}>
               {usual.map((s) => (
                 <Button key={s} size="small" type={state === s ? 'primary' : 'default'} onClick={() => setState(s)} data-testid="update-state-usual" data-state={s}>
