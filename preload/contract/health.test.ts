@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { cliCommand, siteHealth, type Finding } from './health'
+import { cliCommand, findingForSector, siteHealth, type Finding } from './health'
 
 const finding = (severity: Finding['severity']): Finding => ({
   id: `s:sectors-faulty:deadline:${severity}`,
@@ -41,5 +41,24 @@ describe('cliCommand', () => {
     expect(cliCommand('site-1', { kind: 'update-state', sectors: [12, 13], state: 'Committing' })).toBe('minerdesk update-state site-1 12,13 Committing')
     expect(cliCommand('site-1', { kind: 'proving-check', deadline: 4 })).toBe('minerdesk proving-check site-1 4')
     expect(cliCommand('site-1', { kind: 'sync-unmark-bad', cid: 'bafy2bzacecnamqgqmifpluoeldx7zzglxcljo6oja4vrmtj7432rphldpdmm2' })).toBe('minerdesk sync-unmark-bad site-1 bafy2bzacecnamqgqmifpluoeldx7zzglxcljo6oja4vrmtj7432rphldpdmm2')
+  })
+})
+
+describe('findingForSector', () => {
+  it('narrows the group actions to the sector whose page shows the finding', () => {
+    const f: Finding = {
+      ...finding('critical'),
+      remedies: [
+        { text: { key: 'a', params: {} }, action: { kind: 'remove', sectors: [291, 292] } },
+        { text: { key: 'b', params: {} }, action: { kind: 'update-state', sectors: [291, 292], state: 'Committing' } },
+        { text: { key: 'c', params: {} }, action: { kind: 'status', sector: 292 } },
+        { text: { key: 'd', params: {} } }
+      ]
+    }
+    const n = findingForSector(f, 292)
+    expect(n.remedies.map((r) => r.action)).toEqual([{ kind: 'remove', sectors: [292] }, { kind: 'update-state', sectors: [292], state: 'Committing' }, { kind: 'status', sector: 292 }, undefined])
+    // A sector outside the group keeps the group's actions untouched.
+    expect(findingForSector(f, 7).remedies).toEqual(f.remedies)
+    expect(f.remedies[0]!.action).toEqual({ kind: 'remove', sectors: [291, 292] })
   })
 })

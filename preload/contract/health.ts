@@ -73,6 +73,17 @@ export type FindingAction =
   | { kind: 'read-logs' }
   | { kind: 'restart' }
 
+/**
+ * A finding seen from one sector's page: the actions that change several sectors of the group
+ * (remove, update-state) apply to that sector only there; the group's page (Overview, sectors tab)
+ * keeps them for all.
+ */
+export function findingForSector(f: Finding, sector: number): Finding {
+  const narrow = (a: FindingAction | undefined): FindingAction | undefined =>
+    a && (a.kind === 'remove' || a.kind === 'update-state') && a.sectors.includes(sector) ? { ...a, sectors: [sector] } : a
+  return { ...f, remedies: f.remedies.map((r) => (r.action ? { ...r, action: narrow(r.action) } : r)) }
+}
+
 export interface Remedy {
   /** `findings.<kind>[.<variant>].remedy.<id>` */
   text: I18nText

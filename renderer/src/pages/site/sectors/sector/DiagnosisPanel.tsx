@@ -7,6 +7,7 @@ import { StatusText } from '../../../../components/StatusText'
 import { FindingCard, useFindingText } from '../../../../findings/FindingCard'
 import { useFindingActions } from '../../../../findings/useFindingActions'
 import type { SectorDetail } from '../types'
+import { findingForSector } from '../../../../contract'
 
 /**
  * What MinerDesk judges about the sector: that the chain counts it faulty (whatever its sealing
@@ -44,7 +45,7 @@ export function DiagnosisPanel({ siteId, detail }: { siteId: string; detail: Sec
           </StatusText>
         )}
         {d.findings.map((f) => (
-          <FindingCard key={f.id} finding={f} onAction={actions.run} busy={actions.busy} />
+          <FindingCard key={f.id} finding={findingForSector(f, detail.sector)} onAction={actions.run} busy={actions.busy} />
         ))}
         {d.next && (
           <div data-testid="diagnosis-next" data-key={d.next.key}>
