@@ -48,7 +48,7 @@ function audit(): AuditEntry[] {
     .filter(Boolean)
     .map((l) => JSON.parse(l) as AuditEntry)
 }
-const status = (n: number) => sim.rpc<{ State: string; Log: { Kind: string; Message: string }[] }>('site-1', 'miner', 'SectorsStatus', [n, false])
+const status = (n: number) => sim.rpc<{ State: string; Log: { Kind: string; Message: string; Trace: string }[] }>('site-1', 'miner', 'SectorsStatus', [n, false])
 
 beforeAll(async () => {
   sim = await startSimSites({ sites: 1, sectors: 40, speed: 60, scenarios: ['compute-proof-failed'] })
@@ -128,7 +128,7 @@ describe('minerdesk sector subcommands', () => {
     const cw = await cli('commitwait', 'site-1', '37', '--yes', '--force')
     expect(cw.code).toBe(0)
     expect(cw.stdout).toContain('OVERRIDE: sector 37')
-    expect(cw.stdout).toContain('OK      Filecoin.SectorsUpdate [37,"CommitWait"]')
+    expect(cw.stdout).toContain('OK      site-1: Filecoin.SectorsUpdate [37,"CommitWait"]')
     expect(cw.stdout).toContain('37: ok')
     await waitFor('CommitWait forced, then failed by Lotus', 10_000, async () => (await status(37)).Log.some((l) => l.Trace.includes('entered commit wait with no commit cid')))
 

@@ -1,9 +1,6 @@
 import type { Command } from 'commander'
-import type { LogReadReport, SiteFindings } from '../../../preload/contract'
-import type { AppCore } from '../../core/app/appCore'
-import { callDirect } from '../../core/runtime/dispatch'
-import { action, cliCore, cliLanguage, globals, notFound, printJson } from '../context'
-import { EXIT } from '../exitCodes'
+import type { LogReadReport } from '../../../preload/contract'
+import { action, call, cliCore, cliLanguage, EXIT, globals, printJson, siteOf } from '../host'
 import { findingLines } from '../findingsText'
 import { translate } from '../../core/i18n/translate'
 
@@ -13,18 +10,6 @@ import { translate } from '../../core/i18n/translate'
  * applies each. `--logs` first reads the miner's and workers' logs over SSH for what only logs
  * reveal. Exit 1 when a site cannot be reached or has a critical finding.
  */
-
-const cli = { via: 'cli' } as const
-
-function siteIds(core: AppCore, names: readonly string[]): string[] {
-  const sites = core.sites.ids().map((id) => core.sites.get(id).config)
-  if (names.length === 0) return sites.map((s) => s.id)
-  return names.map((n) => {
-    const s = sites.find((x) => x.id === n) ?? sites.find((x) => x.alias === n)
-    if (!s) throw notFound(`no site "${n}"`, sites.length ? `known sites: ${sites.map((x) => x.id).join(', ')}` : 'add sites in the app, or pass --ssh-config FILE')
-    return s.id
-  })
-}
 
 export function registerHealthCommands(program: Command): void {
   program
@@ -36,16 +21,17 @@ export function registerHealthCommands(program: Command): void {
         const o = globals(cmd)
         const logs = cmd.opts<{ logs?: boolean }>().logs === true
         const core = cliCore(o)
-        const ids = siteIds(core, (names as string[] | undefined) ?? [])
+        const wanted = (names as string[] | undefined) ?? []
+        const ids = wanted.length ? (await Promise.all(wanted.map((n) => siteOf(core, n)))).map((s) => s.id) : (await call(core, 'sites:list')).map((s) => s.id)
         const reads: LogReadReport[] = []
-        if (logs) for (const id of ids) reads.push((await callDirect(core.handlers, 'health:readLogs', [id], cli)) as LogReadReport)
-        const sites = (await callDirect(core.handlers, 'health:findings', [ids], cli)) as SiteFindings[]
+        if (logs) for (const id of ids) reads.push(await call(core, 'health:readLogs', id))
+        const sites = await call(core, 'health:findings', ids)
         const bad = sites.some((s) => s.connection !== 'connected' || s.findings.some((f) => f.severity === 'critical'))
         if (o.json) {
           printJson({ sites, ...(logs ? { logs: reads } : {}) })
           return bad ? EXIT.failed : EXIT.ok
         }
-        const lang = cliLanguage(core)
+        const lang = await cliLanguage(core)
         const lines: string[] = []
         for (const s of sites) {
           lines.push(`${s.siteId}: ${translate(lang, `health.${s.health}`)}${s.connection !== 'connected' ? ` (${s.connection})` : ''} — ${translate(lang, 'findingsPanel.count', { n: s.findings.length })}`)

@@ -5,6 +5,7 @@ import type { ManagedSshPool } from '../ssh/pool'
 import type { EventBus } from './eventBus'
 import type { OpsRegistry } from './ops'
 import type { SitesRuntime } from './sitesRuntime'
+import type { TeamService } from '../team/service'
 
 /** What the feature services (overview, restart wizard, triage) are built from. */
 export interface ServiceContext {
@@ -17,4 +18,6 @@ export interface ServiceContext {
   ops: OpsRegistry
   /** What the health model knows beyond the polls (logs read, proving checks). */
   health: HealthInputs
+  /** The operator's identity, site locks, the site's own audit log, read-only sites. */
+  team: TeamService
 }

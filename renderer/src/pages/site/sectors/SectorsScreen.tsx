@@ -16,7 +16,7 @@ import { FindFilesModal } from './FindFilesModal'
 import { MutationDialog, type MutationRequest } from '../../../ops/MutationDialog'
 import { GROUP_TONE } from './SectorsGrid'
 import { SectorsGrid } from './SectorsGrid'
-import { filterRows } from './sectorsModel'
+import { filterRows, rowOf } from './sectorsModel'
 import { loadSectors, setSelection, useSectorsModel, useSectorsStore, useSelection } from './sectorsStore'
 import { SECTOR_FILTER_GROUPS, type SectorFilterGroup } from './types'
 import { UpdateStateModal } from './UpdateStateModal'
@@ -198,28 +198,14 @@ export function SectorsScreen({ site }: { site: SiteConfig }) {
 
 type Model = NonNullable<ReturnType<typeof useSectorsModel>['model']>
 
-/** The row of sector n (binary search: rows are sorted by number), or -1. */
-function rowOf(model: Model, n: number): number {
-  let lo = 0
-  let hi = model.rows - 1
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1
-    const v = model.numbers[mid] as number
-    if (v === n) return mid
-    if (v < n) lo = mid + 1
-    else hi = mid - 1
-  }
-  return -1
-}
-
 function stateOf(model: Model, n: number): string {
-  const row = rowOf(model, n)
+  const row = rowOf(model.numbers, n)
   return row < 0 ? '' : (model.states[model.stateIdx[row] as number] ?? '')
 }
 
 /** The update-state targets safe for sector n; null for a sector the list did not read (Proving, Available, Removed). */
 function safeTargetsOf(model: Model, n: number): string[] | null {
-  const row = rowOf(model, n)
+  const row = rowOf(model.numbers, n)
   const d = row < 0 ? -1 : (model.detailIdx[row] as number)
   return d < 0 ? null : (model.details[d]?.targets ?? null)
 }
