@@ -1,12 +1,12 @@
 import './findings.css'
 import { Button, Space } from 'antd'
 import { useTranslation } from 'react-i18next'
-import { Ago, Until } from '../components/Ago'
-import { Mono } from '../components/Mono'
-import { StatusText } from '../components/StatusText'
-import { cliCommand, type Finding, type FindingAction, type I18nText } from '../contract'
-import { navigate } from '../stores/navigation'
-import { SEVERITY_TONE } from '../theme/tokens'
+import { Ago, Until } from '@renderer/components/Ago'
+import { Mono } from '@renderer/components/Mono'
+import { StatusText } from '@renderer/components/StatusText'
+import { cliCommand, type Finding, type FindingAction, type I18nText } from '@contract'
+import { navigate } from '@renderer/stores/navigation'
+import { SEVERITY_TONE } from '@renderer/theme/tokens'
 
 /** An i18n text of the core (key + params), translated. */
 export function useFindingText(): (x: I18nText) => string {

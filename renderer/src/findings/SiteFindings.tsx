@@ -1,7 +1,7 @@
 import { useMemo } from 'react'
 import { useTranslation } from 'react-i18next'
-import { Section } from '../components/Section'
-import type { Finding, FindingKind, SiteSnapshot } from '../contract'
+import { Section } from '@renderer/components/Section'
+import type { Finding, FindingKind, SiteSnapshot } from '@contract'
 import { FindingsTable } from './FindingsTable'
 
 /**

@@ -1,10 +1,10 @@
 import { App } from 'antd'
 import { useCallback, useState, type ReactNode } from 'react'
 import { useTranslation } from 'react-i18next'
-import { asMinerDeskError, getApi } from '../api'
-import type { FindingAction } from '../contract'
-import { useOpDialog } from '../ops/useOpDialog'
-import { navigate } from '../stores/navigation'
+import { asMinerDeskError, getApi } from '@renderer/api'
+import type { FindingAction } from '@contract'
+import { useOpDialog } from '@renderer/ops/useOpDialog'
+import { navigate } from '@renderer/stores/navigation'
 
 /**
  * What a finding's remedy button does: a change opens its preview (confirmed and audited like

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { CONNECTION_STATES, DEMO_STEPS, FINDING_KINDS, TARGET_REFUSALS, type ErrorCode, type FindingAction } from '../contract'
+import { CONNECTION_STATES, DEMO_STEPS, FINDING_KINDS, TARGET_REFUSALS, type ErrorCode, type FindingAction } from '@contract'
 import zhCN from '../../../resources/locales/zh-CN.json'
 import en from '../../../resources/locales/en.json'
 

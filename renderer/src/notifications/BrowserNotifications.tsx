@@ -1,9 +1,9 @@
 import { useEffect } from 'react'
 import { useTranslation } from 'react-i18next'
-import { getApi } from '../api'
-import type { Finding } from '../contract'
-import { selectAppInfo, selectNotificationsOn, useSettingsStore } from '../stores/settings'
-import { useSitesStore } from '../stores/sites'
+import { getApi } from '@renderer/api'
+import type { Finding } from '@contract'
+import { selectAppInfo, selectNotificationsOn, useSettingsStore } from '@renderer/stores/settings'
+import { useSitesStore } from '@renderer/stores/sites'
 
 const ASKED_KEY = 'minerdesk.notificationPermissionAsked'
 /** More new findings than this at once become one summary notification (a site going down raises several). */

@@ -1,10 +1,10 @@
 import { useMemo } from 'react'
 import { useTranslation } from 'react-i18next'
-import { Section } from '../../components/Section'
-import { FindingsTable } from '../../findings/FindingsTable'
-import { sortFindings } from '../../model/summary'
-import { selectSummaries, useOverviewStore } from '../../stores/overview'
-import { selectSites, useSitesStore } from '../../stores/sites'
+import { Section } from '@renderer/components/Section'
+import { FindingsTable } from '@renderer/findings/FindingsTable'
+import { sortFindings } from '@renderer/model/summary'
+import { selectSummaries, useOverviewStore } from '@renderer/stores/overview'
+import { selectSites, useSitesStore } from '@renderer/stores/sites'
 
 /**
  * Every site's findings, worst first: one row per root cause (a dead worker is one row with its

@@ -1,8 +1,8 @@
 import { Alert, Button, Checkbox, Modal, Select, Space } from 'antd'
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { Mono } from '../../../components/Mono'
-import type { UpdateTargetCheck } from '../../../contract'
+import { Mono } from '@renderer/components/Mono'
+import type { UpdateTargetCheck } from '@contract'
 
 /**
  * Choosing an update-state target. Offered first: the targets safe for every chosen sector —

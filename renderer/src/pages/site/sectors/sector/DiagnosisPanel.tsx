@@ -1,13 +1,12 @@
 import { Alert } from 'antd'
 import { useTranslation } from 'react-i18next'
-import { Until } from '../../../../components/Ago'
-import { Mono } from '../../../../components/Mono'
-import { Section } from '../../../../components/Section'
-import { StatusText } from '../../../../components/StatusText'
-import { FindingCard, useFindingText } from '../../../../findings/FindingCard'
-import { useFindingActions } from '../../../../findings/useFindingActions'
-import type { SectorDetail } from '../types'
-import { findingForSector } from '../../../../contract'
+import { Until } from '@renderer/components/Ago'
+import { Mono } from '@renderer/components/Mono'
+import { Section } from '@renderer/components/Section'
+import { StatusText } from '@renderer/components/StatusText'
+import { FindingCard, useFindingText } from '@renderer/findings/FindingCard'
+import { useFindingActions } from '@renderer/findings/useFindingActions'
+import { findingForSector, type SectorDetail } from '@contract'
 
 /**
  * What MinerDesk judges about the sector: that the chain counts it faulty (whatever its sealing
