@@ -1,6 +1,5 @@
 import { MinerDeskError, type Durations } from '../../../preload/contract'
-import { type SectorStateGroup } from '../../../preload/contract/sectors'
-import { operatorGroup, resolveSectorState, SECTOR_STATES } from '../../../preload/contract/lotus/states'
+import { resolveSectorState, SECTOR_STATES } from '../../../preload/contract/lotus/states'
 
 /**
  * Sector states as the sectors screen and the update-state action use them: the operator group,
@@ -8,10 +7,6 @@ import { operatorGroup, resolveSectorState, SECTOR_STATES } from '../../../prelo
  * usually picks from a given state (lotus-reference §3.3–§3.4), validated against the 63 states
  * Lotus accepts — Lotus's CLI prints the list and exits 0 on a typo, so MinerDesk refuses instead.
  */
-
-export function stateGroup(state: string): SectorStateGroup {
-  return operatorGroup(state)
-}
 
 /** States whose sectors are not fetched one by one for the list (the bulk of a site). */
 const NO_DETAIL = new Set(['Proving', 'Available', 'Removed'])

@@ -1,4 +1,5 @@
 import type { BitField, Deadline, Partition, SectorOnChainInfo } from '../../../preload/contract/lotus/types'
+import { METHOD_SEND, MINER_METHODS } from '../../../preload/contract/lotus/methods'
 import { PARTITION_SECTORS_32G, PRECOMMIT_CHALLENGE_DELAY, provingDeadline, WPOST_CHALLENGE_WINDOW, WPOST_PERIOD_DEADLINES } from '../common/clock'
 import type { ActorStateData, DeadlineState, PartitionState, PreCommitOnChain, SectorPreCommitInfo } from './actorState'
 import * as R from './rangeSet'
@@ -12,15 +13,8 @@ import { initialSector, pledgeValues, toOnChainInfo, TYPICAL_PLEDGE } from './se
  * than a lookup is cached until the state changes.
  */
 
-export const METHOD = {
-  Send: 0,
-  SubmitWindowedPoSt: 5,
-  TerminateSectors: 9,
-  DeclareFaultsRecovered: 11,
-  WithdrawBalance: 16,
-  ProveCommitAggregate: 26,
-  PreCommitSectorBatch2: 28
-} as const
+/** The miner actor methods the sim's actor implements (numbers from the contract's Lotus knowledge). */
+export const METHOD = { Send: METHOD_SEND, ...MINER_METHODS } as const
 
 export const EXIT = { Ok: 0, IllegalArgument: 16, NotFound: 17, Forbidden: 18, InsufficientFunds: 19 } as const
 
