@@ -1,8 +1,8 @@
 import { Button } from 'antd'
 import { useTranslation } from 'react-i18next'
-import type { SiteLock } from '../contract'
-import { useOpDialog } from '../ops/useOpDialog'
-import { previewBreakLock, readTeam, selectTeam, useTeamStore } from '../stores/team'
+import type { SiteLock } from '@contract'
+import { useOpDialog } from '@renderer/ops/useOpDialog'
+import { previewBreakLock, readTeam, selectTeam, useTeamStore } from '@renderer/stores/team'
 import { StatusText } from './StatusText'
 
 const hhmm = (ms: number, lang: string): string => new Date(ms).toLocaleTimeString(lang, { hour: '2-digit', minute: '2-digit', hour12: false })
