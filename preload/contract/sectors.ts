@@ -7,7 +7,7 @@ import type { JobState } from './snapshot'
 import { portSchema, sectorFilePatternSchema, sectorListSchema, sectorNumberSchema, stateNameSchema } from './validators'
 
 /**
- * Sectors (issue #5): the sectors screen, the sector page (state, event log, diagnosis, files) and
+ * Sectors: the sectors screen, the sector page (state, event log, diagnosis, files) and
  * the runbook's sector scripts as guarded actions. Channels and events are merged into channels.ts.
  *
  * The list travels in columns (one array per field) so that 200,000 sectors stay a few MB on the
@@ -93,7 +93,7 @@ export interface SectorLogEntry {
 
 export type DiagnosisSeverity = 'critical' | 'warning' | 'info'
 
-/** A known error signature found in a sector's last error or log (lotus-reference §3.3, §4.1, runbook §7). */
+/** A known error signature found in a sector's last error or log (electron/core/sectors/diagnosis.ts). */
 export interface DiagnosisFinding {
   /** Stable id, also the i18n key `sectors.diag.<id>.*`. */
   id: string
@@ -112,7 +112,7 @@ export interface DiagnosisFinding {
   actions: string[]
 }
 
-/** What the state machine will do by itself from the sector's current state (lotus-reference §3.3). */
+/** What the state machine will do by itself from the sector's current state (docs/lotus.md "Failure handlers"). */
 export interface LotusNext {
   /** i18n key `sectors.next.<key>` */
   key: string

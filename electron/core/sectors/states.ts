@@ -4,7 +4,7 @@ import { resolveSectorState, SECTOR_STATES } from '../../../preload/contract/lot
 /**
  * Sector states as the sectors screen and the update-state action use them: the operator group,
  * the expected time in a state (runbook durations), and the update-state targets an operator
- * usually picks from a given state (lotus-reference §3.3–§3.4), validated against the 63 states
+ * usually picks from a given state (docs/lotus.md "Sector state machine"), validated against the 63 states
  * Lotus accepts — Lotus's CLI prints the list and exits 0 on a typo, so MinerDesk refuses instead.
  */
 

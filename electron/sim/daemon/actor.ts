@@ -358,7 +358,7 @@ export class MinerActor {
   }
 
   /**
-   * Puts new sectors into partitions (sim-design rule): fill the last partially filled partition
+   * Puts new sectors into partitions (the sim's simplified rule): fill the last partially filled partition
    * of a mutable deadline, else open a partition in the mutable deadline with the fewest
    * partitions. The current and next deadlines are immutable.
    */
