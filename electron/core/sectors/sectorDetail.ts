@@ -1,7 +1,7 @@
 import { findingsOfSector, MinerDeskError, type Finding, type ProvingSnapshot, type SiteSnapshot } from '../../../preload/contract'
 import { type SectorDetail, type SectorFault } from '../../../preload/contract/sectors'
 import type { Cid, Partition } from '../../../preload/contract/lotus/types'
-import { SECTOR_STATES } from '../../../preload/contract/lotus/states'
+import { sectorGroup, SECTOR_STATES } from '../../../preload/contract/lotus/states'
 import { evaluate } from '../health/evaluate'
 import { DEFAULT_THRESHOLDS } from '../health/facts'
 import { digestSector, lastErrorText, lotusNext, type SectorDigest } from '../health/sectorLog'
@@ -16,7 +16,7 @@ import { effectiveDurations } from '../settings/store'
 import { sectorSizeOf } from './files'
 import { jobsBySector } from './sectorJobs'
 import { logEntries } from './sectorLog'
-import { allTargets, stateGroup } from './states'
+import { allTargets } from './states'
 import { minerIdOf } from './topology'
 
 /**
@@ -108,7 +108,7 @@ export async function sectorDetail(ctx: ServiceContext, siteId: string, sector: 
     minerId: minerIdOf(actor.value),
     takenAt: now,
     state: info.State,
-    group: stateGroup(info.State),
+    group: sectorGroup(info.State),
     commD: cid(info.CommD),
     commR: cid(info.CommR),
     ticketEpoch: info.Ticket?.Epoch ?? 0,

@@ -1,17 +1,12 @@
 import { MinerDeskError } from '../../../preload/contract'
-import { type SectorStateGroup } from '../../../preload/contract/sectors'
-import { operatorGroup, resolveSectorState, SECTOR_STATES } from '../../../preload/contract/lotus/states'
+import { resolveSectorState, SECTOR_STATES } from '../../../preload/contract/lotus/states'
 
 /**
- * Sector states as the sectors screen and the update-state action use them: the operator group,
- * and state names validated against the 63 Lotus accepts — Lotus's CLI prints the list and exits 0
- * on a typo, so MinerDesk refuses instead. How long a state may last and which update-state
+ * Sector states as the sectors screen and the update-state action use them: state names
+ * validated against the 63 Lotus accepts — Lotus's CLI prints the list and exits 0 on a typo,
+ * so MinerDesk refuses instead. How long a state may last and which update-state
  * targets are safe are the health model's (electron/core/health/stages.ts, updateTargets.ts).
  */
-
-export function stateGroup(state: string): SectorStateGroup {
-  return operatorGroup(state)
-}
 
 /** States whose sectors are not fetched one by one for the list (the bulk of a site). */
 const NO_DETAIL = new Set(['Proving', 'Available', 'Removed'])
