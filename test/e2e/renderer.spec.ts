@@ -254,7 +254,7 @@ test.describe('exporter setting', () => {
       await expect(page.getByTestId('exporter-status')).toContainText(language === 'en' ? 'Off' : '已关闭')
       await page.getByTestId('general-exporter-listen').fill('localhost:99999')
       await page.getByTestId('general-save').click()
-      await expect(page.getByTestId('general-settings')).toContainText(language === 'en' ? 'Not HOST:PORT' : '不是 HOST:PORT')
+      await expect(page.getByTestId('general-settings')).toContainText(language === 'en' ? 'Not HOST:PORT' : '不是“主机:端口”格式')
       expect(await fixtureCalls(page, 'settings:update')).toEqual([])
       await page.getByTestId('general-exporter-listen').fill('0.0.0.0:9720')
       await page.getByTestId('general-exporter-enabled').click()
