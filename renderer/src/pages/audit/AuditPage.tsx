@@ -110,14 +110,9 @@ export function AuditPage() {
           style={{ width: 180 }}
           data-testid="audit-site"
         />
-        <DatePicker.RangePicker
-          allowEmpty={[true, true]}
-          value={range}
-          onChange={(v) => setRange(v)}
-          placeholder={[t('audit.rangeStart'), t('audit.rangeEnd')]}
-          style={{ width: 260 }}
-          data-testid="audit-range"
-        />
+        <span data-testid="audit-range">
+          <DatePicker.RangePicker allowEmpty={[true, true]} value={range} onChange={(v) => setRange(v)} placeholder={[t('audit.rangeStart'), t('audit.rangeEnd')]} style={{ width: 260 }} />
+        </span>
         <Input.Search allowClear placeholder={t('audit.search')} value={query} onChange={(e) => setQuery(e.target.value)} style={{ width: 260 }} data-testid="audit-search" />
         <Select<number> value={limit} onChange={setLimit} options={LIMITS.map((l) => ({ value: l, label: t('audit.lastN', { n: l }) }))} style={{ width: 130 }} data-testid="audit-limit" />
         <span className="md-flex-fill" />
