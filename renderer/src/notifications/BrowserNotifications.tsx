@@ -1,10 +1,10 @@
 import { useEffect } from 'react'
 import { useTranslation } from 'react-i18next'
-import { getApi } from '@renderer/api'
 import type { Alert } from '@contract'
 import { alertText } from '@renderer/model/alertText'
 import { selectAppInfo, selectNotificationsOn, useSettingsStore } from '@renderer/stores/settings'
 import { useSitesStore } from '@renderer/stores/sites'
+import { onNewAlerts } from '@renderer/stores/overview'
 
 const ASKED_KEY = 'minerdesk.notificationPermissionAsked'
 /** More new alerts than this at once become one summary notification (a site going down raises several). */
@@ -33,7 +33,7 @@ export function BrowserNotifications() {
 
   useEffect(() => {
     if (!active) return
-    return getApi().events.onAlertsNew((alerts: Alert[]) => {
+    return onNewAlerts((alerts: Alert[]) => {
       if (Notification.permission !== 'granted' || alerts.length === 0) return
       const names = new Map(useSitesStore.getState().sites.map((s) => [s.id, s.name]))
       const site = (a: Alert) => names.get(a.siteId) ?? a.siteId

@@ -4,7 +4,8 @@ import type { ColumnsType } from 'antd/es/table'
 import dayjs from 'dayjs'
 import { useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { asMinerDeskError, getApi } from '@renderer/api'
+import { asMinerDeskError } from '@renderer/api'
+import { listAudit } from '@renderer/stores/audit'
 import { ErrorNotice } from '@renderer/components/ErrorNotice'
 import { Mono } from '@renderer/components/Mono'
 import { StatusText } from '@renderer/components/StatusText'
@@ -35,8 +36,7 @@ export function AuditPage() {
   const [result, setResult] = useState<{ key: string; rows: AuditRow[]; error: ErrorInfo | null } | null>(null)
   useEffect(() => {
     let live = true
-    getApi()
-      .audit.list({ ...(site ? { site } : {}), limit })
+    listAudit({ ...(site ? { site } : {}), limit })
       .then(
         (entries) => live && setResult({ key, rows: toRows(entries), error: null }),
         (err: unknown) => live && setResult({ key, rows: [], error: asMinerDeskError(err).toInfo() })

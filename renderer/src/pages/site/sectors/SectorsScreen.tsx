@@ -2,7 +2,6 @@ import { Button, Input, Select, Space, Tooltip } from 'antd'
 import { ReloadOutlined } from '@ant-design/icons'
 import { useEffect, useMemo, useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { getApi } from '@renderer/api'
 import { ErrorNotice } from '@renderer/components/ErrorNotice'
 import { Mono } from '@renderer/components/Mono'
 import { StatusText } from '@renderer/components/StatusText'
@@ -17,7 +16,7 @@ import { MutationDialog, type MutationRequest } from '@renderer/ops/MutationDial
 import { GROUP_TONE } from './SectorsGrid'
 import { SectorsGrid } from './SectorsGrid'
 import { filterRows, rowOf } from './sectorsModel'
-import { loadSectors, setSelection, useSectorsModel, useSectorsStore, useSelection } from './sectorsStore'
+import { loadSectors, previewPledge, previewRemove, previewUpdateState, setSelection, useSectorsModel, useSectorsStore, useSelection } from './sectorsStore'
 import { UpdateStateModal } from './UpdateStateModal'
 
 const EMPTY = new Int32Array(0)
@@ -77,7 +76,6 @@ export function SectorsScreen({ site }: { site: SiteConfig }) {
 
   const open = (request: MutationRequest) => setDialog({ id: Date.now(), request })
   const afterChange = () => void loadSectors(site.id)
-  const api = getApi()
 
   return (
     <div className="md-stack" data-testid="sectors-tab">
@@ -105,7 +103,7 @@ export function SectorsScreen({ site }: { site: SiteConfig }) {
         <span className="md-flex-fill" />
         <AutopledgeBox site={site} onStart={open} />
         <Space size={6}>
-          <Button onClick={() => open({ title: t('sectors.action.pledge'), make: () => api.sectors.previewPledge(site.id), onDone: afterChange })} data-testid="sectors-pledge">
+          <Button onClick={() => open({ title: t('sectors.action.pledge'), make: () => previewPledge(site.id), onDone: afterChange })} data-testid="sectors-pledge">
             {t('sectors.action.pledge')}
           </Button>
           <Button onClick={() => setFindOpen(true)} data-testid="sectors-find-files">
@@ -130,7 +128,7 @@ export function SectorsScreen({ site }: { site: SiteConfig }) {
             <Button
               key={s}
               size="small"
-              onClick={() => open({ title: t('sectors.action.shortcut', { state: s }), make: () => api.sectors.previewUpdateState(site.id, selectedList, s), onDone: afterChange })}
+              onClick={() => open({ title: t('sectors.action.shortcut', { state: s }), make: () => previewUpdateState(site.id, selectedList, s), onDone: afterChange })}
               data-testid={`bulk-${s.toLowerCase()}`}
             >
               <Mono>{s}</Mono>
@@ -142,7 +140,7 @@ export function SectorsScreen({ site }: { site: SiteConfig }) {
             onClick={() =>
               open({
                 title: t('sectors.action.removeMany', { n: selectedList.length }),
-                make: () => api.sectors.previewRemove(site.id, selectedList),
+                make: () => previewRemove(site.id, selectedList),
                 onDone: () => {
                   setSelection(site.id, [])
                   afterChange()
@@ -185,7 +183,7 @@ export function SectorsScreen({ site }: { site: SiteConfig }) {
           onCancel={() => setUpdateOpen(false)}
           onChoose={(state) => {
             setUpdateOpen(false)
-            open({ title: t('sectors.action.updateStateTo', { state }), make: () => api.sectors.previewUpdateState(site.id, selectedList, state), onDone: afterChange })
+            open({ title: t('sectors.action.updateStateTo', { state }), make: () => previewUpdateState(site.id, selectedList, state), onDone: afterChange })
           }}
         />
       )}
