@@ -110,8 +110,8 @@ export async function refreshSites(siteId: string | null): Promise<void> {
   }
 }
 
-/** New alerts as main raises them (for the desktop notifications). */
-export const onNewAlerts = call('events', 'onAlertsNew')
+/** New findings as main raises them (for the desktop notifications). */
+export const onNewFindings = call('events', 'onFindingsNew')
 
 /** Asks main to poll one site again now, without the refresh spinner (after a change ran). */
 export const pollSiteNow = call('overview', 'refresh')
