@@ -4,7 +4,7 @@ import { benchCore, mb, pct, round, rssThirds } from './common'
 import type { Bench, Metric } from './types'
 
 /**
- * Issue #3: 20 simulated sites × 10,000 sectors. A warm overview refresh of all 20 (every site's
+ * 20 simulated sites × 10,000 sectors. A warm overview refresh of all 20 (every site's
  * snapshot, over the kept-alive SSH connections) in under 2 s, next to the runbook's way of
  * getting the same data — a fresh `ssh host lotus… ` per command — in the same run (aim: 10×
  * less). Then the main side's memory while polling all 20 at the default interval: under 250 MB
