@@ -57,7 +57,7 @@ export default tseslint.config(
     ignores: ['**/*.test.tsx'],
     rules: {
       'no-restricted-imports': ['error', {
-        paths: [noElectronInRenderer, { name: '@renderer/api', importNames: ['getApi'], message: 'Renderer I/O lives in the stores (renderer/src/stores, a feature\'s store or hook, renderer/src/ops/calls.ts): call a named call from there.' }],
+        paths: [noElectronInRenderer, { name: '@renderer/api', importNames: ['getApi', 'getTransport'], message: 'Renderer I/O lives in the stores (renderer/src/stores, a feature\'s store or hook, renderer/src/ops/calls.ts): call a named call from there.' }],
         patterns: rendererPatterns
       }]
     }
