@@ -3,7 +3,7 @@ import { SectorsPage, SettingsPage } from './pages'
 import { startRealHost, type RealHost } from '../support/e2e/realHost'
 
 /**
- * Issue #5, the sectors screen in Chromium through the real browser host and a simulated site:
+ * The sectors screen in Chromium through the real browser host and a simulated site:
  * filters, a bulk update-state with a result per sector, the stuck rule following the site's
  * expected durations, pledge, autopledge started and stopped, findsector, and the usual
  * update-state targets of a sector — in Chinese, then the sector page in English.

@@ -1,8 +1,7 @@
 import { Alert, Button } from 'antd'
 import { useTranslation } from 'react-i18next'
 import { Until } from '@renderer/components/Ago'
-import { getTransport } from '@renderer/api'
-import { selectTransportStatus, useTransportStore } from '@renderer/stores/transport'
+import { reconnectNow, selectTransportStatus, useTransportStore } from '@renderer/stores/transport'
 import { Rich } from '@renderer/components/Rich'
 
 /** Browser host only: the page lost its WebSocket to the MinerDesk host (and what to do). */
@@ -27,7 +26,7 @@ export function TransportBanner() {
         </span>
       }
       action={
-        <Button size="small" onClick={() => getTransport().reconnectNow()} data-testid="transport-retry">
+        <Button size="small" onClick={reconnectNow} data-testid="transport-retry">
           {t('transport.retryNow')}
         </Button>
       }

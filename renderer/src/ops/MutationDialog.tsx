@@ -1,7 +1,8 @@
 import { Alert, Button, Input, Modal, Spin, Table } from 'antd'
 import { useEffect, useState, type ReactNode } from 'react'
 import { useTranslation } from 'react-i18next'
-import { asMinerDeskError, getApi } from '@renderer/api'
+import { asMinerDeskError } from '@renderer/api'
+import { cancelOp, executeOp, onOpsProgress } from './calls'
 import { ErrorNotice } from '@renderer/components/ErrorNotice'
 import { Mono } from '@renderer/components/Mono'
 import { StatusText } from '@renderer/components/StatusText'
@@ -49,13 +50,13 @@ export function MutationDialog({ request, onClose, extra }: { request: MutationR
   const previewId = phase.kind === 'ready' || phase.kind === 'running' || phase.kind === 'done' ? phase.preview.id : null
   useEffect(() => {
     if (!previewId) return
-    return getApi().events.onOpsProgress((p) => {
+    return onOpsProgress((p) => {
       if (p.id === previewId) setProgress((cur) => ({ ...cur, [p.index]: p.status }))
     })
   }, [previewId])
 
   const close = () => {
-    if (phase.kind === 'ready') void getApi().ops.cancel(phase.preview.id).catch(() => undefined)
+    if (phase.kind === 'ready') void cancelOp(phase.preview.id).catch(() => undefined)
     onClose()
   }
 
@@ -65,7 +66,7 @@ export function MutationDialog({ request, onClose, extra }: { request: MutationR
     setPhase({ kind: 'running', preview })
     setExecError(null)
     try {
-      const outcome = await getApi().ops.execute(preview.id, preview.confirm.kind === 'type' ? typed : null)
+      const outcome = await executeOp(preview.id, preview.confirm.kind === 'type' ? typed : null)
       setPhase({ kind: 'done', preview, outcome })
       request.onDone?.(outcome)
     } catch (err) {

@@ -4,7 +4,8 @@ import type { ColumnsType } from 'antd/es/table'
 import dayjs, { type Dayjs } from 'dayjs'
 import { useEffect, useMemo, useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { asMinerDeskError, getApi } from '@renderer/api'
+import { asMinerDeskError } from '@renderer/api'
+import { listAudit } from '@renderer/stores/audit'
 import { ErrorNotice } from '@renderer/components/ErrorNotice'
 import { Mono } from '@renderer/components/Mono'
 import { StatusText } from '@renderer/components/StatusText'
@@ -50,8 +51,7 @@ export function AuditPage() {
   const [result, setResult] = useState<{ key: string; rows: AuditRow[]; entries: number; error: ErrorInfo | null } | null>(null)
   useEffect(() => {
     let live = true
-    getApi()
-      .audit.list({ ...(site ? { site } : {}), limit, ...(since ? { since } : {}), ...(until ? { until } : {}) })
+    listAudit({ ...(site ? { site } : {}), limit, ...(since ? { since } : {}), ...(until ? { until } : {}) })
       .then(
         (entries) => live && setResult({ key, rows: auditRows(entries), entries: entries.length, error: null }),
         (err: unknown) => live && setResult({ key, rows: [], entries: 0, error: asMinerDeskError(err).toInfo() })

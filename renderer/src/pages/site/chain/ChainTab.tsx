@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { getApi } from '@renderer/api'
+import { previewMpoolReplace } from '@renderer/stores/siteops'
 import { Mono } from '@renderer/components/Mono'
 import { Section } from '@renderer/components/Section'
 import { StatusText } from '@renderer/components/StatusText'
@@ -35,7 +35,7 @@ export function ChainTab({ snapshot, site }: SiteTabProps) {
     setReplacing(null)
     ops.open({
       title: t('siteops.action.mpool.replace'),
-      make: () => getApi().siteops.previewMpoolReplace(site.id, { from: m.from, nonce: m.nonce, feeLimit }),
+      make: () => previewMpoolReplace(site.id, { from: m.from, nonce: m.nonce, feeLimit }),
       extra: (
         <OpFacts
           testId="replace-facts"

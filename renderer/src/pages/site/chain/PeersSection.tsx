@@ -2,7 +2,8 @@ import { Button, Input, Table } from 'antd'
 import type { ColumnsType } from 'antd/es/table'
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { asMinerDeskError, getApi } from '@renderer/api'
+import { asMinerDeskError } from '@renderer/api'
+import { previewBlockPeer, readPeers } from '@renderer/stores/siteops'
 import { ErrorNotice } from '@renderer/components/ErrorNotice'
 import { Mono } from '@renderer/components/Mono'
 import { Section } from '@renderer/components/Section'
@@ -28,7 +29,7 @@ export function PeersSection({ siteId }: { siteId: string }) {
     setLoading(true)
     setError(null)
     try {
-      setInfo(await getApi().siteops.peers(siteId))
+      setInfo(await readPeers(siteId))
     } catch (err) {
       setError(asMinerDeskError(err).toInfo())
     } finally {
@@ -39,7 +40,7 @@ export function PeersSection({ siteId }: { siteId: string }) {
   const block = (peer: string, connected: PeerRow | undefined) =>
     ops.open({
       title: t('siteops.action.net.block-peer'),
-      make: () => getApi().siteops.previewBlockPeer(siteId, peer),
+      make: () => previewBlockPeer(siteId, peer),
       extra: (
         <OpFacts
           items={[

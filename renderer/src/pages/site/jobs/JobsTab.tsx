@@ -1,7 +1,7 @@
 import { Button } from 'antd'
 import { useMemo, useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { getApi } from '@renderer/api'
+import { previewAbort } from '@renderer/stores/siteops'
 import { Mono } from '@renderer/components/Mono'
 import { Section } from '@renderer/components/Section'
 import { Unavailable } from '@renderer/components/Unavailable'
@@ -33,7 +33,7 @@ export function JobsTab({ snapshot, site }: SiteTabProps) {
   const abort = (j: JobRow) =>
     ops.open({
       title: t('siteops.action.job.abort'),
-      make: () => getApi().siteops.previewAbort(site.id, { job: j.id }),
+      make: () => previewAbort(site.id, { job: j.id }),
       extra: (
         <OpFacts
           items={[
@@ -49,7 +49,7 @@ export function JobsTab({ snapshot, site }: SiteTabProps) {
   const removeRequest = (r: SchedRequest) =>
     ops.open({
       title: t('siteops.action.job.remove-request'),
-      make: () => getApi().siteops.previewAbort(site.id, { job: r.schedId, sched: true }),
+      make: () => previewAbort(site.id, { job: r.schedId, sched: true }),
       extra: (
         <OpFacts
           items={[

@@ -2,7 +2,8 @@ import { Button, Table } from 'antd'
 import type { ColumnsType } from 'antd/es/table'
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { asMinerDeskError, getApi } from '@renderer/api'
+import { asMinerDeskError } from '@renderer/api'
+import { readSchedRequests } from '@renderer/stores/siteops'
 import { ErrorNotice } from '@renderer/components/ErrorNotice'
 import { Mono } from '@renderer/components/Mono'
 import { Section } from '@renderer/components/Section'
@@ -22,7 +23,7 @@ export function SchedQueue({ siteId, onRemove }: { siteId: string; onRemove: (r:
     setLoading(true)
     setError(null)
     try {
-      setRows(await getApi().siteops.schedRequests(siteId))
+      setRows(await readSchedRequests(siteId))
     } catch (err) {
       setError(asMinerDeskError(err).toInfo())
     } finally {

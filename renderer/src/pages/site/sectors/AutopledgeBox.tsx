@@ -1,7 +1,8 @@
 import { Button, InputNumber, Popover, Space } from 'antd'
 import { useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { asMinerDeskError, getApi } from '@renderer/api'
+import { asMinerDeskError } from '@renderer/api'
+import { onAutopledge, previewAutopledge, readAutopledge, stopAutopledge } from './sectorsStore'
 import { Mono } from '@renderer/components/Mono'
 import { StatusText } from '@renderer/components/StatusText'
 import { useReportError } from '@renderer/components/useReportError'
@@ -27,12 +28,11 @@ export function AutopledgeBox({ site, onStart }: { site: SiteConfig; onStart: (r
 
   useEffect(() => {
     let live = true
-    const api = getApi()
-    api.sectors.autopledgeStatus(site.id).then(
+    readAutopledge(site.id).then(
       (list) => live && setState(list[0] ?? null),
       () => undefined
     )
-    const off = api.events.onSectorsAutopledge((s) => {
+    const off = onAutopledge((s) => {
       if (s.siteId === site.id) setState(s)
     })
     return () => {
@@ -44,7 +44,7 @@ export function AutopledgeBox({ site, onStart }: { site: SiteConfig; onStart: (r
   const stop = async () => {
     setStopping(true)
     try {
-      setState(await getApi().sectors.stopAutopledge(site.id))
+      setState(await stopAutopledge(site.id))
     } catch (err) {
       report(asMinerDeskError(err))
     } finally {
@@ -98,7 +98,7 @@ export function AutopledgeBox({ site, onStart }: { site: SiteConfig; onStart: (r
                   type="primary"
                   onClick={() => {
                     setFormOpen(false)
-                    onStart({ title: <Rich text={t('sectors.autopledge.title')} />, make: () => getApi().sectors.previewAutopledge(site.id, { target, intervalSec: interval }) })
+                    onStart({ title: <Rich text={t('sectors.autopledge.title')} />, make: () => previewAutopledge(site.id, { target, intervalSec: interval }) })
                   }}
                   data-testid="autopledge-preview"
                 >

@@ -1,7 +1,8 @@
 import { Alert, Button, Input, Modal, Space, Table } from 'antd'
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { asMinerDeskError, getApi } from '@renderer/api'
+import { asMinerDeskError } from '@renderer/api'
+import { findFiles } from './sectorsStore'
 import { ErrorNotice } from '@renderer/components/ErrorNotice'
 import { Mono } from '@renderer/components/Mono'
 import type { ErrorInfo, FindFilesReport, PathListing, SiteConfig } from '@contract'
@@ -48,7 +49,7 @@ export function FindFilesModal({ site, onClose, initial }: { site: SiteConfig; o
     setBusy(true)
     setError(null)
     try {
-      setReport(await getApi().sectors.findFiles(site.id, pattern.trim()))
+      setReport(await findFiles(site.id, pattern.trim()))
     } catch (err) {
       setError(asMinerDeskError(err).toInfo())
       setReport(null)

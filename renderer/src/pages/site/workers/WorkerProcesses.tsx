@@ -2,7 +2,8 @@ import { Button, Input, Select, Table, Tooltip } from 'antd'
 import type { ColumnsType } from 'antd/es/table'
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { asMinerDeskError, getApi } from '@renderer/api'
+import { asMinerDeskError } from '@renderer/api'
+import { previewKillWorkers, previewRunWorker, readWorkerProcesses } from '@renderer/stores/siteops'
 import { Ago } from '@renderer/components/Ago'
 import { ErrorNotice } from '@renderer/components/ErrorNotice'
 import { Mono } from '@renderer/components/Mono'
@@ -44,7 +45,7 @@ export function WorkerProcesses({ site }: { site: SiteConfig }) {
     setLoading(true)
     setError(null)
     try {
-      setResult(await getApi().siteops.wps(site.id, f))
+      setResult(await readWorkerProcesses(site.id, f))
     } catch (err) {
       setResult(null)
       setError(asMinerDeskError(err).toInfo())
@@ -57,7 +58,7 @@ export function WorkerProcesses({ site }: { site: SiteConfig }) {
     const f = flag
     ops.open({
       title: t('siteops.action.workers.kill'),
-      make: () => getApi().siteops.previewKillWorkers(site.id, f),
+      make: () => previewKillWorkers(site.id, f),
       extra: (
         <OpFacts
           items={[
@@ -73,7 +74,7 @@ export function WorkerProcesses({ site }: { site: SiteConfig }) {
   const start = (kind: StartKind) =>
     ops.open({
       title: <Rich text={t(kind === 'worker' ? 'siteops.action.workers.start' : 'siteops.action.workers.start-c2')} />,
-      make: () => getApi().siteops.previewRunWorker(site.id, { kind, ...(host !== site.alias ? { host } : {}) }),
+      make: () => previewRunWorker(site.id, { kind, ...(host !== site.alias ? { host } : {}) }),
       extra: (
         <OpFacts
           items={[

@@ -1,7 +1,7 @@
 import { Modal, Select, Table } from 'antd'
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { getApi } from '@renderer/api'
+import { previewClear } from '@renderer/pages/site/sectors/sectorsStore'
 import { Mono } from '@renderer/components/Mono'
 import { StatusText } from '@renderer/components/StatusText'
 import { formatBytes } from '@renderer/model/format'
@@ -39,7 +39,7 @@ export function ClearFilesFlow({ siteId, sector, ports, onClose, onDone }: { sit
         setRequest({
           title: t('sectors.clear.title', { sector }),
           make: async () => {
-            const cp = await getApi().sectors.previewClear(siteId, sector, port)
+            const cp = await previewClear(siteId, sector, port)
             setPlan({ items: cp.plan, problems: cp.problems })
             return cp.preview
           },

@@ -1,7 +1,8 @@
 import { Button, Table } from 'antd'
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { asMinerDeskError, getApi } from '@renderer/api'
+import { asMinerDeskError } from '@renderer/api'
+import { readStorageFind } from '@renderer/pages/site/sectors/sectorsStore'
 import { ErrorNotice } from '@renderer/components/ErrorNotice'
 import { Mono } from '@renderer/components/Mono'
 import { Section } from '@renderer/components/Section'
@@ -24,7 +25,7 @@ export function FilesPanel({ siteId, sector, files, error, loading, onReload, on
   const storageFind = async () => {
     setFindError(null)
     try {
-      setFind(await getApi().sectors.storageFind(siteId, sector))
+      setFind(await readStorageFind(siteId, sector))
     } catch (err) {
       setFindError(asMinerDeskError(err).toInfo())
     }
