@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
-import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -164,6 +164,19 @@ describe('Prometheus exporter', () => {
         return all.every((x) => x.health === 'ok') ? all : null
       })
       expect(evaluated.map((r) => r.name)).toContain('MinerDeskDeadlineAtRisk')
+
+      // The Grafana dashboard's queries, as Grafana sends them with "All" chosen: valid PromQL,
+      // and its fleet count sees both sites.
+      const dash = JSON.parse(readFileSync(join(ROOT, 'resources/grafana/minerdesk-dashboard.json'), 'utf8')) as { panels: Array<{ title: string; targets?: Array<{ expr: string }> }> }
+      for (const p of dash.panels) {
+        for (const t of p.targets ?? []) {
+          const q = t.expr.replaceAll('$group', '.*').replaceAll('$site', '.*')
+          const r = (await (await fetch(`${api}/query?query=${encodeURIComponent(q)}`)).json()) as { status: string; error?: string }
+          expect(r, `${p.title}: ${q}`).toMatchObject({ status: 'success' })
+        }
+      }
+      const sitesStat = dash.panels.find((p) => p.title === 'Sites')!.targets![0]!.expr.replaceAll('$group', '.*').replaceAll('$site', '.*')
+      expect(Number((await query(sitesStat))[0]!.value[1])).toBe(2)
     } finally {
       prom?.kill('SIGTERM')
       await new Promise((r) => (prom && prom.exitCode === null ? prom.once('exit', r) : r(null)))
