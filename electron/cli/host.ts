@@ -9,6 +9,7 @@ import {
   type ChannelResult,
   type ErrorCode,
   type ErrorInfo,
+  type Language,
   type MutationOutcome,
   type MutationPreview,
   type SiteConfig,
@@ -161,6 +162,11 @@ export async function siteOf(core: AppCore, name: unknown): Promise<SiteConfig> 
   const s = sites.find((x) => x.id === n) ?? sites.find((x) => x.alias === n)
   if (!s) throw notFound(`no site "${n}"`, sites.length ? `known sites: ${sites.map((x) => x.id).join(', ')}` : 'add sites in the app, or pass --ssh-config FILE to use every alias in it')
   return s
+}
+
+/** The CLI speaks Chinese when the settings and the terminal's locale both say so, else English. */
+export async function cliLanguage(core: AppCore): Promise<Language> {
+  return (await call(core, 'settings:get')).language === 'zh-CN' && (process.env.LC_ALL || process.env.LANG || '').startsWith('zh') ? 'zh-CN' : 'en'
 }
 
 /** Polls the site once and returns its snapshot, as the window sees it after a refresh. */

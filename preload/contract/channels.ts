@@ -8,7 +8,8 @@ import { exporterChannels, exporterEvents } from './exporter'
 import { teamChannels, teamEvents } from './team'
 import type { AppInfo, AuditEntry, AuditVerifyResult, DemoStatus } from './app'
 import type { ConnectionInfo, HostKeyPrompt, PassphrasePrompt } from './connection'
-import type { Alert, OverviewState, SiteSnapshot } from './snapshot'
+import type { OverviewState, SiteSnapshot } from './snapshot'
+import { healthChannels, healthEvents } from './health'
 import { previewIdSchema, typedConfirmationSchema, type MutationOutcome, type MutationProgress } from './ops'
 import {
   newSiteSchema,
@@ -73,7 +74,7 @@ const baseChannels = {
   'audit:verify': ch(noArgs, returns<AuditVerifyResult>())
 } as const
 
-export const channels = { ...baseChannels, ...restartChannels, ...sectorsChannels, ...siteopsChannels, ...exporterChannels, ...historyChannels, ...teamChannels } as const
+export const channels = { ...baseChannels, ...healthChannels, ...restartChannels, ...sectorsChannels, ...siteopsChannels, ...exporterChannels, ...historyChannels, ...teamChannels } as const
 
 export interface PendingPrompts {
   hostKeys: HostKeyPrompt[]
@@ -82,7 +83,6 @@ export interface PendingPrompts {
 
 const baseEvents = {
   'overview:snapshot': returns<SiteSnapshot>(),
-  'alerts:new': returns<Alert[]>(),
   'sites:changed': returns<SiteConfig[]>(),
   'settings:changed': returns<AppSettings>(),
   'ssh:connection': returns<ConnectionInfo>(),
@@ -92,7 +92,7 @@ const baseEvents = {
   'ops:progress': returns<MutationProgress>()
 } as const
 
-export const events = { ...baseEvents, ...restartEvents, ...sectorsEvents, ...siteopsEvents, ...exporterEvents, ...historyEvents, ...teamEvents } as const
+export const events = { ...baseEvents, ...healthEvents, ...restartEvents, ...sectorsEvents, ...siteopsEvents, ...exporterEvents, ...historyEvents, ...teamEvents } as const
 
 export type Channels = typeof channels
 export type ChannelName = keyof Channels

@@ -5,7 +5,7 @@ import { expect, fullShot, test } from '../support/e2e/test'
 /** The renderer against the fixture host: what each screen says and what it asks the main side to do. */
 
 test.describe('overview', () => {
-  test('shows every site with health, SSH state, numbers and alerts', async ({ openApp, overview }) => {
+  test('shows every site with health, SSH state, numbers and findings', async ({ openApp, overview }) => {
     await openApp()
     await expect(overview.cards()).toHaveCount(3)
     expect(await overview.health('sh-01')).toBe('critical')
@@ -16,9 +16,10 @@ test.describe('overview', () => {
     await expect(overview.metric('sh-01', 'jobs-overdue')).toContainText('1')
     await expect(overview.metric('sh-01', 'workers-missing')).toContainText('1')
     await expect(overview.metric('sh-01', 'faults')).toContainText('2')
-    // Alerts are translated from `alerts.<kind>` with their params.
-    await expect(overview.alertsOfKind('job-overdue')).toContainText('PC1 任务已运行 9h12m，预期 4h（扇区 10231，sh01-w01）')
-    await expect(overview.alertsOfKind('site-unreachable')).toContainText('北京一号')
+    // Findings are translated from `findings.<kind>.<variant>.title` with their params.
+    await expect(overview.findingsOfKind('stage-overdue', 'sh-01')).toContainText('扇区 10231 在 sh01-w01 上的 PreCommit1：已 9h12m，预计 4h')
+    await expect(overview.findingsOfKind('site-unreachable')).toContainText('北京一号')
+    await expect(overview.card('sh-01').getByTestId('site-card-findings-critical')).toHaveText('3 严重')
     // The unreachable site says what to do and how to try by hand.
     await expect(overview.advice('bj-01')).toContainText('VPN')
     await expect(overview.adviceCommand('bj-01')).toHaveText('ssh bj-01')
@@ -96,14 +97,14 @@ test.describe('site page', () => {
 
   test('jobs matrix filters the job list; overdue jobs are marked', async ({ openApp, site }) => {
     await openApp({ hash: '#/site/sh-01/jobs' })
-    await expect(site.jobRows()).toHaveCount(12)
+    await expect(site.jobRows()).toHaveCount(14)
     await expect(site.overdueJobs()).toHaveCount(1)
     await expect(site.overdueJobs()).toContainText('10231')
     await site.matrixRow('AP').click()
     await expect(site.jobRows()).toHaveCount(3)
     await expect(site.jobsTable).toContainText('assigned(2)')
     await site.page.getByTestId('jobs-clear-filter').click()
-    await expect(site.jobRows()).toHaveCount(12)
+    await expect(site.jobRows()).toHaveCount(14)
   })
 
   test('workers: the missing one first, with words', async ({ openApp, site }) => {
@@ -345,7 +346,7 @@ test.describe('audit log', () => {
 })
 
 test.describe('browser notifications', () => {
-  test('the browser host raises the page’s own Notification for new alerts', async ({ openApp, page }) => {
+  test('the browser host raises the page’s own Notification for new findings', async ({ openApp, page }) => {
     await page.addInitScript(() => {
       const shown: { title: string; body: string }[] = []
       class FakeNotification {
@@ -358,11 +359,11 @@ test.describe('browser notifications', () => {
       Object.assign(globalThis, { Notification: FakeNotification, __shown: shown })
     })
     const data = await openApp({ host: 'web' })
-    const alert = data.snapshots[0]!.alerts[1]!
-    await emitEvent(page, 'alerts:new', [alert])
+    const finding = data.snapshots[0]!.findings.find((f) => f.kind === 'worker-down' && f.severity === 'critical')!
+    await emitEvent(page, 'findings:new', [finding])
     await expect
       .poll(() => page.evaluate(() => (globalThis as unknown as { __shown: unknown[] }).__shown))
-      .toEqual([{ title: 'MinerDesk · 上海一号', body: 'PC1 任务已运行 9h12m，预期 4h（扇区 10231，sh01-w01）' }])
+      .toEqual([{ title: 'MinerDesk · 上海一号 · worker sh01-w04 被禁用，仍持有 2 个任务', body: 'miner 连接不上 sh01-w04（会话检查失败）并将其禁用；它的任务（PC1，扇区 10250, 10251）不再推进。' }])
   })
 
   test('the desktop app leaves notifications to the main process', async ({ openApp, page }) => {
@@ -377,7 +378,7 @@ test.describe('browser notifications', () => {
       Object.assign(globalThis, { Notification: FakeNotification, __shown: shown })
     })
     const data = await openApp({ host: 'electron' })
-    await emitEvent(page, 'alerts:new', [data.snapshots[0]!.alerts[0]!])
+    await emitEvent(page, 'findings:new', [data.snapshots[0]!.findings[0]!])
     await page.waitForTimeout(300)
     expect(await page.evaluate(() => (globalThis as unknown as { __shown: unknown[] }).__shown)).toEqual([])
   })

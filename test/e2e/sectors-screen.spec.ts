@@ -99,7 +99,7 @@ test.describe('the sectors screen through the browser host', () => {
     await page.screenshot({ path: info.outputPath('find-files.png') })
     await page.keyboard.press('Escape')
 
-    // A sealing sector's page: the usual update-state targets for its state come first.
+    // A sealing sector's page: the targets Lotus's handlers can take come first — re-running its state.
     await s.filterGroup('sealing')
     const pc1 = s.grid.locator('[data-testid="sector-row"][data-state="PreCommit1"]').first()
     const n = Number(await pc1.getAttribute('data-sector'))

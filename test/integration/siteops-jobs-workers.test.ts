@@ -76,7 +76,7 @@ describe('abort a sealing job (lotus-miner sealing abort)', () => {
     expect(jobs.length).toBeGreaterThan(0)
     const running = jobs.find((j: JobRow) => j.state === 'running')
     expect(running?.hostname).toMatch(/^site-2-/)
-    expect(running?.expectedSec).toBeGreaterThan(0)
+    expect(running?.timing?.expectedSec).toBeGreaterThan(0)
   })
 })
 

@@ -1,4 +1,4 @@
-import type { Alert, Language } from '../../../preload/contract'
+import type { Finding, I18nText, Language } from '../../../preload/contract'
 import en from '../../../resources/locales/en.json'
 import zhCN from '../../../resources/locales/zh-CN.json'
 
@@ -23,7 +23,11 @@ export function translate(lang: Language, key: string, params: Record<string, st
   return text.replace(/\{\{\s*([A-Za-z0-9_]+)\s*\}\}/g, (_m, name: string) => (name in params ? String(params[name]) : `{{${name}}}`))
 }
 
-/** One line per alert: `site-2: 3 个扇区处于失败状态`. */
-export function alertText(lang: Language, alert: Alert, siteName: string): string {
-  return `${siteName}: ${translate(lang, `alerts.${alert.kind}`, alert.params)}`
+export function translateText(lang: Language, t: I18nText): string {
+  return translate(lang, t.key, t.params)
+}
+
+/** One line per finding: `site-2: worker pc1box 被禁用，仍持有 2 个任务`. */
+export function findingLine(lang: Language, f: Finding, siteName: string): string {
+  return `${siteName}: ${translate(lang, f.title.key, f.title.params)}`
 }

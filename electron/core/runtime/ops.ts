@@ -34,6 +34,7 @@ export type Executor = (steps: StepRunner) => Promise<void>
 interface Pending {
   preview: MutationPreview
   execute: Executor
+  auditDetail?: string
 }
 
 export interface PreviewInput {
@@ -45,6 +46,8 @@ export interface PreviewInput {
   warningKeys?: string[]
   /** Destructive changes: the operator must type this value. */
   typeToConfirm?: string
+  /** Written with each step's `started` audit entry (e.g. that the operator overrode a safety refusal). */
+  auditDetail?: string
   execute: Executor
 }
 
@@ -85,7 +88,7 @@ export class OpsRegistry {
       confirm: input.typeToConfirm !== undefined ? { kind: 'type', expected: input.typeToConfirm } : { kind: 'click' },
       expiresAt: this.now() + PREVIEW_TTL_MS
     }
-    this.pending.set(preview.id, { preview, execute: input.execute })
+    this.pending.set(preview.id, { preview, execute: input.execute, ...(input.auditDetail ? { auditDetail: input.auditDetail } : {}) })
     return preview
   }
 
@@ -145,7 +148,7 @@ export class OpsRegistry {
         const command = `${step.host}: ${step.text}`
         set(index, { status: 'running' })
         try {
-          await record({ command, result: 'started' })
+          await record({ command, result: 'started', ...(p.auditDetail ? { detail: p.auditDetail } : {}) })
         } catch (err) {
           // Not written down, not run: the audit entry comes first.
           set(index, { status: 'error', error: toErrorInfo(err) })

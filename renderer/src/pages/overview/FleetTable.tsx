@@ -9,7 +9,7 @@ import { RestartLockText } from '@renderer/components/RestartLockText'
 import { HealthText } from '@renderer/components/StatusTags'
 import { StatusText } from '@renderer/components/StatusText'
 import type { SiteConfig } from '@contract'
-import { alertText } from '@renderer/model/alertText'
+import { useFindingText } from '@renderer/findings/FindingCard'
 import { fleetRow, siteIssues, sortFleet, type FleetRow, type FleetSortKey } from '@renderer/model/fleet'
 import { formatDuration, formatInt } from '@renderer/model/format'
 import { useNow } from '@renderer/stores/clock'
@@ -26,6 +26,7 @@ import { SEVERITY_TONE } from '@renderer/theme/tokens'
  */
 export function FleetTable({ sites }: { sites: SiteConfig[] }) {
   const { t, i18n } = useTranslation()
+  const tx = useFindingText()
   const summaries = useOverviewStore(selectSummaries)
   const connections = useOverviewStore(selectConnections)
   const team = useTeamStore((s) => s.bySite)
@@ -124,9 +125,9 @@ export function FleetTable({ sites }: { sites: SiteConfig[] }) {
         const list = siteIssues(r.summary)
         const first = list[0]
         if (!first) return <span className="md-muted">—</span>
-        const text = alertText(t, first)
+        const text = tx(first.title)
         return (
-          <span title={list.map((a) => alertText(t, a)).join('\n')} data-testid="fleet-issues">
+          <span title={list.map((f) => tx(f.title)).join('\n')} data-testid="fleet-issues">
             <StatusText tone={SEVERITY_TONE[first.severity]} strong={first.severity === 'critical'}>
               {list.length > 1 ? `${list.length} · ` : ''}
               {text}

@@ -15,6 +15,9 @@ import { PeersSection } from './PeersSection'
 import { ReplaceMessageModal } from './ReplaceMessageModal'
 import { SyncTable } from './SyncTable'
 import { SyncHistory } from '@renderer/charts/HistoryCharts'
+import { SiteFindings } from '@renderer/findings/SiteFindings'
+
+const CHAIN_FINDINGS = ['site-unreachable', 'daemon-down', 'miner-down', 'sync-error', 'sync-behind', 'message-stuck', 'late-block'] as const
 
 /**
  * lotus daemon and chain: sync, the miner process, local pending messages (a stuck one replaced
@@ -25,7 +28,7 @@ export function ChainTab({ snapshot, site }: SiteTabProps) {
   const ops = useOpDialog(site.id)
   const [replacing, setReplacing] = useState<PendingMessage | null>(null)
   const messages = snapshot.messages
-  const stuckCids = useMemo(() => new Set(snapshot.alerts.filter((a) => a.kind === 'message-stuck').map((a) => a.subject)), [snapshot.alerts])
+  const stuckCids = useMemo(() => new Set(snapshot.findings.filter((f) => f.kind === 'message-stuck').map((f) => f.subject.id)), [snapshot.findings])
 
   const preview = (m: PendingMessage, feeLimit: string) => {
     setReplacing(null)
@@ -54,6 +57,7 @@ export function ChainTab({ snapshot, site }: SiteTabProps) {
 
   return (
     <div className="md-stack" data-testid="chain-tab">
+      <SiteFindings snapshot={snapshot} kinds={CHAIN_FINDINGS} testId="chain-findings" />
       <div className="md-two-col">
         <DaemonPanel daemon={snapshot.daemon} takenAt={snapshot.takenAt} />
         <MinerPanel miner={snapshot.miner} />

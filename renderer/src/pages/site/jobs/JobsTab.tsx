@@ -13,6 +13,9 @@ import { JobsMatrix } from './JobsMatrix'
 import { JobsTable } from './JobsTable'
 import { SchedQueue } from './SchedQueue'
 import { OpFacts, useOpDialog } from '@renderer/ops/useOpDialog'
+import { SiteFindings } from '@renderer/findings/SiteFindings'
+
+const JOB_FINDINGS = ['job-uncollected', 'worker-down', 'stage-overdue', 'commit-failed'] as const
 
 /**
  * `lotus-miner sealing jobs`: a task × state matrix, then the jobs (filtered by a matrix row),
@@ -59,6 +62,7 @@ export function JobsTab({ snapshot, site }: SiteTabProps) {
 
   return (
     <div className="md-stack" data-testid="jobs-tab">
+      <SiteFindings snapshot={snapshot} kinds={JOB_FINDINGS} testId="jobs-findings" />
       <Section title={t('jobs.matrix')} testId="jobs-matrix-section">
         <JobsMatrix jobs={jobs} selected={task} onSelect={setTask} />
       </Section>

@@ -13,6 +13,9 @@ import { DeadlineStrip } from '@renderer/charts/DeadlineStrip'
 import { DeadlinesTable } from './DeadlinesTable'
 import { ProvingCheckPanel } from './ProvingCheckPanel'
 import { useProvingCheck } from './useProvingCheck'
+import { SiteFindings } from '@renderer/findings/SiteFindings'
+
+const PROVING_FINDINGS = ['sectors-faulty', 'proving-check', 'wdpost-slow'] as const
 
 /** WindowPoSt: where the proving period stands, `lotus-miner proving deadlines`, and `proving check --slow` of a deadline. */
 export function ProvingTab({ snapshot, site }: SiteTabProps) {
@@ -24,6 +27,7 @@ export function ProvingTab({ snapshot, site }: SiteTabProps) {
   const next = p.nextWithSectors ? { ...p.nextWithSectors, sectors: p.deadlines.find((d) => d.index === p.nextWithSectors?.index)?.sectors ?? 0 } : null
   return (
     <div className="md-stack" data-testid="proving-tab">
+      <SiteFindings snapshot={snapshot} kinds={PROVING_FINDINGS} testId="proving-findings" />
       <Section title={<>{t('proving.summary')} <span className="md-muted md-mono">lotus-miner proving info</span></>}>
         <Descriptions
           size="small"

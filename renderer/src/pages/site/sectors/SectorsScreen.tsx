@@ -181,11 +181,12 @@ export function SectorsScreen({ site }: { site: SiteConfig }) {
         <UpdateStateModal
           sectors={selectedList}
           currentStates={model ? selectedList.map((n) => stateOf(model, n)) : []}
-          targets={model?.targets ?? { all: [], usual: {} }}
+          safe={model ? selectedList.map((n) => safeTargetsOf(model, n)) : []}
+          all={model?.targets.all ?? []}
           onCancel={() => setUpdateOpen(false)}
-          onChoose={(state) => {
+          onChoose={(state, override) => {
             setUpdateOpen(false)
-            open({ title: t('sectors.action.updateStateTo', { state }), make: () => api.sectors.previewUpdateState(site.id, selectedList, state), onDone: afterChange })
+            open({ title: t('sectors.action.updateStateTo', { state }), make: () => api.sectors.previewUpdateState(site.id, selectedList, state, ...(override ? [{ override: true as const }] : [])), onDone: afterChange })
           }}
         />
       )}
@@ -194,7 +195,16 @@ export function SectorsScreen({ site }: { site: SiteConfig }) {
   )
 }
 
-function stateOf(model: NonNullable<ReturnType<typeof useSectorsModel>['model']>, n: number): string {
+type Model = NonNullable<ReturnType<typeof useSectorsModel>['model']>
+
+function stateOf(model: Model, n: number): string {
   const row = rowOf(model.numbers, n)
   return row < 0 ? '' : (model.states[model.stateIdx[row] as number] ?? '')
+}
+
+/** The update-state targets safe for sector n; null for a sector the list did not read (Proving, Available, Removed). */
+function safeTargetsOf(model: Model, n: number): string[] | null {
+  const row = rowOf(model.numbers, n)
+  const d = row < 0 ? -1 : (model.detailIdx[row] as number)
+  return d < 0 ? null : (model.details[d]?.targets ?? null)
 }

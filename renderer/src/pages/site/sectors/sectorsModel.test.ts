@@ -14,7 +14,7 @@ function table(n: number): SectorTable {
   }
   const details = number
     .filter((_, i) => state[i] === 1 || state[i] === 2)
-    .map((x) => ({ n: x, enteredAt: 0, retries: 0, lastErr: '', expectedSec: 100, stuck: x % 100 === 9 }))
+    .map((x) => ({ n: x, enteredAt: 0, retries: 0, lastErr: '', timing: null, stuck: x % 100 === 9, targets: [] }))
   return {
     siteId: 's',
     takenAt: 1,
@@ -25,7 +25,7 @@ function table(n: number): SectorTable {
     ...toRuns(number, state),
     details,
     jobs: { '8': [{ id: 'x', workerId: 'w', hostname: 'h', task: 'PC1', taskType: 'seal/v0/precommit/1', state: 'running', runWait: 0, start: 0 }] },
-    targets: { all: ['Committing', 'PreCommit1'], usual: {} },
+    targets: { all: ['Committing', 'PreCommit1'] },
     durations: DUR,
     stuckMultiple: 2,
     calls: { batches: 3, sectorsStatus: details.length },
