@@ -6,6 +6,8 @@ import { cancelOp, executeOp, onOpsProgress } from './calls'
 import { ErrorNotice } from '@renderer/components/ErrorNotice'
 import { Mono } from '@renderer/components/Mono'
 import { StatusText } from '@renderer/components/StatusText'
+import { Rich } from '@renderer/components/Rich'
+import { opWarningText } from './warningText'
 import type { ErrorInfo, MutationOutcome, MutationPreview, StepStatus } from '@contract'
 import type { StatusTone } from '@renderer/theme/tokens'
 
@@ -106,7 +108,7 @@ export function MutationDialog({ request, onClose, extra }: { request: MutationR
         {phase.kind === 'empty' && <Alert type="info" showIcon title={t('sectors.op.nothing')} data-testid="mutation-nothing" />}
         {preview && (
           <>
-            <div className="md-muted">{t('sectors.op.steps', { n: preview.steps.length })}</div>
+            <div className="md-muted">{t('sectors.op.steps', { n: preview.steps.length, count: preview.steps.length })}</div>
             <ol className="md-op-steps">
               {preview.steps.map((s, i) => {
                 const done = outcome?.steps[i]
@@ -133,9 +135,8 @@ export function MutationDialog({ request, onClose, extra }: { request: MutationR
                 description={
                   <ul className="md-op-warnings">
                     {preview.warnings.map((w, i) => (
-                      <li key={i} data-testid="mutation-warning">
-                        {/* Named warnings are translated (wizard.pw.<key>); the English text is the fallback. */}
-                        {preview.warningKeys?.[i] ? t(`wizard.pw.${preview.warningKeys[i]}`, { defaultValue: w }) : w}
+                      <li key={i} data-testid="mutation-warning" data-key={w.key}>
+                        <Rich text={opWarningText(t, w)} />
                       </li>
                     ))}
                   </ul>

@@ -10,6 +10,7 @@ import { Section } from '@renderer/components/Section'
 import { StatusText } from '@renderer/components/StatusText'
 import { peerIdSchema, type ErrorInfo, type PeerRow, type PeersInfo } from '@contract'
 import { OpFacts, useOpDialog } from '@renderer/ops/useOpDialog'
+import { Rich } from '@renderer/components/Rich'
 
 /**
  * `lotus net peers` with `net scores`, read on demand, and `lotus net block add peer <id>` for a
@@ -43,7 +44,7 @@ export function PeersSection({ siteId }: { siteId: string }) {
       extra: (
         <OpFacts
           items={[
-            { label: 'Peer ID', value: <Mono>{peer}</Mono> },
+            { label: t('col.peerId'), value: <Mono>{peer}</Mono> },
             { label: t('siteops.peers.addresses'), value: <Mono>{connected ? connected.addrs.join(' ') || '—' : t('siteops.peers.notConnected')}</Mono> },
             { label: t('siteops.common.note'), value: t('siteops.peers.blockNote') }
           ]}
@@ -53,8 +54,8 @@ export function PeersSection({ siteId }: { siteId: string }) {
     })
 
   const columns: ColumnsType<PeerRow> = [
-    { title: 'Peer ID', dataIndex: 'id', width: 440, render: (v: string) => <Mono>{v}</Mono> },
-    { title: 'Score', dataIndex: 'score', width: 110, align: 'right', render: (v: number | null) => <Mono>{v === null ? '—' : v.toFixed(6)}</Mono> },
+    { title: t('col.peerId'), dataIndex: 'id', width: 440, render: (v: string) => <Mono>{v}</Mono> },
+    { title: t('col.score'), dataIndex: 'score', width: 110, align: 'right', render: (v: number | null) => <Mono>{v === null ? '—' : v.toFixed(6)}</Mono> },
     { title: t('siteops.peers.addresses'), dataIndex: 'addrs', ellipsis: { showTitle: false }, render: (v: string[]) => <Mono title={v.join(' ')}>{v.join(' ')}</Mono> },
     {
       title: '',
@@ -98,7 +99,7 @@ export function PeersSection({ siteId }: { siteId: string }) {
           <Button danger disabled={!typedOk} onClick={() => block(typed, info?.peers.find((p) => p.id === typed))} data-testid="peer-block-typed">
             {t('siteops.peers.block')}
           </Button>
-          {typed && !typedOk && <StatusText tone="critical">{t('siteops.peers.badId')}</StatusText>}
+          {typed && !typedOk && <StatusText tone="critical"><Rich text={t('siteops.peers.badId')} /></StatusText>}
         </div>
         {error && <ErrorNotice error={error} testId="peers-error" />}
         {info ? (
@@ -121,7 +122,7 @@ export function PeersSection({ siteId }: { siteId: string }) {
             </div>
           </>
         ) : (
-          !error && <div className="md-muted">{t('siteops.peers.hint')}</div>
+          !error && <div className="md-muted"><Rich text={t('siteops.peers.hint')} /></div>
         )}
       </div>
       {ops.element}

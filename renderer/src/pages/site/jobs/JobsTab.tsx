@@ -13,6 +13,7 @@ import { JobsMatrix } from './JobsMatrix'
 import { JobsTable } from './JobsTable'
 import { SchedQueue } from './SchedQueue'
 import { OpFacts, useOpDialog } from '@renderer/ops/useOpDialog'
+import { Rich } from '@renderer/components/Rich'
 import { SiteFindings } from '@renderer/findings/SiteFindings'
 
 const JOB_FINDINGS = ['job-uncollected', 'worker-down', 'stage-overdue', 'commit-failed'] as const
@@ -52,9 +53,9 @@ export function JobsTab({ snapshot, site }: SiteTabProps) {
       extra: (
         <OpFacts
           items={[
-            { label: 'SchedId', value: <Mono>{r.schedId}</Mono> },
+            { label: <Mono>SchedId</Mono>, value: <Mono>{r.schedId}</Mono> },
             { label: t('jobs.task'), value: <Mono>{`${r.task} · ${t('jobs.sector')} ${r.sector}`}</Mono> },
-            { label: t('siteops.common.note'), value: t('siteops.sched.removeNote') }
+            { label: t('siteops.common.note'), value: <Rich text={t('siteops.sched.removeNote')} /> }
           ]}
         />
       )

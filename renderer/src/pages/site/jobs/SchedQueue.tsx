@@ -31,10 +31,10 @@ export function SchedQueue({ siteId, onRemove }: { siteId: string; onRemove: (r:
     }
   }
   const columns: ColumnsType<SchedRequest> = [
-    { title: 'SchedId', dataIndex: 'schedId', width: 320, render: (v: string) => <Mono>{v}</Mono> },
+    { title: <Mono>SchedId</Mono>, dataIndex: 'schedId', width: 320, render: (v: string) => <Mono>{v}</Mono> },
     { title: t('jobs.sector'), dataIndex: 'sector', width: 90, align: 'right', render: (v: number) => <Mono>{v}</Mono> },
     { title: t('jobs.task'), dataIndex: 'task', width: 70, render: (v: string, r) => <Mono title={r.taskType}>{v}</Mono> },
-    { title: 'Priority', dataIndex: 'priority', width: 80, align: 'right', render: (v: number) => <Mono>{v}</Mono> },
+    { title: t('col.priority'), dataIndex: 'priority', width: 80, align: 'right', render: (v: number) => <Mono>{v}</Mono> },
     {
       title: '',
       key: 'remove',

@@ -10,6 +10,7 @@ import { VerdictBlock } from './PrecheckPanel'
 import { PreviewBox } from '@renderer/ops/PreviewBox'
 import { processState } from './text'
 import { restartCalls, useRestartStore } from './store'
+import { Rich } from '@renderer/components/Rich'
 
 const ROLE: Record<'miner' | 'daemon', string> = { miner: 'lotus-miner', daemon: 'lotus daemon' }
 
@@ -91,7 +92,7 @@ export function DecisionPanel({ run }: { run: RestartRun }) {
         title={t('wizard.decision.stopTimeoutTitle', { role: ROLE[d.role], pids: d.pids.join(' '), sec: d.waitedSec })}
         description={
           <div className="md-stack">
-            <div>{t('wizard.decision.stopTimeoutHint')}</div>
+            <div><Rich text={t('wizard.decision.stopTimeoutHint')} /></div>
             <Space wrap>
               <Button onClick={() => void act(() => restartCalls.decide(run.id, { kind: 'wait-longer', seconds: more }))} loading={busy} data-testid="wizard-wait-longer">
                 {t('wizard.decision.waitLonger', { sec: more })}
@@ -107,10 +108,10 @@ export function DecisionPanel({ run }: { run: RestartRun }) {
   }
 
   const auditCols = [
-    { title: 'time', dataIndex: 'time', width: 170, render: (v: string) => <Mono>{dayjs(v).format('YYYY-MM-DD HH:mm:ss')}</Mono> },
-    { title: 'via', dataIndex: 'via', width: 60 },
-    { title: 'result', dataIndex: 'result', width: 80, render: (v: string) => <Mono>{v}</Mono> },
-    { title: 'command', dataIndex: 'command', ellipsis: true, render: (v: string) => <Mono title={v}>{v}</Mono> }
+    { title: t('col.time'), dataIndex: 'time', width: 170, render: (v: string) => <Mono>{dayjs(v).format('YYYY-MM-DD HH:mm:ss')}</Mono> },
+    { title: t('col.via'), dataIndex: 'via', width: 60 },
+    { title: t('col.result'), dataIndex: 'result', width: 80, render: (v: string) => <Mono>{v}</Mono> },
+    { title: t('col.command'), dataIndex: 'command', ellipsis: true, render: (v: string) => <Mono title={v}>{v}</Mono> }
   ]
   return (
     <Alert

@@ -20,8 +20,9 @@ import { PreviewBox } from '@renderer/ops/PreviewBox'
 import { RestartSettings } from './RestartSettings'
 import { StepsPanel } from './StepsPanel'
 import { loadRolling, loadSite, retainRestartEvents, restartCalls, selectSiteRestart, useRestartStore } from './store'
-import { failureText, processState } from './text'
+import { failureHint, failureText, processState } from './text'
 import './restart.css'
+import { Rich } from '@renderer/components/Rich'
 
 const PHASE_TONE: Record<RestartPhase, StatusTone> = { ready: 'info', running: 'busy', waiting: 'warning', interrupted: 'warning', done: 'ok', failed: 'critical', aborted: 'unknown' }
 const TAIL_RENEW_MS = 30_000
@@ -229,7 +230,7 @@ function SiteStateText({ state }: { state: SiteState }) {
 }
 
 function Outcome({ run }: { run: RestartRun }) {
-  const { t } = useTranslation()
+  const { t, i18n } = useTranslation()
   const r = run.result
   return (
     <div className="md-stack" data-testid="wizard-outcome" data-ok={String(r?.ok ?? false)}>
@@ -238,12 +239,12 @@ function Outcome({ run }: { run: RestartRun }) {
         <Alert
           type={r.aborted ? 'info' : 'error'}
           showIcon
-          title={r.aborted ? t('wizard.phase.aborted') : failureText(t, r.error)}
+          title={r.aborted ? t('wizard.phase.aborted') : <Rich text={failureText(t, r.error)} />}
           description={
             <div className="md-stack">
               {r.failedStep && <span>{t(`wizard.step.${r.failedStep}`)}</span>}
               {r.error.details && <pre className="md-wz-pre">{r.error.details}</pre>}
-              {r.error.hint && <span className="md-muted">{r.error.hint}</span>}
+              {failureHint(t, r.error, i18n.language) && <span className="md-muted"><Rich text={failureHint(t, r.error, i18n.language) ?? ''} /></span>}
             </div>
           }
         />
@@ -332,13 +333,14 @@ export function RestartTab({ site }: SiteTabProps) {
           )}
           {shown && latest && <DecisionPanel run={shown} />}
           {shown && finished && <Outcome run={shown} />}
-          {loaded && (!run || (finished && latest)) && <StartPanel site={site} compact={run !== null} />}
           {shown && (
             <Section title={t('wizard.title')} testId="wizard-steps-panel">
               <StepsPanel run={shown} />
             </Section>
           )}
           {shown?.precheck && <PrecheckPanel precheck={shown.precheck} />}
+          {/* A new restart starts below the last one's result, never above it. */}
+          {loaded && (!run || (finished && latest)) && <StartPanel site={site} compact={run !== null} />}
           <History history={history} current={shown?.id ?? null} onView={(id) => void view(id)} />
         </div>
         <div className="md-wz-side">

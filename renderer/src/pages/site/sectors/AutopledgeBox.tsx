@@ -10,6 +10,7 @@ import type { AutopledgeState, SiteConfig } from '@contract'
 import { formatAge, secondsSince } from '@renderer/model/format'
 import { useNow } from '@renderer/stores/clock'
 import type { MutationRequest } from '@renderer/ops/MutationDialog'
+import { Rich } from '@renderer/components/Rich'
 
 /**
  * autopledge.sh as a switch with its state in view: off by default; started through a preview
@@ -80,7 +81,7 @@ export function AutopledgeBox({ site, onStart }: { site: SiteConfig; onStart: (r
             onOpenChange={setFormOpen}
             trigger="click"
             placement="bottomRight"
-            title={t('sectors.autopledge.title')}
+            title={<Rich text={t('sectors.autopledge.title')} />}
             content={
               <div className="md-stack" style={{ width: 280 }}>
                 <span className="md-muted">{t('sectors.autopledge.explain')}</span>
@@ -97,7 +98,7 @@ export function AutopledgeBox({ site, onStart }: { site: SiteConfig; onStart: (r
                   type="primary"
                   onClick={() => {
                     setFormOpen(false)
-                    onStart({ title: t('sectors.autopledge.title'), make: () => previewAutopledge(site.id, { target, intervalSec: interval }) })
+                    onStart({ title: <Rich text={t('sectors.autopledge.title')} />, make: () => previewAutopledge(site.id, { target, intervalSec: interval }) })
                   }}
                   data-testid="autopledge-preview"
                 >

@@ -18,6 +18,7 @@ import { SectorsGrid } from './SectorsGrid'
 import { filterRows, rowOf } from './sectorsModel'
 import { loadSectors, previewPledge, previewRemove, previewUpdateState, setSelection, useSectorsModel, useSectorsStore, useSelection } from './sectorsStore'
 import { UpdateStateModal } from './UpdateStateModal'
+import { Rich } from '@renderer/components/Rich'
 
 const EMPTY = new Int32Array(0)
 
@@ -104,7 +105,7 @@ export function SectorsScreen({ site }: { site: SiteConfig }) {
         <AutopledgeBox site={site} onStart={open} />
         <Space size={6}>
           <Button onClick={() => open({ title: t('sectors.action.pledge'), make: () => previewPledge(site.id), onDone: afterChange })} data-testid="sectors-pledge">
-            {t('sectors.action.pledge')}
+            <Rich text={t('sectors.action.pledge')} />
           </Button>
           <Button onClick={() => setFindOpen(true)} data-testid="sectors-find-files">
             {t('sectors.action.findFiles')}
@@ -128,7 +129,7 @@ export function SectorsScreen({ site }: { site: SiteConfig }) {
             <Button
               key={s}
               size="small"
-              onClick={() => open({ title: t('sectors.action.shortcut', { state: s }), make: () => previewUpdateState(site.id, selectedList, s), onDone: afterChange })}
+              onClick={() => open({ title: <Rich text={t('sectors.action.shortcut', { state: s })} />, make: () => previewUpdateState(site.id, selectedList, s), onDone: afterChange })}
               data-testid={`bulk-${s.toLowerCase()}`}
             >
               <Mono>{s}</Mono>
@@ -139,7 +140,7 @@ export function SectorsScreen({ site }: { site: SiteConfig }) {
             danger
             onClick={() =>
               open({
-                title: t('sectors.action.removeMany', { n: selectedList.length }),
+                title: t('sectors.action.removeMany', { n: selectedList.length, count: selectedList.length }),
                 make: () => previewRemove(site.id, selectedList),
                 onDone: () => {
                   setSelection(site.id, [])
@@ -165,7 +166,7 @@ export function SectorsScreen({ site }: { site: SiteConfig }) {
             <span data-testid="sectors-shown">{t('sectors.shown', { shown: formatInt(rows.length, i18n.language), total: formatInt(model.rows, i18n.language) })}</span>
             <span>{t('sectors.updated', { ago: formatAge(secondsSince(model.takenAt, now)), took: model.tookMs })}</span>
             <span>{t('sectors.stuckRule', { multiple: model.stuckMultiple })}</span>
-            {model.detailErrors > 0 && <StatusText tone="warning">{t('sectors.detailErrors', { n: model.detailErrors })}</StatusText>}
+            {model.detailErrors > 0 && <StatusText tone="warning">{t('sectors.detailErrors', { n: model.detailErrors, count: model.detailErrors })}</StatusText>}
             <span className="md-flex-fill" />
             <span className="md-mono">lotus-miner sectors list</span>
           </div>
@@ -184,7 +185,7 @@ export function SectorsScreen({ site }: { site: SiteConfig }) {
           onCancel={() => setUpdateOpen(false)}
           onChoose={(state, override) => {
             setUpdateOpen(false)
-            open({ title: t('sectors.action.updateStateTo', { state }), make: () => previewUpdateState(site.id, selectedList, state, ...(override ? [{ override: true as const }] : [])), onDone: afterChange })
+            open({ title: <Rich text={t('sectors.action.updateStateTo', { state })} />, make: () => previewUpdateState(site.id, selectedList, state, ...(override ? [{ override: true as const }] : [])), onDone: afterChange })
           }}
         />
       )}

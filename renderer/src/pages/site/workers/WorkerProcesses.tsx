@@ -11,6 +11,7 @@ import { Section } from '@renderer/components/Section'
 import { StatusText } from '@renderer/components/StatusText'
 import { processFlagSchema, type ErrorInfo, type SiteConfig, type SiteProcess, type StartKind, type WpsResult } from '@contract'
 import { OpFacts, useOpDialog } from '@renderer/ops/useOpDialog'
+import { Rich } from '@renderer/components/Rich'
 
 const SCRIPT: Record<StartKind, string> = { worker: 'runworker.sh', workerC2: 'runworkerC2.sh' }
 
@@ -72,7 +73,7 @@ export function WorkerProcesses({ site }: { site: SiteConfig }) {
 
   const start = (kind: StartKind) =>
     ops.open({
-      title: t(kind === 'worker' ? 'siteops.action.workers.start' : 'siteops.action.workers.start-c2'),
+      title: <Rich text={t(kind === 'worker' ? 'siteops.action.workers.start' : 'siteops.action.workers.start-c2')} />,
       make: () => previewRunWorker(site.id, { kind, ...(host !== site.alias ? { host } : {}) }),
       extra: (
         <OpFacts
@@ -131,10 +132,10 @@ export function WorkerProcesses({ site }: { site: SiteConfig }) {
             data-testid="wps-flag"
           />
           <Button onClick={() => void find()} loading={loading} disabled={!flagCheck.success} data-testid="wps-find">
-            {t('siteops.workers.find')}
+            <Rich text={t('siteops.workers.find')} />
           </Button>
           <Button danger onClick={kill} disabled={!flagCheck.success} data-testid="killw">
-            {t('siteops.workers.kill')}
+            <Rich text={t('siteops.workers.kill')} />
           </Button>
         </div>
         <div className="md-toolbar">
@@ -177,7 +178,7 @@ export function WorkerProcesses({ site }: { site: SiteConfig }) {
             <div className="md-muted" data-testid="wps-summary">
               {t('siteops.workers.summary', { n: rows.length, hosts: result.hosts.length, flag: result.flag })}
               {skipped > 0 && ` ${t('siteops.workers.skipped', { n: skipped })}`}
-              {result.matchedBy === 'home' && ` ${t('siteops.workers.matchedByHome')}`}
+              {result.matchedBy === 'home' && <> <Rich text={t('siteops.workers.matchedByHome')} /></>}
             </div>
           </>
         ) : (

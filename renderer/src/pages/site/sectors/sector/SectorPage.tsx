@@ -20,6 +20,7 @@ import { ClearFilesFlow } from './ClearFilesFlow'
 import { DiagnosisPanel } from './DiagnosisPanel'
 import { EventTimeline } from './EventTimeline'
 import { FilesPanel } from './FilesPanel'
+import { Rich } from '@renderer/components/Rich'
 
 const GROUP_TONE: Record<SectorGroup, StatusTone> = { failed: 'critical', sealing: 'info', proving: 'ok', removed: 'unknown', other: 'unknown' }
 const REFRESH_MS = 10_000
@@ -97,7 +98,7 @@ export function SectorPage({ site, sector }: { site: SiteConfig; sector: number 
   const dialogSeq = useRef(0)
   const open = (request: MutationRequest) => setDialog({ id: ++dialogSeq.current, request })
   const updateTo = (state: string, override = false) =>
-    open({ title: t('sectors.action.updateStateTo', { state }), make: () => previewUpdateState(site.id, [sector], state, ...(override ? [{ override: true as const }] : [])), onDone: afterAction })
+    open({ title: <Rich text={t('sectors.action.updateStateTo', { state })} />, make: () => previewUpdateState(site.id, [sector], state, ...(override ? [{ override: true as const }] : [])), onDone: afterAction })
   const remove = () => open({ title: t('sectors.action.removeOne', { sector }), make: () => previewRemove(site.id, [sector]), onDone: afterAction })
   const ports = [...new Set((files?.listings ?? []).map((l) => l.storage.port).filter((p): p is number => p !== null))].sort((a, b) => a - b)
   const inState = detail?.enteredAt ? (now - detail.enteredAt) / 1000 : null
