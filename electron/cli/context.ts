@@ -33,6 +33,25 @@ export function cliCore(o: GlobalOptions, opts: { poll?: boolean } = {}): AppCor
       prompts: terminalPrompts(),
       ...(o.sshConfig ? { sshConfig: { path: o.sshConfig, mode: 'ephemeral' as const } } : {})
     })
+    // Every command that reaches a site says so while the operator's config turns host-key checks off.
+    const warned = new Set<string>()
+    core.events.on('ssh:connection', (c) => {
+      if (!c.hostKeyCheckingOff?.length || warned.has(c.siteId)) return
+      warned.add(c.siteId)
+      process.stderr.write(
+        `minerdesk: WARNING: ${c.siteId}: StrictHostKeyChecking no for ${c.hostKeyCheckingOff.join(', ')} in your SSH config: a new host key is accepted without asking.\n` +
+          `  MinerDesk records it in known_hosts (as OpenSSH does) and still refuses a changed key; set StrictHostKeyChecking accept-new or yes to be asked.\n`
+      )
+    })
+    const bad = core.store.loadProblem
+    // Said on every command until dealt with: "No sites" alone would hide that the settings were lost.
+    if (bad) {
+      process.stderr.write(
+        `minerdesk: WARNING: ${bad.file} could not be used (${bad.reason}); it is kept as ${bad.movedTo}.\n` +
+          `  MinerDesk runs without those settings (sites, start commands, expected environment).\n` +
+          `  Fix it and move it back (mv '${bad.movedTo}' '${bad.file}'), or delete it to start afresh.\n`
+      )
+    }
   }
   return core
 }

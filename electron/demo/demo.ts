@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync, rmSync } from 'node:fs'
 import { createHash } from 'node:crypto'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -7,6 +7,7 @@ import { MinerDeskError, RUNBOOK_DURATIONS, type DemoStatus, type Durations, typ
 import { attachSites, downSites, upSites, type UpResult } from '../sim/front'
 import type { SettingsStore } from '../core/settings/store'
 import type { EventBus } from '../core/runtime/eventBus'
+import { readRegularFile, writeDurably } from '../core/util/durableFile'
 
 /** How the host runs simulator processes: plain Node with out/node/sim.cjs, or Electron as Node. */
 export interface SimRuntime {
@@ -84,8 +85,20 @@ export class DemoManager {
   }
 
   private readFile(): DemoFile | null {
-    if (!existsSync(this.file)) return null
-    const parsed = demoFileSchema.safeParse(JSON.parse(readFileSync(this.file, 'utf8')))
+    let text: string | null
+    try {
+      text = readRegularFile(this.file)
+    } catch {
+      return null
+    }
+    if (text === null) return null
+    let raw: unknown
+    try {
+      raw = JSON.parse(text)
+    } catch {
+      return null
+    }
+    const parsed = demoFileSchema.safeParse(raw)
     return parsed.success ? parsed.data : null
   }
 
@@ -162,7 +175,7 @@ export class DemoManager {
       })
       ids.push(site.id)
     }
-    writeFileSync(this.file, JSON.stringify({ dir: up.dir, previousSshConfigPath: previous, siteIds: ids } satisfies DemoFile, null, 2))
+    writeDurably(this.file, JSON.stringify({ dir: up.dir, previousSshConfigPath: previous, siteIds: ids } satisfies DemoFile, null, 2))
     this.set({ phase: 'starting', step: 'connect', sites: ids, sshConfigPath: up.sshConfigPath })
     return this.set({ phase: 'running', sites: ids, sshConfigPath: up.sshConfigPath })
   }

@@ -27,6 +27,7 @@ import { createRestartFeature } from '../restart/feature'
 import { createSectorsFeature } from '../sectors/feature'
 import { createSiteOpsFeature } from '../siteops/feature'
 import { MetricsExporter } from '../exporter/exporter'
+import { logProblem } from '../util/log'
 
 /**
  * MinerDesk's main side, assembled once per host (Electron window, browser host, CLI): settings,
@@ -134,7 +135,7 @@ export function createAppCore(opts: AppCoreOptions): AppCore {
   /** The app serves the metrics while its setting says so (the CLI's `exporter` command serves them itself). */
   const applyExporter = async (): Promise<void> => {
     const e = store.getSettings().exporter
-    await exporter.serve(e.enabled ? e.listen : null).catch((err: unknown) => console.error('minerdesk: exporter:', err instanceof Error ? err.message : err))
+    await exporter.serve(e.enabled ? e.listen : null).catch((err: unknown) => logProblem('exporter', err instanceof Error ? err.message : err))
   }
   let serving = false
   store.onSettingsChanged(() => {
@@ -241,7 +242,7 @@ export function createAppCore(opts: AppCoreOptions): AppCore {
       serving = true
       await applyExporter()
       for (const f of features) await f.start?.()
-      await demo.resume().catch((err: unknown) => console.error('minerdesk: could not resume the demo:', err))
+      await demo.resume().catch((err: unknown) => logProblem('could not resume the demo', err))
     },
     async close() {
       for (const f of features) await f.close?.().catch(() => undefined)

@@ -26,6 +26,8 @@ import { runPrecheck } from './precheck'
 import { alivePids, apiAnswers, bothProcesses, commandText, logPaths, readLog, roleProcesses, startLine, stopCommand, type Role } from './remote'
 import { me, ownedByMe, ownerAlive, RunStore } from './runStore'
 import { clockText } from './verdict'
+import { logProblem } from '../util/log'
+import { redactSecrets } from '../util/redact'
 
 /**
  * The restart wizard's state machine. A run goes through the runbook's steps (§6) one gate at
@@ -104,7 +106,7 @@ export class RestartEngine {
         r.phase = 'ready'
       }
       r.owner = null
-      this.store.saveRun(r)
+      this.persist(r)
     }
     return found
   }
@@ -952,7 +954,28 @@ export class RestartEngine {
   private async auditOf(run: RestartRun, stepId: CommandStep, cmd: CommandRecord): Promise<AuditEntry[]> {
     const all = await this.ctx.audit.list({ site: run.siteId, limit: 500 })
     const since = new Date(cmd.at - 2000).toISOString()
-    return all.filter((e) => e.action === RESTART_STEP_ACTION[stepId] && e.command === `${cmd.host}: ${cmd.text}` && e.time >= since).reverse()
+    // The audit log holds commands redacted: compare them the same way.
+    const command = redactSecrets(`${cmd.host}: ${cmd.text}`)
+    return all.filter((e) => e.action === RESTART_STEP_ACTION[stepId] && e.command === command && e.time >= since).reverse()
+  }
+
+  /**
+   * Writes the run to its file. A write that fails (a full disk) keeps the previous file whole
+   * (RunStore) and is said on the run itself (`stateNotSaved`, shown in the window and the CLI)
+   * until a later write succeeds; the run goes on in memory meanwhile.
+   */
+  private persist(run: RestartRun): void {
+    try {
+      if (run.stateNotSaved) {
+        const { stateNotSaved: _was, ...rest } = run
+        this.store.saveRun(rest)
+        delete run.stateNotSaved
+      } else this.store.saveRun(run)
+    } catch (err) {
+      const first = !run.stateNotSaved
+      run.stateNotSaved = { at: Date.now(), file: this.store.runFile(run.id), error: errorMessage(err) }
+      if (first) logProblem(`restart ${run.id} on ${run.siteId}: its state could not be saved`, err)
+    }
   }
 
   /** Saves now (state changes) or within half a second (progress). */
@@ -960,7 +983,7 @@ export class RestartEngine {
     run.updatedAt = Date.now()
     const flush = () => {
       this.saveTimers.delete(run.id)
-      this.store.saveRun(run)
+      this.persist(run)
       this.ctx.events.emit('restart:update', run)
     }
     if (soon) {
@@ -978,7 +1001,7 @@ export class RestartEngine {
     for (const [id, t] of this.saveTimers) {
       clearTimeout(t)
       const r = this.runs.get(id)
-      if (r) this.store.saveRun(r)
+      if (r) this.persist(r)
     }
     this.saveTimers.clear()
   }

@@ -11,6 +11,7 @@ import { SitePoller } from '../overview/poller'
 import type { ManagedSshPool } from '../ssh/pool'
 import type { SshHost } from '../ssh/types'
 import type { EventBus } from './eventBus'
+import { logProblem } from '../util/log'
 
 /** Where the runtime gets its sites: the settings store, or a fixed list (the CLI over an SSH config). */
 export interface SiteSource {
@@ -136,7 +137,7 @@ export class SitesRuntime {
       poller.onNewAlerts((alerts) => {
         if (alerts.length > 0) this.events.emit('alerts:new', alerts)
       }),
-      poller.onError((err) => console.error(`minerdesk: polling ${site.id} failed:`, err))
+      poller.onError((err) => logProblem(`polling ${site.id} failed`, err))
     )
     this.entries.set(site.id, entry)
     if (this.polling && this.opts.poll) poller.start()
