@@ -669,6 +669,9 @@ export class RestartEngine {
       return false
     }
     cmd = mainCommand(step)
+    if (cmd && cmd.status === 'error' && cmd.error?.code === 'audit/write-failed') {
+      throw new GateFailure('not-sent', `not sent: ${cmd.error.message}`, {}, undefined, cmd.error.hint)
+    }
     if (cmd && kind === 'start' && cmd.status === 'error' && cmd.error?.code !== 'ssh/timeout') {
       throw new GateFailure('start-failed', `the start command failed: ${cmd.error?.message ?? cmd.output ?? ''}`, {}, cmd.output, 'check the site\'s start command (Settings → site)')
     }
@@ -730,8 +733,10 @@ export class RestartEngine {
         record.status = 'sending'
         record.at = Date.now()
         this.save(current)
+        let sent = false
         try {
           const out = await s.run(0, async () => {
+            sent = true
             let r
             try {
               r = await send()
@@ -751,6 +756,13 @@ export class RestartEngine {
             return r.output
           })
           void out
+        } catch (err) {
+          // Refused before it was sent (the audit log could not announce it): certainly not run.
+          if (!sent) {
+            record.status = 'error'
+            record.error = toErrorInfo(err)
+          }
+          throw err
         } finally {
           record.endedAt = Date.now()
           this.save(current)
