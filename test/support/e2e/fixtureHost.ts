@@ -149,6 +149,22 @@ export function fixtureBackend(data: FixtureData): FixtureBackend {
       const { site, limit } = (q ?? {}) as { site?: string; limit?: number }
       return data.audit.filter((e) => !site || e.site === site).slice(-(limit ?? 100))
     },
+    'restart:forSite': () => data.restartRun ?? null,
+    'restart:list': () => [],
+    'restart:rolling': () => null,
+    'siteops:previewAbort': (site, target) => ({
+      id: '00000000-0000-4000-8000-00000000ab07',
+      site,
+      action: 'job.abort',
+      params: { job: (target as { job: string }).job },
+      steps: [{ kind: 'api', host: String(site), text: `Filecoin.SealingAbort [{"Sector":{"Miner":1234567,"Number":10190},"ID":"${(target as { job: string }).job}"}]` }],
+      warnings: [],
+      confirm: { kind: 'click' },
+      expiresAt: now() + 600_000
+    }),
+    'ops:cancel': () => null,
+    'ops:execute': (id) =>
+      data.opOutcome ?? { id, site: 'sh-01', action: 'job.abort', ok: true, steps: [] },
     'audit:verify': () => ({ file: 'audit.log', ok: true, entries: data.audit.length, chained: data.audit.length, unchained: 0, tornLines: [] })
   }
 

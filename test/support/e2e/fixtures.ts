@@ -11,7 +11,9 @@ import {
   type JobRow,
   type JobState,
   type JobsSnapshot,
+  type MutationOutcome,
   type PendingMessage,
+  type RestartRun,
   type PipelineSnapshot,
   type SectorGroup,
   type SiteConfig,
@@ -39,6 +41,10 @@ export interface FixtureData {
   /** Sites and snapshots the fixture's demo.start brings up. */
   demoSites: SiteConfig[]
   demoSnapshots: SiteSnapshot[]
+  /** What `restart:forSite` answers (null: no restart). */
+  restartRun?: RestartRun | null
+  /** What `ops:execute` answers (default: every step ok). */
+  opOutcome?: MutationOutcome
 }
 
 const GiB = 1024 ** 3

@@ -5,7 +5,7 @@ import { Ago } from '../../components/Ago'
 import { ConnectionAdvice } from '../../components/ConnectionAdvice'
 import { Metric, MetricGap, MetricGrid, MetricRow } from '../../components/Metrics'
 import { Mono } from '../../components/Mono'
-import { ConnectionText, HealthText, ProcessText } from '../../components/StatusTags'
+import { ConnectionText, HostKeyCheckingOffText, HealthText, ProcessText } from '../../components/StatusTags'
 import type { SiteConfig } from '../../contract'
 import { useSshConfigFor } from '../../hooks/useSshConfigFor'
 import { formatBytes, formatDuration, formatInt } from '../../model/format'
@@ -43,7 +43,7 @@ export function SiteCard({ site }: { site: SiteConfig }) {
       <div className="md-site-card-sub">
         <span>
           <span className="md-muted">SSH </span>
-          <ConnectionText info={connection} state={connection ? undefined : 'idle'} testId="site-card-connection" />
+          <ConnectionText info={connection} state={connection ? undefined : 'idle'} testId="site-card-connection" /> <HostKeyCheckingOffText info={connection} testId="site-card-hostkey-off" />
         </span>
         <span>
           <span className="md-muted">{t('overview.refreshed')} </span>

@@ -3,7 +3,7 @@ import { ReloadOutlined, SettingOutlined } from '@ant-design/icons'
 import { useTranslation } from 'react-i18next'
 import { Ago } from '../../components/Ago'
 import { Mono } from '../../components/Mono'
-import { ConnectionText, HealthText } from '../../components/StatusTags'
+import { ConnectionText, HostKeyCheckingOffText, HealthText } from '../../components/StatusTags'
 import { useReportError } from '../../components/useReportError'
 import type { SiteConfig } from '../../contract'
 import { healthOf } from '../../model/summary'
@@ -27,7 +27,7 @@ export function SiteHeader({ site }: { site: SiteConfig }) {
       <HealthText health={healthOf(summary, connection)} testId="site-health" />
       <span>
         <span className="md-muted">SSH </span>
-        <ConnectionText info={connection} state={connection ? undefined : 'idle'} testId="site-connection" />
+        <ConnectionText info={connection} state={connection ? undefined : 'idle'} testId="site-connection" /> <HostKeyCheckingOffText info={connection} testId="site-hostkey-off" />
       </span>
       <span>
         <span className="md-muted">{t('overview.refreshed')} </span>
