@@ -81,7 +81,9 @@ describe('an unusable settings.json', () => {
       const info = await new Promise<AppInfo>((resolve, reject) => {
         ws.on('message', (d) => {
           const f = JSON.parse(String(d)) as ServerFrame
-          if (f.t === 'result' && f.id === 1) (f.result.ok ? resolve(f.result.value as AppInfo) : reject(new Error(f.result.error.message)))
+          if (f.t !== 'result' || f.id !== 1) return
+          if (f.result.ok) resolve(f.result.value as AppInfo)
+          else reject(new Error(f.result.error.message))
         })
         ws.on('open', () => ws.send(JSON.stringify({ t: 'call', id: 1, channel: 'app:info', args: [] })))
         ws.on('error', reject)
