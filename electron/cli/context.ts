@@ -22,14 +22,14 @@ let core: AppCore | null = null
  * The CLI's core: same services as the app, prompts on the terminal; no pollers, except for
  * long-running commands (`exporter`) that poll like the app.
  */
-export function cliCore(o: GlobalOptions, opts: { poll?: boolean } = {}): AppCore {
+export function cliCore(o: GlobalOptions, opts: { poll?: boolean; readOnly?: boolean } = {}): AppCore {
   if (!core) {
     core = createAppCore({
       host: 'cli',
       version: APP_VERSION,
       secrets: createMemoryOnlySecretStore(),
       poll: opts.poll ?? false,
-      simRuntime: null,
+      ...(opts.readOnly ? { readOnly: true } : {}),
       prompts: terminalPrompts(),
       ...(o.sshConfig ? { sshConfig: { path: o.sshConfig, mode: 'ephemeral' as const } } : {})
     })

@@ -27,7 +27,7 @@ export type ExitCode = (typeof EXIT)[keyof typeof EXIT]
 export function exitCodeFor(code: ErrorCode): ExitCode {
   if (code === 'invalid-input') return EXIT.usage
   if (code === 'not-found') return EXIT.notFound
-  if (code === 'mutation/not-confirmed' || code === 'mutation/refused' || code === 'ssh/host-key-rejected') return EXIT.refused
+  if (code === 'mutation/not-confirmed' || code === 'mutation/refused' || code === 'ssh/host-key-rejected' || code === 'site/locked' || code === 'site/read-only') return EXIT.refused
   return EXIT.failed
 }
 
@@ -50,7 +50,7 @@ export function auditFailureText(o: Pick<MutationOutcome, 'auditFailure' | 'step
 }
 
 export const EXIT_HELP = `Exit codes: 0 success, 1 a site or the operation failed, 2 bad usage or invalid input,
-3 refused (needs --yes, or a safety check said no), 4 not found,
+3 refused (needs --yes, a safety check said no, another operator restarts the site, or the site is read-only), 4 not found,
 5 the action ran but the audit log could not record it (disk full?): do not run it again.
 restart: 10 the pre-check failed, 11 stopping the miner failed, 12 stopping the daemon failed,
 13 starting the daemon / sync failed, 14 starting the miner failed (warm-up, environment, version),

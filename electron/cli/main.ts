@@ -10,6 +10,7 @@ import { registerRestartCommands } from './commands/restart'
 import { registerSiteOpsCommands } from './commands/siteops'
 import { registerSectorCommands } from './commands/sectors'
 import { registerExporterCommand } from './commands/exporter'
+import { registerTeamCommands } from './commands/team'
 import { EXIT, EXIT_HELP } from './exitCodes'
 
 export function buildProgram(): Command {
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
   registerSectorCommands(program)
   registerAuditCommands(program)
   registerExporterCommand(program)
+  registerTeamCommands(program)
   return program
 }
 

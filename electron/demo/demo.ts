@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { z } from 'zod'
 import { MinerDeskError, RUNBOOK_DURATIONS, type DemoStatus, type Durations, type SiteConfig } from '../../preload/contract'
 import { attachSites, downSites, upSites, type UpResult } from '../sim/front'
+import type { Demo, DemoDeps, DemoFactory } from '../core/runtime/demo'
 import type { SettingsStore } from '../core/settings/store'
 import type { EventBus } from '../core/runtime/eventBus'
 import { readRegularFile, writeDurably } from '../core/util/durableFile'
@@ -55,7 +56,12 @@ export function exportsOf(script: string): Record<string, string> {
   return env
 }
 
-export class DemoManager {
+/** The demo of a host that runs the simulator with `runtime` (the Electron shell, the browser host). */
+export function simDemo(runtime: SimRuntime): DemoFactory {
+  return (deps: DemoDeps) => new DemoManager(deps.home, deps.store, deps.events, runtime, deps.onSshConfig)
+}
+
+export class DemoManager implements Demo {
   private status: DemoStatus = { phase: 'off', sites: [] }
   private readonly file: string
   private readonly dir: string
@@ -65,7 +71,7 @@ export class DemoManager {
     home: string,
     private readonly store: SettingsStore,
     private readonly events: EventBus,
-    private readonly runtime: SimRuntime | null,
+    private readonly runtime: SimRuntime,
     private readonly onSshConfig: (path: string | null) => void
   ) {
     this.file = join(home, 'demo.json')
@@ -124,9 +130,6 @@ export class DemoManager {
   }
 
   private async doStart(restart: boolean): Promise<DemoStatus> {
-    if (!this.runtime) {
-      throw new MinerDeskError({ code: 'conflict', message: 'the demo is not available in this host (it needs the simulator bundle)' })
-    }
     if (this.status.phase === 'running') return this.status
     const existing = this.readFile()
     if (!restart && !existing && this.store.listSites().length > 0) {

@@ -6,6 +6,7 @@ import { Command, InvalidArgumentError } from 'commander'
 import { existsSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { createAppCore } from '../core/app/appCore'
+import { simDemo } from '../demo/demo'
 import { createMemoryOnlySecretStore } from '../core/ssh/secrets'
 import { startWebHost } from './server'
 import { APP_VERSION } from '../core/version'
@@ -55,7 +56,7 @@ async function main(): Promise<void> {
     version: APP_VERSION,
     secrets: createMemoryOnlySecretStore(),
     poll: true,
-    simRuntime: existsSync(simBundle) ? { node: process.execPath, nodeEnv: {}, bundle: simBundle } : null,
+    ...(existsSync(simBundle) ? { demo: simDemo({ node: process.execPath, nodeEnv: {}, bundle: simBundle }) } : {}),
     ...(o.sshConfig ? { sshConfig: { path: o.sshConfig, mode: 'persist' as const } } : {})
   })
   let host

@@ -3,7 +3,9 @@ import { ch, returns, siteIdSchema, type Returns } from './define'
 import { restartChannels, restartEvents } from './restart'
 import { sectorsChannels, sectorsEvents } from './sectors'
 import { siteopsChannels, siteopsEvents } from './siteops'
+import { historyChannels, historyEvents } from './history'
 import { exporterChannels, exporterEvents } from './exporter'
+import { teamChannels, teamEvents } from './team'
 import type { AppInfo, AuditEntry, AuditVerifyResult, DemoStatus } from './app'
 import type { ConnectionInfo, HostKeyPrompt, PassphrasePrompt } from './connection'
 import type { Alert, OverviewState, SiteSnapshot } from './snapshot'
@@ -71,7 +73,7 @@ const baseChannels = {
   'audit:verify': ch(noArgs, returns<AuditVerifyResult>())
 } as const
 
-export const channels = { ...baseChannels, ...restartChannels, ...sectorsChannels, ...siteopsChannels, ...exporterChannels } as const
+export const channels = { ...baseChannels, ...restartChannels, ...sectorsChannels, ...siteopsChannels, ...exporterChannels, ...historyChannels, ...teamChannels } as const
 
 export interface PendingPrompts {
   hostKeys: HostKeyPrompt[]
@@ -90,7 +92,7 @@ const baseEvents = {
   'ops:progress': returns<MutationProgress>()
 } as const
 
-export const events = { ...baseEvents, ...restartEvents, ...sectorsEvents, ...siteopsEvents, ...exporterEvents } as const
+export const events = { ...baseEvents, ...restartEvents, ...sectorsEvents, ...siteopsEvents, ...exporterEvents, ...historyEvents, ...teamEvents } as const
 
 export type Channels = typeof channels
 export type ChannelName = keyof Channels

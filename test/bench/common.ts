@@ -21,7 +21,6 @@ export function benchCore(sshConfigPath: string): { core: AppCore; cleanup(): Pr
     home,
     secrets: createMemoryOnlySecretStore(),
     poll: false,
-    simRuntime: null,
     sshConfig: { path: sshConfigPath, mode: 'persist' }
   })
   return {

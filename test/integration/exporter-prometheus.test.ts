@@ -58,7 +58,7 @@ describe('Prometheus exporter', () => {
   beforeAll(async () => {
     sim = await startSimSites({ sites: 1, sectors: 120, speed: 60 })
     home = mkdtempSync(join(tmpdir(), 'md-exporter-'))
-    core = createAppCore({ host: 'web', version: 'test', home, secrets: createMemoryOnlySecretStore(), poll: false, simRuntime: null, sshConfig: { path: sim.sshConfigPath, mode: 'persist' } })
+    core = createAppCore({ host: 'web', version: 'test', home, secrets: createMemoryOnlySecretStore(), poll: false, sshConfig: { path: sim.sshConfigPath, mode: 'persist' } })
     core.store.updateSite('site-1', { group: 'east' })
     await core.sites.refresh(null)
     await core.exporter.settled()

@@ -80,7 +80,6 @@ describe('overview faults (real sshd, simulated sites)', () => {
       home,
       secrets: createMemoryOnlySecretStore(),
       poll: true,
-      simRuntime: null,
       sshConfig: { path: sim.sshConfigPath, mode: 'persist' }
     })
     for (const s of core.store.listSites()) core.store.updateSite(s.id, { pollIntervalSec: 5 })

@@ -166,7 +166,7 @@ describe('minerdesk sector subcommands', () => {
     await waitFor('autopledge to run', 30_000, () => run.out().includes('Autopledge runs'))
     run.child.kill('SIGKILL')
     await run.done
-    const core = createAppCore({ host: 'web', version: 'test', secrets: createMemoryOnlySecretStore(), poll: false, simRuntime: null, home, sshConfig: { path: sim.sshConfigPath, mode: 'ephemeral' } })
+    const core = createAppCore({ host: 'web', version: 'test', secrets: createMemoryOnlySecretStore(), poll: false, home, sshConfig: { path: sim.sshConfigPath, mode: 'ephemeral' } })
     try {
       await core.start()
       const r = await dispatch(core.handlers, 'sectors:autopledgeStatus', ['site-1'], { via: 'web' })

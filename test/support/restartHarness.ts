@@ -44,7 +44,7 @@ export interface TestCore {
 
 /** A core over `home` as the app would have it (web host), without pollers. */
 export function testCore(home: string, via: 'web' | 'cli' = 'web'): TestCore {
-  const core = createAppCore({ host: via === 'cli' ? 'cli' : 'web', version: 'test', secrets: createMemoryOnlySecretStore(), poll: false, simRuntime: null, home })
+  const core = createAppCore({ host: via === 'cli' ? 'cli' : 'web', version: 'test', secrets: createMemoryOnlySecretStore(), poll: false, home })
   return {
     core,
     call: (channel, ...args) => callDirect(core.handlers, channel, args, { via }) as Promise<ChannelResult<typeof channel>>,

@@ -35,7 +35,6 @@ export function startCore(sim: SimSites): TestCore {
     version: 'test',
     secrets: createMemoryOnlySecretStore(),
     poll: false,
-    simRuntime: null,
     home,
     sshConfig: { path: sim.sshConfigPath, mode: 'ephemeral' }
   })

@@ -23,7 +23,7 @@ export function registerExporterCommand(program: Command): void {
       action(async (cmd) => {
         const o = globals(cmd)
         const { listen } = cmd.opts<{ listen: string }>()
-        const core = cliCore(o, { poll: true })
+        const core = cliCore(o, { poll: true, readOnly: true })
         const status = await core.exporter.serve(listen)
         core.sites.startPolling()
         const sites = core.sites.ids()

@@ -35,7 +35,7 @@ function invalid(message: string, hint?: string): MinerDeskError {
 }
 
 /** A site by id or alias; a name that is neither shape is refused before any lookup. */
-function siteOf(core: AppCore, name: string): SiteConfig {
+export function siteOf(core: AppCore, name: string): SiteConfig {
   if (!SITE_ID_RE.test(name) && !sshAliasSchema.safeParse(name).success) throw invalid(`not a site id or SSH alias: ${JSON.stringify(name).slice(0, 60)}`)
   const sites = core.sites.ids().map((id) => core.sites.get(id).config)
   const s = sites.find((x) => x.id === name) ?? sites.find((x) => x.alias === name)
@@ -78,7 +78,7 @@ function printOutcome(o: MutationOutcome): void {
  * Shows a preview, and runs it once when --yes was given (for a typed confirmation, the value the
  * operator already typed on the command line stands for it). Without --yes: exit 3, nothing ran.
  */
-async function previewThenRun(core: AppCore, cmd: Command, preview: MutationPreview): Promise<ExitCode> {
+export async function previewThenRun(core: AppCore, cmd: Command, preview: MutationPreview): Promise<ExitCode> {
   const o = globals(cmd)
   const yes = Boolean(cmd.opts<{ yes?: boolean }>().yes)
   if (!yes) {

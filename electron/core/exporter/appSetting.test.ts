@@ -17,7 +17,7 @@ describe('exporter setting in the app', () => {
 
   it('starts, moves and stops the server as the setting changes, and reports a taken port', async () => {
     home = mkdtempSync(join(tmpdir(), 'md-exporter-setting-'))
-    core = createAppCore({ host: 'web', version: 'test', home, secrets: createMemoryOnlySecretStore(), poll: false, simRuntime: null })
+    core = createAppCore({ host: 'web', version: 'test', home, secrets: createMemoryOnlySecretStore(), poll: false })
     const [a, b] = [await freePort(), await freePort()]
     core.store.updateSettings({ exporter: { enabled: true, listen: `127.0.0.1:${a}` } })
     await core.start()
@@ -29,7 +29,7 @@ describe('exporter setting in the app', () => {
     await expect(fetch(`http://127.0.0.1:${a}/metrics`)).rejects.toThrow()
 
     // Another process holds the port: the status says so, the app goes on.
-    const other = createAppCore({ host: 'web', version: 'test', home: mkdtempSync(join(tmpdir(), 'md-exporter-other-')), secrets: createMemoryOnlySecretStore(), poll: false, simRuntime: null })
+    const other = createAppCore({ host: 'web', version: 'test', home: mkdtempSync(join(tmpdir(), 'md-exporter-other-')), secrets: createMemoryOnlySecretStore(), poll: false })
     await expect(other.exporter.serve(`127.0.0.1:${b}`)).rejects.toMatchObject({ code: 'exporter/listen-failed', params: { reason: 'EADDRINUSE' } })
     expect(other.exporter.status().error?.code).toBe('exporter/listen-failed')
     await other.close()

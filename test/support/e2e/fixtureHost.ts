@@ -145,6 +145,17 @@ export function fixtureBackend(data: FixtureData): FixtureBackend {
       emit('demo:status', state.demo)
       return state.demo
     },
+    'history:get': (site, range) => {
+      const r = range as number
+      const points = (data.history[site as string] ?? []).filter((p) => p.t >= now() - r * 1000)
+      return { siteId: site, rangeSec: r, bucketSec: r > 86400 ? 600 : null, points, since: data.history[site as string]?.[0]?.t ?? null }
+    },
+    'sectors:list': (site) => {
+      const table = data.sectorTables[site as string]
+      if (!table) throw { code: 'not-found', message: `no sectors for ${String(site)}` }
+      return { ...table, takenAt: now() }
+    },
+    'sectors:autopledgeStatus': () => [],
     'audit:list': (q) => {
       const { site, limit } = (q ?? {}) as { site?: string; limit?: number }
       return data.audit.filter((e) => !site || e.site === site).slice(-(limit ?? 100))

@@ -7,6 +7,8 @@ import {
   type AuditEntry,
   type ConnectionInfo,
   type DeadlineRow,
+  type HistoryPoint,
+  type SectorTable,
   type DemoStatus,
   type JobRow,
   type JobState,
@@ -41,6 +43,10 @@ export interface FixtureData {
   /** Sites and snapshots the fixture's demo.start brings up. */
   demoSites: SiteConfig[]
   demoSnapshots: SiteSnapshot[]
+  /** Polled history per site: hourly for 30 days, every 5 minutes for the last day. */
+  history: Record<string, HistoryPoint[]>
+  /** `sectors:list` answers per site (none by default). */
+  sectorTables: Record<string, SectorTable>
   /** What `restart:forSite` answers (null: no restart). */
   restartRun?: RestartRun | null
   /** What `ops:execute` answers (default: every step ok). */
@@ -335,6 +341,35 @@ function unreachableSite(now: number, id: string): { snapshot: SiteSnapshot; con
   }
 }
 
+/** A plausible month of a busy site: a pipeline that breathes, a sync hiccup, a few sealed per hour. */
+function siteHistory(now: number, height: number, seed: number): HistoryPoint[] {
+  const out: HistoryPoint[] = []
+  const push = (t: number) => {
+    const h = (t - now) / 3600_000
+    const wave = (k: number) => Math.max(0, Math.round(k + k * 0.6 * Math.sin(h / 3 + seed + k)))
+    out.push({
+      t,
+      daemonUp: true,
+      minerUp: true,
+      height: height + Math.floor((t - now) / 30_000),
+      behind: Math.abs(h + 7) < 0.4 ? 14 : Math.abs(h + 30) < 0.5 ? 40 : 0,
+      headAgeSec: 12,
+      peers: 38 + Math.round(6 * Math.sin(h / 5 + seed)),
+      byState: { PreCommit1: wave(14), PreCommit2: wave(3), WaitSeed: wave(6), Committing: wave(2), FinalizeSector: wave(1), ...(h > -5 ? { ComputeProofFailed: 2 } : {}) },
+      proving: 70_000 + Math.floor((t - now + 30 * 86400_000) / 3600_000) * 4,
+      removed: 12,
+      failed: h > -5 ? 2 : 0,
+      faults: h > -0.6 ? 2 : 0,
+      recoveries: 0,
+      sealed: 0
+    })
+  }
+  for (let t = now - 30 * 86400_000; t < now - 86400_000; t += 3600_000) push(t)
+  for (let t = now - 86400_000; t <= now - 5000; t += 300_000) push(t)
+  for (let i = 1; i < out.length; i++) out[i]!.sealed = Math.max(0, out[i]!.proving! - out[i - 1]!.proving!)
+  return out
+}
+
 export interface FixtureOptions {
   language?: AppSettings['language']
   theme?: AppSettings['theme']
@@ -383,6 +418,8 @@ export function buildFixture(opts: FixtureOptions = {}): FixtureData {
     },
     failures: {},
     demoSites,
-    demoSnapshots
+    demoSnapshots,
+    history: opts.empty ? {} : { 'sh-01': siteHistory(now, height, 1), 'sh-02': siteHistory(now, height, 2) },
+    sectorTables: {}
   }
 }
