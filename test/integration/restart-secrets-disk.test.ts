@@ -3,6 +3,8 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DEFAULT_START_COMMANDS, type AuditEntry } from '../../preload/contract'
 import type { RestartRun } from '../../preload/contract/restart'
+import { SettingsStore } from '../../electron/core/settings/store'
+import { operatorIdentity } from '../../electron/core/team/identity'
 import { secretFingerprint } from '../../electron/core/util/redact'
 import { createFullDisk, auditLineLength, type FullDisk } from '../support/fullDisk'
 import { cleanupHome, cliBundle, homeWithSites, reportOf, runCli, siteProcs, testCore, type CliRun } from '../support/restartHarness'
@@ -166,7 +168,8 @@ describe('a full disk', () => {
 
   it('right after an action: reported as run (exit 5, do not retry); the cut line swallows nothing; the chain still verifies', async () => {
     const before = await sectorCount()
-    const started = auditLineLength({ site: 'site-1', via: 'cli', action: 'sector.pledge', command: 'site-1: Filecoin.PledgeSector []', result: 'started' })
+    const operator = operatorIdentity(new SettingsStore({ home }).getSettings())
+    const started = auditLineLength({ site: 'site-1', operator, via: 'cli', action: 'sector.pledge', command: 'site-1: Filecoin.PledgeSector []', result: 'started' })
     // Room for the "started" entry and 10 bytes more: the entry saying how it ended does not fit.
     await disk.fill(started + 10)
     const o = await done(runCli(cli, home, ['pledge', 'site-1', '--yes'], disk.env)).finally(() => disk.free())

@@ -61,9 +61,9 @@ export function createFullDisk(): FullDisk {
   }
 }
 
-/** The length of an audit line as AuditLog writes it (with its newline). */
-export function auditLineLength(entry: { site: string; via: string; action: string; command: string; result: string; detail?: string }): number {
-  const e = { time: new Date().toISOString(), site: entry.site, operator: osOperator(), via: entry.via, action: entry.action, command: entry.command, result: entry.result, ...(entry.detail !== undefined ? { detail: entry.detail } : {}), hash: '0'.repeat(64) }
+/** The length of an audit line as AuditLog writes it (with its newline); `operator` as the writer names itself. */
+export function auditLineLength(entry: { site: string; operator?: string; via: string; action: string; command: string; result: string; detail?: string }): number {
+  const e = { time: new Date().toISOString(), site: entry.site, operator: entry.operator ?? osOperator(), via: entry.via, action: entry.action, command: entry.command, result: entry.result, ...(entry.detail !== undefined ? { detail: entry.detail } : {}), hash: '0'.repeat(64) }
   return Buffer.byteLength(`${JSON.stringify(e)}\n`)
 }
 
