@@ -11,7 +11,7 @@ import { registerSiteOpsCommands } from './commands/siteops'
 import { registerSectorCommands } from './commands/sectors'
 import { registerExporterCommand } from './commands/exporter'
 import { registerTeamCommands } from './commands/team'
-import { EXIT, EXIT_HELP } from './exitCodes'
+import { EXIT, EXIT_HELP, guardSiteArguments } from './host'
 
 export function buildProgram(): Command {
   const program = new Command('minerdesk')
@@ -22,6 +22,7 @@ export function buildProgram(): Command {
     .addHelpText('after', `\nSettings and the audit log live in MINERDESK_HOME (default ~/.minerdesk).\n${EXIT_HELP}\n`)
     .showHelpAfterError()
     .exitOverride()
+  guardSiteArguments(program)
   registerReadCommands(program)
   registerRestartCommands(program)
   registerSiteOpsCommands(program)

@@ -97,6 +97,8 @@ export const events = { ...baseEvents, ...restartEvents, ...sectorsEvents, ...si
 export type Channels = typeof channels
 export type ChannelName = keyof Channels
 export type ChannelArgs<C extends ChannelName> = z.infer<Channels[C]['args']>
+/** A channel's arguments as a caller may pass them, before validation (e.g. a sector number as typed). */
+export type ChannelInput<C extends ChannelName> = z.input<Channels[C]['args']>
 export type ChannelResult<C extends ChannelName> = Channels[C]['result'] extends Returns<infer R> ? R : never
 
 export type Events = typeof events

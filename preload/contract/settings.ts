@@ -127,6 +127,11 @@ export const operatorNameSchema = z
   .max(64)
   .regex(/^[\p{L}\p{N}][\p{L}\p{N} ._@+-]*$/u, 'letters, digits, space and . _ @ + - (starting with a letter or digit)')
 
+export const OVERVIEW_LAYOUTS = ['auto', 'cards', 'table'] as const
+export type OverviewLayout = (typeof OVERVIEW_LAYOUTS)[number]
+/** Up to this many sites, `auto` shows cards. */
+export const OVERVIEW_CARDS_UP_TO = 6
+
 export const appSettingsSchema = z.object({
   language: z.enum(LANGUAGES),
   theme: z.enum(THEMES),
@@ -140,7 +145,9 @@ export const appSettingsSchema = z.object({
   /** The Prometheus exporter inside the app (`minerdesk exporter` runs it on its own). */
   exporter: z.object({ enabled: z.boolean(), listen: listenSchema }).strict(),
   /** The operator's name in audit entries, restart locks and reports; null = user@host. */
-  operatorName: operatorNameSchema.nullable()
+  operatorName: operatorNameSchema.nullable(),
+  /** The Overview as cards, as one table row per site, or `auto` (cards for a few sites, the table for more). */
+  overviewLayout: z.enum(OVERVIEW_LAYOUTS)
 })
 export type AppSettings = z.infer<typeof appSettingsSchema>
 export const settingsPatchSchema = appSettingsSchema.partial().strict()
@@ -155,7 +162,8 @@ export const DEFAULT_SETTINGS: AppSettings = {
   stuckMultiple: 2,
   notifications: true,
   exporter: { enabled: false, listen: DEFAULT_EXPORTER_LISTEN },
-  operatorName: null
+  operatorName: null,
+  overviewLayout: 'auto'
 }
 
 /** A `Host` entry of the operator's OpenSSH config, resolved. */

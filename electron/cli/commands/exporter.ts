@@ -1,7 +1,6 @@
 import { InvalidArgumentError, type Command } from 'commander'
 import { DEFAULT_EXPORTER_LISTEN, parseListen } from '../../../preload/contract'
-import { action, cliCore, globals, printJson } from '../context'
-import { EXIT } from '../exitCodes'
+import { action, cliCore, EXIT, globals, printJson } from '../host'
 
 /**
  * `minerdesk exporter [--listen HOST:PORT]`: polls every site like the app does and serves the

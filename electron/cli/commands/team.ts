@@ -1,17 +1,13 @@
 import type { Command } from 'commander'
-import type { MutationPreview, SiteAuditEntry, SiteLock, SiteTeamState } from '../../../preload/contract'
-import { callDirect } from '../../core/runtime/dispatch'
+import type { SiteAuditEntry, SiteLock } from '../../../preload/contract'
 import { renderTable } from '../../core/util/textTable'
-import { action, cliCore, globals, printJson } from '../context'
-import { EXIT } from '../exitCodes'
-import { previewThenRun, siteOf } from './siteops'
+import { action, call, cliCore, EXIT, globals, previewThenRun, printJson, siteOf } from '../host'
 
 /**
  * Several operators on one site: `site-lock SITE` says who restarts it now (the lock on the site
  * host), `--break` breaks a lock whose holder is gone (previewed, audited); `site-log SITE` shows
  * what every operator's MinerDesk did there (the site's own ~/.minerdesk/audit.log).
  */
-const cli = { via: 'cli' as const }
 const time = (ms: number): string => new Date(ms).toISOString().replace('T', ' ').slice(0, 19)
 
 function lockText(l: SiteLock | null): string {
@@ -42,12 +38,12 @@ export function registerTeamCommands(program: Command): void {
       action(async (cmd, [name]) => {
         const o = globals(cmd)
         const core = cliCore(o)
-        const site = siteOf(core, String(name))
+        const site = await siteOf(core, name)
         if (cmd.opts<{ break?: boolean }>().break) {
-          const preview = (await callDirect(core.handlers, 'team:previewBreakLock', [site.id], cli)) as MutationPreview
+          const preview = await call(core, 'team:previewBreakLock', site.id)
           return previewThenRun(core, cmd, preview)
         }
-        const state = (await callDirect(core.handlers, 'team:site', [site.id], cli)) as SiteTeamState
+        const state = await call(core, 'team:site', site.id)
         if (state.error) throw new Error(state.error)
         if (o.json) printJson({ site: site.id, lock: state.lock })
         else process.stdout.write(`${site.id}: ${lockText(state.lock)}`)
@@ -63,8 +59,8 @@ export function registerTeamCommands(program: Command): void {
       action(async (cmd, [name]) => {
         const o = globals(cmd)
         const core = cliCore(o)
-        const site = siteOf(core, String(name))
-        const state = (await callDirect(core.handlers, 'team:site', [site.id], cli)) as SiteTeamState
+        const site = await siteOf(core, name)
+        const state = await call(core, 'team:site', site.id)
         if (state.error) throw new Error(state.error)
         const entries = cmd.opts<{ others?: boolean }>().others ? state.recent.filter((e) => !e.mine) : state.recent
         if (o.json) printJson({ site: site.id, lock: state.lock, entries })

@@ -1,5 +1,5 @@
 import type { ChannelName } from '../../../preload/contract'
-import type { Handlers } from './handlers'
+import type { Handlers } from '../runtime/handlers'
 import type { TeamService } from '../team/service'
 
 /**

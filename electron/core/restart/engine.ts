@@ -363,6 +363,15 @@ export class RestartEngine {
     return run
   }
 
+  /** The pre-check's verdict said no and the operator did not override it: recorded as refused, then the run ends. */
+  async refuse(id: string): Promise<RestartRun> {
+    const run = this.runs.mine(id)
+    const d = run.decision
+    if (d?.kind !== 'verdict') throw this.runs.conflict(run, 'there is no verdict to refuse the restart on')
+    await this.ctx.audit.record({ site: run.siteId, action: 'wizard.precheck', command: `${run.alias}: restart refused by the pre-check`, result: 'refused', detail: d.verdict.text })
+    return this.abort(id)
+  }
+
   /** Stops the run after the command in flight; reads and records the site's state. */
   async abort(id: string): Promise<RestartRun> {
     const run = this.runs.live.get(id) ?? this.runs.store.readRun(id)
