@@ -1,9 +1,9 @@
 import { Alert } from 'antd'
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { CopyableCommand } from '../components/CopyableCommand'
-import { Mono } from '../components/Mono'
-import { selectAppInfo, useSettingsStore } from '../stores/settings'
+import { CopyableCommand } from '@renderer/components/CopyableCommand'
+import { Mono } from '@renderer/components/Mono'
+import { selectAppInfo, useSettingsStore } from '@renderer/stores/settings'
 
 /**
  * settings.json could not be used and is kept aside: MinerDesk runs without the operator's sites

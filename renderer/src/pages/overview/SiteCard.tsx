@@ -1,19 +1,20 @@
 import { Button, Tooltip } from 'antd'
 import { ReloadOutlined } from '@ant-design/icons'
 import { useTranslation } from 'react-i18next'
-import { Ago } from '../../components/Ago'
-import { ConnectionAdvice } from '../../components/ConnectionAdvice'
-import { Metric, MetricGap, MetricGrid, MetricRow } from '../../components/Metrics'
-import { Mono } from '../../components/Mono'
-import { ConnectionText, HostKeyCheckingOffText, HealthText, ProcessText } from '../../components/StatusTags'
-import type { SiteConfig } from '../../contract'
-import { useSshConfigFor } from '../../hooks/useSshConfigFor'
-import { formatBytes, formatDuration, formatInt } from '../../model/format'
-import { healthOf, type SiteSummary } from '../../model/summary'
-import { navigate } from '../../stores/navigation'
-import { refreshSites, selectConnection, selectRefreshing, selectSummary, useOverviewStore } from '../../stores/overview'
-import { useReportError } from '../../components/useReportError'
+import { Ago } from '@renderer/components/Ago'
+import { ConnectionAdvice } from '@renderer/components/ConnectionAdvice'
+import { Metric, MetricGap, MetricGrid, MetricRow } from '@renderer/components/Metrics'
+import { Mono } from '@renderer/components/Mono'
+import { ConnectionText, HealthText, HostKeyCheckingOffText, ProcessText } from '@renderer/components/StatusTags'
+import type { SiteConfig } from '@contract'
+import { useSshConfigFor } from '@renderer/hooks/useSshConfigFor'
+import { formatBytes, formatDuration, formatInt } from '@renderer/model/format'
+import { healthOf, type SiteSummary } from '@renderer/model/summary'
+import { navigate } from '@renderer/stores/navigation'
+import { refreshSites, selectConnection, selectRefreshing, selectSummary, useOverviewStore } from '@renderer/stores/overview'
+import { useReportError } from '@renderer/components/useReportError'
 import { NextDeadline } from './NextDeadline'
+import { ReadOnlyText, RestartLockText } from '@renderer/components/RestartLockText'
 
 /**
  * One site at a glance: health, SSH, the key numbers, and what to do when it cannot be reached.
@@ -38,8 +39,10 @@ export function SiteCard({ site }: { site: SiteConfig }) {
         </button>
         <Mono>{site.alias}</Mono>
         <span className="md-flex-fill" />
+        <ReadOnlyText readOnly={site.readOnly} />
         <HealthText health={health} testId="site-card-health" />
       </header>
+      <RestartLockText siteId={site.id} testId="site-card-restart-lock" />
       <div className="md-site-card-sub">
         <span>
           <span className="md-muted">SSH </span>

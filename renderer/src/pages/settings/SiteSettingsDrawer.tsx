@@ -1,14 +1,14 @@
-import { Alert, Button, Drawer, Form, Input, InputNumber, Space } from 'antd'
+import { Alert, Button, Drawer, Form, Input, InputNumber, Space, Switch } from 'antd'
 import { MinusCircleOutlined, PlusOutlined } from '@ant-design/icons'
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { DurationInput, durationRule } from '../../components/DurationInput'
-import { Mono } from '../../components/Mono'
-import { useReportError } from '../../components/useReportError'
-import { DEFAULT_START_COMMANDS, DURATION_KEYS, RUNBOOK_DURATIONS, type SiteConfig } from '../../contract'
-import { formatDuration } from '../../model/format'
-import { selectSettings, useSettingsStore } from '../../stores/settings'
-import { updateSite } from '../../stores/sites'
+import { DurationInput, durationRule } from '@renderer/components/DurationInput'
+import { Mono } from '@renderer/components/Mono'
+import { useReportError } from '@renderer/components/useReportError'
+import { DEFAULT_START_COMMANDS, DURATION_KEYS, RUNBOOK_DURATIONS, type SiteConfig } from '@contract'
+import { formatDuration } from '@renderer/model/format'
+import { selectSettings, useSettingsStore } from '@renderer/stores/settings'
+import { updateSite } from '@renderer/stores/sites'
 import { isEnvName, isIpAddress, toForm, toPatch, type SiteForm } from './siteForm'
 
 const START_KEYS = ['daemon', 'miner', 'worker', 'workerC2'] as const
@@ -72,6 +72,9 @@ export function SiteSettingsDrawer({ site, onClose }: { site: SiteConfig; onClos
           </Form.Item>
           <Form.Item name="pollIntervalSec" label={t('siteSettings.pollInterval')} rules={[{ required: true, type: 'number', min: 5, max: 3600 }]}>
             <InputNumber min={5} max={3600} suffix="s" data-testid="site-settings-poll" />
+          </Form.Item>
+          <Form.Item name="readOnly" label={t('team.readOnly')} valuePropName="checked" extra={t('team.readOnlyHint')}>
+            <Switch data-testid="site-settings-read-only" />
           </Form.Item>
         </div>
 

@@ -1,14 +1,15 @@
 import { Button } from 'antd'
 import { ReloadOutlined, SettingOutlined } from '@ant-design/icons'
 import { useTranslation } from 'react-i18next'
-import { Ago } from '../../components/Ago'
-import { Mono } from '../../components/Mono'
-import { ConnectionText, HostKeyCheckingOffText, HealthText } from '../../components/StatusTags'
-import { useReportError } from '../../components/useReportError'
-import type { SiteConfig } from '../../contract'
-import { healthOf } from '../../model/summary'
-import { navigate } from '../../stores/navigation'
-import { refreshSites, selectConnection, selectRefreshing, selectSummary, useOverviewStore } from '../../stores/overview'
+import { Ago } from '@renderer/components/Ago'
+import { Mono } from '@renderer/components/Mono'
+import { ConnectionText, HealthText, HostKeyCheckingOffText } from '@renderer/components/StatusTags'
+import { ReadOnlyText, RestartLockText } from '@renderer/components/RestartLockText'
+import { useReportError } from '@renderer/components/useReportError'
+import type { SiteConfig } from '@contract'
+import { healthOf } from '@renderer/model/summary'
+import { navigate } from '@renderer/stores/navigation'
+import { refreshSites, selectConnection, selectRefreshing, selectSummary, useOverviewStore } from '@renderer/stores/overview'
 
 /** Name, alias, SSH state, health, last refresh and the refresh button of one site. */
 export function SiteHeader({ site }: { site: SiteConfig }) {
@@ -25,6 +26,8 @@ export function SiteHeader({ site }: { site: SiteConfig }) {
       <Mono testId="site-alias">{site.alias}</Mono>
       {site.group && <span className="md-muted">{site.group}</span>}
       <HealthText health={healthOf(summary, connection)} testId="site-health" />
+      <ReadOnlyText readOnly={site.readOnly} />
+      <RestartLockText siteId={site.id} testId="site-restart-lock" />
       <span>
         <span className="md-muted">SSH </span>
         <ConnectionText info={connection} state={connection ? undefined : 'idle'} testId="site-connection" /> <HostKeyCheckingOffText info={connection} testId="site-hostkey-off" />

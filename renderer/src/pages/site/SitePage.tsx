@@ -1,11 +1,12 @@
 import { Alert, Button, Empty, Result, Tabs } from 'antd'
 import { useTranslation } from 'react-i18next'
-import { ConnectionAdvice } from '../../components/ConnectionAdvice'
-import { useSshConfigFor } from '../../hooks/useSshConfigFor'
-import { navigate, SITE_TABS, type SiteTab } from '../../stores/navigation'
-import { selectConnection, useOverviewStore, useSiteSnapshot } from '../../stores/overview'
-import { selectSite, selectSitesLoaded, useSitesStore } from '../../stores/sites'
+import { ConnectionAdvice } from '@renderer/components/ConnectionAdvice'
+import { useSshConfigFor } from '@renderer/hooks/useSshConfigFor'
+import { navigate, SITE_TABS, type SiteTab } from '@renderer/stores/navigation'
+import { selectConnection, useOverviewStore, useSiteSnapshot } from '@renderer/stores/overview'
+import { selectSite, selectSitesLoaded, useSitesStore } from '@renderer/stores/sites'
 import { SiteHeader } from './SiteHeader'
+import { OthersActivity } from './team/OthersActivity'
 import { SITE_TAB_PANELS } from './siteTabs'
 
 /** One site: header, what to do if it is not connected, and its tabs. */
@@ -30,6 +31,7 @@ export function SitePage({ siteId, tab }: { siteId: string; tab: SiteTab }) {
   return (
     <div className="md-page" data-testid="site-page" data-site={site.id}>
       <SiteHeader site={site} />
+      <OthersActivity siteId={site.id} />
       {connection && connection.state !== 'connected' && <ConnectionAdvice site={site} info={connection} sshConfigPath={sshConfig} />}
       {connection?.hostKeyCheckingOff && connection.hostKeyCheckingOff.length > 0 && (
         <Alert
