@@ -3,12 +3,13 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, wr
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import type * as NodeFs from 'node:fs'
 
 // The disk as the kernel may present it: writes cut short (`cap` bytes at most each) and a budget
 // of bytes after which a write fails with ENOSPC. Both apply to every writeSync of the module.
 const disk = vi.hoisted(() => ({ cap: Infinity, budget: Infinity }))
 vi.mock('node:fs', async (importOriginal) => {
-  const fs = await importOriginal<typeof import('node:fs')>()
+  const fs = await importOriginal<typeof NodeFs>()
   const writeSync = (fd: number, buf: NodeJS.ArrayBufferView, offset?: number, length?: number): number => {
     if (disk.budget <= 0) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' })
     const want = Math.min(length ?? buf.byteLength - (offset ?? 0), disk.cap, disk.budget)
