@@ -32,6 +32,7 @@ import { MirroredAuditLog, TeamService } from '../team/service'
 import { createTeamFeature } from '../team/feature'
 import { operatorIdentity } from '../team/identity'
 import { guardReadOnlySites } from './readOnlyGuard'
+import { logProblem } from '../util/log'
 
 /**
  * MinerDesk's main side, assembled once per host (Electron window, browser host, CLI): settings,
@@ -117,7 +118,7 @@ export function createAppCore(opts: AppCoreOptions): AppCore {
     const taken: SiteConfig[] = []
     for (const a of listing.aliases) {
       if (!newSiteSchema.safeParse({ alias: a.alias }).success) {
-        console.error(`minerdesk: skipping SSH alias ${JSON.stringify(a.alias)}: not usable as a site name`)
+        logProblem(`skipping SSH alias ${JSON.stringify(a.alias)}: not usable as a site name`)
         continue
       }
       taken.push(newSiteConfig({ alias: a.alias }, taken, store.getSettings()))

@@ -107,11 +107,11 @@ export class TeamService {
       lockOp(this.sites.get(siteId).host, 'heartbeat', run)
         .then((a) => {
           if (a.state === 'lost') {
-            console.error(`minerdesk: ${siteId}: the restart lock of run ${run} was broken by another operator`)
+            logProblem(`${siteId}: the restart lock of run ${run} was broken by another operator`)
             this.stopHeartbeat(run)
           }
         })
-        .catch((err: unknown) => console.warn(`minerdesk: ${siteId}: restart lock heartbeat failed:`, err instanceof Error ? err.message : err))
+        .catch((err: unknown) => logProblem(`${siteId}: restart lock heartbeat failed`, err instanceof Error ? err.message : err))
     }, LOCK_HEARTBEAT_SEC * 1000)
     t.unref()
     this.heartbeats.set(run, t)
@@ -245,7 +245,7 @@ export class MirroredAuditLog extends AuditLog {
     const e = await super.record(input)
     if (this.mirror) {
       await this.mirror(e).catch((err: unknown) => {
-        console.warn(`minerdesk: ${e.site}: the site's audit log was not written:`, err instanceof Error ? err.message : err)
+        logProblem(`${e.site}: the site's audit log was not written`, err instanceof Error ? err.message : err)
       })
     }
     return e
