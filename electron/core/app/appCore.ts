@@ -32,7 +32,6 @@ import { MirroredAuditLog, TeamService } from '../team/service'
 import { createTeamFeature } from '../team/feature'
 import { operatorIdentity } from '../team/identity'
 import { guardReadOnlySites } from './readOnlyGuard'
-import { logProblem } from '../util/log'
 
 /**
  * MinerDesk's main side, assembled once per host (Electron window, browser host, CLI): settings,
