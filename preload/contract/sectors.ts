@@ -2,11 +2,12 @@ import { z } from 'zod'
 import { ch, returns, siteIdSchema } from './define'
 import type { MutationPreview } from './ops'
 import type { Durations } from './settings'
+import type { SectorGroup } from './lotus/states'
 import type { JobState } from './snapshot'
 import { portSchema, sectorFilePatternSchema, sectorListSchema, sectorNumberSchema, stateNameSchema } from './validators'
 
 /**
- * Sectors (issue #5): the sectors screen, the sector page (state, event log, diagnosis, files) and
+ * Sectors: the sectors screen, the sector page (state, event log, diagnosis, files) and
  * the runbook's sector scripts as guarded actions. Channels and events are merged into channels.ts.
  *
  * The list travels in columns (one array per field) so that 200,000 sectors stay a few MB on the
@@ -16,9 +17,6 @@ import { portSchema, sectorFilePatternSchema, sectorListSchema, sectorNumberSche
 /** Operator groups of the sectors screen (`stuck` = in a sealing state far beyond its expected duration). */
 export const SECTOR_FILTER_GROUPS = ['failed', 'stuck', 'sealing', 'proving', 'removed'] as const
 export type SectorFilterGroup = (typeof SECTOR_FILTER_GROUPS)[number]
-
-/** Group of a state as the sectors screen shows it (`stuck` is decided per sector, not per state). */
-export type SectorStateGroup = 'sealing' | 'failed' | 'proving' | 'removed'
 
 /** A sealing job of a sector (from WorkerJobs), as the sectors screen and sector page show it. */
 export interface SectorJob {
@@ -56,7 +54,7 @@ export interface SectorTable {
   /** State names referenced by `runs` (Lotus names, untranslated). */
   states: string[]
   /** Group of each entry of `states`. */
-  stateGroups: SectorStateGroup[]
+  stateGroups: SectorGroup[]
   /**
    * Every sector, by number, as runs of consecutive numbers in one state: flat triples
    * `[first, count, stateIndex, …]`, ascending, never overlapping. A site's sectors are mostly
@@ -95,7 +93,7 @@ export interface SectorLogEntry {
 
 export type DiagnosisSeverity = 'critical' | 'warning' | 'info'
 
-/** A known error signature found in a sector's last error or log (lotus-reference §3.3, §4.1, runbook §7). */
+/** A known error signature found in a sector's last error or log (electron/core/sectors/diagnosis.ts). */
 export interface DiagnosisFinding {
   /** Stable id, also the i18n key `sectors.diag.<id>.*`. */
   id: string
@@ -114,7 +112,7 @@ export interface DiagnosisFinding {
   actions: string[]
 }
 
-/** What the state machine will do by itself from the sector's current state (lotus-reference §3.3). */
+/** What the state machine will do by itself from the sector's current state (docs/lotus.md "Failure handlers"). */
 export interface LotusNext {
   /** i18n key `sectors.next.<key>` */
   key: string
@@ -137,7 +135,7 @@ export interface SectorDetail {
   minerId: number
   takenAt: number
   state: string
-  group: SectorStateGroup
+  group: SectorGroup
   commD: string | null
   commR: string | null
   ticketEpoch: number

@@ -15,7 +15,7 @@ import {
 } from './validators'
 
 /**
- * Jobs, workers and their processes, proving checks, chain and messages (issue #5): the
+ * Jobs, workers and their processes, proving checks, chain and messages: the
  * runbook's jobs.sh / workers.sh / killw.sh / wps.sh / runworker.sh / runworkerC2.sh and its
  * `sealing abort`, `proving check --slow`, `net block add peer` and `mpool replace --auto`.
  * Every `preview…` channel returns a MutationPreview that `ops:execute` runs once (ops.ts).

@@ -1,5 +1,6 @@
 import type { ConnectionInfo } from './connection'
 import type { ErrorInfo } from './errors'
+import type { SectorGroup } from './lotus/states'
 
 /** One poll of one site: everything the Overview and the site page show. Built from bulk calls only. */
 export interface SiteSnapshot {
@@ -69,7 +70,6 @@ export interface MinerSnapshot {
   session?: string
 }
 
-export type SectorGroup = 'sealing' | 'failed' | 'proving' | 'removed' | 'other'
 
 export interface PipelineSnapshot {
   /** SectorsSummary as Lotus returns it: state name → count. */

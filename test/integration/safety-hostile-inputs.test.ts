@@ -34,7 +34,7 @@ import { startSimSites, type SimSites } from '../support/simSites'
 import { startCore, type TestCore } from '../support/siteops'
 
 /**
- * THE SAFETY TEST (issue #5): hostile inputs — shell metacharacters, paths, option injection,
+ * THE SAFETY TEST: hostile inputs — shell metacharacters, paths, option injection,
  * huge numbers, unicode, empty, NUL — thrown at EVERY channel of the IPC contract (enumerated
  * when the test runs, so every feature's channels are covered as they land) through `dispatch`
  * with the real handlers, and at every CLI subcommand (enumerated from the real program). Each

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest'
 import { startSimSites, type SimSites } from '../support/simSites'
 
-/** The figure issue #2 asks for: one site with 100,000 sectors is up (SSH and all processes) in under 10 s. */
+/** The simulator's scale promise: one site with 100,000 sectors is up (SSH and all processes) in under 10 s. */
 describe('sim front: a 100k-sector site', () => {
   let sim: SimSites | undefined
   afterAll(async () => {

@@ -134,7 +134,7 @@ describe('miner JSON-RPC: conformance with the API documentation examples', () =
   })
 })
 
-describe('miner JSON-RPC: endpoints and permissions (lotus-reference §1)', () => {
+describe('miner JSON-RPC: endpoints and permissions', () => {
   const raw = (path: string, headers: Record<string, string> = {}) =>
     new Promise<{ status: number; body: string }>((resolve, reject) => {
       const body = JSON.stringify({ jsonrpc: '2.0', method: 'Filecoin.Version', params: [], id: 1 })

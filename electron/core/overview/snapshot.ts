@@ -11,7 +11,7 @@ import type {
   SyncWorker
 } from '../../../preload/contract'
 import { effectiveDurations } from '../settings/store'
-import { isSectorState, operatorGroup } from '../../../preload/contract/lotus/states'
+import { sectorGroup } from '../../../preload/contract/lotus/states'
 import { SYNC_STAGES, type SyncState, type TipSet } from '../../../preload/contract/lotus/types'
 import { versionProblem } from '../lotus/versions'
 import { deriveAlerts, type AlertThresholds } from './alerts'
@@ -140,8 +140,8 @@ function buildPipeline(summary: Record<string, number>): PipelineSnapshot {
   const byGroup: Record<SectorGroup, number> = { sealing: 0, failed: 0, proving: 0, removed: 0, other: 0 }
   let total = 0
   for (const [state, n] of Object.entries(summary)) {
-    // States newer than MinerDesk knows are counted, but not guessed into a group.
-    const group: SectorGroup = isSectorState(state) ? operatorGroup(state) : 'other'
+    // States newer than MinerDesk knows are counted, but not guessed into a group ('other').
+    const group: SectorGroup = sectorGroup(state)
     byGroup[group] += n
     total += n
   }

@@ -4,7 +4,8 @@ import type { CallId } from '../../../preload/contract/lotus/types'
 import type { ServiceContext } from '../runtime/context'
 import { apiStepText, type StepRunner } from '../runtime/ops'
 import { abortableCalls, isQueued, jobsBySector } from './sectorJobs'
-import { requireState, stateGroup } from './states'
+import { requireState } from './states'
+import { sectorGroup } from '../../../preload/contract/lotus/states'
 import { minerIdOf } from './topology'
 
 /**
@@ -55,12 +56,12 @@ export async function previewUpdateState(ctx: ServiceContext, siteId: string, se
   const unique = [...new Set(sectors)]
   const states = await currentStates(ctx, siteId, unique)
   const warnings: string[] = []
-  const onChain = unique.filter((n) => stateGroup(states.get(n) ?? '') === 'proving')
-  if (onChain.length > 0 && stateGroup(state) !== 'proving') {
+  const onChain = unique.filter((n) => sectorGroup(states.get(n) ?? '') === 'proving')
+  if (onChain.length > 0 && sectorGroup(state) !== 'proving') {
     warnings.push(`${onChain.length === 1 ? `sector ${onChain[0]} is` : `${onChain.length} sectors are`} proving on chain: moving ${onChain.length === 1 ? 'it' : 'them'} to ${state} re-runs sealing steps of a live sector`)
   }
   if (state === 'Removed') warnings.push('update-state to Removed skips Removing: the sector\'s files are NOT deleted. Use remove (remove.sh) to delete a sector.')
-  if (state === 'Proving' && unique.some((n) => stateGroup(states.get(n) ?? '') !== 'proving')) warnings.push('Proving marks a sector as sealed without checking that its commit landed on chain')
+  if (state === 'Proving' && unique.some((n) => sectorGroup(states.get(n) ?? '') !== 'proving')) warnings.push('Proving marks a sector as sealed without checking that its commit landed on chain')
   const same = unique.filter((n) => states.get(n) === state)
   if (same.length > 0) warnings.push(`${same.length === 1 ? `sector ${same[0]} is` : `${same.length} sectors are`} already in ${state}: this re-runs the state's handler`)
   const steps: MutationStep[] = unique.map((n) => ({ kind: 'api', host: config.alias, text: apiStepText('SectorsUpdate', [n, state]) }))
@@ -110,7 +111,7 @@ export async function previewRemove(ctx: ServiceContext, siteId: string, sectors
     const queued = sectorJobs.filter(isQueued)
     if (queued.length > 0) warnings.push(`sector ${n}: ${queued.length} queued task(s) (${queued.map((q) => q.task).join(', ')}) have no call to abort; Lotus drops them when the sector is removed`)
     const st = states.get(n) ?? ''
-    if (stateGroup(st) === 'proving' || st === 'Faulty' || st === 'FaultReported') {
+    if (sectorGroup(st) === 'proving' || st === 'Faulty' || st === 'FaultReported') {
       warnings.push(`sector ${n} is ${st} — active on chain: SectorRemove deletes its data but does NOT terminate it, so WindowPoSt will fault it (penalties). lotus-miner sectors terminate is the on-chain way out.`)
     }
     if (st === 'Removed') warnings.push(`sector ${n} is already Removed`)
@@ -149,7 +150,8 @@ export async function previewPledge(ctx: ServiceContext, siteId: string): Promis
   const { config, lotus } = ctx.sites.get(siteId)
   const summary = await lotus.miner.sectorsSummary()
   let sealing = 0
-  for (const [s, c] of Object.entries(summary)) if (stateGroup(s) === 'sealing') sealing += c
+  // A state this MinerDesk does not know (a newer Lotus) is counted as sealing: the pledge preview never undercounts.
+  for (const [s, c] of Object.entries(summary)) if (sectorGroup(s) === 'sealing' || sectorGroup(s) === 'other') sealing += c
   return ctx.ops.preview({
     site: siteId,
     action: 'sector.pledge',

@@ -3,8 +3,8 @@ import { FAILURE_STATES, FAULT_STATES } from '../../../preload/contract/lotus/st
 
 /**
  * The diagnosis of a sector from its last error and its event log: known error signatures
- * (runbook §7, lotus-reference §4.1) with the operator's usual remedy, and what Lotus's state
- * machine will do by itself from the current state (lotus-reference §3.3, with the retry counters
+ * (the SIGNATURES below) with the operator's usual remedy, and what Lotus's state machine will
+ * do by itself from the current state (docs/lotus.md "Failure handlers", with the retry counters
  * Lotus keeps: InvalidProofs, PreCommit1Fails, PreCommit2Fails). Pure: no I/O, English texts for
  * the CLI, ids and params for the window's translations (`sectors.diag.<id>.*`, `sectors.next.<key>`).
  *
@@ -270,7 +270,7 @@ function next(key: string, text: string, params: Record<string, string | number>
   return { key, text: t, params }
 }
 
-/** What the state machine does by itself from `state` (lotus-reference §3.3; retries about once a minute). */
+/** What the state machine does by itself from `state` (docs/lotus.md "Failure handlers"; retries about once a minute). */
 export function lotusNext(input: DiagnosisInput): LotusNext | null {
   const { state, retries, log } = input
   switch (state) {

@@ -8,7 +8,7 @@ import { findFiles, sectorFiles, storageFind } from './files'
 import { sectorDetail } from './sectorDetail'
 import { sectorTable } from './sectorTable'
 
-/** Sectors: list, sector page, diagnosis, files and sector actions (issue #5) as a core feature. */
+/** Sectors: list, sector page, diagnosis, files and sector actions as a core feature. */
 export function createSectorsFeature(ctx: ServiceContext): Feature<keyof typeof sectorsChannels> & { autopledge: Autopledge } {
   const autopledge = new Autopledge(ctx)
   return {

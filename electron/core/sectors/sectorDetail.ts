@@ -7,7 +7,8 @@ import { effectiveDurations } from '../settings/store'
 import { diagnose, enteredAt, lastError, logEntries } from './diagnosis'
 import { sectorSizeOf } from './files'
 import { jobsBySector } from './sectorJobs'
-import { expectedSecFor, isStuck, stateGroup, updateTargets } from './states'
+import { expectedSecFor, isStuck, updateTargets } from './states'
+import { sectorGroup } from '../../../preload/contract/lotus/states'
 import { minerIdOf } from './topology'
 
 /** One sector for the sector page and `minerdesk status` (status.sh --log): SectorsStatus with on-chain info, its jobs, the diagnosis. */
@@ -41,7 +42,7 @@ export async function sectorDetail(ctx: ServiceContext, siteId: string, sector: 
     minerId: minerIdOf(actor.value),
     takenAt: now,
     state: info.State,
-    group: stateGroup(info.State),
+    group: sectorGroup(info.State),
     commD: cid(info.CommD),
     commR: cid(info.CommR),
     ticketEpoch: info.Ticket?.Epoch ?? 0,

@@ -1,5 +1,6 @@
 import { MinerDeskError } from '../../../preload/contract'
-import { type SectorJob, type SectorRowDetail, type SectorStateGroup, type SectorTable } from '../../../preload/contract/sectors'
+import { type SectorJob, type SectorRowDetail, type SectorTable } from '../../../preload/contract/sectors'
+import { sectorGroup, type SectorGroup } from '../../../preload/contract/lotus/states'
 import { minerCalls } from '../lotus/minerApi'
 import type { SectorInfo } from '../../../preload/contract/lotus/types'
 import type { Result } from '../../../preload/contract'
@@ -7,7 +8,7 @@ import type { ServiceContext } from '../runtime/context'
 import { effectiveDurations } from '../settings/store'
 import { enteredAt, lastError, logEntries } from './diagnosis'
 import { jobsBySector } from './sectorJobs'
-import { expectedSecFor, isStuck, needsDetail, stateGroup, updateTargets } from './states'
+import { expectedSecFor, isStuck, needsDetail, updateTargets } from './states'
 import { minerIdOf } from './topology'
 
 /**
@@ -52,7 +53,7 @@ function sortedCopy(list: readonly number[]): Float64Array {
  * million Proving sectors in a row cost one comparison each. A sector that moved between two of
  * the calls shows up in two lists: it keeps one row.
  */
-export function buildRuns(lists: readonly { state: string; sectors: readonly number[] }[]): { states: string[]; stateGroups: SectorStateGroup[]; runs: number[]; rows: number } {
+export function buildRuns(lists: readonly { state: string; sectors: readonly number[] }[]): { states: string[]; stateGroups: SectorGroup[]; runs: number[]; rows: number } {
   const states = lists.map((l) => l.state)
   const sorted = lists.map((l) => sortedCopy(l.sectors))
   const pos = new Array<number>(sorted.length).fill(0)
@@ -95,7 +96,7 @@ export function buildRuns(lists: readonly { state: string; sectors: readonly num
     rows += count
     last = lowest + count - 1
   }
-  return { states, stateGroups: states.map(stateGroup), runs, rows }
+  return { states, stateGroups: states.map(sectorGroup), runs, rows }
 }
 
 /** Each sector number with the state its run gives it, for the runs whose states pass `keep`. */

@@ -1,17 +1,12 @@
 import { MinerDeskError, type Durations } from '../../../preload/contract'
-import { type SectorStateGroup } from '../../../preload/contract/sectors'
-import { operatorGroup, resolveSectorState, SECTOR_STATES } from '../../../preload/contract/lotus/states'
+import { resolveSectorState, SECTOR_STATES } from '../../../preload/contract/lotus/states'
 
 /**
  * Sector states as the sectors screen and the update-state action use them: the operator group,
  * the expected time in a state (runbook durations), and the update-state targets an operator
- * usually picks from a given state (lotus-reference §3.3–§3.4), validated against the 63 states
+ * usually picks from a given state (docs/lotus.md "Sector state machine"), validated against the 63 states
  * Lotus accepts — Lotus's CLI prints the list and exits 0 on a typo, so MinerDesk refuses instead.
  */
-
-export function stateGroup(state: string): SectorStateGroup {
-  return operatorGroup(state)
-}
 
 /** States whose sectors are not fetched one by one for the list (the bulk of a site). */
 const NO_DETAIL = new Set(['Proving', 'Available', 'Removed'])

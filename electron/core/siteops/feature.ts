@@ -9,7 +9,7 @@ import { ProvingChecks } from './provingCheck'
 import { previewRunWorker } from './runWorker'
 
 /**
- * Jobs, workers and their processes, proving checks, chain and messages (issue #5) as a core
+ * Jobs, workers and their processes, proving checks, chain and messages as a core
  * feature. Every change is a preview (ops.ts) that `ops:execute` runs once, audited; reads and
  * the proving check run directly. Arguments arrive validated by the contract's schemas.
  */

@@ -17,7 +17,7 @@ import { dirname, join } from 'node:path'
 import { sectorFileName } from '../../../preload/contract/lotus/types'
 
 /**
- * Sector files as Lotus lays them out in a storage path (lotus-reference §7, runbook §1–§2):
+ * Sector files as Lotus lays them out in a storage path (docs/lotus.md "Sector files"):
  * `unsealed/s-t0<miner>-<n>`, `sealed/s-t0<miner>-<n>`, `cache/s-t0<miner>-<n>/…`. Big files are
  * sparse (ftruncate to their real size), p_aux/t_aux have small real contents.
  */

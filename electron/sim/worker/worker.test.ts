@@ -76,7 +76,7 @@ describe('lotus-worker run task switches (cli/worker/worker.go)', () => {
   })
 })
 
-describe('sector files (lotus-reference §7, runbook §1–§2)', () => {
+describe('sector files', () => {
   it('PC1 layers and tree-d, PC2 trees and aux files, finalize keeps p_aux, t_aux and tree-r-last', () => {
     const p = tmp()
     writeUnsealed(p, 1000, 7, G32)

@@ -1,6 +1,6 @@
 /**
  * JSON shapes of the Lotus API methods MinerDesk and the simulator use, as Lotus (v1.36) puts
- * them on the wire (see ../shared/lotus-reference.md §1–§2 and ../shared/lotus-conformance/).
+ * them on the wire (docs/lotus.md "API, tokens and repos" for the envelope).
  * Field names and nesting are Lotus's; do not rename.
  */
 

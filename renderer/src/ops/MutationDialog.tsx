@@ -133,7 +133,8 @@ export function MutationDialog({ request, onClose, extra }: { request: MutationR
                   <ul className="md-op-warnings">
                     {preview.warnings.map((w, i) => (
                       <li key={i} data-testid="mutation-warning">
-                        {w}
+                        {/* Named warnings are translated (wizard.pw.<key>); the English text is the fallback. */}
+                        {preview.warningKeys?.[i] ? t(`wizard.pw.${preview.warningKeys[i]}`, { defaultValue: w }) : w}
                       </li>
                     ))}
                   </ul>

@@ -73,6 +73,26 @@ export function fixtureBackend(data: FixtureData): FixtureBackend {
   const handlers: Record<string, (...args: unknown[]) => unknown> = {
     'exporter:status': () => exporterStatus(),
     'team:locks': () => team,
+    // Breaking a stale lock: the preview, then its one run (the only preview this host makes).
+    'team:previewBreakLock': (id) => ({
+      id: '11111111-2222-4333-8444-555555555555',
+      site: id,
+      action: 'restart.break-lock',
+      params: {},
+      steps: [{ kind: 'command', host: id, text: "sh -c '…restart.lock…' sh break 7d3c2a10-0000-4000-8000-000000000001 300" }],
+      warnings: ['the holder has sent no heartbeat for minutes'],
+      warningKeys: ['break-lock'],
+      confirm: { kind: 'type', expected: id },
+      expiresAt: now() + 600_000
+    }),
+    'ops:cancel': () => null,
+    'ops:execute': (pid) => {
+      const site = 'sh-01'
+      const st = team[site] as { lock: unknown }
+      st.lock = null
+      emit('team:site', team[site])
+      return { id: pid, site, action: 'restart.break-lock', ok: true, steps: [{ step: { kind: 'command', host: site, text: 'break' }, status: 'ok', output: 'broken' }] }
+    },
     'team:site': (id) => team[id as string] ?? { siteId: id, lock: null, recent: [], readAt: now() },
     'app:info': () => data.appInfo,
     'settings:get': () => state.settings,

@@ -8,7 +8,7 @@ import { ErrorNotice } from '@renderer/components/ErrorNotice'
 import { Mono } from '@renderer/components/Mono'
 import { Section } from '@renderer/components/Section'
 import { StatusText } from '@renderer/components/StatusText'
-import type { ErrorInfo, SectorDetail, SectorFilesReport, SectorJob, SectorStateGroup, SiteConfig } from '@contract'
+import type { ErrorInfo, SectorDetail, SectorFilesReport, SectorJob, SectorGroup, SiteConfig } from '@contract'
 import { formatDuration, formatFil } from '@renderer/model/format'
 import { useNow } from '@renderer/stores/clock'
 import { navigate } from '@renderer/stores/navigation'
@@ -21,7 +21,7 @@ import { DiagnosisPanel } from './DiagnosisPanel'
 import { EventTimeline } from './EventTimeline'
 import { FilesPanel } from './FilesPanel'
 
-const GROUP_TONE: Record<SectorStateGroup, StatusTone> = { failed: 'critical', sealing: 'info', proving: 'ok', removed: 'unknown' }
+const GROUP_TONE: Record<SectorGroup, StatusTone> = { failed: 'critical', sealing: 'info', proving: 'ok', removed: 'unknown', other: 'unknown' }
 const REFRESH_MS = 10_000
 
 /**
