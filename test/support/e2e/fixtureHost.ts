@@ -87,6 +87,8 @@ export function fixtureBackend(data: FixtureData): FixtureBackend {
     }),
     'ops:cancel': () => null,
     'ops:execute': (pid) => {
+      // Any other preview (aborting a job) runs as the test's outcome says.
+      if (pid !== '11111111-2222-4333-8444-555555555555') return data.opOutcome ?? { id: pid, site: 'sh-01', action: 'job.abort', ok: true, steps: [] }
       const site = 'sh-01'
       const st = team[site] as { lock: unknown }
       st.lock = null
@@ -209,9 +211,6 @@ export function fixtureBackend(data: FixtureData): FixtureBackend {
       confirm: { kind: 'click' },
       expiresAt: now() + 600_000
     }),
-    'ops:cancel': () => null,
-    'ops:execute': (id) =>
-      data.opOutcome ?? { id, site: 'sh-01', action: 'job.abort', ok: true, steps: [] },
     'audit:verify': () => ({ file: 'audit.log', ok: true, entries: data.audit.length, chained: data.audit.length, unchained: 0, tornLines: [] })
   }
 
