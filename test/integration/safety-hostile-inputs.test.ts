@@ -294,6 +294,8 @@ function hostileFor(schema: unknown, name: string, recordKey: boolean): unknown[
   const natural = (v: unknown): boolean =>
     (v === null && ok(schema, null)) ||
     (typeof v === 'boolean' && t === 'boolean') ||
+    // A literal's own value is its only legitimate value (e.g. `{ override: true }`).
+    (t === 'literal' && ok(inner, v)) ||
     (Array.isArray(v) && v.length === 0 && t === 'array') ||
     (v !== null && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length === 0 && (t === 'object' || t === 'record')) ||
     // A fraction is a legitimate value of a field that is not a whole number (e.g. stuckMultiple).

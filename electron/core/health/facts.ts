@@ -47,12 +47,12 @@ export interface LogFacts {
 export interface SiteFacts {
   siteId: string
   now: number
-  snapshot: Omit<SiteSnapshot, 'alerts'>
+  snapshot: Omit<SiteSnapshot, 'findings'>
   /** Sectors outside Proving/Available/Removed, by number; null when they could not be read. */
   sectors: ReadonlyMap<number, SectorDigest> | null
   /** Receipts of the watched sectors' commit messages that landed (StateSearchMsg), by message CID. */
   receipts: ReadonlyMap<string, { exitCode: number; height: number }>
-  /** When MinerDesk first saw each job in its state: `${callId}|${state}` → ms. */
+  /** When MinerDesk first saw each job in its state: `${callId}|${sector}|${state}` → ms. */
   jobFirstSeen: Readonly<Record<string, number>>
   /** The one timing of each watched sector in its state. */
   timings: ReadonlyMap<number, StageTiming>

@@ -6,6 +6,7 @@ import {
   type SiteConfig,
   type SiteSnapshot
 } from '../../../preload/contract'
+import type { HealthInputs } from '../health/inputs'
 import { SiteLotus } from '../lotus/siteLotus'
 import { SitePoller } from '../overview/poller'
 import type { ManagedSshPool } from '../ssh/pool'
@@ -40,7 +41,7 @@ interface Entry {
 /**
  * The live side of the configured sites: one SiteLotus and one poller per site, over the one
  * pooled SSH connection of its alias. Follows the settings store (sites added, removed, alias
- * changes) and republishes connection states, snapshots and new alerts as events.
+ * changes) and republishes connection states, snapshots and new findings as events.
  */
 export class SitesRuntime {
   private readonly entries = new Map<string, Entry>()
@@ -52,7 +53,7 @@ export class SitesRuntime {
     private readonly store: SiteSource,
     private readonly pool: ManagedSshPool,
     private readonly events: EventBus,
-    private readonly opts: { poll: boolean }
+    private readonly opts: { poll: boolean; health?: HealthInputs }
   ) {
     this.stopSettings = store.onSitesChanged(() => this.sync())
     this.sync()
@@ -133,7 +134,8 @@ export class SitesRuntime {
       siteId: site.id,
       lotus,
       getSite: () => this.store.getSite(site.id),
-      getSettings: () => this.store.getSettings()
+      getSettings: () => this.store.getSettings(),
+      ...(this.opts.health ? { extras: () => this.opts.health!.extras(site.id) } : {})
     })
     const entry: Entry = { alias: site.alias, host, lotus, poller, unsubscribe: [] }
     entry.unsubscribe.push(
@@ -144,8 +146,8 @@ export class SitesRuntime {
         this.events.emit('ssh:connection', mine)
       }),
       poller.onSnapshot((snap) => this.events.emit('overview:snapshot', snap)),
-      poller.onNewAlerts((alerts) => {
-        if (alerts.length > 0) this.events.emit('alerts:new', alerts)
+      poller.onNewFindings((findings) => {
+        if (findings.length > 0) this.events.emit('findings:new', findings)
       }),
       poller.onError((err) => logProblem(`polling ${site.id} failed`, err))
     )

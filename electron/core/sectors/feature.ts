@@ -19,7 +19,7 @@ export function createSectorsFeature(ctx: ServiceContext): Feature<keyof typeof 
       'sectors:files': async ([site, n]) => sectorFiles(ctx, site, n),
       'sectors:storageFind': async ([site, n]) => storageFind(ctx, site, n),
       'sectors:findFiles': async ([site, pattern]) => findFiles(ctx, site, pattern),
-      'sectors:previewUpdateState': async ([site, sectors, state]) => previewUpdateState(ctx, site, sectors, state),
+      'sectors:previewUpdateState': async ([site, sectors, state, override]) => previewUpdateState(ctx, site, sectors, state, override),
       'sectors:previewRemove': async ([site, sectors]) => previewRemove(ctx, site, sectors),
       'sectors:previewPledge': async ([site]) => previewPledge(ctx, site),
       'sectors:previewClear': async ([site, n, port]) => previewClear(ctx, site, n, port),

@@ -7,6 +7,7 @@ import { previewMpoolReplace } from './mpoolReplace'
 import { listPeers, previewBlockPeer } from './peers'
 import { ProvingChecks } from './provingCheck'
 import { previewRunWorker } from './runWorker'
+import { previewUnmarkBad, syncCheckBad } from './syncBad'
 
 /**
  * Jobs, workers and their processes, proving checks, chain and messages as a core
@@ -36,7 +37,9 @@ export function createSiteOpsFeature(ctx: ServiceContext): SiteOpsFeature {
       'siteops:provingChecks': async ([site]) => checks.list(site),
       'siteops:peers': async ([site]) => listPeers(ctx, site),
       'siteops:previewBlockPeer': async ([site, peer]) => previewBlockPeer(ctx, site, peer),
-      'siteops:previewMpoolReplace': async ([site, input]) => previewMpoolReplace(ctx, site, input)
+      'siteops:previewMpoolReplace': async ([site, input]) => previewMpoolReplace(ctx, site, input),
+      'siteops:syncCheckBad': async ([site, cid]) => syncCheckBad(ctx, site, cid),
+      'siteops:previewUnmarkBad': async ([site, cid]) => previewUnmarkBad(ctx, site, cid)
     },
     async close() {
       checks.close()

@@ -198,6 +198,20 @@ export interface Partition {
   ActiveSectors: BitField
 }
 
+/** StateSearchMsg / StateWaitMsg (api.MsgLookup): where a message landed and its receipt. */
+export interface MsgLookup {
+  Message: Cid
+  Receipt: { ExitCode: number; Return: string | null; GasUsed: number }
+  TipSet: TipSetKey
+  Height: number
+}
+
+/** StateSectorPartition (Lotus's miner.SectorLocation): where a live sector is proven. */
+export interface SectorChainLocation {
+  Deadline: number
+  Partition: number
+}
+
 export interface SectorOnChainInfo {
   SectorNumber: number
   SealProof: number
