@@ -23,10 +23,12 @@ interface Screen {
 }
 
 function screens(sector: number): Screen[] {
-  const tabs = ['chain', 'pipeline', 'jobs', 'workers', 'proving', 'restart'].map((tab) => ({ name: tab, hash: `#/site/site-1/${tab}`, ready: [`${tab}-tab`] }))
+  const tabs = ['chain', 'pipeline', 'jobs', 'workers', 'proving'].map((tab) => ({ name: tab, hash: `#/site/site-1/${tab}`, ready: [`${tab}-tab`] }))
   return [
     { name: 'overview', hash: '#/', ready: ['overview-page'] },
     ...tabs,
+    // With the pre-check the crawl ran (its verdict, environment lines and warnings).
+    { name: 'restart', hash: '#/site/site-1/restart', ready: ['restart-tab', 'wizard-precheck'] },
     { name: 'sectors', hash: '#/site/site-1/sectors', ready: ['sector-row'] },
     { name: 'sector', hash: `#/site/site-1/sectors/${sector}`, ready: ['sector-state', 'sector-timeline', 'sector-files'] },
     { name: 'settings-sites', hash: '#/settings/sites', ready: ['sites-settings'] },
@@ -57,6 +59,10 @@ test.describe('every screen, both languages, both window sizes', () => {
     await sectors.open(host.url, 'site-1')
     await expect(sectors.rows().first()).toBeVisible({ timeout: 60_000 })
     const sector = Number(await sectors.rows().first().getAttribute('data-sector'))
+    // A restart's pre-check only reads the site: run one so its panel is crawled too.
+    await show(page, { name: 'restart', hash: '#/site/site-1/restart', ready: ['wizard-start'] })
+    await page.getByTestId('wizard-start').click()
+    await expect(page.getByTestId('wizard-precheck')).toBeVisible({ timeout: 60_000 })
     const problems: string[] = []
     for (const language of ['zh-CN', 'en'] as const) {
       const settings = new SettingsPage(page)
