@@ -113,6 +113,9 @@ export async function runWorker(o: WorkerRunOptions): Promise<number> {
   // Scenarios act on the first PC1 / PC2 this process runs.
   let pc1Seen = false
   let pc2Seen = false
+  // worker-disabled: once the first PC1 runs, the miner's session checks of this worker fail (as
+  // over a broken network path): the miner disables it while its jobs go on here.
+  let sessionBroken = false
   const info: WorkerInfo = {
     Hostname: o.name,
     IgnoreResources: false,
@@ -147,6 +150,7 @@ export async function runWorker(o: WorkerRunOptions): Promise<number> {
     const firstPc1 = method === 'SealPreCommit1' && !pc1Seen
     const firstPc2 = method === 'SealPreCommit2' && !pc2Seen
     if (method === 'SealPreCommit1') pc1Seen = true
+    if (firstPc1 && scenario('worker-disabled')) sessionBroken = true
     if (method === 'SealPreCommit2') pc2Seen = true
     const task = runTask(
       method,
@@ -203,7 +207,14 @@ export async function runWorker(o: WorkerRunOptions): Promise<number> {
       params: 0,
       handler: () => paths.map((p) => ({ ID: p.meta?.ID, Weight: p.meta?.Weight, LocalPath: p.path, CanSeal: p.meta?.CanSeal, CanStore: p.meta?.CanStore }))
     },
-    Session: { perm: 'admin', params: 0, handler: () => (enabled ? session : '00000000-0000-0000-0000-000000000000') },
+    Session: {
+      perm: 'admin',
+      params: 0,
+      handler: () => {
+        if (sessionBroken) throw goError(`read tcp ${address}: i/o timeout`)
+        return enabled ? session : '00000000-0000-0000-0000-000000000000'
+      }
+    },
     ProcessSession: { perm: 'admin', params: 0, handler: () => session },
     Enabled: { perm: 'admin', params: 0, handler: () => enabled },
     SetEnabled: {
