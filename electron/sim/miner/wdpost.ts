@@ -93,7 +93,7 @@ export class WindowPoStScheduler {
       if (this.d.slow) {
         // Reading the vanilla proofs off slow storage takes past the deadline's close (in seconds
         // of simulated time): the proof is never submitted and the partitions go faulty.
-        const elapsed = WPOST_CHALLENGE_WINDOW * EPOCH_SECONDS * 1.05
+        const elapsed = Math.round(WPOST_CHALLENGE_WINDOW * EPOCH_SECONDS * 1.05)
         await new Promise((r) => setTimeout(r, (elapsed / EPOCH_SECONDS) * this.d.epochMs()))
         log.info('wdpost/wdpost_run.go:419', 'computing window post', { cycle, batch: 0, elapsed, skip: skipCount, err: null })
         log.info('wdpost/wdpost_run.go:263', 'post cycle done', { cycle, took: (Date.now() - start) / 1000 })

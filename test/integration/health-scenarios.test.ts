@@ -1,0 +1,165 @@
+import { spawn } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Finding, SiteFindings } from '../../preload/contract'
+import { startSimSites, type SimSites } from '../support/simSites'
+import { waitFor } from '../support/siteops'
+
+/**
+ * The health model's scenarios through the real path: simulated sites behind real sshd, each
+ * with one situation the simulator produces on demand, judged by `npx minerdesk findings` (and
+ * `status` for a sector) in a fresh process, as an operator runs it. Each finding must name its
+ * subject, its cause and its remedy with the command that applies it, and the remedy must work.
+ */
+const BIN = resolve(__dirname, '../../electron/cli/bin.mjs')
+
+interface Run {
+  code: number | null
+  stdout: string
+  stderr: string
+}
+
+function cliOf(sim: () => SimSites, home: () => string) {
+  return (...args: string[]): Promise<Run> =>
+    new Promise((r) => {
+      const child = spawn(process.execPath, [BIN, '--ssh-config', sim().sshConfigPath, ...args], {
+        env: { ...process.env, LC_ALL: 'en_US.UTF-8', MINERDESK_HOME: home() },
+        stdio: ['ignore', 'pipe', 'pipe']
+      })
+      let stdout = ''
+      let stderr = ''
+      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
+      child.on('exit', (code) => r({ code, stdout, stderr }))
+    })
+}
+
+const findingsIn = (r: Run): Finding[] => (JSON.parse(r.stdout) as { sites: SiteFindings[] }).sites.flatMap((s) => s.findings)
+
+describe('scenarios at speed 60: worker-disabled, sync-bad-block', () => {
+  let sim: SimSites
+  let home: string
+  const cli = cliOf(() => sim, () => home)
+
+  beforeAll(async () => {
+    sim = await startSimSites({ sites: 2, sectors: 40, speed: 60, scenarios: { 'site-1': ['worker-disabled'], 'site-2': ['sync-bad-block'] } })
+    home = mkdtempSync(join(tmpdir(), 'md-health-scenarios-'))
+  }, 120_000)
+  afterAll(async () => {
+    await sim?.down()
+    if (home) rmSync(home, { recursive: true, force: true })
+  })
+
+  it('worker-disabled: one critical finding for the worker with its jobs and sectors, not one per job', async () => {
+    // The miner's heartbeat (every 10 s) finds the PC1 worker's session check failing once its PC1 runs.
+    const host = await waitFor('the miner to disable a worker holding a job', 60_000, async () => {
+      const stats = await sim.rpc<Record<string, { Info: { Hostname: string }; Enabled: boolean }>>('site-1', 'miner', 'WorkerStats')
+      const jobs = await sim.rpc<Record<string, unknown[]>>('site-1', 'miner', 'WorkerJobs')
+      const off = Object.entries(stats).find(([id, w]) => !w.Enabled && (jobs[id]?.length ?? 0) > 0)
+      return off ? off[1].Info.Hostname : null
+    }, 1000)
+    const json = await cli('findings', 'site-1', '--json')
+    expect(json.stderr).toBe('')
+    expect(json.code).toBe(1) // a critical finding
+    const down = findingsIn(json).filter((f) => f.kind === 'worker-down')
+    expect(down).toHaveLength(1)
+    const f = down[0]!
+    expect(f).toMatchObject({ severity: 'critical', subject: { kind: 'worker', label: host }, title: { key: 'findings.worker-down.disabled.title' } })
+    const sectors = f.related.filter((r) => r.kind === 'sector').map((r) => r.id)
+    expect(sectors.length).toBeGreaterThan(0)
+    expect(f.related.some((r) => r.kind === 'job')).toBe(true)
+    // Its jobs are under it, not overdue findings of their own.
+    expect(findingsIn(json).filter((x) => x.kind === 'stage-overdue' && x.related.some((r) => r.kind === 'worker' && r.id === f.subject.id))).toEqual([])
+
+    const text = await cli('findings', 'site-1')
+    expect(text.stdout).toContain(`CRITICAL Worker ${host} is disabled while holding`)
+    expect(text.stdout).toContain(`Cause: The miner cannot reach ${host} (its session check failed)`)
+    expect(text.stdout).toMatch(/Remedy: +1\. Check .*lotus-worker process/)
+    expect(text.stdout).toContain(`$ minerdesk wps site-1 ${host}`)
+    expect(text.stdout).toContain(`$ minerdesk killw site-1 ${host}`)
+
+    // The sector's page (status) names the same finding.
+    const status = await cli('status', 'site-1', sectors[0]!)
+    expect(status.stdout).toContain(`Worker ${host} is disabled while holding`)
+    // The remedy's command works: wps lists the worker's process on its host.
+    const wps = await cli('wps', 'site-1', host)
+    expect(wps.code).toBe(0)
+    expect(wps.stdout).toMatch(/lotus-worker/)
+  }, 120_000)
+
+  it('sync-bad-block: the sync worker in the error stage with Lotus\'s message; check-bad names the reason, unmark-bad clears it', async () => {
+    const json = await waitFor('a sync error finding', 60_000, async () => {
+      const r = await cli('findings', 'site-2', '--json')
+      return findingsIn(r).some((f) => f.kind === 'sync-error') ? r : null
+    }, 1000)
+    const f = findingsIn(json).find((x) => x.kind === 'sync-error')!
+    expect(f.subject.kind).toBe('sync-worker')
+    expect(f.title.key).toBe('findings.sync-error.bad-block.title')
+    expect(f.evidence.map((e) => e.value).join('\n')).toMatch(/chain linked to block marked previously as bad \(\[bafy\w+\], bafy\w+\) \(reason: parent state root did not match/)
+    const actions = f.remedies.map((r) => r.action?.kind)
+    expect(actions).toEqual(['sync-check-bad', 'sync-unmark-bad'])
+    const cid = (f.remedies[0]!.action as { cid: string }).cid
+
+    const text = await cli('findings', 'site-2')
+    expect(text.stdout).toContain(`$ minerdesk sync-check-bad site-2 ${cid}`)
+    expect(text.stdout).toContain(`$ minerdesk sync-unmark-bad site-2 ${cid}`)
+
+    // The remedies, as printed: check-bad tells why; unmark-bad previews, then runs with --yes.
+    const check = await cli('sync-check-bad', 'site-2', cid)
+    expect(check.code).toBe(0)
+    expect(check.stdout).toMatch(/^parent state root did not match computed state/)
+    const preview = await cli('sync-unmark-bad', 'site-2', cid)
+    expect(preview.code).toBe(3)
+    expect(preview.stdout).toContain('SyncUnmarkBad')
+    expect(await sim.rpc<string>('site-2', 'daemon', 'SyncCheckBad', [{ '/': cid }])).not.toBe('')
+    const run = await cli('sync-unmark-bad', 'site-2', cid, '--yes')
+    expect(run.code).toBe(0)
+    expect(await sim.rpc<string>('site-2', 'daemon', 'SyncCheckBad', [{ '/': cid }])).toBe('')
+    const after = await cli('findings', 'site-2', '--json')
+    expect(findingsIn(after).filter((x) => x.kind === 'sync-error')).toEqual([])
+  }, 120_000)
+})
+
+describe('scenarios from the logs at speed 600: slow-windowpost, late-block', () => {
+  let sim: SimSites
+  let home: string
+  const cli = cliOf(() => sim, () => home)
+
+  beforeAll(async () => {
+    // Sectors in every deadline, so a WindowPoSt runs every deadline (3 s at this speed).
+    sim = await startSimSites({ sites: 1, sectors: 48, speed: 600, deadlines: Array.from({ length: 48 }, (_, i) => i), scenarios: ['slow-windowpost', 'late-block'] })
+    home = mkdtempSync(join(tmpdir(), 'md-health-logs-'))
+  }, 120_000)
+  afterAll(async () => {
+    await sim?.down()
+    if (home) rmSync(home, { recursive: true, force: true })
+  })
+
+  it('findings --logs reads miner.log over SSH: WindowPoSt slower than its window, a block later than the block time', async () => {
+    // Without --logs nothing in the logs is judged.
+    const plain = await cli('findings', 'site-1', '--json')
+    expect(findingsIn(plain).filter((f) => f.kind === 'wdpost-slow' || f.kind === 'late-block')).toEqual([])
+
+    const json = await waitFor('both log findings', 90_000, async () => {
+      const r = await cli('findings', 'site-1', '--logs', '--json')
+      const kinds = findingsIn(r).map((f) => f.kind)
+      return kinds.includes('wdpost-slow') && kinds.includes('late-block') ? r : null
+    }, 2000)
+    const slow = findingsIn(json).find((f) => f.kind === 'wdpost-slow')!
+    expect(slow).toMatchObject({ severity: 'critical', subject: { kind: 'deadline' }, title: { key: 'findings.wdpost-slow.missed.title' } })
+    expect(slow.evidence.some((e) => /computing window post/.test(e.value) && /"elapsed": 1890/.test(e.value))).toBe(true)
+    expect(slow.remedies.at(-1)?.action).toEqual({ kind: 'proving-check', deadline: Number(slow.subject.id) })
+    const late = findingsIn(json).find((f) => f.kind === 'late-block')!
+    expect(late).toMatchObject({ severity: 'critical', subject: { kind: 'block' }, title: { key: 'findings.late-block.late.title' } })
+    expect(late.evidence.some((e) => /CAUTION: block production took us past the block time/.test(e.value))).toBe(true)
+
+    const text = await cli('findings', 'site-1', '--logs')
+    expect(text.stdout).toMatch(/Log read: site-1:\S*miner\.log \(miner\)/)
+    expect(text.stdout).toMatch(/CRITICAL +WindowPoSt of deadline \d+/)
+    expect(text.stdout).toMatch(/\$ minerdesk proving-check site-1 \d+/)
+    expect(text.stdout).toMatch(/Cause: /)
+    expect(text.stdout).toMatch(/CRITICAL +.*block/i)
+  }, 150_000)
+})
