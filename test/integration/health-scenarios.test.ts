@@ -122,14 +122,14 @@ describe('scenarios at speed 60: worker-disabled, sync-bad-block', () => {
   }, 120_000)
 })
 
-describe('scenarios from the logs at speed 600: slow-windowpost, late-block', () => {
+describe('scenarios from the logs at speed 600: slow-windowpost, late-block, checkprovable-timeout', () => {
   let sim: SimSites
   let home: string
   const cli = cliOf(() => sim, () => home)
 
   beforeAll(async () => {
     // Sectors in every deadline, so a WindowPoSt runs every deadline (3 s at this speed).
-    sim = await startSimSites({ sites: 1, sectors: 48, speed: 600, deadlines: Array.from({ length: 48 }, (_, i) => i), scenarios: ['slow-windowpost', 'late-block'] })
+    sim = await startSimSites({ sites: 1, sectors: 48, speed: 600, deadlines: Array.from({ length: 48 }, (_, i) => i), scenarios: ['slow-windowpost', 'late-block', 'checkprovable-timeout'] })
     home = mkdtempSync(join(tmpdir(), 'md-health-logs-'))
   }, 120_000)
   afterAll(async () => {
@@ -154,6 +154,15 @@ describe('scenarios from the logs at speed 600: slow-windowpost, late-block', ()
     const late = findingsIn(json).find((f) => f.kind === 'late-block')!
     expect(late).toMatchObject({ severity: 'critical', subject: { kind: 'block' }, title: { key: 'findings.late-block.late.title' } })
     expect(late.evidence.some((e) => /CAUTION: block production took us past the block time/.test(e.value))).toBe(true)
+
+    // The miner's pre-check before each WindowPoSt: vanilla proofs that timed out, classified as such.
+    const check = await waitFor('a CheckProvable timeout finding', 60_000, async () => {
+      const r = await cli('findings', 'site-1', '--logs', '--json')
+      return findingsIn(r).find((f) => f.kind === 'proving-check' && f.title.key === 'findings.proving-check.timeout.title') ?? null
+    }, 2000)
+    expect(check.evidence.some((e) => /^sector \d+: generating vanilla proof: context deadline exceeded$/.test(e.value))).toBe(true)
+    expect(check.related.filter((r) => r.kind === 'sector').every((r) => Number(r.id) % 16 === 5)).toBe(true)
+    expect(check.remedies.map((r) => r.text.key)).toEqual(['findings.proving-check.timeout.remedy.storage', 'findings.proving-check.timeout.remedy.timeouts'])
 
     const text = await cli('findings', 'site-1', '--logs')
     expect(text.stdout).toMatch(/Log read: site-1:\S*miner\.log \(miner\)/)

@@ -31,7 +31,9 @@ export const SCENARIOS = [
   /** The miner wins a block every 20 epochs and produces it later than the block time. */
   'late-block',
   /** A peer keeps offering a fork linked to a block this node marked bad: a sync worker in the error stage. */
-  'sync-bad-block'
+  'sync-bad-block',
+  /** Every 16th sector's vanilla proof does not finish within the check's timeout (slow storage). */
+  'checkprovable-timeout'
 ] as const
 export type Scenario = (typeof SCENARIOS)[number]
 

@@ -167,6 +167,9 @@ export class MinerNode {
 
   /** Why a sector is not provable now (CheckProvable / WindowPoSt pre-checks), null when it is. */
   checkProvable(n: number): string | null {
+    // checkprovable-timeout: every 16th sector sits on storage too slow for its vanilla proof to
+    // finish within the check's timeout.
+    if (hasScenario(this.cfg, 'checkprovable-timeout') && n % 16 === 5) return 'generating vanilla proof: context deadline exceeded'
     if (this.store.isBulk(n)) return null
     const sealed = this.index.holding(n, 'sealed')
     const cache = this.index.holding(n, 'cache')

@@ -15,6 +15,7 @@ import type { ChainWatch } from './chainWatch'
 
 const CHALLENGE_CONFIDENCE = 10
 const SUBMIT_CONFIDENCE = 4
+const VANILLA = 'generating vanilla proof: '
 
 export interface WdPostDeps {
   chain: ChainApi
@@ -81,7 +82,11 @@ export class WindowPoStScheduler {
     partitions.forEach((p: Partition, idx) => {
       if (proven.has(idx)) return
       const toProve = [...new Set([...subtract(bitfieldNumbers(p.LiveSectors), bitfieldNumbers(p.FaultySectors)), ...bitfieldNumbers(p.RecoveringSectors)])]
-      const bad = toProve.filter((n) => this.d.checkProvable(n) !== null)
+      const bad = toProve.filter((n) => {
+        const why = this.d.checkProvable(n)
+        if (why?.startsWith(VANILLA)) log.warn('sealer/faults.go:157', 'CheckProvable Sector FAULT: generating vanilla proof', { sector: n, err: why.slice(VANILLA.length) })
+        return why !== null
+      })
       log.warn('wdpost/wdpost_run.go:236', 'Checked sectors', { checked: toProve.length, good: toProve.length - bad.length })
       skipCount += bad.length
       if (toProve.length - bad.length > 0) posts.push({ Index: idx, Skipped: bad })
