@@ -208,7 +208,7 @@ export function printPreview(p: MutationPreview): void {
   p.steps.forEach((s, i) => lines.push(`  ${i + 1}. [${s.kind}] ${s.host}: ${s.text}`))
   if (p.warnings.length) {
     lines.push('Warnings:')
-    for (const w of p.warnings) lines.push(`  ! ${w}`)
+    for (const w of p.warnings) lines.push(`  ! ${w.text}`)
   }
   process.stdout.write(`${lines.join('\n')}\n`)
 }

@@ -29,6 +29,8 @@ import {
  */
 
 const noArgs = z.tuple([])
+/** A time as ISO 8601 (what the audit log writes), e.g. `2026-12-07T05:00:00.000Z`. */
+const isoTimeSchema = z.string().max(40).refine((s) => /^\d{4}-\d\d-\d\dT/.test(s) && !Number.isNaN(Date.parse(s)), 'not an ISO 8601 time')
 
 const baseChannels = {
   'app:info': ch(noArgs, returns<AppInfo>()),
@@ -67,7 +69,7 @@ const baseChannels = {
   'ops:cancel': ch(z.tuple([previewIdSchema]), returns<null>()),
 
   'audit:list': ch(
-    z.tuple([z.object({ site: siteIdSchema.optional(), limit: z.number().int().min(1).max(5000).optional() })]),
+    z.tuple([z.object({ site: siteIdSchema.optional(), limit: z.number().int().min(1).max(5000).optional(), since: isoTimeSchema.optional(), until: isoTimeSchema.optional() })]),
     returns<AuditEntry[]>()
   ),
   /** Checks the audit log's hash chain and names the first entry that breaks it. */

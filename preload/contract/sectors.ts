@@ -186,8 +186,12 @@ export interface PathListing {
 
 export interface HostProblem {
   alias: string | null
-  /** `unmapped-ip`, `unreachable`, `no-worker`, `listing-failed`, `unresolved-storage` */
-  kind: string
+  /** i18n `sectors.fileProblem.<kind>` with `params`. */
+  kind: 'unmapped-ip' | 'unreachable' | 'no-worker' | 'listing-failed' | 'listing-partial' | 'listing-cut' | 'unresolved-storage'
+  params: Record<string, string | number>
+  /** What the host or Lotus said, verbatim (never translated). */
+  detail?: string
+  /** English rendering (CLI). */
   message: string
 }
 

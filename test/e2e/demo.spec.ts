@@ -3,7 +3,7 @@ import { pagesFor } from '../support/e2e/test'
 import { startRealHost, type RealHost } from '../support/e2e/realHost'
 
 /**
- * Issue #3 "Demo": with no sites configured the app offers three simulated sites, starts them
+ * The demo: with no sites configured the app offers three simulated sites, starts them
  * (real simulator processes behind sshd, through the browser host's core) and shows them live;
  * stopping the demo removes them again.
  */

@@ -121,6 +121,18 @@ test.describe('site page', () => {
     await expect(site.currentDeadline()).toContainText('当前')
   })
 
+  test('a deadline with faults lists its faulty sectors, each linked to its page', async ({ openApp, site, page }) => {
+    await openApp({ hash: '#/site/sh-01/proving' })
+    const faults = site.deadlinesTable.getByTestId('deadline-faults')
+    await expect(faults).toHaveCount(1)
+    await expect(faults).toContainText('分区 0')
+    await expect(faults).toContainText('2 个错误')
+    const links = faults.getByTestId('deadline-sector-link')
+    await expect(links).toHaveText(['7742', '7743'])
+    await links.first().click()
+    await expect.poll(() => page.evaluate(() => location.hash)).toBe('#/site/sh-01/sectors/7742')
+  })
+
   test('an unreachable site says so and what to do', async ({ openApp, site }) => {
     await openApp({ hash: '#/site/bj-01/chain' })
     await expect(site.advice).toHaveAttribute('data-state', 'unreachable')
@@ -242,7 +254,7 @@ test.describe('exporter setting', () => {
       await expect(page.getByTestId('exporter-status')).toContainText(language === 'en' ? 'Off' : '已关闭')
       await page.getByTestId('general-exporter-listen').fill('localhost:99999')
       await page.getByTestId('general-save').click()
-      await expect(page.getByTestId('general-settings')).toContainText(language === 'en' ? 'Not HOST:PORT' : '不是 HOST:PORT')
+      await expect(page.getByTestId('general-settings')).toContainText(language === 'en' ? 'Not HOST:PORT' : '不是“主机:端口”格式')
       expect(await fixtureCalls(page, 'settings:update')).toEqual([])
       await page.getByTestId('general-exporter-listen').fill('0.0.0.0:9720')
       await page.getByTestId('general-exporter-enabled').click()
@@ -336,12 +348,46 @@ test.describe('demo', () => {
 })
 
 test.describe('audit log', () => {
-  test('lists entries newest first with the exact command', async ({ openApp, audit, page }) => {
+  test('one row per action, newest first, translated, searched, within dates, exported', async ({ openApp, audit, page }) => {
     await openApp({ hash: '#/audit' })
-    await expect(audit.rows).toHaveCount(3)
-    await expect(audit.rows.first()).toContainText('nohup lotus-miner run >> miner.log')
-    await expect(audit.rows.nth(1)).toContainText('job not found')
+    // Eight log entries: three starts joined with their ends, a refusal, a start with no end yet.
+    await expect(audit.rows).toHaveCount(5)
+    await expect(audit.count).toContainText('5 个操作（8 条记录）')
+    const first = audit.rows.first()
+    await expect(first).toContainText('nohup lotus-miner run >> miner.log')
+    await expect(first.getByTestId('audit-action')).toHaveText('启动 miner')
+    await expect(first.getByTestId('audit-result')).toHaveAttribute('data-result', 'started')
+    const abort = audit.rows.nth(1)
+    await expect(abort.getByTestId('audit-action')).toHaveText('中止任务')
+    await expect(abort.getByTestId('audit-result')).toHaveAttribute('data-result', 'error')
+    await expect(abort).toContainText('失败')
+    await expect(abort).toContainText('job not found')
+    await expect(audit.rows.nth(2).getByTestId('audit-result')).toHaveAttribute('data-result', 'refused')
+    await expect(audit.rows.nth(3)).toContainText('10198: Committing → Removing')
     await fullShot(page, 'audit-zh-CN-light')
+
+    // Search: every word, in any field, the translated action name too.
+    await audit.search.fill('中止 sh-01')
+    await expect(audit.rows).toHaveCount(1)
+    await expect(audit.rows.first()).toContainText('job not found')
+    await audit.search.fill('')
+    await expect(audit.rows).toHaveCount(5)
+
+    // Exports carry what is shown.
+    const csv = await audit.exported('csv')
+    expect(csv.name).toMatch(/^minerdesk-audit-\d{8}-\d{6}\.csv$/)
+    const lines = csv.text.trim().split('\r\n')
+    expect(lines[0]).toBe('time,ended,site,operator,via,action,command,result,detail')
+    expect(lines).toHaveLength(6)
+    expect(lines[2]).toContain('"job.abort"')
+    const json = JSON.parse((await audit.exported('json')).text) as Array<{ action: string; entries: unknown[] }>
+    expect(json.map((r) => [r.action, r.entries.length])).toEqual([['restart.start-miner', 1], ['job.abort', 2], ['job.abort', 1], ['sector.update-state', 2], ['settings.change', 2]])
+
+    // A date range: the settings change three days ago falls outside the last two days.
+    const day = (ms: number) => new Date(ms).toLocaleDateString('sv-SE')
+    await audit.range(day(Date.now() - 86400_000), day(Date.now()))
+    await expect(audit.rows).toHaveCount(4)
+    await expect(audit.root.getByTestId('audit-action').filter({ hasText: '修改设置' })).toHaveCount(0)
   })
 })
 

@@ -3,7 +3,7 @@ import { SectorsPage } from './pages'
 import { startRealHost, type RealHost } from '../support/e2e/realHost'
 
 /**
- * Issue #5, in Chromium through the real browser host and a simulated site behind sshd: the
+ * One sector's page, in Chromium through the real browser host and a simulated site behind sshd: the
  * triage of a ComputeProofFailed sector (scenario compute-proof-failed: C1 fails with "Invalid
  * vanilla proof generated") — the sectors screen, the sector page with the diagnosis, remove
  * confirmed by typing the sector number, the sector gone from the list, a stale copy of its files

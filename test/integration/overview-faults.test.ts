@@ -10,7 +10,7 @@ import { createMemoryOnlySecretStore } from '../../electron/core/ssh/secrets'
 import { startSimSites, type SimSites } from '../support/simSites'
 
 /**
- * Issue #3 faults, through the real core against simulated sites behind real sshd: sshd killed
+ * Overview faults, through the real core against simulated sites behind real sshd: sshd killed
  * while polling (unreachable within 30 s, back within 10 s of sshd's return, no crash or
  * unhandled rejection), a changed host key refused, and a wrong token, a stopped daemon and a
  * stopped miner each shown as their own state.

@@ -151,7 +151,7 @@ describe('update-state', () => {
     const { preview, outcome } = await t.run('sectors:previewUpdateState', ['site-1', [37], 'commitwait', { override: true }])
     expect(preview.steps).toEqual([{ kind: 'api', host: 'site-1', text: 'Filecoin.SectorsUpdate [37,"CommitWait"]' }])
     expect(preview.params).toMatchObject({ sector: 37, state: 'CommitWait', override: '37' })
-    expect(preview.warnings.join('\n')).toContain('OVERRIDE: sector 37')
+    expect(preview.warnings.map((w) => w.text).join('\n')).toContain('OVERRIDE: sector 37')
     expect(outcome.data).toEqual({ '37': 'ok' })
     const s = await waitFor('Lotus to fail the forced CommitWait', 15_000, async () => {
       const x = await status(37)
@@ -167,7 +167,7 @@ describe('update-state', () => {
   it('bulk update-state: one step and one result per sector', async () => {
     const { preview, outcome } = await t.run('sectors:previewUpdateState', ['site-1', [3, 4, '5'], 'Proving'])
     expect(preview.steps.map((s) => s.text)).toEqual(['Filecoin.SectorsUpdate [3,"Proving"]', 'Filecoin.SectorsUpdate [4,"Proving"]', 'Filecoin.SectorsUpdate [5,"Proving"]'])
-    expect(preview.warnings.join('\n')).toContain('already in Proving')
+    expect(preview.warnings.map((w) => w.text).join('\n')).toContain('already in Proving')
     expect(outcome.data).toEqual({ '3': 'ok', '4': 'ok', '5': 'ok' })
     expect(outcome.steps.every((s) => s.status === 'ok')).toBe(true)
   })
@@ -206,7 +206,7 @@ describe('remove.sh', () => {
   it('bulk remove asks for the number of sectors and reports each one', async () => {
     const preview = await t.ok<MutationPreview>('sectors:previewRemove', ['site-1', [20, 21]])
     expect(preview.confirm).toEqual({ kind: 'type', expected: '2' })
-    expect(preview.warnings.join('\n')).toContain('does NOT terminate it')
+    expect(preview.warnings.map((w) => w.text).join('\n')).toContain('does NOT terminate it')
     const outcome = await t.ok<{ ok: boolean; data: Record<string, string> }>('ops:execute', [preview.id, '2'])
     expect(outcome.data).toEqual({ '20': 'removed', '21': 'removed' })
     await waitFor('sectors 20 and 21 to be Removed', 20_000, async () => (await status(20)).State === 'Removed' && (await status(21)).State === 'Removed')

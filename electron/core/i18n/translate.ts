@@ -18,9 +18,28 @@ function lookup(tree: Tree, key: string): string | null {
   return typeof node === 'string' ? node : null
 }
 
+/** A key with its plural forms (`key_one`, `key_other`) picked by `count`, as i18next does. */
+function find(lang: Language, key: string, params: Record<string, string | number>): string | null {
+  if (typeof params.count === 'number') {
+    const form = new Intl.PluralRules(lang).select(params.count)
+    for (const l of [lang, 'en'] as Language[]) {
+      const plural = lookup(LOCALES[l], `${key}_${form}`) ?? lookup(LOCALES[l], `${key}_other`)
+      if (plural !== null) return plural
+    }
+  }
+  return lookup(LOCALES[lang], key) ?? lookup(LOCALES.en, key)
+}
+
+/**
+ * The text of a key in a language, for a terminal or a notification: `{{name}}` filled in, and the
+ * markup the window renders as monospace (backticks, `<mono>`) left out.
+ */
 export function translate(lang: Language, key: string, params: Record<string, string | number> = {}): string {
-  const text = lookup(LOCALES[lang], key) ?? lookup(LOCALES.en, key) ?? key
-  return text.replace(/\{\{\s*([A-Za-z0-9_]+)\s*\}\}/g, (_m, name: string) => (name in params ? String(params[name]) : `{{${name}}}`))
+  const text = find(lang, key, params) ?? key
+  return text
+    .replace(/\{\{\s*([A-Za-z0-9_]+)\s*\}\}/g, (_m, name: string) => (name in params ? String(params[name]) : `{{${name}}}`))
+    .replace(/<\/?mono>/g, '')
+    .replace(/`([^`]*)`/g, '$1')
 }
 
 export function translateText(lang: Language, t: I18nText): string {

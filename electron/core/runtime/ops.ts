@@ -6,6 +6,7 @@ import {
   type MutationOutcome,
   type MutationPreview,
   type MutationStep,
+  type OpWarning,
   type StepOutcome
 } from '../../../preload/contract'
 import type { AuditInput, AuditLog } from '../audit/auditLog'
@@ -42,8 +43,7 @@ export interface PreviewInput {
   action: string
   params?: Record<string, string | number>
   steps: MutationStep[]
-  warnings?: string[]
-  warningKeys?: string[]
+  warnings?: OpWarning[]
   /** Destructive changes: the operator must type this value. */
   typeToConfirm?: string
   /** Written with each step's `started` audit entry (e.g. that the operator overrode a safety refusal). */
@@ -84,7 +84,6 @@ export class OpsRegistry {
       params: input.params ?? {},
       steps: input.steps,
       warnings: input.warnings ?? [],
-      ...(input.warningKeys ? { warningKeys: input.warningKeys } : {}),
       confirm: input.typeToConfirm !== undefined ? { kind: 'type', expected: input.typeToConfirm } : { kind: 'click' },
       expiresAt: this.now() + PREVIEW_TTL_MS
     }

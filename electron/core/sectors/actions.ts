@@ -1,4 +1,4 @@
-import { MinerDeskError, type MutationPreview, type MutationStep, type TargetRefusal, type UpdateTargetCheck } from '../../../preload/contract'
+import { MinerDeskError, type MutationPreview, type MutationStep, type OpWarning, type TargetRefusal, type UpdateTargetCheck } from '../../../preload/contract'
 import type { UpdateOverride } from '../../../preload/contract/sectors'
 import { minerCalls } from '../lotus/minerApi'
 import type { CallId, SectorInfo } from '../../../preload/contract/lotus/types'
@@ -99,16 +99,25 @@ export async function previewUpdateState(ctx: ServiceContext, siteId: string, se
       params: { state, sectors: refused.map((r) => r.n).slice(0, 20).join(','), reasons: [...new Set(refused.flatMap((r) => r.check.reasons))].join(',') }
     })
   }
-  const warnings: string[] = []
-  for (const r of refused) warnings.push(`OVERRIDE: ${refusalLine(r.n, r.from, r.check)}`)
+  const warnings: OpWarning[] = []
+  for (const r of refused) {
+    warnings.push({ key: 'updateOverride', params: { sector: r.n, from: r.from, state }, text: `OVERRIDE: ${refusalLine(r.n, r.from, r.check)}` })
+    for (const reason of r.check.reasons) warnings.push({ key: `sectors.refusal.${reason}`, params: { state }, text: REFUSAL_TEXT[reason] })
+  }
+  // One sector is named (`…Sector`), several are counted (`…Sectors`).
+  const which = (key: string, list: number[]): { key: string } & Record<string, string | number> => (list.length === 1 ? { key: `${key}Sector`, sector: list[0] as number } : { key: `${key}Sectors`, count: list.length })
   const onChain = unique.filter((n) => sectorGroup(states.get(n) ?? '') === 'proving')
   if (onChain.length > 0 && sectorGroup(state) !== 'proving') {
-    warnings.push(`${onChain.length === 1 ? `sector ${onChain[0]} is` : `${onChain.length} sectors are`} proving on chain: moving ${onChain.length === 1 ? 'it' : 'them'} to ${state} re-runs sealing steps of a live sector`)
+    const { key, ...n } = which('updateLive', onChain)
+    warnings.push({ key, params: { ...n, state }, text: `${onChain.length === 1 ? `sector ${onChain[0]} is` : `${onChain.length} sectors are`} proving on chain: moving ${onChain.length === 1 ? 'it' : 'them'} to ${state} re-runs sealing steps of a live sector` })
   }
-  if (state === 'Removed') warnings.push('update-state to Removed skips Removing: the sector\'s files are NOT deleted. Use remove (remove.sh) to delete a sector.')
-  if (state === 'Proving' && unique.some((n) => sectorGroup(states.get(n) ?? '') !== 'proving')) warnings.push('Proving marks a sector as sealed without checking that its commit landed on chain')
+  if (state === 'Removed') warnings.push({ key: 'updateToRemoved', params: {}, text: 'update-state to Removed skips Removing: the sector\'s files are NOT deleted. Use remove (remove.sh) to delete a sector.' })
+  if (state === 'Proving' && unique.some((n) => sectorGroup(states.get(n) ?? '') !== 'proving')) warnings.push({ key: 'updateToProving', params: {}, text: 'Proving marks a sector as sealed without checking that its commit landed on chain' })
   const same = unique.filter((n) => states.get(n) === state)
-  if (same.length > 0) warnings.push(`${same.length === 1 ? `sector ${same[0]} is` : `${same.length} sectors are`} already in ${state}: this re-runs the state's handler`)
+  if (same.length > 0) {
+    const { key, ...n } = which('updateSame', same)
+    warnings.push({ key, params: { ...n, state }, text: `${same.length === 1 ? `sector ${same[0]} is` : `${same.length} sectors are`} already in ${state}: this re-runs the state's handler` })
+  }
   const steps: MutationStep[] = unique.map((n) => ({ kind: 'api', host: config.alias, text: apiStepText('SectorsUpdate', [n, state]) }))
   return ctx.ops.preview({
     site: siteId,
@@ -146,24 +155,24 @@ export async function previewRemove(ctx: ServiceContext, siteId: string, sectors
 
   const steps: MutationStep[] = []
   const plan: { n: number; aborts: { index: number; call: CallId; task: string }[]; remove: number }[] = []
-  const warnings: string[] = []
+  const warnings: OpWarning[] = []
   for (const n of unique) {
     const sectorJobs = jobs.get(n) ?? []
     const aborts = abortableCalls(sectorJobs, minerId, n).map((call) => {
       const j = sectorJobs.find((x) => x.id === call.ID)
       steps.push({ kind: 'api', host: config.alias, text: apiStepText('SealingAbort', [call]) })
-      warnings.push(`sector ${n}: aborts its ${j?.task ?? ''} job (${j?.state ?? ''} on ${j?.hostname || '?'}); the worker process may keep computing until it notices`)
+      warnings.push({ key: 'removeAbortsJob', params: { sector: n, task: j?.task ?? '', state: j?.state ?? '', host: j?.hostname || '?' }, text: `sector ${n}: aborts its ${j?.task ?? ''} job (${j?.state ?? ''} on ${j?.hostname || '?'}); the worker process may keep computing until it notices` })
       return { index: steps.length - 1, call, task: j?.task ?? '' }
     })
     steps.push({ kind: 'api', host: config.alias, text: apiStepText('SectorRemove', [n]) })
     plan.push({ n, aborts, remove: steps.length - 1 })
     const queued = sectorJobs.filter(isQueued)
-    if (queued.length > 0) warnings.push(`sector ${n}: ${queued.length} queued task(s) (${queued.map((q) => q.task).join(', ')}) have no call to abort; Lotus drops them when the sector is removed`)
+    if (queued.length > 0) warnings.push({ key: 'removeQueued', params: { sector: n, count: queued.length, tasks: queued.map((q) => q.task).join(', ') }, text: `sector ${n}: ${queued.length} queued task(s) (${queued.map((q) => q.task).join(', ')}) have no call to abort; Lotus drops them when the sector is removed` })
     const st = states.get(n) ?? ''
     if (sectorGroup(st) === 'proving' || st === 'Faulty' || st === 'FaultReported') {
-      warnings.push(`sector ${n} is ${st} — active on chain: SectorRemove deletes its data but does NOT terminate it, so WindowPoSt will fault it (penalties). lotus-miner sectors terminate is the on-chain way out.`)
+      warnings.push({ key: 'removeLiveSector', params: { sector: n, state: st }, text: `sector ${n} is ${st} — active on chain: SectorRemove deletes its data but does NOT terminate it, so WindowPoSt will fault it (penalties). lotus-miner sectors terminate is the on-chain way out.` })
     }
-    if (st === 'Removed') warnings.push(`sector ${n} is already Removed`)
+    if (st === 'Removed') warnings.push({ key: 'removeAlreadyRemoved', params: { sector: n }, text: `sector ${n} is already Removed` })
   }
   return ctx.ops.preview({
     site: siteId,
@@ -206,7 +215,7 @@ export async function previewPledge(ctx: ServiceContext, siteId: string): Promis
     action: 'sector.pledge',
     params: { sealing },
     steps: [{ kind: 'api', host: config.alias, text: apiStepText('PledgeSector', []) }],
-    warnings: [`${sealing} sector(s) are sealing now; a pledged sector needs an AP and a PC1 slot, and a pre-commit deposit when it precommits`],
+    warnings: [{ key: 'pledgeCost', params: { count: sealing }, text: `${sealing} sector(s) are sealing now; a pledged sector needs an AP and a PC1 slot, and a pre-commit deposit when it precommits` }],
     execute: async (runner) => {
       let number = -1
       await runner.run(0, async () => {

@@ -1,4 +1,4 @@
-import { MinerDeskError, type MutationPreview } from '../../../preload/contract'
+import { MinerDeskError, type MutationPreview, type OpWarning } from '../../../preload/contract'
 import { fullCalls } from '../lotus/fullApi'
 import { apiStepText } from '../runtime/ops'
 import type { ServiceContext } from '../runtime/context'
@@ -20,11 +20,15 @@ export async function syncCheckBad(ctx: ServiceContext, siteId: string, cid: str
 export async function previewUnmarkBad(ctx: ServiceContext, siteId: string, cid: string | null): Promise<MutationPreview> {
   const { config, lotus } = ctx.sites.get(siteId)
   const call = cid === null ? fullCalls.syncUnmarkAllBad() : fullCalls.syncUnmarkBad({ '/': cid })
-  const warnings: string[] = []
+  const warnings: OpWarning[] = []
   if (cid !== null) {
     const { reason } = await syncCheckBad(ctx, siteId, cid)
-    warnings.push(reason ? `Lotus marked it bad because: ${reason.slice(0, 300)}` : `${cid} is not marked bad on ${siteId}: unmarking changes nothing`)
-  } else warnings.push('drops the whole bad-block cache: every block Lotus refused is validated again when a chain brings it')
+    warnings.push(
+      reason
+        ? { key: 'markedBadBecause', params: { reason: reason.slice(0, 300) }, text: `Lotus marked it bad because: ${reason.slice(0, 300)}` }
+        : { key: 'notMarkedBad', params: { cid, site: siteId }, text: `${cid} is not marked bad on ${siteId}: unmarking changes nothing` }
+    )
+  } else warnings.push({ key: 'unmarkAllBad', params: {}, text: 'drops the whole bad-block cache: every block Lotus refused is validated again when a chain brings it' })
   return ctx.ops.preview({
     site: siteId,
     action: 'sync.unmark-bad',

@@ -1,10 +1,13 @@
 import { App } from 'antd'
 import { useCallback, useState, type ReactNode } from 'react'
 import { useTranslation } from 'react-i18next'
-import { asMinerDeskError, getApi } from '@renderer/api'
+import { asMinerDeskError } from '@renderer/api'
+import { previewRemove, previewUpdateState } from '@renderer/pages/site/sectors/sectorsStore'
 import type { FindingAction } from '@contract'
 import { useOpDialog } from '@renderer/ops/useOpDialog'
 import { navigate } from '@renderer/stores/navigation'
+import { previewAbort, previewKillWorkers, previewRunWorker, previewUnmarkBad, startProvingCheck, syncCheckBad } from '@renderer/stores/siteops'
+import { readSiteLogs } from './calls'
 
 /**
  * What a finding's remedy button does: a change opens its preview (confirmed and audited like
@@ -16,7 +19,6 @@ export function useFindingActions(siteId: string): { run: (a: FindingAction) => 
   const { message, modal } = App.useApp()
   const ops = useOpDialog(siteId)
   const [busy, setBusy] = useState<string | null>(null)
-  const api = getApi()
 
   const call = useCallback(
     async (key: string, fn: () => Promise<void>) => {
@@ -36,30 +38,30 @@ export function useFindingActions(siteId: string): { run: (a: FindingAction) => 
     (a: FindingAction) => {
       switch (a.kind) {
         case 'abort':
-          return ops.open({ title: t('siteops.action.job.abort'), make: () => api.siteops.previewAbort(siteId, { job: a.job }) })
+          return ops.open({ title: t('siteops.action.job.abort'), make: () => previewAbort(siteId, { job: a.job }) })
         case 'update-state':
-          return ops.open({ title: `${t('sectors.action.updateState')} ${a.state}`, make: () => api.sectors.previewUpdateState(siteId, a.sectors, a.state) })
+          return ops.open({ title: `${t('sectors.action.updateState')} ${a.state}`, make: () => previewUpdateState(siteId, a.sectors, a.state) })
         case 'remove':
-          return ops.open({ title: t('sectors.action.remove'), make: () => api.sectors.previewRemove(siteId, a.sectors) })
+          return ops.open({ title: t('sectors.action.remove'), make: () => previewRemove(siteId, a.sectors) })
         case 'runworker':
-          return ops.open({ title: t(a.start === 'worker' ? 'siteops.action.workers.start' : 'siteops.action.workers.start-c2'), make: () => api.siteops.previewRunWorker(siteId, { kind: a.start }) })
+          return ops.open({ title: t(a.start === 'worker' ? 'siteops.action.workers.start' : 'siteops.action.workers.start-c2'), make: () => previewRunWorker(siteId, { kind: a.start }) })
         case 'killw':
-          return ops.open({ title: t('siteops.action.workers.kill'), make: () => api.siteops.previewKillWorkers(siteId, a.flag) })
+          return ops.open({ title: t('siteops.action.workers.kill'), make: () => previewKillWorkers(siteId, a.flag) })
         case 'sync-unmark-bad':
-          return ops.open({ title: t('findingsPanel.action.sync-unmark-bad'), make: () => api.siteops.previewUnmarkBad(siteId, a.cid) })
+          return ops.open({ title: t('findingsPanel.action.sync-unmark-bad'), make: () => previewUnmarkBad(siteId, a.cid) })
         case 'sync-check-bad':
           return void call('sync-check-bad', async () => {
-            const r = await api.siteops.syncCheckBad(siteId, a.cid)
+            const r = await syncCheckBad(siteId, a.cid)
             modal.info({ title: `lotus sync check-bad ${a.cid}`, width: 640, content: <div className="md-mono md-wrap" data-testid="check-bad-reason">{r.reason || t('findingsPanel.notMarkedBad')}</div> })
           })
         case 'proving-check':
           return void call('proving-check', async () => {
-            await api.siteops.provingCheckStart(siteId, a.deadline)
+            await startProvingCheck(siteId, a.deadline)
             navigate({ page: 'site', siteId, tab: 'proving' })
           })
         case 'read-logs':
           return void call('read-logs', async () => {
-            const r = await api.health.readLogs(siteId)
+            const r = await readSiteLogs(siteId)
             void message.success(t('findingsPanel.logsRead', { files: r.sources.filter((s) => !s.error).length, events: r.events }))
           })
         case 'status':
@@ -71,7 +73,7 @@ export function useFindingActions(siteId: string): { run: (a: FindingAction) => 
           return navigate({ page: 'site', siteId, tab: 'restart' })
       }
     },
-    [api, call, modal, message, ops, siteId, t]
+    [call, modal, message, ops, siteId, t]
   )
 
   return { run, busy, element: ops.element }

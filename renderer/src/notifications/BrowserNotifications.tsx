@@ -1,9 +1,9 @@
 import { useEffect } from 'react'
 import { useTranslation } from 'react-i18next'
-import { getApi } from '@renderer/api'
 import type { Finding } from '@contract'
 import { selectAppInfo, selectNotificationsOn, useSettingsStore } from '@renderer/stores/settings'
 import { useSitesStore } from '@renderer/stores/sites'
+import { onNewFindings } from '@renderer/stores/overview'
 
 const ASKED_KEY = 'minerdesk.notificationPermissionAsked'
 /** More new findings than this at once become one summary notification (a site going down raises several). */
@@ -32,7 +32,7 @@ export function BrowserNotifications() {
 
   useEffect(() => {
     if (!active) return
-    return getApi().events.onFindingsNew((findings: Finding[]) => {
+    return onNewFindings((findings: Finding[]) => {
       if (Notification.permission !== 'granted' || findings.length === 0) return
       const names = new Map(useSitesStore.getState().sites.map((s) => [s.id, s.name]))
       const site = (f: Finding) => names.get(f.siteId) ?? f.siteId

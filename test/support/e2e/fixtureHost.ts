@@ -80,8 +80,7 @@ export function fixtureBackend(data: FixtureData): FixtureBackend {
       action: 'restart.break-lock',
       params: {},
       steps: [{ kind: 'command', host: id, text: "sh -c '…restart.lock…' sh break 7d3c2a10-0000-4000-8000-000000000001 300" }],
-      warnings: ['the holder has sent no heartbeat for minutes'],
-      warningKeys: ['break-lock'],
+      warnings: [{ key: 'break-lock', params: { holder: 'zhang.wei@noc-laptop-3', heartbeat: '2026-12-07 02:51:00' }, text: 'the lock of zhang.wei@noc-laptop-3 has had no heartbeat since 2026-12-07T02:51:00.000Z: break it only if that MinerDesk is really gone' }],
       confirm: { kind: 'type', expected: id },
       expiresAt: now() + 600_000
     }),
@@ -193,8 +192,12 @@ export function fixtureBackend(data: FixtureData): FixtureBackend {
     },
     'sectors:autopledgeStatus': () => [],
     'audit:list': (q) => {
-      const { site, limit } = (q ?? {}) as { site?: string; limit?: number }
-      return data.audit.filter((e) => !site || e.site === site).slice(-(limit ?? 100))
+      // As the core answers: newest first, of one site, within a date range.
+      const { site, limit, since, until } = (q ?? {}) as { site?: string; limit?: number; since?: string; until?: string }
+      return data.audit
+        .filter((e) => (!site || e.site === site) && (!since || e.time >= since) && (!until || e.time <= until))
+        .sort((a, b) => b.time.localeCompare(a.time))
+        .slice(0, limit ?? 200)
     },
     'audit:verify': () => ({ file: 'audit.log', ok: true, entries: data.audit.length, chained: data.audit.length, unchained: 0, tornLines: [] })
   }

@@ -435,10 +435,16 @@ export function buildFixture(opts: FixtureOptions = {}): FixtureData {
     snapshots: opts.empty ? [] : snapshots,
     connections: opts.empty ? [] : connections,
     demo: { phase: 'off', sites: [] },
+    // As the core writes it: `started` before each step runs, then how it ended; refusals alone.
     audit: [
-      { time: new Date(now - 3600_000).toISOString(), site: 'sh-01', operator: 'ops', via: 'electron', action: 'sector.updateState', command: 'lotus-miner sectors update-state --really-do-it 10198 Removing', result: 'ok' },
-      { time: new Date(now - 1800_000).toISOString(), site: 'sh-01', operator: 'ops', via: 'cli', action: 'job.abort', command: 'SealingAbort({"Sector":{"Miner":1234567,"Number":10190},"ID":"7a3b9c1d-0000-4000-8000-000000000000"})', result: 'error', detail: 'job not found' },
-      { time: new Date(now - 600_000).toISOString(), site: 'sh-02', operator: 'ops', via: 'web', action: 'miner.start', command: "cd ~/lotus && nohup lotus-miner run >> miner.log 2>&1 < /dev/null &", result: 'started' }
+      { time: new Date(now - 3 * 86400_000).toISOString(), site: '-', operator: 'ops@desk', via: 'electron', action: 'settings.change', command: 'language; theme', result: 'started' },
+      { time: new Date(now - 3 * 86400_000 + 40).toISOString(), site: '-', operator: 'ops@desk', via: 'electron', action: 'settings.change', command: 'language; theme', result: 'ok' },
+      { time: new Date(now - 3600_000).toISOString(), site: 'sh-01', operator: 'ops@desk', via: 'electron', action: 'sector.update-state', command: 'sh-01: Filecoin.SectorsUpdate [10198,"Removing"]', result: 'started' },
+      { time: new Date(now - 3600_000 + 300).toISOString(), site: 'sh-01', operator: 'ops@desk', via: 'electron', action: 'sector.update-state', command: 'sh-01: Filecoin.SectorsUpdate [10198,"Removing"]', result: 'ok', detail: '10198: Committing → Removing' },
+      { time: new Date(now - 2400_000).toISOString(), site: 'sh-02', operator: 'li@ops-2', via: 'cli', action: 'job.abort', command: 'sh-02: Filecoin.SealingAbort [{"Sector":{"Miner":1234567,"Number":10190},"ID":"7a3b9c1d-0000-4000-8000-000000000000"}]', result: 'refused', detail: 'sh-02 is being restarted by wang@ops-3' },
+      { time: new Date(now - 1800_000).toISOString(), site: 'sh-01', operator: 'ops@desk', via: 'cli', action: 'job.abort', command: 'sh-01: Filecoin.SealingAbort [{"Sector":{"Miner":1234567,"Number":10190},"ID":"7a3b9c1d-0000-4000-8000-000000000000"}]', result: 'started' },
+      { time: new Date(now - 1800_000 + 900).toISOString(), site: 'sh-01', operator: 'ops@desk', via: 'cli', action: 'job.abort', command: 'sh-01: Filecoin.SealingAbort [{"Sector":{"Miner":1234567,"Number":10190},"ID":"7a3b9c1d-0000-4000-8000-000000000000"}]', result: 'error', detail: 'job not found' },
+      { time: new Date(now - 600_000).toISOString(), site: 'sh-02', operator: 'wang@ops-3', via: 'web', action: 'restart.start-miner', command: 'sh-02: cd ~/lotus && nohup lotus-miner run >> miner.log 2>&1 < /dev/null &', result: 'started' }
     ],
     sshConfig: {
       path: '/home/ops/.ssh/config',

@@ -33,9 +33,9 @@ export function ProvingTab({ snapshot, site }: SiteTabProps) {
           size="small"
           column={4}
           items={[
-            { key: 'epoch', label: 'Current Epoch', children: <Mono>{p.currentEpoch}</Mono> },
-            { key: 'period', label: 'Proving Period Boundary', children: <Mono>{p.periodStart}</Mono> },
-            { key: 'index', label: 'Deadline Index', children: <Mono testId="proving-deadline-index">{p.deadlineIndex}</Mono> },
+            { key: 'epoch', label: t('proving.currentEpoch'), children: <Mono>{p.currentEpoch}</Mono> },
+            { key: 'period', label: t('proving.periodStart'), children: <Mono>{p.periodStart}</Mono> },
+            { key: 'index', label: t('proving.deadlineIndex'), children: <Mono testId="proving-deadline-index">{p.deadlineIndex}</Mono> },
             {
               key: 'window',
               label: t('proving.window'),
@@ -69,8 +69,8 @@ export function ProvingTab({ snapshot, site }: SiteTabProps) {
       </Section>
       {/* Above the 48 deadlines, so a started check is in view. */}
       <ProvingCheckPanel view={check} />
-      <Section title={<>{t('proving.deadlines')} <span className="md-muted md-mono">lotus-miner proving deadlines</span></>} extra={snapshot.miner.actor && <span className="md-muted">Miner: <Mono>{snapshot.miner.actor}</Mono></span>}>
-        <DeadlinesTable deadlines={p.deadlines} onCheck={(i) => void check.start(i)} checkBusy={check.starting || check.check?.status === 'running'} />
+      <Section title={<>{t('proving.deadlines')} <span className="md-muted md-mono">lotus-miner proving deadlines</span></>} extra={snapshot.miner.actor && <span className="md-muted">{t('proving.minerActor')} <Mono>{snapshot.miner.actor}</Mono></span>}>
+        <DeadlinesTable siteId={site.id} deadlines={p.deadlines} onCheck={(i) => void check.start(i)} checkBusy={check.starting || check.check?.status === 'running'} />
       </Section>
     </div>
   )

@@ -2,6 +2,7 @@ import { Alert, Button, Checkbox, Modal, Select, Space } from 'antd'
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Mono } from '@renderer/components/Mono'
+import { Rich } from '@renderer/components/Rich'
 import type { UpdateTargetCheck } from '@contract'
 
 /**
@@ -41,7 +42,7 @@ export function UpdateStateModal({
   return (
     <Modal
       open
-      title={t('sectors.updateState.title', { n: sectors.length })}
+      title={<Rich text={t('sectors.updateState.title', { n: sectors.length, count: sectors.length })} />}
       onCancel={onCancel}
       okText={t('sectors.updateState.preview')}
       okButtonProps={{ disabled: !state || (unsafe && !override), danger: unsafe, ...({ 'data-testid': 'update-state-preview' } as Record<string, string>) }}

@@ -73,11 +73,11 @@ describe('sectors model', () => {
     expect(filterRows(noRemoved, { group: 'all', states: [], search: '' })).toBe(noRemoved.order)
   })
 
-  it('handles a million sectors (speed is measured by the sectors bench, not here)', () => {
-    const m = buildModel(table(1_000_000))
-    expect(m.order.length).toBe(1_000_000)
-    expect(new Set(m.order).size).toBe(1_000_000)
-    expect(filterRows(m, { group: 'failed', states: [], search: '' }).length).toBe(10_000)
+  it('handles 200,000 sectors (speed is measured by the sectors bench, not here)', () => {
+    const m = buildModel(table(200_000))
+    expect(m.order.length).toBe(200_000)
+    expect(new Set(m.order).size).toBe(200_000)
+    expect(filterRows(m, { group: 'failed', states: [], search: '' }).length).toBe(2000)
     const prefixed = [1999, ...Array.from({ length: 10 }, (_, i) => 19990 + i), ...Array.from({ length: 100 }, (_, i) => 199900 + i)].filter((n) => n % 1000 !== 10)
     const rank = (n: number) => (n % 100 === 7 ? 0 : n % 100 === 9 ? 1 : n % 100 === 8 ? 2 : 3)
     expect(nums(m, filterRows(m, { group: 'all', states: [], search: '1999' }))).toEqual(prefixed.sort((a, b) => rank(a) - rank(b) || a - b))

@@ -3,7 +3,7 @@ import { ArrowLeftOutlined, ReloadOutlined } from '@ant-design/icons'
 import dayjs from 'dayjs'
 import { useCallback, useEffect, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { asMinerDeskError, getApi } from '@renderer/api'
+import { asMinerDeskError } from '@renderer/api'
 import { ErrorNotice } from '@renderer/components/ErrorNotice'
 import { Mono } from '@renderer/components/Mono'
 import { Section } from '@renderer/components/Section'
@@ -14,12 +14,13 @@ import { useNow } from '@renderer/stores/clock'
 import { navigate } from '@renderer/stores/navigation'
 import type { StatusTone } from '@renderer/theme/tokens'
 import { MutationDialog, type MutationRequest } from '@renderer/ops/MutationDialog'
-import { loadSectors } from '@renderer/pages/site/sectors/sectorsStore'
+import { loadSectors, previewRemove, previewUpdateState, readSectorFiles, readSectorStatus } from '@renderer/pages/site/sectors/sectorsStore'
 import { UpdateStateModal } from '@renderer/pages/site/sectors/UpdateStateModal'
 import { ClearFilesFlow } from './ClearFilesFlow'
 import { DiagnosisPanel } from './DiagnosisPanel'
 import { EventTimeline } from './EventTimeline'
 import { FilesPanel } from './FilesPanel'
+import { Rich } from '@renderer/components/Rich'
 
 const GROUP_TONE: Record<SectorGroup, StatusTone> = { failed: 'critical', sealing: 'info', proving: 'ok', removed: 'unknown', other: 'unknown' }
 const REFRESH_MS = 10_000
@@ -44,8 +45,7 @@ export function SectorPage({ site, sector }: { site: SiteConfig; sector: number 
 
   const reloadFiles = useCallback(() => {
     setFilesLoading(true)
-    getApi()
-      .sectors.files(site.id, sector)
+    readSectorFiles(site.id, sector)
       .then(
         (f) => {
           setFiles(f)
@@ -61,8 +61,7 @@ export function SectorPage({ site, sector }: { site: SiteConfig; sector: number 
     let live = true
     let timer: ReturnType<typeof setTimeout> | undefined
     const load = () => {
-      getApi()
-        .sectors.status(site.id, sector)
+      readSectorStatus(site.id, sector)
         .then(
           (d) => {
             if (!live) return
@@ -98,10 +97,9 @@ export function SectorPage({ site, sector }: { site: SiteConfig; sector: number 
   }
   const dialogSeq = useRef(0)
   const open = (request: MutationRequest) => setDialog({ id: ++dialogSeq.current, request })
-  const api = getApi()
   const updateTo = (state: string, override = false) =>
-    open({ title: t('sectors.action.updateStateTo', { state }), make: () => api.sectors.previewUpdateState(site.id, [sector], state, ...(override ? [{ override: true as const }] : [])), onDone: afterAction })
-  const remove = () => open({ title: t('sectors.action.removeOne', { sector }), make: () => api.sectors.previewRemove(site.id, [sector]), onDone: afterAction })
+    open({ title: <Rich text={t('sectors.action.updateStateTo', { state })} />, make: () => previewUpdateState(site.id, [sector], state, ...(override ? [{ override: true as const }] : [])), onDone: afterAction })
+  const remove = () => open({ title: t('sectors.action.removeOne', { sector }), make: () => previewRemove(site.id, [sector]), onDone: afterAction })
   const ports = [...new Set((files?.listings ?? []).map((l) => l.storage.port).filter((p): p is number => p !== null))].sort((a, b) => a - b)
   const inState = detail?.enteredAt ? (now - detail.enteredAt) / 1000 : null
 
