@@ -1,7 +1,8 @@
 import type { Command } from 'commander'
 import { attoToFil, type ProvingCheckRow, type ProvingCheckState, type WpsResult } from '../../../preload/contract'
 import { renderTable } from '../../core/util/textTable'
-import { action, call, cliCore, exitCodeFor, globals, invalid, previewThenRun, printJson, siteOf, EXIT } from '../host'
+import { action, call, cliCore, cliLanguage, exitCodeFor, globals, invalid, previewThenRun, printJson, siteOf, EXIT } from '../host'
+import { translate } from '../../core/i18n/translate'
 
 /**
  * The runbook's jobs/workers/proving/chain scripts as subcommands: abort, sched-diag,
@@ -210,7 +211,7 @@ export function registerSiteOpsCommands(program: Command): void {
         const r = await call(core, 'siteops:syncCheckBad', s.id, String(cid))
         if (o.json) return printJson(r)
         // Lotus's CLI prints the reason, or that the block was not marked.
-        process.stdout.write(`${r.reason || 'block was not marked as bad'}\n`)
+        process.stdout.write(`${r.reason || translate(await cliLanguage(core), 'findingsPanel.notMarkedBad')}\n`)
       })
     )
 
