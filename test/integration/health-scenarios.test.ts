@@ -120,16 +120,17 @@ describe('scenarios at speed 60: worker-disabled, sync-bad-block', () => {
     const after = await cli('findings', 'site-2', '--json')
     expect(findingsIn(after).filter((x) => x.kind === 'sync-error')).toEqual([])
   }, 120_000)
+
 })
 
-describe('scenarios from the logs at speed 600: slow-windowpost, late-block, checkprovable-timeout', () => {
+describe('scenarios at speed 600: slow-windowpost, late-block, checkprovable-timeout, retry-loop', () => {
   let sim: SimSites
   let home: string
   const cli = cliOf(() => sim, () => home)
 
   beforeAll(async () => {
     // Sectors in every deadline, so a WindowPoSt runs every deadline (3 s at this speed).
-    sim = await startSimSites({ sites: 1, sectors: 48, speed: 600, deadlines: Array.from({ length: 48 }, (_, i) => i), scenarios: ['slow-windowpost', 'late-block', 'checkprovable-timeout'] })
+    sim = await startSimSites({ sites: 1, sectors: 48, speed: 600, deadlines: Array.from({ length: 48 }, (_, i) => i), scenarios: ['slow-windowpost', 'late-block', 'checkprovable-timeout', 'retry-loop'] })
     home = mkdtempSync(join(tmpdir(), 'md-health-logs-'))
   }, 120_000)
   afterAll(async () => {
@@ -171,4 +172,24 @@ describe('scenarios from the logs at speed 600: slow-windowpost, late-block, che
     expect(text.stdout).toMatch(/Cause: /)
     expect(text.stdout).toMatch(/CRITICAL +.*block/i)
   }, 150_000)
+
+  it('retry-loop: a sector failing over and over is one finding with its failures counted, the last cause and its remedy', async () => {
+    // Sector 46 is in PreCommit2 when the site starts; each of its PC2s fails on a full disk (four
+    // retries, then PC1 again, then PC2 again …).
+    const loop = await waitFor('a retry loop of sector 46', 90_000, async () => {
+      const r = await cli('findings', 'site-1', '--json')
+      return findingsIn(r).find((f) => f.kind === 'retry-loop' && f.related.some((x) => x.kind === 'sector' && x.id === '46')) ?? null
+    }, 2000)
+    expect(loop.severity).toBe('critical')
+    expect(Number(loop.title.params.failures)).toBeGreaterThanOrEqual(5)
+    expect(String(loop.cause.params.last)).toMatch(/seal pre commit\(2\) failed: .*no space left on device/)
+    // The remedy for the cause (the PC2 worker's disk), then removing the sector.
+    expect(loop.remedies.map((r) => r.text.key)).toEqual(['findings.sector-error.pc2-failed.remedy.worker', 'findings.sector-error.pc2-failed.remedy.pc2', 'findings.retry-loop.remedy.remove'])
+    expect(loop.remedies.at(-1)?.action).toEqual({ kind: 'remove', sectors: [46] })
+    // The sector's page says the same, with the failures, the last cause and the command.
+    const status = await cli('status', 'site-1', '46')
+    expect(status.stdout).toMatch(/CRITICAL +Sector\(s\) 46 failing over and over: \d+ failures in /)
+    expect(status.stdout).toContain('no space left on device')
+    expect(status.stdout).toContain('$ minerdesk remove site-1 46')
+  }, 120_000)
 })

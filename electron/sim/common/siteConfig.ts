@@ -33,7 +33,9 @@ export const SCENARIOS = [
   /** A peer keeps offering a fork linked to a block this node marked bad: a sync worker in the error stage. */
   'sync-bad-block',
   /** Every 16th sector's vanilla proof does not finish within the check's timeout (slow storage). */
-  'checkprovable-timeout'
+  'checkprovable-timeout',
+  /** PC2 of every sector numbered …6 fails at once (its sealing disk is full): Lotus retries it over and over. */
+  'retry-loop'
 ] as const
 export type Scenario = (typeof SCENARIOS)[number]
 

@@ -151,6 +151,16 @@ export async function runWorker(o: WorkerRunOptions): Promise<number> {
     const firstPc2 = method === 'SealPreCommit2' && !pc2Seen
     if (method === 'SealPreCommit1') pc1Seen = true
     if (firstPc1 && scenario('worker-disabled')) sessionBroken = true
+    // retry-loop: the sealed file of every sector numbered …6 goes to a full disk: its PC2 fails at
+    // once, every time Lotus retries it (four times, then PC1 again, then PC2 again …).
+    if (method === 'SealPreCommit2' && scenario('retry-loop') && sector.Number % 10 === 6) {
+      const message = `write ${sealPath ?? repo}/sealed/s-t0${sector.Miner}-${sector.Number}: no space left on device`
+      setTimeout(() => {
+        calls.finish(id, null, { Code: 0, Message: message })
+        void doReturn(id, method)
+      }, 50)
+      return { Sector: sector, ID: id }
+    }
     if (method === 'SealPreCommit2') pc2Seen = true
     const task = runTask(
       method,
