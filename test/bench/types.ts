@@ -22,5 +22,6 @@ export interface Bench {
   name: string
   /** Rough duration, shown before it runs. */
   estimate: string
-  run(opts: { quick: boolean }): Promise<BenchResult>
+  /** `minutes`: the length of a bench's long (memory) phase, when given (`--minutes N`). */
+  run(opts: { quick: boolean; minutes?: number }): Promise<BenchResult>
 }
