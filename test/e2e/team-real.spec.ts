@@ -73,8 +73,12 @@ test.describe('a read-only site in the window', () => {
     await expect(note).toContainText(REFUSED)
     await expect(restart.steps).toHaveCount(0)
 
-    // Nothing reached the site: no entry in its own audit log, no restart lock.
-    expect((await host.sim!.ssh('site-1', 'test -e ~/.minerdesk/audit.log')).code).toBe(1)
+    // Nothing reached the site: its own audit log holds only the settings change that made it
+    // read-only (a team sees who did that), and there is no restart lock.
+    const log = await host.sim!.ssh('site-1', 'cat ~/.minerdesk/audit.log')
+    const actions = log.stdout.split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { action: string }).action)
+    expect(actions.length).toBeGreaterThan(0)
+    expect(actions.filter((a) => !a.startsWith('settings.'))).toEqual([])
     expect((await host.sim!.ssh('site-1', 'test -e ~/.minerdesk/restart.lock')).code).toBe(1)
   })
 

@@ -127,7 +127,7 @@ export function FleetTable({ sites }: { sites: SiteConfig[] }) {
         if (!first) return <span className="md-muted">—</span>
         const text = tx(first.title)
         return (
-          <span title={list.map((f) => tx(f.title)).join('\n')} data-testid="fleet-issues">
+          <span className="md-fleet-issues" title={list.map((f) => tx(f.title)).join('\n')} data-testid="fleet-issues">
             <StatusText tone={SEVERITY_TONE[first.severity]} strong={first.severity === 'critical'}>
               {list.length > 1 ? `${list.length} · ` : ''}
               {text}
