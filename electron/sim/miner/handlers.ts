@@ -4,7 +4,8 @@ import { corruptPAux } from '../worker/files'
 import type { Batchers } from './batchers'
 import { bitfieldNumbers, type ChainApi, type MsgLookup } from './chain'
 import type { MinerConfig } from './config'
-import { GET_TICKET_SECONDS, MIN_RETRY_SECONDS, INTERACTIVE_POREP_CONFIDENCE, WAIT_DEALS_DELAY_SECONDS } from './durations'
+import { CallError, ERR_TEMP_ALLOCATE_SPACE, ERR_TEMP_WORKER_RESTART } from './calls'
+import { GET_TICKET_SECONDS, MIN_RETRY_SECONDS, INTERACTIVE_POREP_CONFIDENCE, SOFT_ERR_RETRY_SECONDS, WAIT_DEALS_DELAY_SECONDS } from './durations'
 import { E } from './events'
 import { goDurationMs, hexOfBase64 } from './gofmt'
 import { seedValue, ticketValue } from './history'
@@ -56,8 +57,8 @@ export interface HandlerDeps {
   config: MinerConfig
   /** Calls `cb` once the chain reaches `epoch` (events.ChainAt). */
   chainAt: (epoch: number, cb: () => void) => void
-  /** Persist a handler's direct record changes (sim fields). */
-  dirty: () => void
+  /** Persist a handler's direct record changes now. */
+  commit: (rec: SectorRecord) => void
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
@@ -80,6 +81,22 @@ export function createHandlers(d: HandlerDeps): (state: string) => Handler | und
     if (wait > 0) {
       d.log.info('pipeline/states_failed.go:31', `${rec.state}(${rec.n}), waiting ${goDurationMs(wait)} before retrying`)
       await sleep(wait)
+    }
+  }
+
+  /**
+   * retrySoftErr: a PC1 or PC2 whose worker restarted under it (the worker returns
+   * ErrTempWorkerRestart for the calls it lost) is asked for again in the same state, not failed.
+   */
+  async function retrySoftErr<T>(call: () => Promise<T>): Promise<T> {
+    for (;;) {
+      try {
+        return await call()
+      } catch (e) {
+        if (!(e instanceof CallError) || (e.code !== ERR_TEMP_WORKER_RESTART && e.code !== ERR_TEMP_ALLOCATE_SPACE)) throw e
+        d.log.error('pipeline/states_sealing.go:243', 'retrying soft error', { err: e.message, code: e.code })
+        await sleep(d.clock.scaleMs(SOFT_ERR_RETRY_SECONDS))
+      }
     }
   }
 
@@ -188,7 +205,7 @@ export function createHandlers(d: HandlerDeps): (state: string) => Handler | und
       if (!precommitOnChain(rec) || head.Height > rec.precommitEpoch + MAX_PROVE_COMMIT_DURATION) return send(E.oldTicket())
     }
     try {
-      const out = await d.manager.sealPreCommit1(rec)
+      const out = await retrySoftErr(() => d.manager.sealPreCommit1(rec))
       send(E.preCommit1(out))
     } catch (e) {
       send(E.sealPreCommit1Failed(`seal pre commit(1) failed: ${msg(e)}`))
@@ -198,7 +215,7 @@ export function createHandlers(d: HandlerDeps): (state: string) => Handler | und
   const preCommit2: Handler = async ({ rec, send }) => {
     let cids
     try {
-      cids = await d.manager.sealPreCommit2(rec)
+      cids = await retrySoftErr(() => d.manager.sealPreCommit2(rec))
     } catch (e) {
       return send(E.sealPreCommit2Failed(`seal pre commit(2) failed: ${msg(e)}`))
     }
@@ -206,7 +223,7 @@ export function createHandlers(d: HandlerDeps): (state: string) => Handler | und
       // compute-proof-failed: this seal's cache does not match its replica (C1 will fail until re-sealed).
       for (const l of d.index.holding(rec.n, 'cache')) corruptPAux(l.localPath, d.minerId, rec.n)
       rec.corrupt = false
-      d.dirty()
+      d.commit(rec)
     }
     send(E.preCommit2(cids.Sealed['/'], cids.Unsealed['/']))
   }
@@ -224,6 +241,14 @@ export function createHandlers(d: HandlerDeps): (state: string) => Handler | und
     const expired = ticketExpired(rec, head.Height)
     if (expired) return send(E.sealPreCommit1Failed(`ticket expired: ${expired}`))
     if (precommitOnChain(rec)) return send(E.preCommitLanded(head.Cids.map((c) => c['/'])))
+    // checkPrecommit asks the chain: a precommit sent just before the miner was killed (its
+    // message CID never recorded) has landed; Lotus goes on to WaitSeed ("we re-did precommit").
+    const pci = await d.chain.preCommitInfo(rec.n).catch(() => null)
+    if (pci && pci.Info.SealRandEpoch === rec.ticketEpoch) {
+      rec.precommitEpoch = pci.PreCommitEpoch
+      d.commit(rec)
+      return send(E.preCommitLanded(head.Cids.map((c) => c['/'])))
+    }
     try {
       const cid = await d.batchers.precommit.add(rec.n, {
         sealProof: rec.sealProof,
@@ -248,7 +273,7 @@ export function createHandlers(d: HandlerDeps): (state: string) => Handler | und
       return send(E.chainPreCommitFailed(`sector precommit failed: ${code}`))
     }
     rec.precommitEpoch = mw.Height
-    d.dirty()
+    d.commit(rec)
     d.log.info('pipeline/states_sealing.go:502', `precommit message landed on chain: ${rec.n}`)
     send(E.preCommitLanded(mw.TipSet.map((c) => c['/'])))
   }
@@ -324,7 +349,7 @@ export function createHandlers(d: HandlerDeps): (state: string) => Handler | und
     })
     if (!si) return send(E.commitFailed('proof validation failed, sector not found in sector set after cron'))
     rec.onChain = true
-    d.dirty()
+    d.commit(rec)
     send(E.proving())
   }
 

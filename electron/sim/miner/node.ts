@@ -22,7 +22,7 @@ import { Sealing } from './sealing'
 import { SectorStore } from './sectorStore'
 import { StorageIndex } from './storageIndex'
 import { WindowPoStScheduler } from './wdpost'
-import { WorkerRegistry, type WorkerHandle } from './workers'
+import { remoteServing, WorkerRegistry, type WorkerHandle } from './workers'
 
 /**
  * A running `lotus-miner`: sector state machines, the scheduler with its workers (the built-in
@@ -87,13 +87,19 @@ export class MinerNode {
         if (!w.enabled) this.sched.releaseWindows(w)
         this.sched.tick()
       },
-      onRemoved: (w) => {
-        this.sched.releaseWindows(w)
-        this.index.detachOwner(w.id)
-      }
+      // Its storage stays declared (Lotus's index keeps a path until it is detached): files on a
+      // worker that went away are still found, and fetching them fails while it is down.
+      onRemoved: (w) => this.sched.releaseWindows(w)
     })
     this.sched = new Scheduler(cfg.minerId, this.workers, this.calls, this.log.sched)
-    this.manager = new Manager({ minerId: cfg.minerId, sectorSize: cfg.sectorSize, clock: this.clock, sched: this.sched, index: this.index })
+    this.manager = new Manager({
+      minerId: cfg.minerId,
+      sectorSize: cfg.sectorSize,
+      clock: this.clock,
+      sched: this.sched,
+      index: this.index,
+      serving: async (owner) => owner === 'miner' || remoteServing(owner, this.token)
+    })
     this.batchers = new Batchers(this.chain, this.clock, this.log.sectors)
     this.watch = new ChainWatch(this.chain, this.clock, (up) => this.wdpost.connection(up))
     const handlers = createHandlers({
@@ -107,7 +113,7 @@ export class MinerNode {
       log: this.log.sectors,
       config: this.config,
       chainAt: (epoch, cb) => this.watch.at(epoch, cb),
-      dirty: () => this.store.dirty()
+      commit: (rec) => this.store.commit(rec)
     })
     this.sealing = new Sealing(this.store, handlers, this.log.sectors, (n, e) => {
       if (e.type === 'SectorRemove') this.sched.abortSector(n)
@@ -134,6 +140,7 @@ export class MinerNode {
       index: this.index
     })
     this.workers.add(this.localWorker)
+    this.calls.endLocalUnfinished()
   }
 
   /** The miner's own storage paths (storage.json), served under its /remote URL. */
@@ -190,7 +197,7 @@ export class MinerNode {
     const rec = this.store.get(n)
     if (rec && hasScenario(this.cfg, 'compute-proof-failed') && n % 3 === 0) {
       rec.corrupt = true
-      this.store.dirty()
+      this.store.commit(rec)
     }
     return { Miner: this.cfg.minerId, Number: n }
   }
