@@ -26,7 +26,7 @@ export default tseslint.config(
     languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly', Buffer: 'readonly' } }
   },
   {
-    files: ['electron/core/**', 'electron/sim/**', 'electron/cli/**', 'electron/web/**', 'test/**'],
+    files: ['electron/core/**', 'electron/common/**', 'electron/demo/**', 'electron/sim/**', 'electron/cli/**', 'electron/web/**', 'test/**'],
     ignores: ['test/e2e/electron.spec.ts'],
     rules: {
       'no-restricted-imports': ['error', {

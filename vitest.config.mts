@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config'
 
 // Unit tests sit beside their code (*.test.ts); integration tests live in test/integration.
 // Playwright specs (*.spec.ts under test/e2e) are never picked up here.
-const RESTART_TESTS = 'test/integration/wizard-*.test.ts'
+const RESTART_TESTS = 'test/integration/restart-*.test.ts'
 const EXCLUDE = ['**/node_modules/**', 'out/**', 'test/e2e/**']
 
 export default defineConfig({

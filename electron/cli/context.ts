@@ -1,6 +1,6 @@
 import type { Command } from 'commander'
 import { MinerDeskError, toErrorInfo, type ErrorInfo } from '../../preload/contract'
-import { createAppCore, type AppCore } from '../core/services/appCore'
+import { createAppCore, type AppCore } from '../core/app/appCore'
 import { createMemoryOnlySecretStore } from '../core/ssh/secrets'
 import { APP_VERSION } from '../core/version'
 import { EXIT, exitCodeFor, type ExitCode } from './exitCodes'
@@ -18,15 +18,17 @@ export function globals(cmd: Command): GlobalOptions {
 
 let core: AppCore | null = null
 
-/** The CLI's core: same services as the app, no pollers, prompts on the terminal. */
-export function cliCore(o: GlobalOptions): AppCore {
+/**
+ * The CLI's core: same services as the app, prompts on the terminal; no pollers, except for
+ * long-running commands (`exporter`) that poll like the app.
+ */
+export function cliCore(o: GlobalOptions, opts: { poll?: boolean } = {}): AppCore {
   if (!core) {
     core = createAppCore({
       host: 'cli',
       version: APP_VERSION,
       secrets: createMemoryOnlySecretStore(),
-      poll: false,
-      simRuntime: null,
+      poll: opts.poll ?? false,
       prompts: terminalPrompts(),
       ...(o.sshConfig ? { sshConfig: { path: o.sshConfig, mode: 'ephemeral' as const } } : {})
     })

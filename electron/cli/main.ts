@@ -4,10 +4,12 @@
  */
 import { Command, CommanderError } from 'commander'
 import { APP_VERSION } from '../core/version'
+import { registerAuditCommands } from './commands/audit'
 import { registerReadCommands } from './commands/read'
 import { registerRestartCommands } from './commands/restart'
 import { registerSiteOpsCommands } from './commands/siteops'
 import { registerSectorCommands } from './commands/sectors'
+import { registerExporterCommand } from './commands/exporter'
 import { EXIT, EXIT_HELP } from './exitCodes'
 
 export function buildProgram(): Command {
@@ -23,6 +25,8 @@ export function buildProgram(): Command {
   registerRestartCommands(program)
   registerSiteOpsCommands(program)
   registerSectorCommands(program)
+  registerAuditCommands(program)
+  registerExporterCommand(program)
   return program
 }
 

@@ -1,6 +1,7 @@
 import { app, Menu, type BrowserWindow } from 'electron'
 import { join } from 'node:path'
-import { createAppCore, type AppCore } from '../core/services/appCore'
+import { createAppCore, type AppCore } from '../core/app/appCore'
+import { simDemo } from '../demo/demo'
 import { minerdeskHome } from '../core/settings/paths'
 import { APP_VERSION } from '../core/version'
 import { wireIpc } from './ipc'
@@ -44,7 +45,7 @@ async function start(): Promise<void> {
     secrets: createSafeStorageSecrets(home),
     poll: true,
     // The demo runs the simulated Lotus processes with this binary in Node mode.
-    simRuntime: { node: process.execPath, nodeEnv: { ELECTRON_RUN_AS_NODE: '1' }, bundle: join(__dirname, '../node/sim.cjs') },
+    demo: simDemo({ node: process.execPath, nodeEnv: { ELECTRON_RUN_AS_NODE: '1' }, bundle: join(__dirname, '../node/sim.cjs') }),
     ...(sshConfig ? { sshConfig: { path: sshConfig, mode: 'persist' as const } } : {})
   })
   const c = core

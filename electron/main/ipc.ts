@@ -1,8 +1,8 @@
 import { ipcMain, type BrowserWindow, type IpcMainInvokeEvent } from 'electron'
 import { IPC_EVENT, IPC_INVOKE, type Result } from '../../preload/contract'
-import { dispatch } from '../core/services/dispatch'
-import type { EventBus } from '../core/services/eventBus'
-import type { Handlers } from '../core/services/handlers'
+import { dispatch } from '../core/runtime/dispatch'
+import type { EventBus } from '../core/runtime/eventBus'
+import type { Handlers } from '../core/app/handlers'
 import { isAppUrl } from './window'
 
 /**

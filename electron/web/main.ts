@@ -5,10 +5,28 @@
 import { Command, InvalidArgumentError } from 'commander'
 import { existsSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
-import { createAppCore } from '../core/services/appCore'
+import { createAppCore } from '../core/app/appCore'
+import { simDemo } from '../demo/demo'
 import { createMemoryOnlySecretStore } from '../core/ssh/secrets'
 import { startWebHost } from './server'
 import { APP_VERSION } from '../core/version'
+import { redactSecrets } from '../core/util/redact'
+
+/**
+ * The last resort: an error nothing else caught is logged (redacted) and the host keeps serving.
+ * Ending the process here would end every restart in flight with it, leaving a miner
+ * half-restarted; each request and call already has its own guard, so this only catches bugs.
+ */
+function keepServing(kind: string, err: unknown): void {
+  const text = err instanceof Error ? (err.stack ?? err.message) : String(err)
+  try {
+    process.stderr.write(`minerdesk: unexpected ${kind} (the host keeps running): ${redactSecrets(text)}\n`)
+  } catch {
+    /* stderr gone: nothing else to do */
+  }
+}
+process.on('uncaughtException', (err) => keepServing('error', err))
+process.on('unhandledRejection', (reason) => keepServing('rejection', reason))
 
 function portArg(v: string): number {
   const n = Number(v)
@@ -38,7 +56,7 @@ async function main(): Promise<void> {
     version: APP_VERSION,
     secrets: createMemoryOnlySecretStore(),
     poll: true,
-    simRuntime: existsSync(simBundle) ? { node: process.execPath, nodeEnv: {}, bundle: simBundle } : null,
+    ...(existsSync(simBundle) ? { demo: simDemo({ node: process.execPath, nodeEnv: {}, bundle: simBundle }) } : {}),
     ...(o.sshConfig ? { sshConfig: { path: o.sshConfig, mode: 'persist' as const } } : {})
   })
   let host

@@ -1,5 +1,5 @@
 import type { SecretProtection } from './connection'
-import type { Language } from './settings'
+import type { Language, SettingsLoadProblem } from './settings'
 
 export type HostKind = 'electron' | 'web'
 
@@ -14,6 +14,8 @@ export interface AppInfo {
   secretProtection: SecretProtection
   /** Language the main side starts in (the renderer may switch). */
   language: Language
+  /** settings.json was unusable and is kept aside (shown until the operator deals with it). */
+  settingsProblem?: SettingsLoadProblem
 }
 
 export type DemoPhase = 'off' | 'starting' | 'running' | 'stopping' | 'failed'
@@ -48,4 +50,32 @@ export interface AuditEntry {
   command: string
   result: 'ok' | 'error' | 'refused' | 'started'
   detail?: string
+  /** SHA-256 over the previous entry's hash and this entry: the chain `audit verify` checks. */
+  hash?: string
+}
+
+/** `audit:verify`: the audit log's hash chain checked from its first entry. */
+export interface AuditVerifyResult {
+  file: string
+  ok: boolean
+  /** Entries read (lines that parse). */
+  entries: number
+  /** Entries whose hash follows from the entry before them. */
+  chained: number
+  /** Entries written before the log was chained (by an older MinerDesk): counted, not checked. */
+  unchained: number
+  /** Lines cut short by a crash or a full disk (1-based): not entries, never part of the chain. */
+  tornLines: number[]
+  /** The first entry that breaks the chain. */
+  broken?: {
+    line: number
+    time: string
+    site: string
+    action: string
+    /**
+     * does-not-follow: this entry, or one before it, was edited, removed or inserted;
+     * not-chained: an entry without a hash after chained ones; not-an-entry: a JSON line that is not an entry.
+     */
+    reason: 'does-not-follow' | 'not-chained' | 'not-an-entry'
+  }
 }

@@ -1,9 +1,11 @@
 import { z } from 'zod'
 import { ch, returns, siteIdSchema, type Returns } from './define'
-import { wizardChannels, wizardEvents } from './wizard'
-import { triageChannels, triageEvents } from './triage'
+import { restartChannels, restartEvents } from './restart'
+import { sectorsChannels, sectorsEvents } from './sectors'
 import { siteopsChannels, siteopsEvents } from './siteops'
-import type { AppInfo, AuditEntry, DemoStatus } from './app'
+import { historyChannels, historyEvents } from './history'
+import { exporterChannels, exporterEvents } from './exporter'
+import type { AppInfo, AuditEntry, AuditVerifyResult, DemoStatus } from './app'
 import type { ConnectionInfo, HostKeyPrompt, PassphrasePrompt } from './connection'
 import type { Alert, OverviewState, SiteSnapshot } from './snapshot'
 import { previewIdSchema, typedConfirmationSchema, type MutationOutcome, type MutationProgress } from './ops'
@@ -65,10 +67,12 @@ const baseChannels = {
   'audit:list': ch(
     z.tuple([z.object({ site: siteIdSchema.optional(), limit: z.number().int().min(1).max(5000).optional() })]),
     returns<AuditEntry[]>()
-  )
+  ),
+  /** Checks the audit log's hash chain and names the first entry that breaks it. */
+  'audit:verify': ch(noArgs, returns<AuditVerifyResult>())
 } as const
 
-export const channels = { ...baseChannels, ...wizardChannels, ...triageChannels, ...siteopsChannels } as const
+export const channels = { ...baseChannels, ...restartChannels, ...sectorsChannels, ...siteopsChannels, ...exporterChannels, ...historyChannels } as const
 
 export interface PendingPrompts {
   hostKeys: HostKeyPrompt[]
@@ -87,7 +91,7 @@ const baseEvents = {
   'ops:progress': returns<MutationProgress>()
 } as const
 
-export const events = { ...baseEvents, ...wizardEvents, ...triageEvents, ...siteopsEvents } as const
+export const events = { ...baseEvents, ...restartEvents, ...sectorsEvents, ...siteopsEvents, ...exporterEvents, ...historyEvents } as const
 
 export type Channels = typeof channels
 export type ChannelName = keyof Channels

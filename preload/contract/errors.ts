@@ -39,8 +39,14 @@ export type ErrorCode =
   | 'lotus/bad-response'
   | 'mutation/not-confirmed'
   | 'mutation/refused'
+  /** The Prometheus exporter could not listen where it was told (port taken, no permission). */
+  | 'exporter/listen-failed'
   /** Browser host only: the page lost its WebSocket to the host; the call may or may not have run. */
   | 'host/disconnected'
+  /** The audit log could not be written (a full disk…): an action needing it was not started. */
+  | 'audit/write-failed'
+  /** A state file in MINERDESK_HOME (settings, restart state) could not be written: the previous one is kept. */
+  | 'storage/write-failed'
 
 export class MinerDeskError extends Error implements ErrorInfo {
   readonly code: ErrorCode
@@ -80,7 +86,7 @@ const CODES: ReadonlySet<string> = new Set<ErrorCode>([
   'ssh/passphrase-needed', 'ssh/host-key-unknown', 'ssh/host-key-changed', 'ssh/host-key-rejected', 'ssh/timeout',
   'ssh/command-failed', 'lotus/daemon-down', 'lotus/miner-down', 'lotus/no-api-info', 'lotus/unauthorized',
   'lotus/permission', 'lotus/method-missing', 'lotus/version-too-old', 'lotus/rpc', 'lotus/bad-response',
-  'mutation/not-confirmed', 'mutation/refused', 'host/disconnected'
+  'mutation/not-confirmed', 'mutation/refused', 'host/disconnected', 'exporter/listen-failed', 'audit/write-failed', 'storage/write-failed'
 ])
 
 export function isErrorCode(code: string): code is ErrorCode {

@@ -42,6 +42,8 @@ export interface StepOutcome {
   /** Remote output or API result, trimmed. */
   output?: string
   error?: ErrorInfo
+  /** The step ran, but the audit log could not record how it ended (see MutationOutcome.auditFailure). */
+  unaudited?: true
 }
 
 export interface MutationOutcome {
@@ -53,6 +55,12 @@ export interface MutationOutcome {
   error?: ErrorInfo
   /** Result data of the action (e.g. the new sector number of a pledge). */
   data?: Record<string, string | number | boolean | null>
+  /**
+   * Set when a step had started (its "started" entry is in the audit log) but its end could not be
+   * written (a full disk): the step RAN, whatever `ok` says about later steps, and must not be run
+   * again. Later steps were not started.
+   */
+  auditFailure?: { step: number; error: ErrorInfo }
 }
 
 export interface MutationProgress {

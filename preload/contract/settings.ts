@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { DEFAULT_EXPORTER_LISTEN, listenSchema } from './listen'
 import { SSH_ALIAS_RE, sshAliasSchema } from './validators'
 
 /**
@@ -125,7 +126,9 @@ export const appSettingsSchema = z.object({
   defaultDurations: durationsSchema,
   /** A job or sector counts as stuck once it has taken this many times its expected duration. */
   stuckMultiple: z.number().min(1).max(100),
-  notifications: z.boolean()
+  notifications: z.boolean(),
+  /** The Prometheus exporter inside the app (`minerdesk exporter` runs it on its own). */
+  exporter: z.object({ enabled: z.boolean(), listen: listenSchema }).strict()
 })
 export type AppSettings = z.infer<typeof appSettingsSchema>
 export const settingsPatchSchema = appSettingsSchema.partial().strict()
@@ -138,7 +141,8 @@ export const DEFAULT_SETTINGS: AppSettings = {
   defaultPollIntervalSec: 15,
   defaultDurations: RUNBOOK_DURATIONS,
   stuckMultiple: 2,
-  notifications: true
+  notifications: true,
+  exporter: { enabled: false, listen: DEFAULT_EXPORTER_LISTEN }
 }
 
 /** A `Host` entry of the operator's OpenSSH config, resolved. */
@@ -158,4 +162,16 @@ export interface SshConfigListing {
   aliases: SshAliasInfo[]
   /** Set when the file could not be read or parsed. */
   error?: string
+}
+
+/**
+ * settings.json could not be used (not JSON, not valid, not a regular file): it was moved aside
+ * to `movedTo` and MinerDesk runs without those settings until the operator restores or
+ * removes that copy.
+ */
+export interface SettingsLoadProblem {
+  file: string
+  /** Where the unusable file now is. */
+  movedTo: string
+  reason: string
 }

@@ -2,7 +2,9 @@ import type { MinerDeskApi } from './contract'
 import { asMinerDeskError, type Transport } from './api'
 import { useBootStore } from './stores/boot'
 import { useDemoStore } from './stores/demo'
+import { useExporterStore } from './stores/exporter'
 import { useOverviewStore } from './stores/overview'
+import { applyHistorySample, reloadHistories, retainHistories } from './stores/history'
 import { usePromptsStore } from './stores/prompts'
 import { useSettingsStore } from './stores/settings'
 import { useSitesStore } from './stores/sites'
@@ -50,15 +52,21 @@ export function startSync(transport: Transport): () => void {
     ev.onSitesChanged((sites) => {
       useSitesStore.getState().setSites(sites)
       useOverviewStore.getState().retain(sites.map((s) => s.id))
+      retainHistories(sites.map((s) => s.id))
     }),
+    ev.onHistorySample((e) => applyHistorySample(e)),
     ev.onSettingsChanged((s) => useSettingsStore.getState().setSettings(s)),
     ev.onSshHostKeyPrompt((p) => usePromptsStore.getState().pushHostKey(p)),
     ev.onSshPassphrasePrompt((p) => usePromptsStore.getState().pushPassphrase(p)),
     ev.onDemoStatus((d) => useDemoStore.getState().setStatus(d)),
+    ev.onExporterStatus((x) => useExporterStore.getState().setStatus(x)),
     transport.onStatus((status, prev) => {
       useTransportStore.getState().setStatus(status)
       // Back after a drop: whatever happened meanwhile (events, a failed first load) is reloaded.
-      if (status.state === 'open' && prev.state === 'lost') void reload()
+      if (status.state === 'open' && prev.state === 'lost') {
+        void reload()
+        reloadHistories()
+      }
     })
   ]
   useTransportStore.getState().setStatus(transport.status())

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createAppCore, type AppCore } from '../../electron/core/services/appCore'
+import { createAppCore, type AppCore } from '../../electron/core/app/appCore'
 import { createMemoryOnlySecretStore } from '../../electron/core/ssh/secrets'
 
 /** Percentile of a list of numbers (nearest rank). */
@@ -21,7 +21,6 @@ export function benchCore(sshConfigPath: string): { core: AppCore; cleanup(): Pr
     home,
     secrets: createMemoryOnlySecretStore(),
     poll: false,
-    simRuntime: null,
     sshConfig: { path: sshConfigPath, mode: 'persist' }
   })
   return {

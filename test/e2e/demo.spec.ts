@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test'
-import { pagesFor } from './support/test'
-import { startRealHost, type RealHost } from './support/realHost'
+import { pagesFor } from '../support/e2e/test'
+import { startRealHost, type RealHost } from '../support/e2e/realHost'
 
 /**
  * Issue #3 "Demo": with no sites configured the app offers three simulated sites, starts them

@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test'
-import { pagesFor } from './support/test'
-import { startRealHost, type RealHost } from './support/realHost'
+import { pagesFor } from '../support/e2e/test'
+import { startRealHost, type RealHost } from '../support/e2e/realHost'
 
 /**
  * Issue #3: the Overview of three simulated sites in Chromium through the real browser host —
@@ -29,6 +29,26 @@ test.describe('Overview through the browser host', () => {
     const before = await p.overview.metric('site-1', 'height').innerText()
     await expect.poll(async () => p.overview.metric('site-1', 'height').innerText(), { timeout: 30_000 }).not.toBe(before)
     await page.screenshot({ path: info.outputPath('overview-real.png'), fullPage: true })
+  })
+
+  test('draws the site history from its polls and the 48 deadlines of the period', async ({ page }) => {
+    const p = pagesFor(page)
+    await p.app.open(host.url)
+    await page.evaluate(() => (location.hash = '#/site/site-1/pipeline'))
+    const pipeline = page.getByTestId('pipeline-history-chart')
+    await expect(pipeline).toHaveAttribute('data-ready', 'true', { timeout: 60_000 })
+    // One filled area per sealing state the polls saw, named in the legend by its Lotus name.
+    await expect.poll(() => pipeline.locator('svg path[fill]:not([fill="none"])').count()).toBeGreaterThan(0)
+    await expect(pipeline.locator('svg text', { hasText: /^(PreCommit1|WaitSeed|Committing|PreCommit2|GetTicket|Packing|FinalizeSector)$/ }).first()).toBeVisible()
+    await expect(page.getByTestId('sealed-per-day-chart')).toHaveAttribute('data-ready', 'true')
+    await page.evaluate(() => (location.hash = '#/site/site-1/chain'))
+    await expect(page.getByTestId('sync-history-chart')).toHaveAttribute('data-ready', 'true', { timeout: 30_000 })
+    await page.evaluate(() => (location.hash = '#/site/site-1/proving'))
+    const strip = page.getByTestId('deadline-strip-chart')
+    await expect(strip).toHaveAttribute('data-ready', 'true', { timeout: 30_000 })
+    // A bar per deadline, and the countdown to the next one due in words.
+    await expect.poll(() => strip.locator('svg path').count()).toBeGreaterThanOrEqual(48)
+    await expect(page.getByTestId('deadline-strip-next')).toContainText(/下一个到期：\s*#\d+/)
   })
 
   test('the host refuses requests without its token', async ({ request }) => {

@@ -1,6 +1,6 @@
 import type { ConnectionInfo, HostKeyPrompt, PassphrasePrompt } from '../../preload/contract'
-import { emitEvent, fixtureCalls, pushSnapshot } from './support/fixtureHost'
-import { expect, fullShot, test } from './support/test'
+import { emitEvent, fixtureCalls, pushSnapshot } from '../support/e2e/fixtureHost'
+import { expect, fullShot, test } from '../support/e2e/test'
 
 /** The renderer against the fixture host: what each screen says and what it asks the main side to do. */
 
@@ -232,6 +232,26 @@ test.describe('settings', () => {
     expect((update?.args[0] as { language: string }).language).toBe('en')
     await fullShot(page, 'settings-general-en-light')
   })
+})
+
+test.describe('exporter setting', () => {
+  for (const language of ['zh-CN', 'en'] as const) {
+    test(`turning the Prometheus exporter on (${language})`, async ({ openApp, settings, page }) => {
+      await openApp({ language, hash: '#/settings/general' })
+      await expect(page.getByTestId('exporter-status')).toContainText(language === 'en' ? 'Off' : '已关闭')
+      await page.getByTestId('general-exporter-listen').fill('localhost:99999')
+      await page.getByTestId('general-save').click()
+      await expect(page.getByTestId('general-settings')).toContainText(language === 'en' ? 'Not HOST:PORT' : '不是 HOST:PORT')
+      expect(await fixtureCalls(page, 'settings:update')).toEqual([])
+      await page.getByTestId('general-exporter-listen').fill('0.0.0.0:9720')
+      await page.getByTestId('general-exporter-enabled').click()
+      await settings.saveGeneral()
+      const update = (await fixtureCalls(page, 'settings:update'))[0]
+      expect((update?.args[0] as { exporter: unknown }).exporter).toEqual({ enabled: true, listen: '0.0.0.0:9720' })
+      await expect(page.getByTestId('exporter-status')).toContainText('http://0.0.0.0:9720/metrics')
+      await fullShot(page, `settings-exporter-${language}-light`)
+    })
+  }
 })
 
 test.describe('prompts', () => {

@@ -1,4 +1,4 @@
-import { expect, fullShot, test } from './support/test'
+import { expect, fullShot, test } from '../support/e2e/test'
 
 /**
  * Every screen in both languages and both themes, against the fixture host; the screenshots are

@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test'
 import { SectorsPage, SettingsPage } from './pages'
-import { startRealHost, type RealHost } from './support/realHost'
+import { startRealHost, type RealHost } from '../support/e2e/realHost'
 
 /**
  * Issue #5, the sectors screen in Chromium through the real browser host and a simulated site:

@@ -1,7 +1,7 @@
 import { expect, test, type Page } from '@playwright/test'
 import { AppPage, ChainPage, JobsPage, OpDialogPage, ProvingPage, SitePage, WorkersPage } from './pages'
-import { startRealHost, type RealHost } from './support/realHost'
-import { fullShot } from './support/test'
+import { startRealHost, type RealHost } from '../support/e2e/realHost'
+import { fullShot } from '../support/e2e/test'
 
 /**
  * Issue #5 (jobs, workers, proving, messages) in Chromium through the real browser host, against

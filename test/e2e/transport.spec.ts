@@ -1,6 +1,6 @@
-import { buildFixture } from './support/fixtures'
-import { ensureRendererBuild, expect, fullShot, pagesFor, test } from './support/test'
-import { WsFixtureHost } from './support/wsFixtureHost'
+import { buildFixture } from '../support/e2e/fixtures'
+import { ensureRendererBuild, expect, fullShot, pagesFor, test } from '../support/e2e/test'
+import { WsFixtureHost } from '../support/e2e/wsFixtureHost'
 
 /**
  * The renderer's real WebSocket transport (the browser host's), against a test-only host that

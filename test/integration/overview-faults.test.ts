@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { ConnectionInfo, SiteSnapshot } from '../../preload/contract'
-import { createAppCore, type AppCore } from '../../electron/core/services/appCore'
+import { createAppCore, type AppCore } from '../../electron/core/app/appCore'
 import { createMemoryOnlySecretStore } from '../../electron/core/ssh/secrets'
 import { startSimSites, type SimSites } from '../support/simSites'
 
@@ -80,7 +80,6 @@ describe('overview faults (real sshd, simulated sites)', () => {
       home,
       secrets: createMemoryOnlySecretStore(),
       poll: true,
-      simRuntime: null,
       sshConfig: { path: sim.sshConfigPath, mode: 'persist' }
     })
     for (const s of core.store.listSites()) core.store.updateSite(s.id, { pollIntervalSec: 5 })

@@ -29,9 +29,9 @@ import {
   uuidSchema,
   type ChannelName
 } from '../../preload/contract'
-import { dispatch } from '../../electron/core/services/dispatch'
+import { dispatch } from '../../electron/core/runtime/dispatch'
 import { startSimSites, type SimSites } from '../support/simSites'
-import { startCore, type TestCore } from './siteops-support'
+import { startCore, type TestCore } from '../support/siteops'
 
 /**
  * THE SAFETY TEST (issue #5): hostile inputs — shell metacharacters, paths, option injection,
@@ -89,10 +89,10 @@ const FREE_TEXT: Record<string, string> = {
   'sites:add.0.group': 'display group, shown only',
   'ssh:answerPassphrase.1': "the operator's key passphrase, given to the SSH key parser only",
   'ops:execute.1': 'the typed confirmation, compared with the expected value only',
-  'wizard:override.1': "the operator's reason for overriding a verdict, written to the audit log only"
+  'restart:override.1': "the operator's reason for overriding a verdict, written to the audit log only"
 }
 const FREE_TEXT_PATTERNS: Array<[RegExp, string]> = [
-  [/^wizard:\w+\.\d+\.expect(Miner|Daemon)Version$/, 'a version to expect after a restart: compared with the version Lotus reports, never sent to a site']
+  [/^restart:\w+\.\d+\.expect(Miner|Daemon)Version$/, 'a version to expect after a restart: compared with the version Lotus reports, never sent to a site']
 ]
 const freeText = (name: string): boolean => FREE_TEXT[name] !== undefined || FREE_TEXT_PATTERNS.some(([re]) => re.test(name))
 

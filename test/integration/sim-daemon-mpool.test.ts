@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { DeadlineInfo, NodeStatus, Partition, SignedMessage, TipSet } from '../../electron/core/lotus/types'
+import type { DeadlineInfo, NodeStatus, Partition, SignedMessage, TipSet } from '../../preload/contract/lotus/types'
 import { ChainClock } from '../../electron/sim/common/clock'
 import { actorAddress } from '../../electron/sim/common/siteConfig'
 import * as R from '../../electron/sim/daemon/rangeSet'
 import { sealedCidFor } from '../../electron/sim/daemon/sectorInfo'
-import { buildBundle, lotus, makeSite, removeSite, rpc, rpcRaw, startDaemon, waitFor, type TestSite } from '../../electron/sim/daemon/testSupport'
+import { buildBundle, lotus, makeSite, removeSite, rpc, rpcRaw, startDaemon, waitFor, type TestSite } from '../support/sim/daemon'
 
 /**
  * Messages: the runbook's `mpool replace` on a stuck message, and the chain ↔ miner interface

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { NodeStatus, Partition } from '../../electron/core/lotus/types'
+import type { NodeStatus, Partition } from '../../preload/contract/lotus/types'
 import { actorAddress } from '../../electron/sim/common/siteConfig'
-import { buildBundle, makeSite, removeSite, rpc, rpcRaw, startDaemon, waitFor, type TestSite } from '../../electron/sim/daemon/testSupport'
+import { buildBundle, makeSite, removeSite, rpc, rpcRaw, startDaemon, waitFor, type TestSite } from '../support/sim/daemon'
 
 /**
  * A 100,000-sector site: chain init time, daemon start, the `proving deadlines` calls (48

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { SyncState } from '../../electron/core/lotus/types'
+import type { SyncState } from '../../preload/contract/lotus/types'
 import { startSimSites, type SimSites } from '../support/simSites'
 
 /**

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { NetBlockList, NodeStatus, Partition, SignedMessage, SyncState, TipSet } from '../../electron/core/lotus/types'
+import type { NetBlockList, NodeStatus, Partition, SignedMessage, SyncState, TipSet } from '../../preload/contract/lotus/types'
 import { actorAddress } from '../../electron/sim/common/siteConfig'
 import { loadChainState, saveChainState } from '../../electron/sim/daemon/chainState'
 import * as R from '../../electron/sim/daemon/rangeSet'
@@ -17,7 +17,7 @@ import {
   stopDaemon,
   waitFor,
   type TestSite
-} from '../../electron/sim/daemon/testSupport'
+} from '../support/sim/daemon'
 
 /**
  * Restarts and downtime: state kept across stops, Lotus's shutdown and crash behaviour, and a

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Message, SignedMessage, SyncState, TipSet } from '../../electron/core/lotus/types'
+import type { Message, SignedMessage, SyncState, TipSet } from '../../preload/contract/lotus/types'
 import { actorAddress } from '../../electron/sim/common/siteConfig'
 import {
   buildBundle,
@@ -15,7 +15,7 @@ import {
   startDaemon,
   waitFor,
   type TestSite
-} from '../../electron/sim/daemon/testSupport'
+} from '../support/sim/daemon'
 
 /**
  * The `lotus daemon` process through its real path: the simulator bundle spawned as the site's

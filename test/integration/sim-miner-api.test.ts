@@ -3,10 +3,10 @@ import { request } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { SECTOR_STATES } from '../../electron/core/lotus/states'
+import { SECTOR_STATES } from '../../preload/contract/lotus/states'
 import { callRpc, type RpcCallError } from '../../electron/sim/common/rpcClient'
-import { conformanceExample, missingKeyPaths, typeMismatches } from '../../electron/sim/miner/testing/conformance'
-import { bootSite, createTestSite, minerRpc, prepareBundle, type Booted, type TestSite } from '../../electron/sim/miner/testing/site'
+import { conformanceExample, missingKeyPaths, typeMismatches } from '../support/sim/minerConformance'
+import { bootSite, createTestSite, minerRpc, prepareBundle, type Booted, type TestSite } from '../support/sim/minerSite'
 
 /**
  * The simulated miner and workers through their real JSON-RPC APIs and CLIs: every miner.* and

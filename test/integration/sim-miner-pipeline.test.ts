@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { EPOCH_SECONDS, WPOST_PROVING_PERIOD } from '../../electron/sim/common/clock'
-import { bootSite, createTestSite, minerRpc, prepareBundle, type Booted, type TestSite } from '../../electron/sim/miner/testing/site'
+import { bootSite, createTestSite, minerRpc, prepareBundle, type Booted, type TestSite } from '../support/sim/minerSite'
 
 /**
  * A pledged sector sealed by real worker processes: the states of current Lotus's CC pipeline in

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { bootSite, createTestSite, minerRpc, prepareBundle, type Booted, type SiteProcess, type TestSite } from '../../electron/sim/miner/testing/site'
+import { bootSite, createTestSite, minerRpc, prepareBundle, type Booted, type SiteProcess, type TestSite } from '../support/sim/minerSite'
 
 /**
  * Stopping and starting the miner the way operators do (runbook §6): clean `lotus-miner stop`,

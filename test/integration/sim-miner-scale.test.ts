@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createTestSite, minerRpc, prepareBundle, type TestSite } from '../../electron/sim/miner/testing/site'
+import { createTestSite, minerRpc, prepareBundle, type TestSite } from '../support/sim/minerSite'
 
 /**
  * A site with 100,000 sectors (design doc "Performance"): creating its repos, starting the miner,

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { bootSite, createTestSite, minerRpc, prepareBundle, workerArgs, workerEnv, type Booted, type TestSite } from '../../electron/sim/miner/testing/site'
+import { bootSite, createTestSite, minerRpc, prepareBundle, workerArgs, workerEnv, type Booted, type TestSite } from '../support/sim/minerSite'
 
 /**
  * The failure scenarios of the design doc on one site: compute-proof-failed (an initial

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { JobRow, MutationPreview, SchedRequest, SiteSnapshot, WpsResult } from '../../preload/contract'
 import { startSimSites, type SimSites } from '../support/simSites'
-import { simWorkerPids, startCore, waitFor, type TestCore } from './siteops-support'
+import { simWorkerPids, startCore, waitFor, type TestCore } from '../support/siteops'
 
 /**
  * Jobs and workers through the real core, over real sshd, against two simulated sites that share

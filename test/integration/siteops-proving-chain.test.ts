@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { MutationPreview, PeersInfo, ProvingCheckState, ProvingCheckUpdate, SiteSnapshot } from '../../preload/contract'
 import { startSimSites, type SimSites } from '../support/simSites'
-import { startCore, waitFor, type TestCore } from './siteops-support'
+import { startCore, waitFor, type TestCore } from '../support/siteops'
 
 /**
  * Proving and chain actions through the real core, over real sshd, against a simulated site with

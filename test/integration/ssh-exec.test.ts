@@ -10,7 +10,7 @@ import { createSshPool, type ManagedSshPool } from '../../electron/core/ssh/pool
 import { DEFAULT_MAX_FORWARDS } from '../../electron/core/ssh/connection'
 import { createMemoryOnlySecretStore } from '../../electron/core/ssh/secrets'
 import type { SshHost, SshPrompts } from '../../electron/core/ssh/types'
-import { buildCommandLine } from '../../electron/core/util/shellQuote'
+import { buildCommandLine } from '../../electron/common/shellQuote'
 import { startTestSshd, type TestSshd } from '../support/sshd'
 
 /** Prompts that must never be needed here (known_hosts is filled, the key is unencrypted). */

@@ -3,7 +3,7 @@ import { connect, type Socket } from 'node:net'
 import { Duplex, PassThrough } from 'node:stream'
 import { MinerDeskError, type ConnectionInfo } from '../../preload/contract'
 import type { ExecOptions, ExecResult, ExecStream, SshCommand, SshHost } from '../../electron/core/ssh/types'
-import { buildCommandLine } from '../../electron/core/util/shellQuote'
+import { buildCommandLine } from '../../electron/common/shellQuote'
 
 /**
  * UNIT-TEST DOUBLE of SshHost — not an SSH client. It runs "remote" commands with /bin/sh on

@@ -1,7 +1,7 @@
 import { appendFileSync, chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { freePort } from '../../electron/core/util/ports'
+import { freePort } from '../../electron/common/ports'
 import { writeEd25519KeyPair, publicKeyBody } from '../../electron/sim/ssh/keys'
 import { startOpenSshd, type RunningSshd } from '../../electron/sim/ssh/openssh'
 import { ensureSimUser, type LoginUser } from '../../electron/sim/ssh/user'

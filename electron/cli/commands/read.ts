@@ -6,13 +6,13 @@ import {
   type SiteSnapshot
 } from '../../../preload/contract'
 import { shortDuration } from '../../core/overview/format'
-import { resolveSectorState, SECTOR_STATES } from '../../core/lotus/states'
+import { resolveSectorState, SECTOR_STATES } from '../../../preload/contract/lotus/states'
 import { renderTable } from '../../core/util/textTable'
 import { MinerDeskError } from '../../../preload/contract'
 import { action, cliCore, globals, notFound, printJson } from '../context'
 import { EXIT, type ExitCode } from '../exitCodes'
 import { translate } from '../../core/i18n/translate'
-import type { AppCore } from '../../core/services/appCore'
+import type { AppCore } from '../../core/app/appCore'
 
 /** The read-only subcommands of issue #3: sites, overview, jobs, workers, sectors, sector, messages, deadlines. */
 

@@ -1,11 +1,11 @@
 import { InvalidArgumentError, type Command } from 'commander'
 import { MinerDeskError, type ChannelArgs, type ChannelName, type ChannelResult, type SiteConfig } from '../../../preload/contract'
-import { FINISHED_PHASES, WIZARD_STEPS, type Precheck, type WizardOptions, type WizardRun, type WizardStepId } from '../../../preload/contract/wizard'
+import { FINISHED_PHASES, RESTART_STEPS, type Precheck, type RestartOptions, type RestartRun, type RestartStepId } from '../../../preload/contract/restart'
 import { shortDuration } from '../../core/overview/format'
-import { callDirect } from '../../core/services/dispatch'
-import type { AppCore } from '../../core/services/appCore'
+import { callDirect } from '../../core/runtime/dispatch'
+import type { AppCore } from '../../core/app/appCore'
 import { renderTable } from '../../core/util/textTable'
-import { outcomeText, renderMarkdown, STEP_TITLE } from '../../core/wizard/report'
+import { outcomeText, renderMarkdown, STEP_TITLE } from '../../core/restart/report'
 import { action, cliCore, globals, notFound } from '../context'
 import { EXIT, type ExitCode } from '../exitCodes'
 
@@ -34,7 +34,7 @@ interface RestartFlags {
   postcheckTimeout?: number
 }
 
-const STEP_EXIT: Record<WizardStepId, ExitCode> = {
+const STEP_EXIT: Record<RestartStepId, ExitCode> = {
   precheck: EXIT.restartPrecheck,
   stopMiner: EXIT.restartStopMiner,
   stopDaemon: EXIT.restartStopDaemon,
@@ -60,7 +60,7 @@ function siteOf(core: AppCore, idOrAlias: string): SiteConfig {
   return s
 }
 
-function optionsOf(f: RestartFlags): WizardOptions {
+function optionsOf(f: RestartFlags): RestartOptions {
   return {
     ...(f.expectVersion ? { expectMinerVersion: f.expectVersion } : {}),
     ...(f.expectDaemonVersion ? { expectDaemonVersion: f.expectDaemonVersion } : {}),
@@ -92,13 +92,13 @@ class Printer {
   }
 
   /** Prints what changed in the run since the last update: step states, commands, gate observations, sync progress. */
-  update(run: WizardRun): void {
+  update(run: RestartRun): void {
     const s = this.seen.get(run.id) ?? { steps: {}, commands: {}, observations: {}, sync: 0, decision: '' }
     this.seen.set(run.id, s)
     const tag = run.siteId
     for (const step of run.steps) {
       if (step.id === 'precheck') continue
-      const n = WIZARD_STEPS.indexOf(step.id)
+      const n = RESTART_STEPS.indexOf(step.id)
       const title = `${n} ${STEP_TITLE[step.id].toLowerCase()}`
       step.commands.forEach((c, i) => {
         const key = `${step.id}/${i}`
@@ -138,7 +138,7 @@ class Printer {
   }
 }
 
-function decisionText(run: WizardRun): string {
+function decisionText(run: RestartRun): string {
   const d = run.decision
   if (!d) return ''
   switch (d.kind) {
@@ -214,12 +214,12 @@ export function planText(siteId: string, p: Precheck): string {
 
 interface SiteOutcome {
   siteId: string
-  run: WizardRun | null
+  run: RestartRun | null
   exit: ExitCode
   message: string
 }
 
-function exitOf(run: WizardRun): ExitCode {
+function exitOf(run: RestartRun): ExitCode {
   if (run.phase === 'done') return EXIT.ok
   if (run.phase === 'aborted') return EXIT.restartAborted
   if (run.phase === 'failed') return STEP_EXIT[run.result?.failedStep ?? run.current]
@@ -228,20 +228,20 @@ function exitOf(run: WizardRun): ExitCode {
 
 async function restartOne(core: AppCore, site: SiteConfig, f: RestartFlags, printer: Printer): Promise<SiteOutcome> {
   const options = optionsOf(f)
-  const existing = (await call(core, 'wizard:list', site.id)).find((r) => !FINISHED_PHASES.includes(r.phase))
-  let run: WizardRun
+  const existing = (await call(core, 'restart:list', site.id)).find((r) => !FINISHED_PHASES.includes(r.phase))
+  let run: RestartRun
   if (existing) {
     if (existing.elsewhere) return { siteId: site.id, run: null, exit: EXIT.refused, message: `${site.id} is being restarted by another MinerDesk (${existing.via}); follow it there` }
     if (!f.resume) {
-      const r = await call(core, 'wizard:get', existing.id)
+      const r = await call(core, 'restart:get', existing.id)
       return { siteId: site.id, run: r, exit: EXIT.refused, message: `${site.id} has an unfinished restart (run ${existing.id}, ${existing.phase} at "${STEP_TITLE[existing.current]}"). Take it up with: minerdesk restart ${site.id} --resume --yes` }
     }
-    run = await call(core, 'wizard:resume', existing.id, options)
+    run = await call(core, 'restart:resume', existing.id, options)
     printer.line({ type: 'resume', site: site.id, run: run.id, current: run.current, interruptions: run.interruptions }, `${site.id}  taking up the restart interrupted at "${STEP_TITLE[run.current]}" (run ${run.id}); the site was read again first`)
     printer.update(run)
   } else {
     if (f.resume) printer.line({ type: 'note', site: site.id, text: 'nothing to resume: starting a new restart' }, `${site.id}  nothing to resume: starting a new restart`)
-    run = await call(core, 'wizard:start', site.id, options)
+    run = await call(core, 'restart:start', site.id, options)
     if (run.precheck) printer.precheck(site.id, run.precheck, run.id)
   }
   if (run.phase === 'failed') return { siteId: site.id, run, exit: exitOf(run), message: outcomeText(run) }
@@ -251,23 +251,23 @@ async function restartOne(core: AppCore, site: SiteConfig, f: RestartFlags, prin
     const d = run.decision
     if (d.kind === 'verdict') {
       if (f.overrideUnsafe) {
-        run = await call(core, 'wizard:override', run.id, f.overrideUnsafe)
+        run = await call(core, 'restart:override', run.id, f.overrideUnsafe)
         printer.line({ type: 'override', site: site.id, run: run.id, verdict: d.verdict.text, note: f.overrideUnsafe }, `${site.id}  pre-check verdict overridden (recorded in the audit log): ${d.verdict.text}`)
         continue
       }
       if (f.waitWindow && d.verdict.kind === 'wait') break
       await core.audit.record({ site: site.id, action: 'wizard.precheck', command: `${site.alias}: restart refused by the pre-check`, result: 'refused', detail: d.verdict.text })
-      run = await call(core, 'wizard:abort', run.id)
+      run = await call(core, 'restart:abort', run.id)
       return { siteId: site.id, run, exit: EXIT.refused, message: `not restarted: ${d.verdict.text}. Wait for the window (--wait-window), or override with --override-unsafe "why"` }
     }
     if (d.kind === 'resend') {
       if (!f.resend) return { siteId: site.id, run, exit: EXIT.refused, message: `${decisionText(run)}. Send it again with --resend, or abort with: minerdesk restart-abort ${site.id}` }
-      run = await call(core, 'wizard:decide', run.id, { kind: 'resend' })
+      run = await call(core, 'restart:decide', run.id, { kind: 'resend' })
       continue
     }
     if (d.kind === 'stop-timeout') {
       if (!f.kill) return { siteId: site.id, run, exit: EXIT.refused, message: `${decisionText(run)}. End it with --resume --kill (TERM, then KILL), or wait longer with --resume` }
-      run = await call(core, 'wizard:decide', run.id, { kind: 'kill' })
+      run = await call(core, 'restart:decide', run.id, { kind: 'kill' })
       continue
     }
     break
@@ -277,11 +277,11 @@ async function restartOne(core: AppCore, site: SiteConfig, f: RestartFlags, prin
     await call(core, 'ops:cancel', run.decision.preview.id)
   }
 
-  const preview = await call(core, 'wizard:previewAll', run.id)
+  const preview = await call(core, 'restart:previewAll', run.id)
   printer.line({ type: 'confirm', site: site.id, run: run.id, preview }, `${site.id}  confirmed with --yes: ${preview.steps.map((s) => s.text).join(' ; ')}`)
   const outcome = await call(core, 'ops:execute', preview.id, null)
   if (!outcome.ok && outcome.error) throw new MinerDeskError(outcome.error)
-  run = await call(core, 'wizard:wait', run.id)
+  run = await call(core, 'restart:wait', run.id)
   printer.update(run)
   if (run.decision) {
     const d = run.decision
@@ -325,7 +325,7 @@ export function registerRestartCommands(program: Command): void {
         if (f.plan) {
           let exit: ExitCode = EXIT.ok
           for (const s of sites) {
-            const p = await call(core, 'wizard:plan', s.id)
+            const p = await call(core, 'restart:plan', s.id)
             printer.precheck(s.id, p, null)
             if (p.verdict.kind !== 'safe') exit = EXIT.refused
           }
@@ -336,7 +336,7 @@ export function registerRestartCommands(program: Command): void {
           return EXIT.refused
         }
         if (f.resend && !f.resume) throw new MinerDeskError({ code: 'invalid-input', message: '--resend goes with --resume' })
-        const off = core.events.on('wizard:update', (run) => printer.update(run))
+        const off = core.events.on('restart:update', (run) => printer.update(run))
         process.once('SIGINT', () => {
           process.stderr.write('\nminerdesk: stopped. The restart is saved; take it up again with --resume.\n')
           process.exit(130)
@@ -375,12 +375,12 @@ export function registerRestartCommands(program: Command): void {
         const o = globals(cmd)
         const core = cliCore(o)
         const id = String(name)
-        let run: WizardRun
-        if (/^[0-9a-f-]{36}$/.test(id)) run = await call(core, 'wizard:get', id)
+        let run: RestartRun
+        if (/^[0-9a-f-]{36}$/.test(id)) run = await call(core, 'restart:get', id)
         else {
           const site = siteOf(core, id)
           if (cmd.opts<{ list?: boolean }>().list) {
-            const list = await call(core, 'wizard:list', site.id)
+            const list = await call(core, 'restart:list', site.id)
             if (o.json) process.stdout.write(`${JSON.stringify({ site: site.id, runs: list }, null, 2)}\n`)
             else
               process.stdout.write(
@@ -394,7 +394,7 @@ export function registerRestartCommands(program: Command): void {
               )
             return EXIT.ok
           }
-          const latest = await call(core, 'wizard:forSite', site.id)
+          const latest = await call(core, 'restart:forSite', site.id)
           if (!latest) throw notFound(`${site.id} has no restart yet`)
           run = latest
         }
@@ -411,9 +411,9 @@ export function registerRestartCommands(program: Command): void {
         const o = globals(cmd)
         const core = cliCore(o)
         const site = siteOf(core, String(name))
-        const open = (await call(core, 'wizard:list', site.id)).find((r) => !FINISHED_PHASES.includes(r.phase))
+        const open = (await call(core, 'restart:list', site.id)).find((r) => !FINISHED_PHASES.includes(r.phase))
         if (!open) throw notFound(`${site.id} has no unfinished restart`)
-        const run = await call(core, 'wizard:abort', open.id)
+        const run = await call(core, 'restart:abort', open.id)
         if (o.json) process.stdout.write(`${JSON.stringify(run)}\n`)
         else process.stdout.write(`${site.id}: ${outcomeText(run)}${run.result?.site ? `\nthe site now: ${run.result.site.text}` : ''}\n`)
         return EXIT.ok

@@ -7,11 +7,11 @@ import type {
   SectorDetail,
   SectorFilesReport,
   StorageFindReport
-} from '../../../preload/contract/triage'
-import type { AppCore } from '../../core/services/appCore'
-import { callDirect } from '../../core/services/dispatch'
+} from '../../../preload/contract/sectors'
+import type { AppCore } from '../../core/app/appCore'
+import { callDirect } from '../../core/runtime/dispatch'
 import { action, cliCore, globals, notFound, printJson } from '../context'
-import { EXIT, type ExitCode } from '../exitCodes'
+import { auditFailureText, EXIT, outcomeExitCode, type ExitCode } from '../exitCodes'
 
 /**
  * The runbook's sector scripts as subcommands (issue #5): status (status.sh --log), update-state,
@@ -61,7 +61,8 @@ function printOutcome(o: MutationOutcome): void {
     if (s.error) lines.push(`       ${s.error.message}`)
   })
   for (const [k, v] of Object.entries(o.data ?? {})) lines.push(`  ${k}: ${String(v)}`)
-  lines.push(o.ok ? 'Done.' : `Failed${o.error ? `: ${o.error.message}` : ''}.`)
+  lines.push(...auditFailureText(o))
+  if (!o.auditFailure) lines.push(o.ok ? 'Done.' : `Failed${o.error ? `: ${o.error.message}` : ''}.`)
   process.stdout.write(`${lines.join('\n')}\n`)
 }
 
@@ -85,7 +86,7 @@ async function mutate(cmd: Command, core: AppCore, preview: MutationPreview): Pr
   const outcome = await call<MutationOutcome>(core, 'ops:execute', [preview.id, typed])
   if (o.json) printJson({ preview, outcome })
   else printOutcome(outcome)
-  return outcome.ok ? EXIT.ok : EXIT.failed
+  return outcomeExitCode(outcome)
 }
 
 const time = (ms: number | null) => (ms === null ? '-' : new Date(ms).toISOString().replace('T', ' ').slice(0, 19))

@@ -14,11 +14,11 @@ import {
   type SiteConfig,
   type WpsResult
 } from '../../../preload/contract'
-import type { AppCore } from '../../core/services/appCore'
-import { callDirect } from '../../core/services/dispatch'
+import type { AppCore } from '../../core/app/appCore'
+import { callDirect } from '../../core/runtime/dispatch'
 import { renderTable } from '../../core/util/textTable'
 import { action, cliCore, globals, notFound, printError, printJson } from '../context'
-import { EXIT, exitCodeFor, type ExitCode } from '../exitCodes'
+import { auditFailureText, EXIT, exitCodeFor, outcomeExitCode, type ExitCode } from '../exitCodes'
 
 /**
  * The runbook's jobs/workers/proving/chain scripts as subcommands (issue #5): abort, sched-diag,
@@ -66,8 +66,11 @@ function printOutcome(o: MutationOutcome): void {
     if (s.output) lines.push(...s.output.split('\n').map((l) => `       ${l}`))
     if (s.error) lines.push(`       ${s.error.message}${s.error.details ? `\n       ${s.error.details.split('\n').join('\n       ')}` : ''}`)
   })
-  lines.push(o.ok ? 'Done.' : `Failed: ${o.error?.message ?? 'a step failed'}`)
-  if (o.error?.hint) lines.push(`  ${o.error.hint}`)
+  lines.push(...auditFailureText(o))
+  if (!o.auditFailure) {
+    lines.push(o.ok ? 'Done.' : `Failed: ${o.error?.message ?? 'a step failed'}`)
+    if (o.error?.hint) lines.push(`  ${o.error.hint}`)
+  }
   process.stdout.write(`${lines.join('\n')}\n`)
 }
 
@@ -92,8 +95,7 @@ async function previewThenRun(core: AppCore, cmd: Command, preview: MutationPrev
   const outcome = await call<MutationOutcome>(core, 'ops:execute', [preview.id, typed])
   if (o.json) printJson({ preview, executed: true, outcome })
   else printOutcome(outcome)
-  if (outcome.ok) return EXIT.ok
-  return outcome.error ? exitCodeFor(outcome.error.code) : EXIT.failed
+  return outcomeExitCode(outcome)
 }
 
 const ago = (ms: number): string => {

@@ -5,7 +5,8 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { build } from 'esbuild'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { AuditLog, redactSecrets } from './auditLog'
+import { secretFingerprint } from '../util/redact'
+import { AuditLog } from './auditLog'
 
 let home: string
 beforeEach(() => {
@@ -14,32 +15,6 @@ beforeEach(() => {
 afterEach(() => rmSync(home, { recursive: true, force: true }))
 
 const JWT = 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJBbGxvdyI6WyJhZG1pbiJdfQ.Zm9vYmFyYmF6'
-
-describe('redactSecrets', () => {
-  it.each([
-    [`curl -H 'Authorization: Bearer ${JWT}' http://127.0.0.1:1234/rpc/v0`, `curl -H 'Authorization: Bearer [redacted]' http://127.0.0.1:1234/rpc/v0`],
-    [`FULLNODE_API_INFO=${JWT}:/ip4/127.0.0.1/tcp/1234/http lotus-miner run`, 'FULLNODE_API_INFO=[redacted-token]:/ip4/127.0.0.1/tcp/1234/http lotus-miner run'],
-    ['MINER_API_INFO=opaqueKey123:/ip4/10.0.0.1/tcp/2345/http ./runworker.sh', 'MINER_API_INFO=[redacted-token]:/ip4/10.0.0.1/tcp/2345/http ./runworker.sh'],
-    ['export X=abcdefghijklmnopqrstuvwx:/ip4/10.0.0.1/tcp/2345/http', 'export X=[redacted-token]:/ip4/10.0.0.1/tcp/2345/http'],
-    ['ssh-add --passphrase hunter2 key', 'ssh-add --passphrase [redacted] key'],
-    ['{"token":"abc123","x":1}', '{"token":"[redacted]","x":1}'],
-    ['ws://host/rpc/v0?token=abc123&x=1', 'ws://host/rpc/v0?token=[redacted]&x=1'],
-    [`token was ${JWT}`, 'token was [redacted-token]']
-  ])('%s', (input, expected) => {
-    expect(redactSecrets(input)).toBe(expected)
-  })
-
-  it('leaves ordinary commands alone', () => {
-    const cmds = [
-      'lotus-miner sectors update-state --really-do-it 100 Committing',
-      'Filecoin.SectorsUpdate [100,"Committing"]',
-      'Filecoin.SealingAbort [{"Sector":{"Miner":1000,"Number":9},"ID":"07070707-0707-0707-0707-070707070707"}]',
-      'lotus mpool replace --auto --fee-limit 0.5 f3abc 17',
-      'MINER_API_INFO=/ip4/127.0.0.1/tcp/2345/http lotus-worker run'
-    ]
-    for (const c of cmds) expect(redactSecrets(c)).toBe(c)
-  })
-})
 
 describe('AuditLog', () => {
   it('appends JSON lines with who/what/when, redacted, and lists newest first', async () => {
@@ -53,7 +28,8 @@ describe('AuditLog', () => {
     expect(text.split('\n')).toHaveLength(4)
     const all = await log.list()
     expect(all.map((e) => e.action)).toEqual(['sector.pledge', 'sector.remove', 'sector.updateState'])
-    expect(all[1]).toEqual({ time: '2026-01-01T00:00:02.000Z', site: 'b', operator: 'op', via: 'cli', action: 'sector.remove', command: 'curl -H "Authorization: Bearer [redacted]"', result: 'error', detail: 'failed with [redacted-token]' })
+    const fp = `[token ${secretFingerprint(JWT)}]`
+    expect(all[1]).toEqual({ time: '2026-01-01T00:00:02.000Z', site: 'b', operator: 'op', via: 'cli', action: 'sector.remove', command: `curl -H "Authorization: Bearer ${fp}"`, result: 'error', detail: `failed with ${fp}`, hash: expect.stringMatching(/^[0-9a-f]{64}$/) })
     expect((await log.list({ site: 'a' })).map((e) => e.action)).toEqual(['sector.pledge', 'sector.updateState'])
     expect(await log.list({ site: 'a', limit: 1 })).toHaveLength(1)
     expect(statSync(log.file).mode & 0o777).toBe(0o600)
@@ -116,5 +92,52 @@ await Promise.all(jobs)`,
     }
     expect(seen.p1.size).toBe(400)
     expect(seen.p2.size).toBe(400)
+    // One chain through both writers' entries.
+    expect(await new AuditLog({ home, via: 'cli' }).verify()).toMatchObject({ ok: true, entries: 800, chained: 800, tornLines: [] })
+  })
+
+  it('chains entries; verify names the first entry edited, removed or inserted', async () => {
+    let t = Date.UTC(2026, 0, 1)
+    const log = new AuditLog({ home, via: 'cli', operator: 'op', now: () => new Date((t += 1000)) })
+    for (let i = 0; i < 6; i++) await log.record({ site: 'a', action: `act${i}`, command: `cmd ${i}`, result: 'ok' })
+    expect(await log.verify()).toEqual({ file: log.file, ok: true, entries: 6, chained: 6, unchained: 0, tornLines: [] })
+    const lines = readFileSync(log.file, 'utf8').split('\n')
+    const put = (ls: string[]) => writeFileSync(log.file, ls.join('\n'))
+
+    // Edited: the command of entry 3 (line 3) changed.
+    put(lines.map((l, i) => (i === 2 ? l.replace('cmd 2', 'cmd 9') : l)))
+    expect(await log.verify()).toMatchObject({ ok: false, chained: 2, broken: { line: 3, action: 'act2', reason: 'does-not-follow' } })
+    // Removed: entry 2 gone; entry 3 (now on line 2) no longer follows.
+    put(lines.filter((_, i) => i !== 1))
+    expect(await log.verify()).toMatchObject({ ok: false, broken: { line: 2, action: 'act2' } })
+    // Inserted without a hash after chained entries.
+    put([...lines.slice(0, 4), JSON.stringify({ time: 'x', site: 'a', operator: 'op', via: 'cli', action: 'forged', command: 'rm', result: 'ok' }), ...lines.slice(4)])
+    expect(await log.verify()).toMatchObject({ ok: false, broken: { line: 5, action: 'forged', reason: 'not-chained' } })
+  })
+
+  it('a line cut short never swallows the next entry, and the chain goes on past it', async () => {
+    const log = new AuditLog({ home, via: 'cli', operator: 'op' })
+    await log.record({ site: 'a', action: 'first', command: 'c1', result: 'started' })
+    // What a full disk leaves behind: the start of a line, no newline.
+    appendFileSync(log.file, '{"time":"2026-01-01T00:00:00.000Z","site":"a","oper')
+    await log.record({ site: 'a', action: 'second', command: 'c2', result: 'ok' })
+    await new AuditLog({ home, via: 'electron', operator: 'op' }).record({ site: 'a', action: 'third', command: 'c3', result: 'ok' })
+    expect((await log.list()).map((e) => e.action)).toEqual(['third', 'second', 'first'])
+    expect(await log.verify()).toMatchObject({ ok: true, entries: 3, chained: 3, tornLines: [2] })
+  })
+
+  it('counts entries of an older, unchained log and chains what follows', async () => {
+    writeFileSync(join(home, 'audit.log'), `${JSON.stringify({ time: 't', site: 'a', operator: 'op', via: 'cli', action: 'old', command: 'c', result: 'ok' })}\n`)
+    const log = new AuditLog({ home, via: 'cli', operator: 'op' })
+    await log.record({ site: 'a', action: 'new', command: 'c', result: 'ok' })
+    expect(await log.verify()).toMatchObject({ ok: true, entries: 2, chained: 1, unchained: 1 })
+  })
+
+  it('never reads or appends to something that is not a regular file', async () => {
+    const { execFileSync } = await import('node:child_process')
+    execFileSync('mkfifo', [join(home, 'audit.log')])
+    const log = new AuditLog({ home, via: 'cli', operator: 'op' })
+    await expect(log.list()).rejects.toThrow(/not a regular file/)
+    await expect(log.record({ site: 'a', action: 'x', command: 'c', result: 'started' })).rejects.toMatchObject({ code: 'audit/write-failed' })
   })
 })

@@ -5,9 +5,9 @@ import { LocalSshHost } from '../../../test/support/localSshHost'
 import { FullNodeApi } from './fullApi'
 import { MinerApi } from './minerApi'
 import { RpcClient } from './rpc'
-import { CONFORMANCE_DIR, conformance } from './testing/conformance'
-import { FakeLotusServer, type FakeMethod } from './testing/fakeLotusServer'
-import type { CallId, Cid, Message, MessageSendSpec, NetBlockList, SectorId, SignedMessage, TipSetKey } from './types'
+import { CONFORMANCE_DIR, conformance } from '../../../test/support/lotus/conformance'
+import { FakeLotusServer, type FakeMethod } from '../../../test/support/lotus/fakeLotusServer'
+import type { CallId, Cid, Message, MessageSendSpec, NetBlockList, SectorId, SignedMessage, TipSetKey } from '../../../preload/contract/lotus/types'
 
 /**
  * Every typed wrapper against Lotus's own API documentation examples: the server demands the

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { conformance } from './testing/conformance'
+import { conformance } from '../../../test/support/lotus/conformance'
 import { count, encode, has, intersectCount, iterate, ranges, toArray } from './bitfield'
-import type { Partition } from './types'
+import type { Partition } from '../../../preload/contract/lotus/types'
 
 describe('Lotus JSON bitfields', () => {
   it('decodes the conformance example [5,1] as bit 5', () => {

@@ -1,4 +1,4 @@
-import type { BitField } from './types'
+import type { BitField } from '../../../preload/contract/lotus/types'
 
 /**
  * Lotus's JSON bitfields (go-bitfield MarshalJSON): alternating run lengths, the first run

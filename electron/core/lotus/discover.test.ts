@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { inspect } from 'node:util'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { LocalSshHost } from '../../../test/support/localSshHost'
-import { buildCommandLine } from '../util/shellQuote'
+import { buildCommandLine } from '../../common/shellQuote'
 import { DISCOVER_SCRIPT, discoverCommand, discoverEndpoints, parseDiscoverOutput, resolveEndpoint, type DiscoverFacts, type Discovery, type EndpointResult } from './discover'
 
 const TOKEN = 'eyJhbGciOiJIUzI1NiJ9.eyJBbGxvdyI6WyJhZG1pbiJdfQ.s3cr3t'

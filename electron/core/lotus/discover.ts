@@ -1,6 +1,6 @@
 import { MinerDeskError, type ErrorInfo } from '../../../preload/contract'
 import type { SshHost } from '../ssh/types'
-import type { RemoteCommand } from '../util/shellQuote'
+import type { RemoteCommand } from '../../common/shellQuote'
 import { ApiAddressError, parseApiAddress, parseApiInfoMulti, parseRepoApiFile, parseRepoTokenFile, type ApiAddress } from './apiInfo'
 import { ApiToken } from './token'
 

@@ -20,7 +20,7 @@ import type {
   TipSet,
   TipSetKey,
   VersionInfo
-} from './types'
+} from '../../../preload/contract/lotus/types'
 
 /**
  * The Lotus daemon's API (/rpc/v1). `fullCalls` describes each method as a CallSpec (Lotus's

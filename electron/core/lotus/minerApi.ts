@@ -11,7 +11,7 @@ import type {
   VersionInfo,
   WorkerJob,
   WorkerStats
-} from './types'
+} from '../../../preload/contract/lotus/types'
 
 /** Go maps of slices: `{"a": null}` → `{"a": []}`. */
 function recordOfArrays<T>(v: Record<string, T[] | null> | null): Record<string, T[]> {

@@ -17,7 +17,7 @@ import {
   type ErrorContext
 } from './rpcErrors'
 import type { ApiToken } from './token'
-import { RPC_ERRORS } from './types'
+import { RPC_ERRORS } from '../../../preload/contract/lotus/types'
 
 /**
  * JSON-RPC 2.0 over HTTP/1.1 POST to a Lotus API, carried through SSH direct-tcpip channels
@@ -68,6 +68,9 @@ export interface RpcStats {
   /** JSON-RPC calls made (each element of a batch counts). */
   calls: number
   batches: number
+  /** JSON bytes sent in request bodies and received in response bodies. */
+  bytesSent: number
+  bytesReceived: number
   /** Streams open now (busy or idle). */
   streamsOpen: number
 }
@@ -100,7 +103,7 @@ export class RpcClient {
   private closed = false
   /** Lotus before go-jsonrpc batch support (2023) answers a batch with a parse error. */
   private batchSupported = true
-  private readonly counters = { streamsOpened: 0, httpRequests: 0, calls: 0, batches: 0 }
+  private readonly counters = { streamsOpened: 0, httpRequests: 0, calls: 0, batches: 0, bytesSent: 0, bytesReceived: 0 }
 
   constructor(opts: RpcClientOptions) {
     this.ssh = opts.ssh
@@ -227,8 +230,11 @@ export class RpcClient {
       const headers: Record<string, string> = { 'Content-Type': 'application/json', Accept: 'application/json' }
       if (this.target.token) headers['Authorization'] = `Bearer ${this.target.token.reveal()}`
       this.counters.httpRequests++
+      this.counters.bytesSent += body.length
       try {
-        return await c.request({ method: 'POST', path: this.path, host: formatHostPort(this.target), headers, body })
+        const res = await c.request({ method: 'POST', path: this.path, host: formatHostPort(this.target), headers, body })
+        this.counters.bytesReceived += res.body.length
+        return res
       } catch (err) {
         if (ac.signal.aborted) throw stop()
         if (err instanceof ConnectionClosedError) throw connectionLostError(this.ctx, label, err.message)

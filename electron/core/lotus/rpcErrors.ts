@@ -1,7 +1,7 @@
 import { MinerDeskError, type ErrorInfo } from '../../../preload/contract'
 import { formatHostPort } from './apiInfo'
 import type { NodeKind } from './discover'
-import { RPC_ERRORS } from './types'
+import { RPC_ERRORS } from '../../../preload/contract/lotus/types'
 
 /** How failures of the Lotus API are told to the operator. */
 

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { SiteLotus } from './siteLotus'
-import { startFakeSite, type FakeSite } from './testing/fakeSite'
+import { startFakeSite, type FakeSite } from '../../../test/support/lotus/fakeSite'
 
 let site: FakeSite | null = null
 let lotus: SiteLotus | null = null

@@ -6,7 +6,7 @@ import { MinerApi } from './minerApi'
 import { RpcClient, type CallOptions, type RpcCall, type RpcStats, type RpcTarget } from './rpc'
 import type { RpcTransport } from './shapes'
 import { sameToken } from './token'
-import type { VersionInfo } from './types'
+import type { VersionInfo } from '../../../preload/contract/lotus/types'
 import { checkVersions } from './versions'
 
 /**

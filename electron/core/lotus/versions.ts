@@ -1,5 +1,5 @@
 import type { ErrorInfo } from '../../../preload/contract'
-import { apiVersionString, type VersionInfo } from './types'
+import { apiVersionString, type VersionInfo } from '../../../preload/contract/lotus/types'
 
 /**
  * The oldest Lotus APIs MinerDesk talks to.

@@ -4,7 +4,7 @@ import { minerCalls } from '../lotus/minerApi'
 import type { CallOptions } from '../lotus/rpc'
 import type { CallSpec } from '../lotus/shapes'
 import type { SiteLotus, SiteLotusStats } from '../lotus/siteLotus'
-import type { Deadline, DeadlineInfo, MinerInfo, Partition, TipSetKey } from '../lotus/types'
+import type { Deadline, DeadlineInfo, MinerInfo, Partition, TipSetKey } from '../../../preload/contract/lotus/types'
 import { emptyRaw, type Got, type PollMemory, type RawChain, type RawDaemon, type RawMiner, type RawPoll } from './raw'
 
 /**
@@ -34,6 +34,10 @@ export interface CollectOptions {
 
 function httpRequests(s: SiteLotusStats): number {
   return (s.daemon?.httpRequests ?? 0) + (s.miner?.httpRequests ?? 0)
+}
+
+function bytesMoved(s: SiteLotusStats): number {
+  return (s.daemon?.bytesSent ?? 0) + (s.daemon?.bytesReceived ?? 0) + (s.miner?.bytesSent ?? 0) + (s.miner?.bytesReceived ?? 0)
 }
 
 type Runner = <const C extends readonly CallSpec<unknown>[]>(node: 'daemon' | 'miner', calls: C) => Promise<{ -readonly [K in keyof C]: Result<C[K] extends CallSpec<infer T> ? T : never> }>
@@ -151,6 +155,7 @@ export async function collectPoll(lotus: SiteLotus, o: CollectOptions): Promise<
   }
   const after = lotus.stats()
   raw.httpRequests = Math.max(0, httpRequests(after) - httpRequests(before))
+  raw.bytes = Math.max(0, bytesMoved(after) - bytesMoved(before))
   raw.finishedAt = now()
   return raw
 }

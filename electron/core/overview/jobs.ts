@@ -1,6 +1,6 @@
 import { DURATION_KEYS, type DurationKey, type Durations, type JobRow, type JobsSnapshot, type WorkerRow } from '../../../preload/contract'
-import { jobState, taskShort } from '../lotus/tasks'
-import type { WorkerJob, WorkerStats } from '../lotus/types'
+import { jobState, taskShort } from '../../../preload/contract/lotus/tasks'
+import type { WorkerJob, WorkerStats } from '../../../preload/contract/lotus/types'
 
 /**
  * Jobs as `lotus-miner sealing jobs` lists them (cli/miner/sealing.go): hostname from the job

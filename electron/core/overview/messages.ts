@@ -1,5 +1,5 @@
 import type { MessagesSnapshot, PendingMessage } from '../../../preload/contract'
-import type { SignedMessage } from '../lotus/types'
+import type { SignedMessage } from '../../../preload/contract/lotus/types'
 
 /**
  * Local pending messages as `lotus mpool pending --local` selects them (cli/mpool.go): those

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { DEFAULT_SETTINGS, type Alert, type SiteConfig } from '../../../preload/contract'
 import { SiteLotus } from '../lotus/siteLotus'
-import { provingGeometry, startFakeSite, type FakeSite } from '../lotus/testing/fakeSite'
+import { provingGeometry, startFakeSite, type FakeSite } from '../../../test/support/lotus/fakeSite'
 import { SitePoller } from './poller'
 
 const cleanups: Array<() => Promise<void>> = []

@@ -30,6 +30,8 @@ export interface PollStats {
   tookMs: number
   calls: number
   httpRequests: number
+  /** JSON-RPC bytes sent and received by the poll. */
+  bytes: number
 }
 
 type Listener<T> = (v: T) => void
@@ -69,7 +71,7 @@ export class SitePoller {
   /** Figures of the last poll. */
   get lastPoll(): PollStats | null {
     if (!this.lastRaw || !this.last) return null
-    return { seq: this.last.seq, tookMs: this.last.tookMs, calls: this.lastRaw.calls, httpRequests: this.lastRaw.httpRequests }
+    return { seq: this.last.seq, tookMs: this.last.tookMs, calls: this.lastRaw.calls, httpRequests: this.lastRaw.httpRequests, bytes: this.lastRaw.bytes }
   }
 
   onSnapshot(l: Listener<SiteSnapshot>): () => void {

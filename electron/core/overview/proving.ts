@@ -1,6 +1,6 @@
 import type { DeadlineRow, ProvingSnapshot } from '../../../preload/contract'
 import { count } from '../lotus/bitfield'
-import type { Deadline, DeadlineInfo, Partition } from '../lotus/types'
+import type { Deadline, DeadlineInfo, Partition } from '../../../preload/contract/lotus/types'
 
 /**
  * The proving part of a snapshot, as `lotus-miner proving deadlines` computes it

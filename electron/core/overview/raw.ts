@@ -12,7 +12,7 @@ import type {
   VersionInfo,
   WorkerJob,
   WorkerStats
-} from '../lotus/types'
+} from '../../../preload/contract/lotus/types'
 
 /**
  * What one poll gathered, as the Lotus calls answered it: the input of the pure snapshot
@@ -64,6 +64,8 @@ export interface RawPoll {
   /** JSON-RPC calls made (each element of a batch counts) and HTTP requests sent. */
   calls: number
   httpRequests: number
+  /** JSON-RPC bytes sent and received (request and response bodies). */
+  bytes: number
 }
 
 /** What the poller remembers between polls (kept outside the snapshot, passed to the builder). */
@@ -94,6 +96,7 @@ export function emptyRaw(connection: ConnectionInfo, startedAt: number): RawPoll
     miner: { version: null, session: null, actor: null, summary: null, workerStats: null, workerJobs: null },
     chain: { actor: null, minerInfo: null, provingDeadline: null, deadlines: null, partitions: null },
     calls: 0,
-    httpRequests: 0
+    httpRequests: 0,
+    bytes: 0
   }
 }

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { DEFAULT_SETTINGS, type ErrorInfo, type Result, type SiteSnapshot } from '../../../preload/contract'
 import { encode } from '../lotus/bitfield'
-import { conformance } from '../lotus/testing/conformance'
-import type { Deadline, DeadlineInfo, Partition, SignedMessage, TipSet, WorkerStats } from '../lotus/types'
+import { conformance } from '../../../test/support/lotus/conformance'
+import type { Deadline, DeadlineInfo, Partition, SignedMessage, TipSet, WorkerStats } from '../../../preload/contract/lotus/types'
 import { emptyMemory, emptyRaw, type PollMemory, type RawPoll } from './raw'
 import { buildSnapshot } from './snapshot'
 

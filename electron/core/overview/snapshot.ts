@@ -11,8 +11,8 @@ import type {
   SyncWorker
 } from '../../../preload/contract'
 import { effectiveDurations } from '../settings/store'
-import { isSectorState, operatorGroup } from '../lotus/states'
-import { SYNC_STAGES, type SyncState, type TipSet } from '../lotus/types'
+import { isSectorState, operatorGroup } from '../../../preload/contract/lotus/states'
+import { SYNC_STAGES, type SyncState, type TipSet } from '../../../preload/contract/lotus/types'
 import { versionProblem } from '../lotus/versions'
 import { deriveAlerts, type AlertThresholds } from './alerts'
 import { buildJobs } from './jobs'

@@ -1,5 +1,5 @@
 import type { WorkerRow, WorkersSnapshot } from '../../../preload/contract'
-import type { WorkerStats } from '../lotus/types'
+import type { WorkerStats } from '../../../preload/contract/lotus/types'
 import { workerRow } from './jobs'
 
 /**

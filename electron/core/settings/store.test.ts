@@ -1,10 +1,25 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { execFileSync } from 'node:child_process'
+import type * as NodeFs from 'node:fs'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { mountSmallDisk } from '../../../test/support/smallDisk'
+import { secretFingerprint } from '../util/redact'
 import { DEFAULT_SETTINGS, DEFAULT_START_COMMANDS, RUNBOOK_DURATIONS, type SiteConfig } from '../../../preload/contract'
 import { minerdeskHome } from './paths'
 import { effectiveDurations, SettingsStore, slugFromAlias } from './store'
+
+// Where the test cannot mount a small disk (not root), a full disk is injected into writeSync.
+const injected = vi.hoisted(() => ({ full: false }))
+vi.mock('node:fs', async (importOriginal) => {
+  const fs = await importOriginal<typeof NodeFs>()
+  const writeSync = ((...args: Parameters<typeof fs.writeSync>) => {
+    if (injected.full) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' })
+    return (fs.writeSync as (...a: unknown[]) => number)(...args)
+  }) as typeof fs.writeSync
+  return { ...fs, default: { ...fs, writeSync }, writeSync }
+})
 
 let home: string
 beforeEach(() => {
@@ -102,6 +117,66 @@ describe('SettingsStore', () => {
     expect(s.getSettings()).toEqual(DEFAULT_SETTINGS)
   })
 
+  it('keeps reporting a kept bad copy to every later process until the operator deals with it', () => {
+    writeFileSync(file(), 'not json')
+    const first = new SettingsStore({ home })
+    const movedTo = first.loadProblem!.movedTo
+    // The next process (the CLI a minute later) finds no settings.json, and still says why.
+    const next = new SettingsStore({ home })
+    expect(next.loadProblem).toMatchObject({ file: file(), movedTo })
+    next.addSite({ alias: 'new-one' })
+    expect(new SettingsStore({ home }).loadProblem?.movedTo).toBe(movedTo)
+    rmSync(movedTo)
+    expect(new SettingsStore({ home }).loadProblem).toBeNull()
+  })
+
+  it('never reads a FIFO put in place of settings.json (no hang): it is moved aside and reported', () => {
+    execFileSync('mkfifo', [file()])
+    const s = new SettingsStore({ home })
+    expect(s.loadProblem).toMatchObject({ file: file(), reason: 'not a regular file (a FIFO)' })
+    expect(s.listSites()).toEqual([])
+  })
+
+  it('stores an expected environment with fingerprints instead of tokens', () => {
+    const jwt = 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJBbGxvdyI6WyJhZG1pbiJdfQ.c2lnbmF0dXJlc2lnbmF0dXJl'
+    const s = new SettingsStore({ home })
+    const a = s.addSite({ alias: 'a' })
+    s.updateSite(a.id, { expectedEnv: { FULLNODE_API_INFO: `${jwt}:/ip4/127.0.0.1/tcp/1234/http`, FIL_PROOFS_MAXIMIZE_CACHING: '1' } })
+    const text = readFileSync(file(), 'utf8')
+    expect(text).not.toContain('eyJ')
+    expect(onDisk().sites[0]!.expectedEnv).toEqual({ FULLNODE_API_INFO: `[token ${secretFingerprint(jwt)}]:/ip4/127.0.0.1/tcp/1234/http`, FIL_PROOFS_MAXIMIZE_CACHING: '1' })
+    // Saving the fingerprinted form again (the settings form does) keeps it as it is.
+    s.updateSite(a.id, { expectedEnv: s.getSite(a.id)!.expectedEnv })
+    expect(onDisk().sites[0]!.expectedEnv['FULLNODE_API_INFO']).toBe(`[token ${secretFingerprint(jwt)}]:/ip4/127.0.0.1/tcp/1234/http`)
+  })
+
+  it('on a full disk keeps the previous settings.json whole and says the change was not saved', () => {
+    const disk = mountSmallDisk(256)
+    const dir = disk ? disk.dir : home
+    try {
+      const s = new SettingsStore({ home: dir })
+      for (let i = 0; i < 5; i++) s.addSite({ alias: `host-${i}` })
+      const before = readFileSync(join(dir, 'settings.json'), 'utf8')
+      if (disk) disk.fill()
+      else injected.full = true
+      let err: unknown
+      try {
+        s.addSite({ alias: 'one-too-many' })
+      } catch (e) {
+        err = e
+      }
+      expect(err).toMatchObject({ code: 'storage/write-failed', params: { reason: 'ENOSPC' } })
+      expect((err as Error).message).toMatch(/settings were not saved: .*no space left/)
+      expect(readFileSync(join(dir, 'settings.json'), 'utf8')).toBe(before)
+      expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([])
+      expect(s.listSites()).toHaveLength(5)
+      expect(new SettingsStore({ home: dir }).listSites()).toHaveLength(5)
+    } finally {
+      injected.full = false
+      disk?.close()
+    }
+  })
+
   it('moves aside a file that parses but does not validate (never silently dropping sites)', () => {
     writeFileSync(file(), JSON.stringify({ version: 1, settings: DEFAULT_SETTINGS, sites: [{ id: 'BAD ID', alias: 'a' }] }))
     const s = new SettingsStore({ home })
@@ -120,7 +195,7 @@ describe('SettingsStore', () => {
   it('writes atomically: no temp files left, the file is always whole JSON', () => {
     const s = new SettingsStore({ home })
     for (let i = 0; i < 30; i++) s.addSite({ alias: `host-${i}` })
-    expect(readdirSync(home).filter((f) => f.includes('.tmp-'))).toEqual([])
+    expect(readdirSync(home).filter((f) => f.includes('.tmp'))).toEqual([])
     expect(onDisk().sites).toHaveLength(30)
   })
 

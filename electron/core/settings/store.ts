@@ -1,5 +1,5 @@
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs'
-import { dirname } from 'node:path'
+import { readdirSync, renameSync, statSync } from 'node:fs'
+import { basename, join } from 'node:path'
 import { z } from 'zod'
 import {
   appSettingsSchema,
@@ -17,6 +17,8 @@ import {
   type NewSite,
   type SiteConfig
 } from '../../../preload/contract'
+import { DurableWriteError, NotRegularFileError, readRegularFile, writeDurably } from '../util/durableFile'
+import { redactEnvValue } from '../util/redact'
 import { ensureHome, minerdeskHome, settingsFile } from './paths'
 
 /**
@@ -24,10 +26,14 @@ import { ensureHome, minerdeskHome, settingsFile } from './paths'
  * `{ "version": 1, "settings": {…}, "sites": [{…}, …] }`.
  *
  * Every change is validated with the contract's zod schemas before it is written; writes are
- * atomic (temp file, fsync, rename) so a crash never leaves half a file; a file that does not
- * parse or validate is moved aside to `settings.json.bad-<time>` and reported, never silently
+ * complete or not at all (util/durableFile: length checked, fsync, rename, fsync of the
+ * directory), so a crash or a full disk never leaves half a file, and a failed write keeps the
+ * previous file and says so (`storage/write-failed`). A file that does not parse or validate, or
+ * is not a regular file, is moved aside to `settings.json.bad-<time>` and reported — by every
+ * MinerDesk process until the operator restores or deletes that copy — never silently
  * overwritten. Before each change the file is re-read if another process (the CLI next to the
- * app) changed it, so neither loses the other's edits.
+ * app) changed it, so neither loses the other's edits. Expected environment values are kept
+ * with their secrets replaced by fingerprints (util/redact), never the tokens themselves.
  */
 
 export const SETTINGS_FILE_VERSION = 1
@@ -39,12 +45,22 @@ const fileSchema = z.object({
 })
 type SettingsFileContent = z.infer<typeof fileSchema>
 
-export interface LoadProblem {
-  file: string
-  /** Where the unusable file now is. */
-  movedTo: string
-  reason: string
+/** Expected environment values as they may be stored: secrets as fingerprints. */
+function storedEnv(env: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).map(([k, v]) => [k, redactEnvValue(k, v)]))
 }
+
+export type { SettingsLoadProblem as LoadProblem } from '../../../preload/contract'
+import type { SettingsLoadProblem as LoadProblem } from '../../../preload/contract'
+
+/** A change the store would make, validated but not written (see plan…/apply). */
+export interface SettingsPlan {
+  readonly before: SettingsFileContent
+  readonly after: SettingsFileContent
+  /** Re-applied to the file's content at apply time (another process may have written since). */
+  readonly change: (c: SettingsFileContent) => SettingsFileContent
+}
+export type { SettingsFileContent }
 
 type Listener<T> = (value: T) => void
 
@@ -118,7 +134,10 @@ function withDefaults(raw: unknown): unknown {
           workerHosts: {},
           ...site,
           name: site['name'] ?? site['alias'],
-          startCommands: { ...DEFAULT_START_COMMANDS, ...(startCommands as object) }
+          startCommands: { ...DEFAULT_START_COMMANDS, ...(startCommands as object) },
+          ...(site['expectedEnv'] && typeof site['expectedEnv'] === 'object' && !Array.isArray(site['expectedEnv'])
+            ? { expectedEnv: storedEnvOf(site['expectedEnv'] as Record<string, unknown>) }
+            : {})
         }
       })
     : []
@@ -127,6 +146,10 @@ function withDefaults(raw: unknown): unknown {
     settings: { ...DEFAULT_SETTINGS, ...settings, defaultDurations: { ...RUNBOOK_DURATIONS, ...(defaultDurations as object) } },
     sites
   }
+}
+
+function storedEnvOf(raw: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, typeof v === 'string' ? redactEnvValue(k, v) : v]))
 }
 
 function checkUnique(sites: readonly SiteConfig[]): string | null {
@@ -179,9 +202,12 @@ export class SettingsStore {
     this.load()
   }
 
-  /** Set when the file on disk was unusable and moved aside at load. */
+  /**
+   * Set while an unusable settings.json is kept aside: moved by this process at load, or by an
+   * earlier one and not yet restored or removed by the operator.
+   */
   get loadProblem(): LoadProblem | null {
-    return this.problem
+    return this.problem ?? this.keptBadCopy()
   }
 
   getSettings(): AppSettings {
@@ -213,65 +239,90 @@ export class SettingsStore {
   }
 
   updateSettings(patch: unknown): AppSettings {
-    const p = settingsPatchSchema.safeParse(patch)
-    if (!p.success) throw invalid('settings', p.error)
-    this.mutate((c) => {
-      const next = appSettingsSchema.safeParse({ ...c.settings, ...p.data })
-      if (!next.success) throw invalid('settings', next.error)
-      return { ...c, settings: next.data }
-    })
+    this.apply(this.planSettings(patch))
     return this.getSettings()
   }
 
   addSite(input: unknown): SiteConfig {
+    const plan = this.planAddSite(input)
+    this.apply(plan)
+    return this.getSite(plan.after.sites[plan.after.sites.length - 1]!.id)!
+  }
+
+  updateSite(id: string, patch: unknown): SiteConfig {
+    this.apply(this.planUpdateSite(id, patch))
+    return this.getSite(id)!
+  }
+
+  removeSite(id: string): void {
+    this.apply(this.planRemoveSite(id))
+  }
+
+  /** `ids` must list every site exactly once, in the new order. */
+  reorderSites(ids: readonly string[]): SiteConfig[] {
+    this.apply(
+      this.plan((c) => {
+        const known = new Set(c.sites.map((s) => s.id))
+        if (ids.length !== known.size || new Set(ids).size !== ids.length || ids.some((id) => !known.has(id))) {
+          throw new MinerDeskError({ code: 'invalid-input', message: 'the new order must list every site exactly once' })
+        }
+        const pos = new Map(ids.map((id, i) => [id, i]))
+        return { ...c, sites: c.sites.map((s) => ({ ...s, order: pos.get(s.id)! })).sort((a, b) => a.order - b.order) }
+      })
+    )
+    return this.listSites()
+  }
+
+  /* ---------------------------------------------- changes planned, then applied */
+
+  planSettings(patch: unknown): SettingsPlan {
+    const p = settingsPatchSchema.safeParse(patch)
+    if (!p.success) throw invalid('settings', p.error)
+    return this.plan((c) => {
+      const next = appSettingsSchema.safeParse({ ...c.settings, ...p.data })
+      if (!next.success) throw invalid('settings', next.error)
+      return { ...c, settings: next.data }
+    })
+  }
+
+  planAddSite(input: unknown): SettingsPlan {
     const p = newSiteSchema.safeParse(input)
     if (!p.success) throw invalid('new site', p.error)
-    let added: SiteConfig | null = null
-    this.mutate((c) => {
+    return this.plan((c) => {
       if (c.sites.some((s) => s.alias === p.data.alias)) {
         throw new MinerDeskError({ code: 'conflict', message: `a site for the SSH alias ${p.data.alias} already exists`, params: { alias: p.data.alias } })
       }
       const site = siteConfigSchema.safeParse(newSiteConfig(p.data, c.sites, c.settings))
       if (!site.success) throw invalid('new site', site.error)
-      added = site.data
       return { ...c, sites: [...c.sites, site.data] }
     })
-    return clone(added!)
   }
 
-  updateSite(id: string, patch: unknown): SiteConfig {
+  planUpdateSite(id: string, patch: unknown): SettingsPlan {
     const p = sitePatchSchema.safeParse(patch)
     if (!p.success) throw invalid(`site ${id}`, p.error)
-    this.mutate((c) => {
+    const data = p.data.expectedEnv ? { ...p.data, expectedEnv: storedEnv(p.data.expectedEnv) } : p.data
+    return this.plan((c) => {
       const i = c.sites.findIndex((s) => s.id === id)
       if (i < 0) throw new MinerDeskError({ code: 'not-found', message: `no site ${id}`, params: { site: id } })
-      const next = siteConfigSchema.safeParse({ ...c.sites[i], ...p.data })
+      const next = siteConfigSchema.safeParse({ ...c.sites[i], ...data })
       if (!next.success) throw invalid(`site ${id}`, next.error)
       const sites = [...c.sites]
       sites[i] = next.data
       return { ...c, sites }
     })
-    return this.getSite(id)!
   }
 
-  removeSite(id: string): void {
-    this.mutate((c) => {
+  planRemoveSite(id: string): SettingsPlan {
+    return this.plan((c) => {
       if (!c.sites.some((s) => s.id === id)) throw new MinerDeskError({ code: 'not-found', message: `no site ${id}`, params: { site: id } })
       return { ...c, sites: sortSites(c.sites.filter((s) => s.id !== id)) }
     })
   }
 
-  /** `ids` must list every site exactly once, in the new order. */
-  reorderSites(ids: readonly string[]): SiteConfig[] {
-    this.mutate((c) => {
-      const known = new Set(c.sites.map((s) => s.id))
-      if (ids.length !== known.size || new Set(ids).size !== ids.length || ids.some((id) => !known.has(id))) {
-        throw new MinerDeskError({ code: 'invalid-input', message: 'the new order must list every site exactly once' })
-      }
-      const pos = new Map(ids.map((id, i) => [id, i]))
-      return { ...c, sites: c.sites.map((s) => ({ ...s, order: pos.get(s.id)! })).sort((a, b) => a.order - b.order) }
-    })
-    return this.listSites()
+  /** Writes a planned change (computed again over the file as it is now). */
+  apply(plan: SettingsPlan): void {
+    this.mutate(plan.change)
   }
 
   /** Re-reads the file if another process changed it; true when something changed. */
@@ -304,24 +355,30 @@ export class SettingsStore {
   }
 
   private load(): void {
-    let text: string
+    let text: string | null
+    let reason: string | null = null
     try {
-      text = readFileSync(this.file, 'utf8')
+      text = readRegularFile(this.file)
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
-        this.stamp = null
-        return
+      if (!(err instanceof NotRegularFileError)) {
+        // Unreadable (permissions…): refuse to go on rather than overwrite it later.
+        throw new MinerDeskError({ code: 'internal', message: `cannot read ${this.file}`, details: (err as Error).message })
       }
-      // Unreadable (permissions…): refuse to go on rather than overwrite it later.
-      throw new MinerDeskError({ code: 'internal', message: `cannot read ${this.file}`, details: (err as Error).message })
+      text = null
+      reason = `not a regular file (a ${err.kind})`
+    }
+    if (text === null && reason === null) {
+      this.stamp = null
+      return
     }
     this.stamp = this.readStamp()
-    let reason: string | null = null
     let parsed: unknown
-    try {
-      parsed = JSON.parse(text)
-    } catch (err) {
-      reason = `not JSON: ${(err as Error).message}`
+    if (reason === null) {
+      try {
+        parsed = JSON.parse(text!)
+      } catch (err) {
+        reason = `not JSON: ${(err as Error).message}`
+      }
     }
     if (reason === null) {
       const r = fileSchema.safeParse(withDefaults(parsed))
@@ -336,48 +393,77 @@ export class SettingsStore {
       }
     }
     const movedTo = `${this.file}.bad-${new Date(this.now()).toISOString().replace(/[:.]/g, '-')}`
-    renameSync(this.file, movedTo)
-    this.problem = { file: this.file, movedTo, reason: reason! }
+    try {
+      renameSync(this.file, movedTo)
+      this.problem = { file: this.file, movedTo, reason: reason! }
+    } catch (err) {
+      // Another MinerDesk process moved it aside first: its copy is reported instead.
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err
+    }
     this.stamp = null
     this.content = { version: SETTINGS_FILE_VERSION, settings: clone(DEFAULT_SETTINGS), sites: [] }
+  }
+
+  /**
+   * The newest copy of an unusable settings.json kept earlier (by this or another MinerDesk
+   * process) that the operator has neither restored nor removed yet.
+   */
+  private keptBadCopy(): LoadProblem | null {
+    let names: string[]
+    try {
+      names = readdirSync(this.home)
+    } catch {
+      return null
+    }
+    const prefix = `${basename(this.file)}.bad-`
+    let best: { path: string; mtimeMs: number } | null = null
+    for (const n of names) {
+      if (!n.startsWith(prefix)) continue
+      try {
+        const st = statSync(join(this.home, n))
+        if (st.isFile() && (!best || st.ctimeMs > best.mtimeMs)) best = { path: join(this.home, n), mtimeMs: st.ctimeMs }
+      } catch {
+        /* removed meanwhile */
+      }
+    }
+    return best ? { file: this.file, movedTo: best.path, reason: 'it could not be used when MinerDesk read it' } : null
+  }
+
+  private plan(change: (c: SettingsFileContent) => SettingsFileContent): SettingsPlan {
+    if (this.changedOnDisk()) this.load()
+    const before = clone(this.content)
+    return { before, after: this.validated(change(clone(before))), change }
+  }
+
+  private validated(next: SettingsFileContent): SettingsFileContent {
+    const checked = fileSchema.safeParse(next)
+    if (!checked.success) throw invalid('settings', checked.error)
+    const dup = checkUnique(checked.data.sites)
+    if (dup) throw new MinerDeskError({ code: 'conflict', message: dup })
+    return checked.data
   }
 
   private mutate(fn: (c: SettingsFileContent) => SettingsFileContent): void {
     if (this.changedOnDisk()) this.load()
     const before = this.content
-    const next = fn(clone(before))
-    const checked = fileSchema.safeParse(next)
-    if (!checked.success) throw invalid('settings', checked.error)
-    const dup = checkUnique(checked.data.sites)
-    if (dup) throw new MinerDeskError({ code: 'conflict', message: dup })
-    this.write(checked.data)
-    this.content = checked.data
+    const next = this.validated(fn(clone(before)))
+    this.write(next)
+    this.content = next
     this.emit(before)
   }
 
   private write(content: SettingsFileContent): void {
     ensureHome(this.home)
-    const tmp = `${this.file}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`
-    const fd = openSync(tmp, 'wx', 0o600)
     try {
-      const buf = Buffer.from(`${JSON.stringify(content, null, 2)}\n`)
-      let off = 0
-      while (off < buf.length) off += writeSync(fd, buf, off)
-      fsyncSync(fd)
+      writeDurably(this.file, `${JSON.stringify(content, null, 2)}\n`)
     } catch (err) {
-      closeSync(fd)
-      unlinkSync(tmp)
-      throw err
-    }
-    closeSync(fd)
-    renameSync(tmp, this.file)
-    try {
-      // Make the rename itself durable.
-      const dfd = openSync(dirname(this.file), 'r')
-      fsyncSync(dfd)
-      closeSync(dfd)
-    } catch {
-      /* not every platform can fsync a directory */
+      const full = err instanceof DurableWriteError && (err.code === 'ENOSPC' || err.code === 'EDQUOT')
+      throw new MinerDeskError({
+        code: 'storage/write-failed',
+        message: `the settings were not saved: ${(err as Error).message}`,
+        hint: full ? `free space on the disk holding ${this.home}; the previous settings are kept unchanged` : `check ${this.file} and its directory; the previous settings are kept unchanged`,
+        params: { file: this.file, reason: err instanceof DurableWriteError ? err.code : 'EIO' }
+      })
     }
     this.stamp = this.readStamp()
   }

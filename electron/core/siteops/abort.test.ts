@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { WorkerJob } from '../lotus/types'
+import type { WorkerJob } from '../../../preload/contract/lotus/types'
 import { callIdText, matchJobs, resolveJob, ZERO_UUID } from './abort'
 
 const job = (id: string, n: number, runWait = 0, task = 'seal/v0/precommit/2'): WorkerJob => ({

@@ -1,10 +1,10 @@
 import { MinerDeskError, type MutationPreview, type SchedRequest } from '../../../preload/contract'
 import { z } from 'zod'
 import { spec } from '../lotus/shapes'
-import { jobStateLabel, taskShort } from '../lotus/tasks'
-import type { CallId, WorkerJob } from '../lotus/types'
-import { apiStepText } from '../services/ops'
-import type { ServiceContext } from '../services/context'
+import { jobStateLabel, taskShort } from '../../../preload/contract/lotus/tasks'
+import type { CallId, WorkerJob } from '../../../preload/contract/lotus/types'
+import { apiStepText } from '../runtime/ops'
+import type { ServiceContext } from '../runtime/context'
 
 /**
  * `lotus-miner sealing abort` (cli/miner/sealing.go): the argument is a prefix of a call UUID as

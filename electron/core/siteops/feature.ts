@@ -1,6 +1,6 @@
 import type { siteopsChannels } from '../../../preload/contract/siteops'
-import type { ServiceContext } from '../services/context'
-import type { Feature } from '../services/feature'
+import type { ServiceContext } from '../runtime/context'
+import type { Feature } from '../runtime/feature'
 import { previewAbort, schedRequests } from './abort'
 import { previewKillWorkers, wps } from './killWorkers'
 import { previewMpoolReplace } from './mpoolReplace'

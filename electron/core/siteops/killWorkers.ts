@@ -1,9 +1,9 @@
 import { MinerDeskError, type MutationPreview, type MutationStep, type SiteProcess, type WpsResult } from '../../../preload/contract'
 import { listProcesses, signalProcesses } from '../remote/processes'
-import type { ServiceContext } from '../services/context'
-import type { StepRunner } from '../services/ops'
+import type { ServiceContext } from '../runtime/context'
+import type { StepRunner } from '../runtime/ops'
 import type { SshHost } from '../ssh/types'
-import { taskShort } from '../lotus/tasks'
+import { taskShort } from '../../../preload/contract/lotus/tasks'
 import { siteHosts } from './hosts'
 import { findSiteProcesses, requireSomeHost, sameProcess, siteIdentity, type HostHandle, type SiteIdentity } from './siteProcesses'
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { buildCommandLine } from '../util/shellQuote'
+import { buildCommandLine } from '../../common/shellQuote'
 import { minimumReplacementPremium, parseNewCid, replaceCommand, sameAddress } from './mpoolReplace'
 
 describe('mpool replace', () => {

@@ -1,8 +1,8 @@
 import { attoToFil, MinerDeskError, type MutationPreview } from '../../../preload/contract'
 import type { Discovery } from '../lotus/discover'
 import { fullCalls } from '../lotus/fullApi'
-import type { ServiceContext } from '../services/context'
-import { buildCommandLine, type RemoteCommand } from '../util/shellQuote'
+import type { ServiceContext } from '../runtime/context'
+import { buildCommandLine, type RemoteCommand } from '../../common/shellQuote'
 
 /**
  * Replace a stuck local message: `lotus mpool replace --auto --fee-limit <FIL> <from> <nonce>`,

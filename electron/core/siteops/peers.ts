@@ -1,8 +1,8 @@
 import { MinerDeskError, type MutationPreview, type PeersInfo } from '../../../preload/contract'
 import { fullCalls } from '../lotus/fullApi'
-import type { NetBlockList } from '../lotus/types'
-import { apiStepText } from '../services/ops'
-import type { ServiceContext } from '../services/context'
+import type { NetBlockList } from '../../../preload/contract/lotus/types'
+import { apiStepText } from '../runtime/ops'
+import type { ServiceContext } from '../runtime/context'
 
 /**
  * `lotus net peers` / `net scores` / `net block list` in one batch, and `lotus net block add

@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto'
 import { MinerDeskError, toErrorInfo, type ProvingCheckRow, type ProvingCheckState } from '../../../preload/contract'
 import { count } from '../lotus/bitfield'
 import type { Discovery } from '../lotus/discover'
-import type { ServiceContext } from '../services/context'
+import type { ServiceContext } from '../runtime/context'
 import type { ExecStream } from '../ssh/types'
-import { buildCommandLine, type RemoteCommand } from '../util/shellQuote'
+import { buildCommandLine, type RemoteCommand } from '../../common/shellQuote'
 import { LineSplitter, parseCheckLine } from './provingCheckParse'
 
 /**

@@ -1,6 +1,6 @@
 import { MinerDeskError, type MutationPreview, type SiteProcess, type StartKind } from '../../../preload/contract'
-import type { ServiceContext } from '../services/context'
-import { buildShellSnippet } from '../util/shellQuote'
+import type { ServiceContext } from '../runtime/context'
+import { buildShellSnippet } from '../../common/shellQuote'
 import { resolveSiteHost } from './hosts'
 import { siteHostsOf } from './killWorkers'
 import { findSiteProcesses } from './siteProcesses'

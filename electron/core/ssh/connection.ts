@@ -1,6 +1,6 @@
 import type { Duplex } from 'node:stream'
 import { MinerDeskError, type ConnectionInfo, type ConnectionStateName, type HostKeyInfo } from '../../../preload/contract'
-import { buildCommandLine, UnsafeArgumentError, type RemoteCommand } from '../util/shellQuote'
+import { buildCommandLine, UnsafeArgumentError, type RemoteCommand } from '../../common/shellQuote'
 import { reconnectDelay, type BackoffPolicy } from './backoff'
 import { ChannelQueue } from './channelQueue'
 import { openForward, runExec, runExecStream, type ChannelHost } from './channels'

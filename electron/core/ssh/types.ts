@@ -5,7 +5,7 @@ import type {
   HostKeyInfo,
   SecretProtection
 } from '../../../preload/contract'
-import type { RemoteCommand } from '../util/shellQuote'
+import type { RemoteCommand } from '../../common/shellQuote'
 
 /**
  * The SSH layer's public interfaces. Everything above it (Lotus client, poller, wizard, triage)

@@ -1,5 +1,5 @@
-import type { WorkerInfo } from '../../core/lotus/types'
-import { TASK_PRIORITY, taskShort } from '../../core/lotus/tasks'
+import type { WorkerInfo } from '../../../preload/contract/lotus/types'
+import { TASK_PRIORITY, taskShort } from '../../../preload/contract/lotus/tasks'
 import { formatLogLine } from '../common/golog'
 import { sizeStr } from '../miner/gofmt'
 import { MINER_USER_VERSION } from '../miner/version'

@@ -1,4 +1,4 @@
-import type { BitField, Deadline, Partition, SectorOnChainInfo } from '../../core/lotus/types'
+import type { BitField, Deadline, Partition, SectorOnChainInfo } from '../../../preload/contract/lotus/types'
 import { PARTITION_SECTORS_32G, PRECOMMIT_CHALLENGE_DELAY, provingDeadline, WPOST_CHALLENGE_WINDOW, WPOST_PERIOD_DEADLINES } from '../common/clock'
 import type { ActorStateData, DeadlineState, PartitionState, PreCommitOnChain, SectorPreCommitInfo } from './actorState'
 import * as R from './rangeSet'

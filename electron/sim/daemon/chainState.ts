@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import type { NetBlockList } from '../../core/lotus/types'
+import type { NetBlockList } from '../../../preload/contract/lotus/types'
 import { writeJsonAtomic } from '../common/persist'
 import type { ActorStateData } from './actorState'
 import type { MpoolData } from './mpool'

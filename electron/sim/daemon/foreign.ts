@@ -1,4 +1,4 @@
-import type { SignedMessage } from '../../core/lotus/types'
+import type { SignedMessage } from '../../../preload/contract/lotus/types'
 import { keyAddress, seededFloat, seededInt, signatureData, signatureType } from './ids'
 import { messageCid, signedCid } from './messages'
 

@@ -1,4 +1,4 @@
-import type { Message, MessageSendSpec, MpoolConfig } from '../../core/lotus/types'
+import type { Message, MessageSendSpec, MpoolConfig } from '../../../preload/contract/lotus/types'
 import { goError } from '../common/rpcServer'
 import type { ApplyResult } from './actor'
 import { withFields } from './messages'

@@ -1,4 +1,4 @@
-import type { Message, Signature, SignedMessage } from '../../core/lotus/types'
+import type { Message, Signature, SignedMessage } from '../../../preload/contract/lotus/types'
 import { goError } from '../common/rpcServer'
 import { chainCid, checkAddress } from './ids'
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import type { Cid, MessageSendSpec, MinerInfo, NetBlockList, SignedMessage } from '../../core/lotus/types'
+import type { Cid, MessageSendSpec, MinerInfo, NetBlockList, SignedMessage } from '../../../preload/contract/lotus/types'
 import { PERMISSIONS, signToken, verifyToken, type Permission } from '../common/jwt'
 import { goError, RpcError, type MethodDef, type MethodTable } from '../common/rpcServer'
 import { MPOOL_CONFIG } from './gas'

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { Message } from '../../core/lotus/types'
+import type { Message } from '../../../preload/contract/lotus/types'
 import { capGasFee, estimateFeeCap, estimateMessageGas } from './gas'
 import { keyAddress } from './ids'
 import { messageCid } from './messages'

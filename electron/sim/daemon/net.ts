@@ -1,4 +1,4 @@
-import type { NetBlockList, PeerAddrInfo, PubsubScore } from '../../core/lotus/types'
+import type { NetBlockList, PeerAddrInfo, PubsubScore } from '../../../preload/contract/lotus/types'
 import { goError } from '../common/rpcServer'
 import { peerIdFrom, seededFloat, seededInt } from './ids'
 import { NETWORK_NAME } from './version'

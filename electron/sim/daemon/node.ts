@@ -1,4 +1,4 @@
-import type { Cid, Message, MessageSendSpec, NodeStatus, SignedMessage, TipSet } from '../../core/lotus/types'
+import type { Cid, Message, MessageSendSpec, NodeStatus, SignedMessage, TipSet } from '../../../preload/contract/lotus/types'
 import { ChainClock } from '../common/clock'
 import type { GoLogger } from '../common/golog'
 import { goError } from '../common/rpcServer'

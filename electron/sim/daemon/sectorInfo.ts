@@ -1,4 +1,4 @@
-import type { SectorOnChainInfo } from '../../core/lotus/types'
+import type { SectorOnChainInfo } from '../../../preload/contract/lotus/types'
 import type { ActorStateData, StoredSector } from './actorState'
 import { commRCidOf } from './ids'
 

@@ -1,4 +1,4 @@
-import type { ActiveSync, TipSet } from '../../core/lotus/types'
+import type { ActiveSync, TipSet } from '../../../preload/contract/lotus/types'
 import type { ChainClock } from '../common/clock'
 import type { GoLogger } from '../common/golog'
 import { formatGoDuration } from './goDuration'

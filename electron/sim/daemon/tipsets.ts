@@ -1,4 +1,4 @@
-import type { BlockHeader, Cid, TipSet } from '../../core/lotus/types'
+import type { BlockHeader, Cid, TipSet } from '../../../preload/contract/lotus/types'
 import type { ChainClock } from '../common/clock'
 import { chainCid, seededBytes, seededFloat, seededInt } from './ids'
 

@@ -1,4 +1,4 @@
-import { API_VERSIONS, apiVersionString } from '../../core/lotus/types'
+import { API_VERSIONS, apiVersionString } from '../../../preload/contract/lotus/types'
 
 /**
  * The build the simulated node claims to be: Lotus's NodeBuildVersion of the reference snapshot,

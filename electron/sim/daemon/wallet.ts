@@ -1,4 +1,4 @@
-import type { Message, SignedMessage } from '../../core/lotus/types'
+import type { Message, SignedMessage } from '../../../preload/contract/lotus/types'
 import type { SimSiteConfig } from '../common/siteConfig'
 import { goError } from '../common/rpcServer'
 import type { CallerRole } from './actor'

@@ -1,4 +1,4 @@
-import { quoteArg } from '../../core/util/shellQuote'
+import { quoteArg } from '../../common/shellQuote'
 import type { SimSiteConfig, WorkerSpec } from '../common/siteConfig'
 import { SITE_ENV } from '../common/siteConfig'
 import type { SiteLayout } from './layout'

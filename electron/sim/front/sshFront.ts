@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs'
-import { quoteArg } from '../../core/util/shellQuote'
+import { quoteArg } from '../../common/shellQuote'
 import { SITE_ENV } from '../common/siteConfig'
 import { sshdUsable, startOpenSshd } from '../ssh/openssh'
 import { startSsh2SiteServer, type RunningSsh2Server } from '../ssh/ssh2Server'

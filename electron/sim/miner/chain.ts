@@ -1,5 +1,5 @@
 import { callRpc, type ApiEndpoint } from '../common/rpcClient'
-import type { DeadlineInfo, Partition, SectorOnChainInfo, TipSet } from '../../core/lotus/types'
+import type { DeadlineInfo, Partition, SectorOnChainInfo, TipSet } from '../../../preload/contract/lotus/types'
 
 /**
  * The miner's view of its full node (`/rpc/v1`, admin token from FULLNODE_API_INFO or ~/.lotus):

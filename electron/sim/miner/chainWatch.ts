@@ -1,5 +1,5 @@
 import type { ChainClock } from '../common/clock'
-import type { TipSet } from '../../core/lotus/types'
+import type { TipSet } from '../../../preload/contract/lotus/types'
 import type { ChainApi } from './chain'
 
 /**

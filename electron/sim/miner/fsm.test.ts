@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { SECTOR_STATES } from '../../core/lotus/states'
+import { SECTOR_STATES } from '../../../preload/contract/lotus/states'
 import { E, type SectorEvent } from './events'
 import { plan } from './fsm'
 import { newSectorRecord, type SectorRecord } from './sectorTypes'

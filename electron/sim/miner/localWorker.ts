@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import type { ChainClock } from '../common/clock'
-import type { WorkerInfo } from '../../core/lotus/types'
+import type { WorkerInfo } from '../../../preload/contract/lotus/types'
 import { hardwareFor, resourceTable } from '../worker/resources'
 import { localKinds, runTask, TaskError } from '../worker/tasks'
 import type { MinerConfig } from './config'

@@ -1,5 +1,5 @@
 import type { ChainClock } from '../common/clock'
-import { sectorFileName } from '../../core/lotus/types'
+import { sectorFileName } from '../../../preload/contract/lotus/types'
 import { moveSectorFile, removeSectorFiles, sectorPath, type FileKind } from '../worker/files'
 import { PREPARE_SECONDS, TASK_SECONDS } from './durations'
 import type { Scheduler } from './scheduler'

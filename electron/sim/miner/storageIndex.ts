@@ -1,7 +1,7 @@
 import { statfsSync } from 'node:fs'
 import { goError } from '../common/rpcServer'
-import type { FsStat, StorageDecl, StorageInfo, StorageInfoEntry } from '../../core/lotus/types'
-import { sectorFileName } from '../../core/lotus/types'
+import type { FsStat, StorageDecl, StorageInfo, StorageInfoEntry } from '../../../preload/contract/lotus/types'
+import { sectorFileName } from '../../../preload/contract/lotus/types'
 import { FILE_KIND_BITS, FILE_KINDS, scanPath, type FileKind, type LocalStorageMeta } from '../worker/files'
 
 /**

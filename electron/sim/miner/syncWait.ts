@@ -1,5 +1,5 @@
-import type { SyncState, TipSet } from '../../core/lotus/types'
-import { SYNC_STAGES } from '../../core/lotus/types'
+import type { SyncState, TipSet } from '../../../preload/contract/lotus/types'
+import { SYNC_STAGES } from '../../../preload/contract/lotus/types'
 
 /**
  * lcli.SyncWait as `lotus-miner run` runs it before starting (cli/sync.go): every 250 ms it

@@ -1,4 +1,4 @@
-import { API_VERSIONS, apiVersionString } from '../../core/lotus/types'
+import { API_VERSIONS, apiVersionString } from '../../../preload/contract/lotus/types'
 
 /**
  * What the simulated `lotus-miner` / `lotus-worker` claim to be: Lotus's MinerBuildVersion of the

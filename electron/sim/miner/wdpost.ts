@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import type { GoLogger } from '../common/golog'
 import { goLogTime } from '../common/golog'
-import type { DeadlineInfo, Partition, TipSet } from '../../core/lotus/types'
+import type { DeadlineInfo, Partition, TipSet } from '../../../preload/contract/lotus/types'
 import { bitfieldNumbers, METHOD, type ChainApi } from './chain'
 import type { ChainWatch } from './chainWatch'
 

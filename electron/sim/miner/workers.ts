@@ -1,6 +1,6 @@
 import { callRpc, RpcCallError, type ApiEndpoint } from '../common/rpcClient'
 import type { GoLogger } from '../common/golog'
-import type { TaskResources, WorkerInfo, WorkerStats } from '../../core/lotus/types'
+import type { TaskResources, WorkerInfo, WorkerStats } from '../../../preload/contract/lotus/types'
 import { taskThreads } from '../worker/resources'
 
 /**

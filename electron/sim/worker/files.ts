@@ -14,7 +14,7 @@ import {
   writeFileSync
 } from 'node:fs'
 import { dirname, join } from 'node:path'
-import { sectorFileName } from '../../core/lotus/types'
+import { sectorFileName } from '../../../preload/contract/lotus/types'
 
 /**
  * Sector files as Lotus lays them out in a storage path (lotus-reference §7, runbook §1–§2):

@@ -1,4 +1,4 @@
-import type { TaskResources, WorkerResources } from '../../core/lotus/types'
+import type { TaskResources, WorkerResources } from '../../../preload/contract/lotus/types'
 
 /**
  * Lotus's default task resource table (storage/sealer/storiface/resources.go) and the hardware a

@@ -37,19 +37,29 @@ const ERROR_CODES: Record<ErrorCode, true> = {
   'ssh/host-key-changed': true, 'ssh/host-key-rejected': true, 'ssh/timeout': true, 'ssh/command-failed': true,
   'lotus/daemon-down': true, 'lotus/miner-down': true, 'lotus/no-api-info': true, 'lotus/unauthorized': true,
   'lotus/permission': true, 'lotus/method-missing': true, 'lotus/version-too-old': true, 'lotus/rpc': true,
-  'lotus/bad-response': true, 'mutation/not-confirmed': true, 'mutation/refused': true, 'host/disconnected': true
+  'lotus/bad-response': true, 'mutation/not-confirmed': true, 'mutation/refused': true, 'host/disconnected': true,
+  'exporter/listen-failed': true, 'audit/write-failed': true, 'storage/write-failed': true
 }
 
 describe('locale files', () => {
-  it('have the same keys in zh-CN and English', () => {
+  it('have the same keys in zh-CN and English (English plurals as _one and _other, Chinese has only _other)', () => {
     const onlyZh = [...zh.keys()].filter((k) => !eng.has(k))
-    const onlyEn = [...eng.keys()].filter((k) => !zh.has(k))
+    const onlyEn = [...eng.keys()].filter((k) => !zh.has(k) && !(k.endsWith('_one') && zh.has(k.replace(/_one$/, '_other'))))
     expect({ onlyZh, onlyEn }).toEqual({ onlyZh: [], onlyEn: [] })
+    for (const k of eng.keys()) if (k.endsWith('_other')) expect(eng.has(k.replace(/_other$/, '_one')), k).toBe(true)
+  })
+  it('never use a plural key without its plural forms', () => {
+    // A plain key next to a plural one would be shown for every count in one of the languages.
+    for (const k of [...zh.keys(), ...eng.keys()]) if (/_(one|other)$/.test(k)) expect(zh.has(k.replace(/_(one|other)$/, '')), k).toBe(false)
   })
   it('use the same placeholders and markup in both languages', () => {
     for (const [k, v] of zh) {
       const e = eng.get(k) ?? ''
       expect({ key: k, p: placeholders(v), t: tags(v) }).toEqual({ key: k, p: placeholders(e), t: tags(e) })
+      if (k.endsWith('_other')) {
+        const one = eng.get(k.replace(/_other$/, '_one')) ?? ''
+        expect({ key: k, p: placeholders(v) }).toEqual({ key: k, p: placeholders(one) })
+      }
     }
   })
   it('translate every alert kind with exactly its params', () => {

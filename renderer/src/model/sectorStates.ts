@@ -2,7 +2,7 @@ import type { SectorGroup } from '../contract'
 
 /**
  * Which operator group a Lotus sector state belongs to, for showing SectorsSummary grouped.
- * Mirrors `operatorGroup` of electron/core/lotus/states.ts (which the main side uses to fill
+ * Mirrors `operatorGroup` of preload/contract/lotus/states.ts (which the main side uses to fill
  * `PipelineSnapshot.byGroup`); the renderer may not import the core, so the lists live here too.
  * Unknown names (a newer Lotus) fall into `other` rather than being guessed.
  */

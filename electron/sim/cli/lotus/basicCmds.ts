@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import type { VersionInfo } from '../../../core/lotus/types'
+import type { VersionInfo } from '../../../../preload/contract/lotus/types'
 import { CliExit } from '../../common/cliOutput'
 import { PERMISSIONS } from '../../common/jwt'
 import { repoPath } from '../../common/repo'

@@ -1,4 +1,4 @@
-import type { Message, MessageSendSpec, MpoolConfig, SignedMessage, TipSet } from '../../../core/lotus/types'
+import type { Message, MessageSendSpec, MpoolConfig, SignedMessage, TipSet } from '../../../../preload/contract/lotus/types'
 import { CliExit } from '../../common/cliOutput'
 import { DEFAULT_MAX_FEE } from '../../daemon/gas'
 import { checkAddress, isCidString } from '../../daemon/ids'

@@ -1,4 +1,4 @@
-import type { NetBlockList, PeerAddrInfo, PubsubScore } from '../../../core/lotus/types'
+import type { NetBlockList, PeerAddrInfo, PubsubScore } from '../../../../preload/contract/lotus/types'
 import { CliExit } from '../../common/cliOutput'
 import { checkPeerId } from '../../daemon/ids'
 import { fullNodeClient } from './client'

@@ -1,4 +1,4 @@
-import { SYNC_STAGES, type SyncState, type TipSet, type VersionInfo } from '../../../core/lotus/types'
+import { SYNC_STAGES, type SyncState, type TipSet, type VersionInfo } from '../../../../preload/contract/lotus/types'
 import { formatGoDuration } from '../../daemon/goDuration'
 import { fullNodeClient, type FullNodeClient } from './client'
 import type { Command } from './framework'

@@ -1,4 +1,4 @@
-import type { TipSet, VersionInfo } from '../../../core/lotus/types'
+import type { TipSet, VersionInfo } from '../../../../preload/contract/lotus/types'
 import { CliExit } from '../../common/cliOutput'
 import { formatFil } from '../../daemon/fil'
 import { checkAddress } from '../../daemon/ids'

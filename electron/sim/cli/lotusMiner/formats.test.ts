@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import type { SectorInfo, StorageInfoEntry, WorkerStats } from '../../../core/lotus/types'
+import type { SectorInfo, StorageInfoEntry, WorkerStats } from '../../../../preload/contract/lotus/types'
 import { durafmt2, epochTime, filShort, filString, goDurationMs, goDurationTruncated, goG4, goJsonTime, sizeStr } from '../../miner/gofmt'
 import { formatSectorsInfo } from './info'
 import { formatJobs, formatWorkers, jobStateOf } from './sealing'

@@ -1,4 +1,4 @@
-import type { MinerInfo, TipSet, WorkerStats } from '../../../core/lotus/types'
+import type { MinerInfo, TipSet, WorkerStats } from '../../../../preload/contract/lotus/types'
 import { deciStr, filShort, goDurationMs, goTimeString, sizeStr } from '../../miner/gofmt'
 import type { Command, Ctx } from './cmd'
 import { actorAddress, blockDelaySecs, fullApi, minerApi } from './common'

@@ -1,4 +1,4 @@
-import type { VersionInfo } from '../../../core/lotus/types'
+import type { VersionInfo } from '../../../../preload/contract/lotus/types'
 import { runMiner } from '../../miner/run'
 import { MINER_USER_VERSION, versionLine } from '../../miner/version'
 import { apiInfo, repoFor } from './clients'

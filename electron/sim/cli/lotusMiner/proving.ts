@@ -1,4 +1,4 @@
-import type { DeadlineInfo, Partition, TipSet, WorkerStats } from '../../../core/lotus/types'
+import type { DeadlineInfo, Partition, TipSet, WorkerStats } from '../../../../preload/contract/lotus/types'
 import { bitfieldCount, bitfieldNumbers } from '../../miner/chain'
 import { epochTime, goRFC822, goTimeOnly } from '../../miner/gofmt'
 import { incorrectNumArgs, type Command } from './cmd'

@@ -1,5 +1,5 @@
-import type { WorkerJob, WorkerStats } from '../../../core/lotus/types'
-import { TASK_PRIORITY, taskShort } from '../../../core/lotus/tasks'
+import type { WorkerJob, WorkerStats } from '../../../../preload/contract/lotus/types'
+import { TASK_PRIORITY, taskShort } from '../../../../preload/contract/lotus/tasks'
 import { goDurationTruncated, sizeStr } from '../../miner/gofmt'
 import { incorrectNumArgs, type Command } from './cmd'
 import { minerApi } from './common'

@@ -1,5 +1,5 @@
-import type { SectorInfo, SectorOnChainInfo, TipSet } from '../../../core/lotus/types'
-import { SECTOR_STATES } from '../../../core/lotus/states'
+import type { SectorInfo, SectorOnChainInfo, TipSet } from '../../../../preload/contract/lotus/types'
+import { SECTOR_STATES } from '../../../../preload/contract/lotus/states'
 import { epochTime, filShort, filString, goTimeString, hexOfBase64, goDurationMs } from '../../miner/gofmt'
 import { incorrectNumArgs, type Command, type Ctx } from './cmd'
 import { actorAddress, blockDelaySecs, fullApi, minerApi, minerIdOf, parseUint } from './common'

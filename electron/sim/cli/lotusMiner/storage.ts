@@ -1,4 +1,4 @@
-import type { FsStat, StorageDecl, StorageInfo, StorageInfoEntry } from '../../../core/lotus/types'
+import type { FsStat, StorageDecl, StorageInfo, StorageInfoEntry } from '../../../../preload/contract/lotus/types'
 import { goDurationTruncated, sizeStr } from '../../miner/gofmt'
 import { incorrectNumArgs, type Command } from './cmd'
 import { minerApi, minerIdOf, parseUint } from './common'

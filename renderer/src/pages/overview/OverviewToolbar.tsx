@@ -8,7 +8,7 @@ import type { Health } from '../../contract'
 import { healthOf } from '../../model/summary'
 import { refreshSites, selectConnections, selectRefreshing, selectSummaries, useOverviewStore } from '../../stores/overview'
 import { selectSites, useSitesStore } from '../../stores/sites'
-import { RollingRestartButton } from '../site/wizard/RollingRestart'
+import { RollingRestartButton } from '../site/restart/RollingRestart'
 
 const ORDER: Health[] = ['critical', 'warning', 'ok', 'unknown']
 

@@ -4,8 +4,9 @@ import { useTranslation } from 'react-i18next'
 import { DurationInput, durationRule } from '../../components/DurationInput'
 import { Mono } from '../../components/Mono'
 import { useReportError } from '../../components/useReportError'
-import { DURATION_KEYS, RUNBOOK_DURATIONS, type AppSettings, type Durations, type Language, type Theme } from '../../contract'
+import { DURATION_KEYS, parseListen, RUNBOOK_DURATIONS, type AppSettings, type Durations, type Language, type Theme } from '../../contract'
 import { formatDuration } from '../../model/format'
+import { ExporterStatusLine } from './ExporterStatusLine'
 import { selectAppInfo, selectSettings, selectSettingsLoaded, updateSettings, useSettingsStore } from '../../stores/settings'
 
 interface GeneralForm {
@@ -16,10 +17,12 @@ interface GeneralForm {
   language: Language
   theme: Theme
   notifications: boolean
+  exporterEnabled: boolean
+  exporterListen: string
 }
 
 function toForm(s: AppSettings): GeneralForm {
-  return { ...s, sshConfigPath: s.sshConfigPath ?? '', defaultDurations: { ...s.defaultDurations } }
+  return { ...s, sshConfigPath: s.sshConfigPath ?? '', defaultDurations: { ...s.defaultDurations }, exporterEnabled: s.exporter.enabled, exporterListen: s.exporter.listen }
 }
 
 /** Language names are shown in their own language (never translated). */
@@ -54,7 +57,8 @@ export function GeneralSettings() {
         stuckMultiple: v.stuckMultiple,
         language: v.language,
         theme: v.theme,
-        notifications: v.notifications
+        notifications: v.notifications,
+        exporter: { enabled: v.exporterEnabled, listen: v.exporterListen.trim() }
       })
       setSaved(true)
     } catch (err) {
@@ -118,6 +122,22 @@ export function GeneralSettings() {
           <Switch data-testid="general-notifications" />
         </Form.Item>
       </div>
+      <h3 className="md-form-heading">{t('exporter.title')}</h3>
+      <p className="md-muted md-field-note">{t('exporter.hint')}</p>
+      <div className="md-form-row">
+        <Form.Item name="exporterEnabled" label={t('exporter.enabled')} valuePropName="checked">
+          <Switch data-testid="general-exporter-enabled" />
+        </Form.Item>
+        <Form.Item
+          name="exporterListen"
+          label={t('exporter.listen')}
+          rules={[{ validator: async (_r, v: string) => (parseListen((v ?? '').trim()) ? undefined : Promise.reject(new Error(t('exporter.badListen')))) }]}
+          extra={t('exporter.listenHint')}
+        >
+          <Input className="md-mono" style={{ width: 220 }} placeholder="127.0.0.1:9720" data-testid="general-exporter-listen" />
+        </Form.Item>
+      </div>
+      <ExporterStatusLine />
       <Space>
         <Button type="primary" loading={saving} onClick={() => void save().catch(() => undefined)} data-testid="general-save">
           {t('common.save')}

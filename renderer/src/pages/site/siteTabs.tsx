@@ -7,7 +7,7 @@ import { PipelineTab } from './pipeline/PipelineTab'
 import { ProvingTab } from './proving/ProvingTab'
 import { SectorsTab } from './sectors/SectorsTab'
 import { WorkersTab } from './workers/WorkersTab'
-import { RestartTab } from './wizard/RestartTab'
+import { RestartTab } from './restart/RestartTab'
 
 export interface SiteTabProps {
   snapshot: SiteSnapshot

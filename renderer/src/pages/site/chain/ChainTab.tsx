@@ -6,7 +6,7 @@ import { Section } from '../../../components/Section'
 import { StatusText } from '../../../components/StatusText'
 import { Unavailable } from '../../../components/Unavailable'
 import type { PendingMessage } from '../../../contract'
-import { OpFacts, useOpDialog } from '../jobs/useOpDialog'
+import { OpFacts, useOpDialog } from '../../../ops/useOpDialog'
 import type { SiteTabProps } from '../siteTabs'
 import { DaemonPanel } from './DaemonPanel'
 import { MessagesTable } from './MessagesTable'
@@ -14,6 +14,7 @@ import { MinerPanel } from './MinerPanel'
 import { PeersSection } from './PeersSection'
 import { ReplaceMessageModal } from './ReplaceMessageModal'
 import { SyncTable } from './SyncTable'
+import { SyncHistory } from '../../../charts/HistoryCharts'
 
 /**
  * lotus daemon and chain: sync, the miner process, local pending messages (a stuck one replaced
@@ -57,6 +58,7 @@ export function ChainTab({ snapshot, site }: SiteTabProps) {
         <DaemonPanel daemon={snapshot.daemon} takenAt={snapshot.takenAt} />
         <MinerPanel miner={snapshot.miner} />
       </div>
+      <SyncHistory siteId={site.id} />
       {snapshot.daemon.up && (
         <Section title={<>{t('chain.sync')} <span className="md-muted md-mono">lotus sync status</span></>} testId="sync-section">
           <SyncTable workers={snapshot.daemon.syncing ?? []} />

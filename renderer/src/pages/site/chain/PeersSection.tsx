@@ -8,7 +8,7 @@ import { Mono } from '../../../components/Mono'
 import { Section } from '../../../components/Section'
 import { StatusText } from '../../../components/StatusText'
 import { peerIdSchema, type ErrorInfo, type PeerRow, type PeersInfo } from '../../../contract'
-import { OpFacts, useOpDialog } from '../jobs/useOpDialog'
+import { OpFacts, useOpDialog } from '../../../ops/useOpDialog'
 
 /**
  * `lotus net peers` with `net scores`, read on demand, and `lotus net block add peer <id>` for a

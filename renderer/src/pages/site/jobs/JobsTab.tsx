@@ -12,7 +12,7 @@ import type { SiteTabProps } from '../siteTabs'
 import { JobsMatrix } from './JobsMatrix'
 import { JobsTable } from './JobsTable'
 import { SchedQueue } from './SchedQueue'
-import { OpFacts, useOpDialog } from './useOpDialog'
+import { OpFacts, useOpDialog } from '../../../ops/useOpDialog'
 
 /**
  * `lotus-miner sealing jobs`: a task × state matrix, then the jobs (filtered by a matrix row),

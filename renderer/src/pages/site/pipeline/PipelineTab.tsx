@@ -9,13 +9,14 @@ import type { SectorGroup } from '../../../contract'
 import { formatInt } from '../../../model/format'
 import { GROUP_ORDER, groupStates, type StateCount } from '../../../model/sectorStates'
 import type { SiteTabProps } from '../siteTabs'
+import { PipelineHistory, SealedPerDay } from '../../../charts/HistoryCharts'
 import { StatusText } from '../../../components/StatusText'
 import type { StatusTone } from '../../../theme/tokens'
 
 const GROUP_TONE: Record<SectorGroup, StatusTone> = { sealing: 'info', failed: 'critical', proving: 'ok', removed: 'unknown', other: 'unknown' }
 
 /** SectorsSummary by Lotus state, grouped sealing / failed / proving (/ removed / other). */
-export function PipelineTab({ snapshot }: SiteTabProps) {
+export function PipelineTab({ snapshot, site }: SiteTabProps) {
   const { t, i18n } = useTranslation()
   const pipeline = snapshot.pipeline
   const grouped = useMemo(() => (pipeline ? groupStates(pipeline.byState) : null), [pipeline])
@@ -52,6 +53,10 @@ export function PipelineTab({ snapshot }: SiteTabProps) {
             />
           </Section>
         ))}
+      </div>
+      <div className="md-two-col">
+        <PipelineHistory siteId={site.id} />
+        <SealedPerDay siteId={site.id} />
       </div>
     </div>
   )

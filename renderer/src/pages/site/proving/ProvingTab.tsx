@@ -9,6 +9,7 @@ import { Unavailable } from '../../../components/Unavailable'
 import { formatInt } from '../../../model/format'
 import { NextDeadline } from '../../overview/NextDeadline'
 import type { SiteTabProps } from '../siteTabs'
+import { DeadlineStrip } from '../../../charts/DeadlineStrip'
 import { DeadlinesTable } from './DeadlinesTable'
 import { ProvingCheckPanel } from './ProvingCheckPanel'
 import { useProvingCheck } from './useProvingCheck'
@@ -60,6 +61,7 @@ export function ProvingTab({ snapshot, site }: SiteTabProps) {
             { key: 'recoveries', label: t('metric.recoveries'), children: <Mono>{n(p.recoveries)}</Mono> }
           ]}
         />
+        <DeadlineStrip proving={p} />
       </Section>
       {/* Above the 48 deadlines, so a started check is in view. */}
       <ProvingCheckPanel view={check} />

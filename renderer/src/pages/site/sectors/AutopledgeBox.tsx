@@ -8,7 +8,7 @@ import { useReportError } from '../../../components/useReportError'
 import type { SiteConfig } from '../../../contract'
 import { formatAge, secondsSince } from '../../../model/format'
 import { useNow } from '../../../stores/clock'
-import type { MutationRequest } from './MutationDialog'
+import type { MutationRequest } from '../../../ops/MutationDialog'
 import type { AutopledgeState } from './types'
 
 /**

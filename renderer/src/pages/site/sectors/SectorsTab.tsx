@@ -1,6 +1,6 @@
 import './sectors.css'
 import { selectRoute, useNavigationStore } from '../../../stores/navigation'
-import { SectorPage } from '../sector/SectorPage'
+import { SectorPage } from './sector/SectorPage'
 import type { SiteTabProps } from '../siteTabs'
 import { SectorsScreen } from './SectorsScreen'
 

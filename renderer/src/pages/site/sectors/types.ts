@@ -1,2 +1,2 @@
-// The sectors contract (issue #5) for the renderer: types and the pure values it shares with main.
-export * from '../../../../../preload/contract/triage'
+// The contract as the sectors pages see it (through the renderer's one door to it).
+export * from '../../../contract'

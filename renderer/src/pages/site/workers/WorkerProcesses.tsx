@@ -9,7 +9,7 @@ import { Mono } from '../../../components/Mono'
 import { Section } from '../../../components/Section'
 import { StatusText } from '../../../components/StatusText'
 import { processFlagSchema, type ErrorInfo, type SiteConfig, type SiteProcess, type StartKind, type WpsResult } from '../../../contract'
-import { OpFacts, useOpDialog } from '../jobs/useOpDialog'
+import { OpFacts, useOpDialog } from '../../../ops/useOpDialog'
 
 const SCRIPT: Record<StartKind, string> = { worker: 'runworker.sh', workerC2: 'runworkerC2.sh' }
 

@@ -1,0 +1,122 @@
+import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs'
+import { hostname } from 'node:os'
+import { join } from 'node:path'
+import type { RollingRun, RestartRun } from '../../../preload/contract/restart'
+
+/**
+ * Restart state on disk: MINERDESK_HOME/wizard/runs/<id>.json (one file per run, which is also
+ * its report) and wizard/rolling/<id>.json. Every write is atomic (temp file, fsync, rename), so
+ * a crash at any moment leaves the previous or the new state, never half of one.
+ */
+export const KEEP_RUNS = 500
+
+export class RunStore {
+  readonly dir: string
+  readonly runsDir: string
+  readonly rollingDir: string
+
+  constructor(home: string) {
+    this.dir = join(home, 'wizard')
+    this.runsDir = join(this.dir, 'runs')
+    this.rollingDir = join(this.dir, 'rolling')
+    mkdirSync(this.runsDir, { recursive: true, mode: 0o700 })
+    mkdirSync(this.rollingDir, { recursive: true, mode: 0o700 })
+  }
+
+  saveRun(run: RestartRun): void {
+    atomicWrite(join(this.runsDir, `${run.id}.json`), JSON.stringify(run))
+  }
+
+  readRun(id: string): RestartRun | null {
+    return readJson<RestartRun>(join(this.runsDir, `${id}.json`))
+  }
+
+  /** Every run on disk, newest first (files that do not parse are skipped). */
+  allRuns(): RestartRun[] {
+    const out: RestartRun[] = []
+    for (const name of safeList(this.runsDir)) {
+      if (!name.endsWith('.json')) continue
+      const r = readJson<RestartRun>(join(this.runsDir, name))
+      if (r && typeof r.id === 'string' && typeof r.siteId === 'string') out.push(r)
+    }
+    return out.sort((a, b) => b.createdAt - a.createdAt)
+  }
+
+  /** Drops the oldest finished runs beyond KEEP_RUNS. */
+  prune(isFinished: (r: RestartRun) => boolean): void {
+    const runs = this.allRuns()
+    let kept = 0
+    for (const r of runs) {
+      if (!isFinished(r) || kept < KEEP_RUNS) {
+        kept++
+        continue
+      }
+      rmSync(join(this.runsDir, `${r.id}.json`), { force: true })
+    }
+  }
+
+  saveRolling(r: RollingRun): void {
+    atomicWrite(join(this.rollingDir, `${r.id}.json`), JSON.stringify(r))
+  }
+
+  allRolling(): RollingRun[] {
+    const out: RollingRun[] = []
+    for (const name of safeList(this.rollingDir)) {
+      if (!name.endsWith('.json')) continue
+      const r = readJson<RollingRun>(join(this.rollingDir, name))
+      if (r && typeof r.id === 'string') out.push(r)
+    }
+    return out.sort((a, b) => b.createdAt - a.createdAt)
+  }
+}
+
+function safeList(dir: string): string[] {
+  try {
+    return readdirSync(dir)
+  } catch {
+    return []
+  }
+}
+
+function readJson<T>(file: string): T | null {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as T
+  } catch {
+    return null
+  }
+}
+
+let seq = 0
+function atomicWrite(file: string, text: string): void {
+  const tmp = `${file}.${process.pid}.${++seq}.tmp`
+  const fd = openSync(tmp, 'w', 0o600)
+  try {
+    writeSync(fd, text)
+    fsyncSync(fd)
+  } finally {
+    closeSync(fd)
+  }
+  renameSync(tmp, file)
+}
+
+/** This process as the owner of a run. */
+export function me(via: RestartRun['via']): NonNullable<RestartRun['owner']> {
+  return { pid: process.pid, hostname: hostname(), via }
+}
+
+/** Whether the process that owns a run is alive (on this machine: MINERDESK_HOME is local). */
+export function ownerAlive(owner: RestartRun['owner']): boolean {
+  if (!owner) return false
+  if (owner.pid === process.pid && owner.hostname === hostname()) return true
+  if (owner.hostname !== hostname()) return true
+  try {
+    process.kill(owner.pid, 0)
+    return true
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}
+
+export function ownedByMe(owner: RestartRun['owner']): boolean {
+  return owner !== null && owner.pid === process.pid && owner.hostname === hostname()
+}

@@ -1,0 +1,4 @@
+// Pure Lotus knowledge shared by the core, the simulator and the renderer.
+export * from './types'
+export * from './states'
+export * from './tasks'

@@ -1,0 +1,56 @@
+import type { TFunction } from 'i18next'
+import type { ErrorInfo } from '../../../contract'
+import type { Observation, Verdict, VerdictReason } from '../../../contract'
+
+/**
+ * The wizard's words in the operator's language. The core sends codes with params (and an English
+ * rendering): each is translated from `wizard.<group>.<code>`, falling back to the English text
+ * for a code this window does not know. Lotus names (lotus-miner, kill -TERM…) stay as they are.
+ */
+
+/** Params that are words themselves (API up/down, running/stopped, a verdict kind). */
+function translateParams(t: TFunction, params: Record<string, string | number>): Record<string, string | number> {
+  const out: Record<string, string | number> = { ...params }
+  if (params.api === 'up' || params.api === 'down') out.api = t(`wizard.apiState.${params.api}`)
+  if (params.state === 'running' || params.state === 'stopped') out.state = t(`wizard.runState.${params.state}`)
+  if (typeof params.kind === 'string') out.verdict = t(`wizard.verdictKind.${params.kind}`, { defaultValue: params.kind })
+  return out
+}
+
+/** `running (pid …)` / `stopped` of one node, in the operator's language. */
+export function processState(t: TFunction, running: boolean, pids: string, apiUp: boolean): string {
+  return running ? t(apiUp ? 'wizard.procRunning' : 'wizard.procRunningNoApi', { pids }) : apiUp ? t('wizard.procApiOnly') : t('wizard.procStopped')
+}
+
+export function observationText(t: TFunction, o: Observation): string {
+  if (o.code === 'resume' && o.params.daemonRunning !== undefined) {
+    const p = o.params
+    const state = t('wizard.siteState', { daemon: processState(t, p.daemonRunning === 1, String(p.daemonPids), p.daemonApi === 1), miner: processState(t, p.minerRunning === 1, String(p.minerPids), p.minerApi === 1), interpolation: { escapeValue: false } })
+    return t('wizard.obs.resume', { state, interpolation: { escapeValue: false } })
+  }
+  return t(`wizard.obs.${o.code}`, { ...translateParams(t, o.params), defaultValue: o.text, interpolation: { escapeValue: false } })
+}
+
+export function reasonText(t: TFunction, r: VerdictReason): string {
+  return t(`wizard.reason.${r.code}`, { ...r.params, defaultValue: r.text, interpolation: { escapeValue: false } })
+}
+
+export function warningText(t: TFunction, w: { code: string; params: Record<string, string | number>; text: string }): string {
+  return t(`wizard.warning.${w.code}`, { ...w.params, defaultValue: w.text, interpolation: { escapeValue: false } })
+}
+
+/** A gate's failure (`params.gate`), else the error's own message. */
+export function failureText(t: TFunction, e: ErrorInfo): string {
+  const gate = e.params?.gate
+  if (typeof gate === 'string') return t(`wizard.fail.${gate}`, { ...e.params, defaultValue: e.message, interpolation: { escapeValue: false } })
+  return e.message
+}
+
+export function verdictHeadline(t: TFunction, v: Verdict, clock: (ms: number) => string): string {
+  if (v.kind === 'safe') return t('wizard.verdict.safe')
+  if (v.kind === 'unsafe') return t('wizard.verdict.unsafe')
+  if (v.afterProofOf !== undefined && v.waitUntil) {
+    return t('wizard.verdict.waitProof', { deadline: v.afterProofOf, time: clock(v.waitUntil), latest: v.latestAt ? clock(v.latestAt) : '—' })
+  }
+  return t('wizard.verdict.waitUntil', { time: v.waitUntil ? clock(v.waitUntil) : '—' })
+}
