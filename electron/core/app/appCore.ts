@@ -252,6 +252,8 @@ export function createAppCore(opts: AppCoreOptions): AppCore {
       await exporter.close()
       await sites.close()
       await pool.closeAll()
+      // The demo's sites run while the host that runs them does (they come back at its next start).
+      await demo.suspend().catch((err: unknown) => console.error('minerdesk: could not stop the demo sites:', err))
     }
   }
 }

@@ -325,8 +325,22 @@ export function createHandlers(d: HandlerDeps): (state: string) => Handler | und
       const cid = await d.batchers.commit.add(rec.n, null)
       send(E.commitAggregateSent(cid))
     } catch {
+      const lost = await provenUnrecorded(rec)
+      if (lost) return send(E.commitFailed(`commit check error: ${lost}`))
       send(E.retrySubmitCommit())
     }
+  }
+
+  /**
+   * The chain's view when a commit could not be sent: a sector whose precommit is gone from chain
+   * while it is active there was proven by a message this miner did not record (sent just before
+   * it was killed). Lotus's checkCommit reports it; the sector then waits for the operator.
+   */
+  async function provenUnrecorded(rec: SectorRecord): Promise<string | null> {
+    const pci = await d.chain.preCommitInfo(rec.n).catch(() => undefined)
+    if (pci !== null) return null
+    const active = await d.chain.sectorInfo(rec.n).catch(() => null)
+    return active ? `sector ${rec.n} is allocated, but PreCommit info wasn't found on chain` : null
   }
 
   const commitWait: Handler = async ({ rec, send }) => {
@@ -417,6 +431,10 @@ export function createHandlers(d: HandlerDeps): (state: string) => Handler | und
   }
 
   const commitFailed: Handler = async ({ rec, send }) => {
+    if (!rec.commitMsg && (await provenUnrecorded(rec))) {
+      d.log.error('pipeline/states_failed.go:290', `handleCommitFailed: sector number already allocated, not proceeding: sector ${rec.n} is allocated, but PreCommit info wasn't found on chain`)
+      return
+    }
     if (rec.commitMsg) {
       let mw
       try {

@@ -161,7 +161,13 @@ export class MinerNode {
     this.sealing.restartAll()
   }
 
-  stop(): void {
+  /**
+   * Graceful shutdown: a message being sent finishes and its sectors record its CID before the
+   * state machines stop (so a restarted miner never sends a precommit or commit twice).
+   */
+  async stop(): Promise<void> {
+    await this.batchers.stop()
+    await new Promise((r) => setImmediate(r))
     this.sealing.stop()
     this.watch.stop()
     this.workers.stop()
