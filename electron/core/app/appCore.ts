@@ -122,7 +122,7 @@ export function createAppCore(opts: AppCoreOptions): AppCore {
     if (opts.sshConfig.mode === 'persist') for (const s of aliasSites()) store.addSite({ alias: s.alias })
     else source = new EphemeralSites(aliasSites(), store)
   }
-  const sites = new SitesRuntime(source, pool, events, { poll: opts.poll })
+  const sites = new SitesRuntime(source, pool, events, { poll: opts.poll, home })
   const demo = opts.demo ? opts.demo({ home, store, events, onSshConfig: () => pool.setConfigPath(configPath()) }) : noDemo()
 
   store.onSettingsChanged((s) => {

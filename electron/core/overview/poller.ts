@@ -1,6 +1,7 @@
 import { DEFAULT_SETTINGS, MinerDeskError, type Alert, type AppSettings, type SiteConfig, type SiteSnapshot } from '../../../preload/contract'
 import type { SiteLotus } from '../lotus/siteLotus'
 import { newAlerts, type AlertThresholds } from './alerts'
+import type { ObservedMemory } from './observed'
 import { collectPoll, type CollectMode } from './collect'
 import { emptyMemory, type PollMemory, type RawPoll } from './raw'
 import { buildSnapshot } from './snapshot'
@@ -23,6 +24,8 @@ export interface SitePollerOptions {
   /** 'batch' (default): a few JSON-RPC batches per poll; 'concurrent': every call on its own. */
   mode?: CollectMode
   thresholds?: AlertThresholds
+  /** Where first sightings are kept for every host on the same MINERDESK_HOME (read at the first poll). */
+  observed?: ObservedMemory
 }
 
 export interface PollStats {
@@ -41,6 +44,7 @@ export class SitePoller {
   private readonly o: SitePollerOptions
   private readonly now: () => number
   private memory: PollMemory = emptyMemory()
+  private observedLoaded = false
   private last: SiteSnapshot | null = null
   private lastRaw: RawPoll | null = null
   private seq = 0
@@ -145,6 +149,15 @@ export class SitePoller {
     }
   }
 
+  private safelyGet<T>(fn: () => T | null): T | null {
+    try {
+      return fn()
+    } catch (err) {
+      this.emitError(err)
+      return null
+    }
+  }
+
   private emitError(err: unknown): void {
     const e = err instanceof Error ? err : new Error(String(err))
     for (const l of this.errorListeners) l(e)
@@ -153,6 +166,11 @@ export class SitePoller {
   private async poll(): Promise<SiteSnapshot> {
     const ac = new AbortController()
     this.abort = ac
+    if (!this.observedLoaded) {
+      this.observedLoaded = true
+      const o = this.safelyGet(() => this.o.observed?.load() ?? null)
+      if (o) this.memory = { ...this.memory, messageFirstSeen: { ...o.messageFirstSeen, ...this.memory.messageFirstSeen }, workers: { ...o.workers, ...this.memory.workers } }
+    }
     try {
       const raw = await collectPoll(this.o.lotus, {
         memory: this.memory,
@@ -178,6 +196,7 @@ export class SitePoller {
         ...(this.o.thresholds ? { thresholds: this.o.thresholds } : {})
       })
       this.memory = memory
+      this.safely(() => this.o.observed?.save({ messageFirstSeen: memory.messageFirstSeen, workers: memory.workers }))
       this.last = snapshot
       this.lastRaw = raw
       for (const l of this.snapshotListeners) this.safely(() => l(snapshot))

@@ -7,6 +7,7 @@ import {
   type SiteSnapshot
 } from '../../../preload/contract'
 import { SiteLotus } from '../lotus/siteLotus'
+import { observedFor } from '../overview/observed'
 import { SitePoller } from '../overview/poller'
 import type { ManagedSshPool } from '../ssh/pool'
 import type { SshHost } from '../ssh/types'
@@ -51,7 +52,8 @@ export class SitesRuntime {
     private readonly store: SiteSource,
     private readonly pool: ManagedSshPool,
     private readonly events: EventBus,
-    private readonly opts: { poll: boolean }
+    /** `home`: MINERDESK_HOME, where what pollers saw over time is shared with the other hosts. */
+    private readonly opts: { poll: boolean; home?: string }
   ) {
     this.stopSettings = store.onSitesChanged(() => this.sync())
     this.sync()
@@ -122,7 +124,8 @@ export class SitesRuntime {
       siteId: site.id,
       lotus,
       getSite: () => this.store.getSite(site.id),
-      getSettings: () => this.store.getSettings()
+      getSettings: () => this.store.getSettings(),
+      ...(this.opts.home ? { observed: observedFor(this.opts.home, site.id) } : {})
     })
     const entry: Entry = { alias: site.alias, host, lotus, poller, unsubscribe: [] }
     entry.unsubscribe.push(
