@@ -55,9 +55,17 @@ export function exportsOf(script: string): Record<string, string> {
   return env
 }
 
+/** The demo's pace and size: the app's are fixed; tests run the same demo faster and smaller. */
+export interface DemoShape {
+  speed: number
+  sectors: number
+}
+
+export const DEMO_SHAPE: DemoShape = { speed: DEMO_SPEED, sectors: DEMO_SECTORS }
+
 /** The demo of a host that runs the simulator with `runtime` (the Electron shell, the browser host). */
-export function simDemo(runtime: SimRuntime): DemoFactory {
-  return (deps: DemoDeps) => new DemoManager(deps.home, deps.store, deps.events, runtime, deps.onSshConfig)
+export function simDemo(runtime: SimRuntime, shape: DemoShape = DEMO_SHAPE): DemoFactory {
+  return (deps: DemoDeps) => new DemoManager(deps.home, deps.store, deps.events, runtime, deps.onSshConfig, shape)
 }
 
 export class DemoManager implements Demo {
@@ -73,7 +81,8 @@ export class DemoManager implements Demo {
     private readonly store: SettingsStore,
     private readonly events: EventBus,
     private readonly runtime: SimRuntime,
-    private readonly onSshConfig: (path: string | null) => void
+    private readonly onSshConfig: (path: string | null) => void,
+    private readonly shape: DemoShape = DEMO_SHAPE
   ) {
     this.file = join(home, 'demo.json')
     // The simulated sites run under their own login account (mdsim when MinerDesk runs as root),
@@ -177,8 +186,8 @@ export class DemoManager implements Demo {
       up = await upSites({
         dir: this.dir,
         sites: DEMO_SITES,
-        speed: DEMO_SPEED,
-        sectors: DEMO_SECTORS,
+        speed: this.shape.speed,
+        sectors: this.shape.sectors,
         siteScenarios: DEMO_SCENARIOS,
         node: this.runtime.node,
         nodeEnv: this.runtime.nodeEnv,

@@ -22,5 +22,7 @@ export interface Bench {
   name: string
   /** Rough duration, shown before it runs. */
   estimate: string
+  /** Runs only when named (`--only NAME`): too long for every `npm run bench`. */
+  onRequest?: boolean
   run(opts: { quick: boolean }): Promise<BenchResult>
 }

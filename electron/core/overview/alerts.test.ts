@@ -45,6 +45,11 @@ describe('alerts', () => {
     expect(deriveAlerts(base({ daemon: { up: true, behindEpochs: DEFAULT_ALERT_THRESHOLDS.syncBehindEpochs, headAgeSec: 150 } }), [], 0)).toEqual([])
   })
 
+  it('on a fast chain (the demo at 60×), a few seconds of lag are not "sync behind"; half a minute is', () => {
+    expect(deriveAlerts(base({ daemon: { up: true, behindEpochs: 12, blockDelay: 0.5, headAgeSec: 6 } }), [], 0)).toEqual([])
+    expect(deriveAlerts(base({ daemon: { up: true, behindEpochs: 70, blockDelay: 0.5, headAgeSec: 35 } }), [], 0).map((a) => a.kind)).toEqual(['sync-behind'])
+  })
+
   it('has one alert per overdue job, keyed by call id', () => {
     const s = base({ jobs: { total: 3, byTask: {}, list: [job('c1', true), job('c2', false), job('c3', true)] } })
     const a = deriveAlerts(s, [], 5)

@@ -13,6 +13,11 @@ export interface AlertThresholds {
    */
   syncBehindEpochs: number
   /**
+   * …and at least this many seconds behind: 5 epochs are 150 s on mainnet, but a fraction of a
+   * second on a fast test chain (the demo runs 60× faster), where that is jitter, not trouble.
+   */
+  syncBehindMinSec: number
+  /**
    * A local message pending longer than this is stuck: 10 min = 20 epochs, while a message
    * with a sane premium lands within a few epochs. This is the runbook's `mpool replace` case.
    */
@@ -26,6 +31,7 @@ export interface AlertThresholds {
 
 export const DEFAULT_ALERT_THRESHOLDS: AlertThresholds = {
   syncBehindEpochs: 5,
+  syncBehindMinSec: 30,
   messageStuckSec: 600,
   workerLostGraceSec: 120
 }
@@ -60,7 +66,7 @@ function candidates(s: Omit<SiteSnapshot, 'alerts'>, t: AlertThresholds, now: nu
     return out
   }
   if (!s.daemon.up) out.push({ kind: 'daemon-down', subject: '', params: {} })
-  else if (s.daemon.behindEpochs !== undefined && s.daemon.behindEpochs > t.syncBehindEpochs) {
+  else if (s.daemon.behindEpochs !== undefined && s.daemon.behindEpochs > t.syncBehindEpochs && s.daemon.behindEpochs * (s.daemon.blockDelay ?? 30) >= t.syncBehindMinSec) {
     out.push({ kind: 'sync-behind', subject: '', params: { epochs: s.daemon.behindEpochs, headAge: shortDuration(s.daemon.headAgeSec ?? 0) } })
   }
   if (!s.miner.up) out.push({ kind: 'miner-down', subject: '', params: {} })
