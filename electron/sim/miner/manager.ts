@@ -106,9 +106,28 @@ export class Manager {
     }
   }
 
+  /**
+   * Removes every copy of the given kinds of a sector that a previous attempt left (Lotus's PC1
+   * starts with storage.Remove(FTSealed) and Remove(FTCache), forced, on every path the index
+   * knows; a copy on a worker that is down stays, as Lotus only warns about it).
+   */
+  private async removeEverywhere(n: number, kinds: FileKind[]): Promise<void> {
+    let removed = false
+    for (const k of kinds) {
+      for (const l of this.d.index.holding(n, k)) {
+        if (!(await this.d.serving(l.owner))) continue
+        removeSectorFiles(l.localPath, this.d.minerId, n, [k])
+        removed = true
+      }
+    }
+    if (removed) this.d.index.invalidate()
+  }
+
   private run(rec: SectorRecord, task: string, key: string, method: string, params: unknown[], opts: {
     select?: (w: WorkerHandle) => number | null
     fetch?: FileKind[]
+    /** Kinds removed everywhere before the call starts (what a failed earlier attempt left). */
+    cleanup?: FileKind[]
   } = {}): Promise<unknown> {
     const workKey = `${task}:${rec.n}:${key}`
     const base = { sector: rec.n, task, workKey }
@@ -116,7 +135,10 @@ export class Manager {
       ...base,
       sealProof: rec.sealProof,
       select: opts.select ?? ((w) => (this.sealPath(w) ? 0 : null)),
-      prepare: (w) => this.fetchTo(w, rec.n, opts.fetch ?? [])(),
+      prepare: async (w) => {
+        await this.fetchTo(w, rec.n, opts.fetch ?? [])()
+        if (opts.cleanup) await this.removeEverywhere(rec.n, opts.cleanup)
+      },
       call: this.callOn(method, params, base)
     })
   }
@@ -133,7 +155,8 @@ export class Manager {
     const pieces = rec.pieces.map((p) => ({ Size: p.Size, PieceCID: { '/': p.PieceCID } }))
     return (await this.run(rec, TT.PC1, String(rec.ticketEpoch), 'SealPreCommit1', [sref(this.d.minerId, rec), rec.ticketValue, pieces], {
       select: (w) => (this.sealPath(w) && this.found(rec.n, ['unsealed']) ? (this.holds(w, rec.n, 'unsealed') ? 10 : 0) : null),
-      fetch: ['unsealed']
+      fetch: ['unsealed'],
+      cleanup: ['sealed', 'cache']
     })) as string
   }
 
