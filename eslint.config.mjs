@@ -1,6 +1,7 @@
 import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
 import reactHooks from 'eslint-plugin-react-hooks'
+import { layerBlocks } from './eslint.layers.mjs'
 
 const nodeBuiltins = [
   'fs', 'path', 'os', 'child_process', 'net', 'http', 'https', 'crypto', 'stream', 'url', 'util',
@@ -10,6 +11,7 @@ const nodeBuiltins = [
 // Layer rules: the core (and everything else that runs in plain Node) never imports `electron`;
 // the renderer never imports Node, `electron` or anything under electron/ (it talks to the
 // main side only through the contract); the contract is pure data types and zod schemas.
+// Which folder may import which is in eslint.layers.mjs (docs/architecture.md draws it).
 export default tseslint.config(
   { ignores: ['out/**', 'dist/**', 'node_modules/**', 'test-results/**', 'bench-results/**', '.scratch/**'] },
   js.configs.recommended,
@@ -57,5 +59,6 @@ export default tseslint.config(
         patterns: [{ group: ['../*', 'node:*', ...nodeBuiltins, 'react', 'react-*', 'ssh2'], message: 'The contract is pure: zod and itself only.' }]
       }]
     }
-  }
+  },
+  ...layerBlocks
 )

@@ -10,7 +10,8 @@ import { registerRestartCommands } from './commands/restart'
 import { registerSiteOpsCommands } from './commands/siteops'
 import { registerSectorCommands } from './commands/sectors'
 import { registerExporterCommand } from './commands/exporter'
-import { EXIT, EXIT_HELP } from './exitCodes'
+import { registerTeamCommands } from './commands/team'
+import { EXIT, EXIT_HELP, guardSiteArguments } from './host'
 
 export function buildProgram(): Command {
   const program = new Command('minerdesk')
@@ -21,12 +22,14 @@ export function buildProgram(): Command {
     .addHelpText('after', `\nSettings and the audit log live in MINERDESK_HOME (default ~/.minerdesk).\n${EXIT_HELP}\n`)
     .showHelpAfterError()
     .exitOverride()
+  guardSiteArguments(program)
   registerReadCommands(program)
   registerRestartCommands(program)
   registerSiteOpsCommands(program)
   registerSectorCommands(program)
   registerAuditCommands(program)
   registerExporterCommand(program)
+  registerTeamCommands(program)
   return program
 }
 

@@ -2,7 +2,7 @@ import { ipcMain, type BrowserWindow, type IpcMainInvokeEvent } from 'electron'
 import { IPC_EVENT, IPC_INVOKE, type Result } from '../../preload/contract'
 import { dispatch } from '../core/runtime/dispatch'
 import type { EventBus } from '../core/runtime/eventBus'
-import type { Handlers } from '../core/app/handlers'
+import type { Handlers } from '../core/runtime/handlers'
 import { isAppUrl } from './window'
 
 /**

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
 import type { ServerFrame } from '../../preload/contract'
 import { EventBus } from '../core/runtime/eventBus'
-import type { Handlers } from '../core/app/handlers'
+import type { Handlers } from '../core/runtime/handlers'
 import { HIGH_WATER_BYTES, MAX_CALLS_IN_FLIGHT, startWebHost, type WebHost } from './server'
 
 const REPLY_BYTES = 256 * 1024

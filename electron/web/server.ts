@@ -7,7 +7,7 @@ import { WebSocketServer, type RawData, type WebSocket } from 'ws'
 import { toErrorInfo, type Result, type ServerFrame } from '../../preload/contract'
 import { dispatch } from '../core/runtime/dispatch'
 import type { EventBus } from '../core/runtime/eventBus'
-import type { Handlers } from '../core/app/handlers'
+import type { Handlers } from '../core/runtime/handlers'
 import { redactSecrets } from '../core/util/redact'
 import { parseClientFrame } from './frames'
 

@@ -5,6 +5,7 @@ import { sectorsChannels, sectorsEvents } from './sectors'
 import { siteopsChannels, siteopsEvents } from './siteops'
 import { historyChannels, historyEvents } from './history'
 import { exporterChannels, exporterEvents } from './exporter'
+import { teamChannels, teamEvents } from './team'
 import type { AppInfo, AuditEntry, AuditVerifyResult, DemoStatus } from './app'
 import type { ConnectionInfo, HostKeyPrompt, PassphrasePrompt } from './connection'
 import type { Alert, OverviewState, SiteSnapshot } from './snapshot'
@@ -72,7 +73,7 @@ const baseChannels = {
   'audit:verify': ch(noArgs, returns<AuditVerifyResult>())
 } as const
 
-export const channels = { ...baseChannels, ...restartChannels, ...sectorsChannels, ...siteopsChannels, ...exporterChannels, ...historyChannels } as const
+export const channels = { ...baseChannels, ...restartChannels, ...sectorsChannels, ...siteopsChannels, ...exporterChannels, ...historyChannels, ...teamChannels } as const
 
 export interface PendingPrompts {
   hostKeys: HostKeyPrompt[]
@@ -91,11 +92,13 @@ const baseEvents = {
   'ops:progress': returns<MutationProgress>()
 } as const
 
-export const events = { ...baseEvents, ...restartEvents, ...sectorsEvents, ...siteopsEvents, ...exporterEvents, ...historyEvents } as const
+export const events = { ...baseEvents, ...restartEvents, ...sectorsEvents, ...siteopsEvents, ...exporterEvents, ...historyEvents, ...teamEvents } as const
 
 export type Channels = typeof channels
 export type ChannelName = keyof Channels
 export type ChannelArgs<C extends ChannelName> = z.infer<Channels[C]['args']>
+/** A channel's arguments as a caller may pass them, before validation (e.g. a sector number as typed). */
+export type ChannelInput<C extends ChannelName> = z.input<Channels[C]['args']>
 export type ChannelResult<C extends ChannelName> = Channels[C]['result'] extends Returns<infer R> ? R : never
 
 export type Events = typeof events

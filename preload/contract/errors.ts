@@ -41,6 +41,10 @@ export type ErrorCode =
   | 'mutation/refused'
   /** The Prometheus exporter could not listen where it was told (port taken, no permission). */
   | 'exporter/listen-failed'
+  /** Another operator's MinerDesk holds the site's restart lock. */
+  | 'site/locked'
+  /** The site is set read-only (monitoring only): MinerDesk changes nothing there. */
+  | 'site/read-only'
   /** Browser host only: the page lost its WebSocket to the host; the call may or may not have run. */
   | 'host/disconnected'
   /** The audit log could not be written (a full disk…): an action needing it was not started. */

@@ -440,6 +440,8 @@ export const restartChannels = {
   'restart:wait': ch(z.tuple([runIdSchema]), returns<RestartRun>()),
   /** Stops after the command in flight (never mid-command); the report says what ran. */
   'restart:abort': ch(z.tuple([runIdSchema]), returns<RestartRun>()),
+  /** Ends a run whose pre-check verdict said no, recorded in the audit log as refused (the CLI without --override-unsafe). */
+  'restart:refuse': ch(z.tuple([runIdSchema]), returns<RestartRun>()),
   'restart:report': ch(z.tuple([runIdSchema, z.enum(['json', 'markdown'])]), returns<RestartReportFile>()),
   /** Starts (or renews for a minute) the live tail of daemon.log and miner.log; returns the last lines. */
   'restart:tail': ch(z.tuple([siteIdSchema]), returns<RestartTail>()),

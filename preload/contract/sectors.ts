@@ -53,13 +53,18 @@ export interface SectorTable {
   takenAt: number
   tookMs: number
   minerId: number
-  /** State names referenced by `state` (Lotus names, untranslated). */
+  /** State names referenced by `runs` (Lotus names, untranslated). */
   states: string[]
   /** Group of each entry of `states`. */
   stateGroups: SectorStateGroup[]
-  /** Row i: sector `number[i]` in state `states[state[i]]`. Sorted by number. */
-  number: number[]
-  state: number[]
+  /**
+   * Every sector, by number, as runs of consecutive numbers in one state: flat triples
+   * `[first, count, stateIndex, …]`, ascending, never overlapping. A site's sectors are mostly
+   * consecutive Proving ones, so a million sectors are a few runs instead of megabytes of numbers.
+   */
+  runs: number[]
+  /** Sectors in `runs`. */
+  rows: number
   /** Sectors with details (every sector outside Proving/Available/Removed). */
   details: SectorRowDetail[]
   /** Jobs by sector (only sectors that have one). */

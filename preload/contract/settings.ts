@@ -103,7 +103,9 @@ export const siteConfigSchema = z.object({
   /** Worker or storage hosts: IP address as Lotus reports it → SSH alias that reaches it. */
   workerHosts: z.record(workerAddressSchema, sshAliasSchema),
   /** Restart wizard settings (issue #4); every field optional, defaults in the wizard. */
-  restart: siteRestartSchema.optional()
+  restart: siteRestartSchema.optional(),
+  /** Monitoring only: MinerDesk refuses every change to this site (window, CLI, exporter). */
+  readOnly: z.boolean().optional()
 })
 export type SiteConfig = z.infer<typeof siteConfigSchema>
 
@@ -117,6 +119,19 @@ export type NewSite = z.infer<typeof newSiteSchema>
 export const sitePatchSchema = siteConfigSchema.omit({ id: true, alias: true, order: true }).partial().strict()
 export type SitePatch = z.infer<typeof sitePatchSchema>
 
+/** An operator's name as written into audit entries, restart locks and reports (`user@host` by default). */
+export const operatorNameSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .max(64)
+  .regex(/^[\p{L}\p{N}][\p{L}\p{N} ._@+-]*$/u, 'letters, digits, space and . _ @ + - (starting with a letter or digit)')
+
+export const OVERVIEW_LAYOUTS = ['auto', 'cards', 'table'] as const
+export type OverviewLayout = (typeof OVERVIEW_LAYOUTS)[number]
+/** Up to this many sites, `auto` shows cards. */
+export const OVERVIEW_CARDS_UP_TO = 6
+
 export const appSettingsSchema = z.object({
   language: z.enum(LANGUAGES),
   theme: z.enum(THEMES),
@@ -128,7 +143,11 @@ export const appSettingsSchema = z.object({
   stuckMultiple: z.number().min(1).max(100),
   notifications: z.boolean(),
   /** The Prometheus exporter inside the app (`minerdesk exporter` runs it on its own). */
-  exporter: z.object({ enabled: z.boolean(), listen: listenSchema }).strict()
+  exporter: z.object({ enabled: z.boolean(), listen: listenSchema }).strict(),
+  /** The operator's name in audit entries, restart locks and reports; null = user@host. */
+  operatorName: operatorNameSchema.nullable(),
+  /** The Overview as cards, as one table row per site, or `auto` (cards for a few sites, the table for more). */
+  overviewLayout: z.enum(OVERVIEW_LAYOUTS)
 })
 export type AppSettings = z.infer<typeof appSettingsSchema>
 export const settingsPatchSchema = appSettingsSchema.partial().strict()
@@ -142,7 +161,9 @@ export const DEFAULT_SETTINGS: AppSettings = {
   defaultDurations: RUNBOOK_DURATIONS,
   stuckMultiple: 2,
   notifications: true,
-  exporter: { enabled: false, listen: DEFAULT_EXPORTER_LISTEN }
+  exporter: { enabled: false, listen: DEFAULT_EXPORTER_LISTEN },
+  operatorName: null,
+  overviewLayout: 'auto'
 }
 
 /** A `Host` entry of the operator's OpenSSH config, resolved. */

@@ -151,6 +151,14 @@ export interface DeadlineRow {
   /** Partitions proven in this period (PostSubmissions count). */
   proven: number
   current: boolean
+  /** The faulty and recovering sector numbers of each partition that has any (capped per snapshot). */
+  faultsByPartition?: PartitionFaults[]
+}
+
+export interface PartitionFaults {
+  partition: number
+  faulty: number[]
+  recovering: number[]
 }
 
 export interface ProvingSnapshot {

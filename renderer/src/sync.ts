@@ -3,6 +3,7 @@ import { asMinerDeskError, type Transport } from './api'
 import { useBootStore } from './stores/boot'
 import { useDemoStore } from './stores/demo'
 import { useExporterStore } from './stores/exporter'
+import { loadTeam, useTeamStore } from './stores/team'
 import { useOverviewStore } from './stores/overview'
 import { applyHistorySample, reloadHistories, retainHistories } from './stores/history'
 import { usePromptsStore } from './stores/prompts'
@@ -19,6 +20,8 @@ export async function loadAll(api: MinerDeskApi): Promise<void> {
   useOverviewStore.getState().applyState(overview)
   useDemoStore.getState().setStatus(demo)
   useBootStore.getState().setLoaded()
+  // Older hosts without the channel have no locks to show.
+  await loadTeam().catch((err: unknown) => console.warn('minerdesk: could not read the restart locks', err))
   // Questions asked while this page was away; an older host without the channel just has none.
   try {
     const pending = await api.ssh.pendingPrompts()
@@ -60,6 +63,7 @@ export function startSync(transport: Transport): () => void {
     ev.onSshPassphrasePrompt((p) => usePromptsStore.getState().pushPassphrase(p)),
     ev.onDemoStatus((d) => useDemoStore.getState().setStatus(d)),
     ev.onExporterStatus((x) => useExporterStore.getState().setStatus(x)),
+    ev.onTeamSite((x) => useTeamStore.getState().apply(x)),
     transport.onStatus((status, prev) => {
       useTransportStore.getState().setStatus(status)
       // Back after a drop: whatever happened meanwhile (events, a failed first load) is reloaded.

@@ -78,14 +78,14 @@ describe('minerdesk CLI (read commands)', () => {
     const p = JSON.parse(proving.stdout) as { sectors: { state: string }[] }
     expect(p.sectors.length).toBeGreaterThan(100)
     expect(new Set(p.sectors.map((s) => s.state))).toEqual(new Set(['Proving']))
-    const one = await cli('sector', 'site-1', '5')
+    const one = await cli('status', 'site-1', '5', '--log')
     expect(one.code).toBe(0)
-    expect(one.stdout).toMatch(/^State:\s+Proving/m)
-    expect(one.stdout).toContain('event;sealing.SectorStartCC')
+    expect(one.stdout).toMatch(/^Status:\s+Proving/m)
+    expect(one.stdout).toContain('[event;sealing.SectorStartCC]')
   })
 
   it('exit codes scripts can trust: 2 for bad input, 4 for an unknown site, 1 when a site is down', async () => {
-    expect((await cli('sector', 'site-1', '12;id')).code).toBe(2)
+    expect((await cli('status', 'site-1', '12;id')).code).toBe(2)
     expect((await cli('sectors', 'site-1', '--state', 'Provign')).code).toBe(2)
     const unknown = await cli('jobs', 'site-9')
     expect(unknown.code).toBe(4)

@@ -117,7 +117,7 @@ describe('minerdesk sector subcommands', () => {
 
     const cw = await cli('commitwait', 'site-1', '37', '--yes')
     expect(cw.code).toBe(0)
-    expect(cw.stdout).toContain('OK      Filecoin.SectorsUpdate [37,"CommitWait"]')
+    expect(cw.stdout).toContain('OK      site-1: Filecoin.SectorsUpdate [37,"CommitWait"]')
     expect(cw.stdout).toContain('37: ok')
     await waitFor('CommitWait forced', 10_000, async () => (await status(37)).Log.some((l) => l.Message === '{"User":{"State":"CommitWait"}}'))
 

@@ -36,14 +36,28 @@ describe('the sectors list', () => {
   it('reads every sector with a few batches: states in columns, details only outside Proving', async () => {
     const table = await t.ok<SectorTable>('sectors:list', ['site-1'])
     const summary = await sim.rpc<Record<string, number>>('site-1', 'miner', 'SectorsSummary')
-    expect(table.number).toHaveLength(Object.values(summary).reduce((a, b) => a + b, 0))
+    const numbers: number[] = []
+    const stateOf: number[] = []
+    for (let i = 0; i < table.runs.length; i += 3) {
+      for (let k = 0; k < table.runs[i + 1]!; k++) {
+        numbers.push(table.runs[i]! + k)
+        stateOf.push(table.runs[i + 2]!)
+      }
+    }
+    expect(numbers).toHaveLength(table.rows)
+    expect(numbers).toHaveLength(Object.values(summary).reduce((a, b) => a + b, 0))
     // Sectors move on between two reads; the bulk of Proving ones does not.
-    const provingRows = table.state.filter((x) => x === table.states.indexOf('Proving')).length
+    const provingRows = stateOf.filter((x) => x === table.states.indexOf('Proving')).length
     expect(Math.abs(provingRows - (summary.Proving ?? 0))).toBeLessThanOrEqual(2)
     expect(table.states.filter((s) => !(s in summary)).length).toBeLessThanOrEqual(2)
-    expect([...table.number].sort((a, b) => a - b)).toEqual(table.number)
+    expect([...numbers].sort((a, b) => a - b)).toEqual(numbers)
+    expect(new Set(numbers).size).toBe(numbers.length)
+    // The site's first 36 sectors were created Proving: one run.
+    expect(table.runs[0]).toBe(0)
+    expect(table.runs[1]).toBeGreaterThanOrEqual(36)
+    expect(table.runs[2]).toBe(table.states.indexOf('Proving'))
     const proving = table.states.indexOf('Proving')
-    const nonProving = table.number.filter((_, i) => table.state[i] !== proving)
+    const nonProving = numbers.filter((_, i) => stateOf[i] !== proving)
     expect(table.details.map((d) => d.n).sort((a, b) => a - b)).toEqual(nonProving)
     expect(table.calls.sectorsStatus).toBe(nonProving.length)
     expect(table.calls.batches).toBeLessThanOrEqual(3)

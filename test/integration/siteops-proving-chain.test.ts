@@ -119,7 +119,7 @@ describe('block a peer (lotus net block add peer)', () => {
     const dry = minerdesk(['block-peer', 'site-1', peer])
     expect(dry.code).toBe(3)
     expect(dry.stdout).toContain(`Filecoin.NetBlockAdd [{"Peers":["${peer}"]`)
-    expect(dry.stdout).toContain('Not run: add --yes to run it.')
+    expect(dry.stdout).toContain('Not run. Add --yes to run it.')
     expect((await t.ok<PeersInfo>('siteops:peers', ['site-1'])).blocked.peers).not.toContain(peer)
     const run = minerdesk(['--json', 'block-peer', 'site-1', peer, '--yes'])
     expect(run.code).toBe(0)

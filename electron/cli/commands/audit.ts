@@ -1,16 +1,12 @@
 import type { Command } from 'commander'
-import { MinerDeskError, SITE_ID_RE, type AuditEntry, type AuditVerifyResult } from '../../../preload/contract'
-import { callDirect } from '../../core/runtime/dispatch'
+import { MinerDeskError, SITE_ID_RE, type AuditVerifyResult } from '../../../preload/contract'
 import { renderTable } from '../../core/util/textTable'
-import { action, cliCore, globals, printJson } from '../context'
-import { EXIT, type ExitCode } from '../exitCodes'
+import { action, call, cliCore, EXIT, globals, printJson, type ExitCode } from '../host'
 
 /**
  * `minerdesk audit` (the audit log, newest first) and `minerdesk audit verify` (its hash chain:
  * exit 0 when whole, 1 naming the first entry that was edited, removed or inserted).
  */
-
-const cli = { via: 'cli' } as const
 
 const REASON: Record<NonNullable<AuditVerifyResult['broken']>['reason'], string> = {
   'does-not-follow': 'does not follow from the entry before it: it, or an entry before it, was edited, removed or inserted',
@@ -45,7 +41,7 @@ export function registerAuditCommands(program: Command): void {
         if (opts.site !== undefined && !SITE_ID_RE.test(opts.site)) throw new MinerDeskError({ code: 'invalid-input', message: `not a site id: ${JSON.stringify(opts.site).slice(0, 60)}` })
         if (!/^\d{1,4}$/.test(opts.limit)) throw new MinerDeskError({ code: 'invalid-input', message: '--limit must be a number from 1 to 5000' })
         const core = cliCore(o)
-        const entries = (await callDirect(core.handlers, 'audit:list', [{ ...(opts.site ? { site: opts.site } : {}), limit: Number(opts.limit) }], cli)) as AuditEntry[]
+        const entries = await call(core, 'audit:list', { ...(opts.site ? { site: opts.site } : {}), limit: Number(opts.limit) })
         if (o.json) return printJson({ entries })
         process.stdout.write(
           `${renderTable(entries, [
@@ -66,7 +62,7 @@ export function registerAuditCommands(program: Command): void {
     .action(
       action(async (cmd): Promise<ExitCode> => {
         const o = globals(cmd)
-        const r = (await callDirect(cliCore(o).handlers, 'audit:verify', [], cli)) as AuditVerifyResult
+        const r = await call(cliCore(o), 'audit:verify')
         if (o.json) printJson(r)
         else printVerify(r)
         return r.ok ? EXIT.ok : EXIT.failed

@@ -1,7 +1,6 @@
 import { InvalidArgumentError, type Command } from 'commander'
 import { DEFAULT_EXPORTER_LISTEN, parseListen } from '../../../preload/contract'
-import { action, cliCore, globals, printJson } from '../context'
-import { EXIT } from '../exitCodes'
+import { action, cliCore, EXIT, globals, printJson } from '../host'
 
 /**
  * `minerdesk exporter [--listen HOST:PORT]`: polls every site like the app does and serves the
@@ -23,7 +22,7 @@ export function registerExporterCommand(program: Command): void {
       action(async (cmd) => {
         const o = globals(cmd)
         const { listen } = cmd.opts<{ listen: string }>()
-        const core = cliCore(o, { poll: true })
+        const core = cliCore(o, { poll: true, readOnly: true })
         const status = await core.exporter.serve(listen)
         core.sites.startPolling()
         const sites = core.sites.ids()

@@ -1,36 +1,15 @@
 import type { Command } from 'commander'
-import {
-  parseSectorNumber,
-  siteHealth,
-  type SiteConfig,
-  type SiteSnapshot
-} from '../../../preload/contract'
+import { MinerDeskError, resolveSectorState, SECTOR_STATES, siteHealth, type SiteSnapshot } from '../../../preload/contract'
 import { shortDuration } from '../../core/overview/format'
-import { resolveSectorState, SECTOR_STATES } from '../../../preload/contract/lotus/states'
 import { renderTable } from '../../core/util/textTable'
-import { MinerDeskError } from '../../../preload/contract'
-import { action, cliCore, globals, notFound, printJson } from '../context'
-import { EXIT, type ExitCode } from '../exitCodes'
 import { translate } from '../../core/i18n/translate'
-import type { AppCore } from '../../core/app/appCore'
+import { action, call, cliCore, globals, printJson, siteOf, snapshotOf, EXIT, type ExitCode } from '../host'
 
-/** The read-only subcommands of issue #3: sites, overview, jobs, workers, sectors, sector, messages, deadlines. */
-
-function siteOf(core: AppCore, idOrAlias: string): SiteConfig {
-  const sites = core.sites.ids().map((id) => core.sites.get(id).config)
-  const s = sites.find((x) => x.id === idOrAlias) ?? sites.find((x) => x.alias === idOrAlias)
-  if (!s) {
-    throw notFound(
-      `no site "${idOrAlias}"`,
-      sites.length ? `known sites: ${sites.map((x) => x.id).join(', ')}` : 'add sites in the app, or pass --ssh-config FILE to use every alias in it'
-    )
-  }
-  return s
-}
-
-async function snapshotOf(core: AppCore, site: SiteConfig): Promise<SiteSnapshot> {
-  return core.sites.get(site.id).poller.refresh()
-}
+/**
+ * The read-only subcommands: sites, overview, jobs, workers, sectors, messages, deadlines. Each
+ * reads what the window reads (the site's snapshot after a refresh, the sectors list), through
+ * the same contract calls.
+ */
 
 const ago = (sec: number | null | undefined): string => (sec === null || sec === undefined ? '-' : shortDuration(sec))
 
@@ -51,7 +30,7 @@ export function registerReadCommands(program: Command): void {
       action(async (cmd) => {
         const o = globals(cmd)
         const core = cliCore(o)
-        const sites = core.sites.ids().map((id) => core.sites.get(id).config)
+        const sites = await call(core, 'sites:list')
         if (o.json) return printJson({ sites })
         if (sites.length === 0) {
           process.stdout.write('No sites. Add them in the MinerDesk app, or pass --ssh-config FILE.\n')
@@ -76,14 +55,14 @@ export function registerReadCommands(program: Command): void {
       action(async (cmd, [names]) => {
         const o = globals(cmd)
         const core = cliCore(o)
-        const wanted = (names as string[] | undefined)?.length ? (names as string[]).map((n) => siteOf(core, n)) : core.sites.ids().map((id) => core.sites.get(id).config)
-        const snaps = await Promise.all(wanted.map((s) => snapshotOf(core, s)))
+        const wanted = (names as string[] | undefined)?.length ? await Promise.all((names as string[]).map((n) => siteOf(core, n))) : await call(core, 'sites:list')
+        const snaps = await Promise.all(wanted.map((s) => snapshotOf(core, s.id)))
         const healthy = snaps.every((s) => s.connection.state === 'connected' && s.daemon.up && s.miner.up)
         if (o.json) {
           printJson({ sites: Object.fromEntries(snaps.map((s) => [s.siteId, s])) })
           return healthy ? EXIT.ok : EXIT.failed
         }
-        const lang = core.store.getSettings().language === 'zh-CN' && process.env.LANG?.startsWith('zh') ? 'zh-CN' : 'en'
+        const lang = (await call(core, 'settings:get')).language === 'zh-CN' && process.env.LANG?.startsWith('zh') ? 'zh-CN' : 'en'
         process.stdout.write(
           `${renderTable(snaps, [
             { header: 'SITE', value: (s) => s.siteId },
@@ -121,7 +100,7 @@ export function registerReadCommands(program: Command): void {
       action(async (cmd, [name]) => {
         const o = globals(cmd)
         const core = cliCore(o)
-        const snap = await snapshotOf(core, siteOf(core, name as string))
+        const snap = await snapshotOf(core, (await siteOf(core, name)).id)
         requireUp(snap, 'miner')
         const jobs = snap.jobs?.list ?? []
         if (o.json) return printJson({ site: snap.siteId, jobs })
@@ -148,7 +127,7 @@ export function registerReadCommands(program: Command): void {
       action(async (cmd, [name]) => {
         const o = globals(cmd)
         const core = cliCore(o)
-        const snap = await snapshotOf(core, siteOf(core, name as string))
+        const snap = await snapshotOf(core, (await siteOf(core, name)).id)
         requireUp(snap, 'miner')
         const workers = snap.workers?.list ?? []
         if (o.json) return printJson({ site: snap.siteId, workers })
@@ -184,57 +163,23 @@ export function registerReadCommands(program: Command): void {
             throw new MinerDeskError({ code: 'invalid-input', message: `"${stateArg}" is not a sector state`, hint: `states: ${SECTOR_STATES.join(', ')}` })
           }
         }
-        const site = siteOf(core, name as string)
-        const { lotus } = core.sites.get(site.id)
-        const summary = await lotus.miner.sectorsSummary()
-        const states = state ? [state] : Object.keys(summary).filter((s) => (summary[s] ?? 0) > 0)
-        const lists = await Promise.all(states.map(async (s) => ({ state: s, sectors: (await lotus.miner.sectorsListInStates([s])) ?? [] })))
-        const rows = lists.flatMap((l) => l.sectors.map((n) => ({ sector: n, state: l.state }))).sort((a, b) => a.sector - b.sector)
+        const site = await siteOf(core, name)
+        const table = await call(core, 'sectors:list', site.id)
+        // The runs are [first, count, stateIndex] triples, ascending (see SectorTable).
+        const summary: Record<string, number> = {}
+        const rows: { sector: number; state: string }[] = []
+        for (let i = 0; i + 2 < table.runs.length; i += 3) {
+          const [first, count, si] = [table.runs[i]!, table.runs[i + 1]!, table.runs[i + 2]!]
+          const name = table.states[si]!
+          summary[name] = (summary[name] ?? 0) + count
+          if (state && name !== state) continue
+          for (let k = 0; k < count; k++) rows.push({ sector: first + k, state: name })
+        }
         if (o.json) return printJson({ site: site.id, summary, sectors: rows })
         process.stdout.write(`${renderTable(rows, [
           { header: 'SECTOR', value: (r) => r.sector, align: 'right' },
           { header: 'STATE', value: (r) => r.state }
         ])}\n`)
-      })
-    )
-
-  program
-    .command('sector <site> <number>')
-    .description('one sector: state, on-chain info and event log (the runbook\'s status.sh --log)')
-    .action(
-      action(async (cmd, [name, num]) => {
-        const o = globals(cmd)
-        let n: number
-        try {
-          n = parseSectorNumber(num)
-        } catch (e) {
-          throw new MinerDeskError({ code: 'invalid-input', message: (e as Error).message })
-        }
-        const core = cliCore(o)
-        const site = siteOf(core, name as string)
-        const info = await core.sites.get(site.id).lotus.miner.sectorsStatus(n, true)
-        if (o.json) return printJson({ site: site.id, sector: info })
-        const cid = (c: { '/': string } | null) => (c ? c['/'] : '<nil>')
-        const lines = [
-          `Sector:     ${info.SectorID}`,
-          `State:      ${info.State}`,
-          `CommD:      ${cid(info.CommD)}`,
-          `CommR:      ${cid(info.CommR)}`,
-          `Ticket:     epoch ${info.Ticket.Epoch}`,
-          `Seed:       epoch ${info.Seed.Epoch}`,
-          `PreCommit:  ${cid(info.PreCommitMsg)}`,
-          `Commit:     ${cid(info.CommitMsg)}`,
-          `Retries:    ${info.Retries}`,
-          ...(info.LastErr ? [`Last error: ${info.LastErr}`] : []),
-          `Activation: ${info.Activation}   Expiration: ${info.Expiration}`,
-          '',
-          'Event log:'
-        ]
-        for (const [i, e] of (info.Log ?? []).entries()) {
-          lines.push(`${String(i).padStart(4)}. ${new Date(e.Timestamp * 1000).toISOString()}  [${e.Kind}]  ${e.Message}`)
-          if (e.Trace) lines.push(`        ${e.Trace.split('\n').join('\n        ')}`)
-        }
-        process.stdout.write(`${lines.join('\n')}\n`)
       })
     )
 
@@ -245,7 +190,7 @@ export function registerReadCommands(program: Command): void {
       action(async (cmd, [name]) => {
         const o = globals(cmd)
         const core = cliCore(o)
-        const snap = await snapshotOf(core, siteOf(core, name as string))
+        const snap = await snapshotOf(core, (await siteOf(core, name)).id)
         requireUp(snap, 'daemon')
         const list = snap.messages?.list ?? []
         if (o.json) return printJson({ site: snap.siteId, messages: list })
@@ -271,7 +216,7 @@ export function registerReadCommands(program: Command): void {
       action(async (cmd, [name]): Promise<ExitCode | void> => {
         const o = globals(cmd)
         const core = cliCore(o)
-        const snap = await snapshotOf(core, siteOf(core, name as string))
+        const snap = await snapshotOf(core, (await siteOf(core, name)).id)
         requireUp(snap, 'daemon')
         const p = snap.proving
         if (!p) throw new MinerDeskError(snap.partErrors?.proving ?? { code: 'lotus/rpc', message: 'the proving state could not be read' })

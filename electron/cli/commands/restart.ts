@@ -1,16 +1,14 @@
 import { InvalidArgumentError, type Command } from 'commander'
-import { MinerDeskError, type ChannelArgs, type ChannelName, type ChannelResult, type SiteConfig } from '../../../preload/contract'
+import { MinerDeskError, type SiteConfig } from '../../../preload/contract'
 import { FINISHED_PHASES, RESTART_STEPS, type Precheck, type RestartOptions, type RestartRun, type RestartStepId } from '../../../preload/contract/restart'
 import { shortDuration } from '../../core/overview/format'
-import { callDirect } from '../../core/runtime/dispatch'
 import type { AppCore } from '../../core/app/appCore'
 import { renderTable } from '../../core/util/textTable'
 import { outcomeText, renderMarkdown, STEP_TITLE } from '../../core/restart/report'
-import { action, cliCore, globals, notFound } from '../context'
-import { EXIT, type ExitCode } from '../exitCodes'
+import { action, call, cliCore, EXIT, globals, notFound, siteOf, type ExitCode } from '../host'
 
 /**
- * `minerdesk restart SITE [SITE…]`: the runbook's restart order (§6) through the restart wizard.
+ * `minerdesk restart SITE [SITE…]`: the runbook's restart order through the restart wizard.
  * `--plan` shows the pre-check and the exact commands and changes nothing; `--yes` runs it,
  * printing progress (`--json`: one JSON object per event line, then a final report object); the
  * exit code says success or which step failed. Several sites are restarted one after another,
@@ -47,17 +45,6 @@ function secondsArg(v: string): number {
   const n = Number(v)
   if (!/^\d+$/.test(v) || n < 1 || n > 7 * 24 * 3600) throw new InvalidArgumentError('seconds: a whole number from 1 to 604800')
   return n
-}
-
-function call<C extends ChannelName>(core: AppCore, channel: C, ...args: ChannelArgs<C>): Promise<ChannelResult<C>> {
-  return callDirect(core.handlers, channel, args, { via: 'cli' }) as Promise<ChannelResult<C>>
-}
-
-function siteOf(core: AppCore, idOrAlias: string): SiteConfig {
-  const sites = core.sites.ids().map((id) => core.sites.get(id).config)
-  const s = sites.find((x) => x.id === idOrAlias) ?? sites.find((x) => x.alias === idOrAlias)
-  if (!s) throw notFound(`no site "${idOrAlias}"`, sites.length ? `known sites: ${sites.map((x) => x.id).join(', ')}` : 'add sites in the app, or pass --ssh-config FILE to use every alias in it')
-  return s
 }
 
 function optionsOf(f: RestartFlags): RestartOptions {
@@ -256,8 +243,7 @@ async function restartOne(core: AppCore, site: SiteConfig, f: RestartFlags, prin
         continue
       }
       if (f.waitWindow && d.verdict.kind === 'wait') break
-      await core.audit.record({ site: site.id, action: 'wizard.precheck', command: `${site.alias}: restart refused by the pre-check`, result: 'refused', detail: d.verdict.text })
-      run = await call(core, 'restart:abort', run.id)
+      run = await call(core, 'restart:refuse', run.id)
       return { siteId: site.id, run, exit: EXIT.refused, message: `not restarted: ${d.verdict.text}. Wait for the window (--wait-window), or override with --override-unsafe "why"` }
     }
     if (d.kind === 'resend') {
@@ -320,7 +306,7 @@ export function registerRestartCommands(program: Command): void {
         const o = globals(cmd)
         const f = cmd.opts<RestartFlags>()
         const core = cliCore(o)
-        const sites = (names as string[]).map((n) => siteOf(core, n))
+        const sites = await Promise.all((names as string[]).map((n) => siteOf(core, n)))
         const printer = new Printer(Boolean(o.json))
         if (f.plan) {
           let exit: ExitCode = EXIT.ok
@@ -378,7 +364,7 @@ export function registerRestartCommands(program: Command): void {
         let run: RestartRun
         if (/^[0-9a-f-]{36}$/.test(id)) run = await call(core, 'restart:get', id)
         else {
-          const site = siteOf(core, id)
+          const site = await siteOf(core, id)
           if (cmd.opts<{ list?: boolean }>().list) {
             const list = await call(core, 'restart:list', site.id)
             if (o.json) process.stdout.write(`${JSON.stringify({ site: site.id, runs: list }, null, 2)}\n`)
@@ -410,7 +396,7 @@ export function registerRestartCommands(program: Command): void {
       action(async (cmd, [name]): Promise<ExitCode> => {
         const o = globals(cmd)
         const core = cliCore(o)
-        const site = siteOf(core, String(name))
+        const site = await siteOf(core, name)
         const open = (await call(core, 'restart:list', site.id)).find((r) => !FINISHED_PHASES.includes(r.phase))
         if (!open) throw notFound(`${site.id} has no unfinished restart`)
         const run = await call(core, 'restart:abort', open.id)

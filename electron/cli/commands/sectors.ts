@@ -1,92 +1,19 @@
 import type { Command } from 'commander'
-import { MinerDeskError, SITE_ID_RE, type ChannelName, type MutationOutcome, type MutationPreview, type SiteConfig } from '../../../preload/contract'
-import type {
-  AutopledgeState,
-  ClearPreview,
-  FindFilesReport,
-  SectorDetail,
-  SectorFilesReport,
-  StorageFindReport
-} from '../../../preload/contract/sectors'
-import type { AppCore } from '../../core/app/appCore'
-import { callDirect } from '../../core/runtime/dispatch'
-import { action, cliCore, globals, notFound, printJson } from '../context'
-import { auditFailureText, EXIT, outcomeExitCode, type ExitCode } from '../exitCodes'
+import { MinerDeskError, type AutopledgeState, type SectorDetail, type SectorFilesReport } from '../../../preload/contract'
+import { action, call, cliCore, globals, previewThenRun, printJson, siteOf, EXIT, type ExitCode } from '../host'
 
 /**
- * The runbook's sector scripts as subcommands (issue #5): status (status.sh --log), update-state,
+ * The runbook's sector scripts as subcommands: status (status.sh --log), update-state,
  * commitwait, precommitwait, remove, pledge, autopledge, storagefind, findsector, clearsector.
  * Arguments go through the contract's validators, exactly as the app's calls do (invalid input
  * exits 2 before anything reaches a site). Mutations print their preview and run only with
  * --yes, through the same one-shot, audited `ops:execute`.
  */
 
-const cli = { via: 'cli' } as const
-
-function siteOf(core: AppCore, name: string): SiteConfig {
-  if (!SITE_ID_RE.test(name) && !/^[^\s'"\\]{1,255}$/.test(name)) {
-    throw new MinerDeskError({ code: 'invalid-input', message: `not a site id or SSH alias: ${JSON.stringify(name).slice(0, 60)}` })
-  }
-  const sites = core.sites.ids().map((id) => core.sites.get(id).config)
-  const s = sites.find((x) => x.id === name) ?? sites.find((x) => x.alias === name)
-  if (!s) throw notFound(`no site "${name}"`, sites.length ? `known sites: ${sites.map((x) => x.id).join(', ')}` : 'add sites in the app, or pass --ssh-config FILE')
-  return s
-}
-
-function call<T>(core: AppCore, channel: ChannelName, args: unknown[]): Promise<T> {
-  return callDirect(core.handlers, channel, args, cli) as Promise<T>
-}
-
 /** `12,13 14` → ['12','13','14'] (validated by the contract's sector list schema). */
 function sectorArgs(raw: unknown): string[] {
   const list = (Array.isArray(raw) ? raw : [raw]).map(String)
   return list.flatMap((s) => s.split(',')).filter((s) => s !== '')
-}
-
-function printPreview(p: MutationPreview): void {
-  const lines = [`${p.action} on ${p.site}:`]
-  p.steps.forEach((s, i) => lines.push(`  ${i + 1}. [${s.kind}] ${s.host}: ${s.text}`))
-  if (p.warnings.length) {
-    lines.push('Warnings:')
-    for (const w of p.warnings) lines.push(`  ! ${w}`)
-  }
-  process.stdout.write(`${lines.join('\n')}\n`)
-}
-
-function printOutcome(o: MutationOutcome): void {
-  const lines: string[] = []
-  o.steps.forEach((s, i) => {
-    lines.push(`  ${i + 1}. ${s.status.toUpperCase().padEnd(7)} ${s.step.text}`)
-    if (s.output) lines.push(`       ${s.output.split('\n').join('\n       ')}`)
-    if (s.error) lines.push(`       ${s.error.message}`)
-  })
-  for (const [k, v] of Object.entries(o.data ?? {})) lines.push(`  ${k}: ${String(v)}`)
-  lines.push(...auditFailureText(o))
-  if (!o.auditFailure) lines.push(o.ok ? 'Done.' : `Failed${o.error ? `: ${o.error.message}` : ''}.`)
-  process.stdout.write(`${lines.join('\n')}\n`)
-}
-
-/** Preview, then (with --yes) the one-shot execution; exit 3 without --yes, 1 when a step failed. */
-async function mutate(cmd: Command, core: AppCore, preview: MutationPreview): Promise<ExitCode> {
-  const o = globals(cmd)
-  const yes = cmd.opts<{ yes?: boolean }>().yes === true
-  if (!yes) {
-    await call(core, 'ops:cancel', [preview.id])
-    if (o.json) printJson({ preview, executed: false })
-    else {
-      printPreview(preview)
-      const what = preview.confirm.kind === 'type' ? ` (it asks you to confirm ${preview.confirm.expected})` : ''
-      process.stdout.write(`Not run. Add --yes to run it${what}.\n`)
-    }
-    return EXIT.refused
-  }
-  if (!o.json) printPreview(preview)
-  // On the command line the operator already typed the value a typed confirmation asks for.
-  const typed = preview.confirm.kind === 'type' ? preview.confirm.expected : null
-  const outcome = await call<MutationOutcome>(core, 'ops:execute', [preview.id, typed])
-  if (o.json) printJson({ preview, outcome })
-  else printOutcome(outcome)
-  return outcomeExitCode(outcome)
 }
 
 const time = (ms: number | null) => (ms === null ? '-' : new Date(ms).toISOString().replace('T', ' ').slice(0, 19))
@@ -160,9 +87,9 @@ export function registerSectorCommands(program: Command): void {
         const o = globals(cmd)
         const opts = cmd.opts<{ log?: boolean; files?: boolean }>()
         const core = cliCore(o)
-        const site = siteOf(core, name as string)
-        const detail = await call<SectorDetail>(core, 'sectors:status', [site.id, sector])
-        const files = opts.files ? await call<SectorFilesReport>(core, 'sectors:files', [site.id, sector]) : null
+        const site = await siteOf(core, name)
+        const detail = await call(core, 'sectors:status', site.id, String(sector))
+        const files = opts.files ? await call(core, 'sectors:files', site.id, String(sector)) : null
         if (o.json) return printJson({ site: site.id, sector: detail, ...(files ? { files } : {}) })
         printStatus(detail, opts.log === true)
         if (files) printFiles(files)
@@ -176,8 +103,8 @@ export function registerSectorCommands(program: Command): void {
     .action(
       action(async (cmd, [name, sectors, state]) => {
         const core = cliCore(globals(cmd))
-        const site = siteOf(core, name as string)
-        return mutate(cmd, core, await call<MutationPreview>(core, 'sectors:previewUpdateState', [site.id, sectorArgs(sectors), state]))
+        const site = await siteOf(core, name)
+        return previewThenRun(core, cmd, await call(core, 'sectors:previewUpdateState', site.id, sectorArgs(sectors), String(state)))
       })
     )
 
@@ -192,8 +119,8 @@ export function registerSectorCommands(program: Command): void {
       .action(
         action(async (cmd, [name, sectors]) => {
           const core = cliCore(globals(cmd))
-          const site = siteOf(core, name as string)
-          return mutate(cmd, core, await call<MutationPreview>(core, 'sectors:previewUpdateState', [site.id, sectorArgs(sectors), state]))
+          const site = await siteOf(core, name)
+          return previewThenRun(core, cmd, await call(core, 'sectors:previewUpdateState', site.id, sectorArgs(sectors), String(state)))
         })
       )
   }
@@ -205,8 +132,8 @@ export function registerSectorCommands(program: Command): void {
     .action(
       action(async (cmd, [name, sectors]) => {
         const core = cliCore(globals(cmd))
-        const site = siteOf(core, name as string)
-        return mutate(cmd, core, await call<MutationPreview>(core, 'sectors:previewRemove', [site.id, sectorArgs(sectors)]))
+        const site = await siteOf(core, name)
+        return previewThenRun(core, cmd, await call(core, 'sectors:previewRemove', site.id, sectorArgs(sectors)))
       })
     )
 
@@ -217,8 +144,8 @@ export function registerSectorCommands(program: Command): void {
     .action(
       action(async (cmd, [name]) => {
         const core = cliCore(globals(cmd))
-        const site = siteOf(core, name as string)
-        return mutate(cmd, core, await call<MutationPreview>(core, 'sectors:previewPledge', [site.id]))
+        const site = await siteOf(core, name)
+        return previewThenRun(core, cmd, await call(core, 'sectors:previewPledge', site.id))
       })
     )
 
@@ -235,9 +162,9 @@ export function registerSectorCommands(program: Command): void {
         const o = globals(cmd)
         const opts = cmd.opts<{ target?: string; interval: string; status?: boolean; stop?: boolean; yes?: boolean }>()
         const core = cliCore(o)
-        const site = siteOf(core, name as string)
+        const site = await siteOf(core, name)
         if (opts.status || opts.stop) {
-          const states = opts.stop ? [await call<AutopledgeState>(core, 'sectors:stopAutopledge', [site.id])] : await call<AutopledgeState[]>(core, 'sectors:autopledgeStatus', [site.id])
+          const states = opts.stop ? [await call(core, 'sectors:stopAutopledge', site.id)] : await call(core, 'sectors:autopledgeStatus', site.id)
           if (o.json) return printJson({ autopledge: states })
           for (const s of states) printAutopledge(s)
           return EXIT.ok
@@ -247,8 +174,8 @@ export function registerSectorCommands(program: Command): void {
           if (!/^\d{1,7}$/.test(v)) throw new MinerDeskError({ code: 'invalid-input', message: `${what} must be a whole number, got ${JSON.stringify(v).slice(0, 30)}` })
           return Number(v)
         }
-        const preview = await call<MutationPreview>(core, 'sectors:previewAutopledge', [site.id, { target: num(opts.target, '--target'), intervalSec: num(opts.interval, '--interval') }])
-        const code = await mutate(cmd, core, preview)
+        const preview = await call(core, 'sectors:previewAutopledge', site.id, { target: num(opts.target, '--target'), intervalSec: num(opts.interval, '--interval') })
+        const code = await previewThenRun(core, cmd, preview)
         if (code !== EXIT.ok) return code
         // Foreground, like the script: until Ctrl-C, or until stopped from elsewhere.
         const ac = new AbortController()
@@ -259,7 +186,7 @@ export function registerSectorCommands(program: Command): void {
         try {
           let seen = 0
           while (!ac.signal.aborted) {
-            const [s] = await call<AutopledgeState[]>(core, 'sectors:autopledgeStatus', [site.id])
+            const [s] = await call(core, 'sectors:autopledgeStatus', site.id)
             if (s?.last && s.last.at !== seen) {
               seen = s.last.at
               if (o.json) printJson({ autopledge: s })
@@ -272,7 +199,7 @@ export function registerSectorCommands(program: Command): void {
           process.off('SIGINT', onSig)
           process.off('SIGTERM', onSig)
         }
-        const final = await call<AutopledgeState>(core, 'sectors:stopAutopledge', [site.id])
+        const final = await call(core, 'sectors:stopAutopledge', site.id)
         if (!o.json) printAutopledge(final)
         return EXIT.ok
       })
@@ -285,8 +212,8 @@ export function registerSectorCommands(program: Command): void {
       action(async (cmd, [name, sector]) => {
         const o = globals(cmd)
         const core = cliCore(o)
-        const site = siteOf(core, name as string)
-        const r = await call<StorageFindReport>(core, 'sectors:storageFind', [site.id, sector])
+        const site = await siteOf(core, name)
+        const r = await call(core, 'sectors:storageFind', site.id, String(sector))
         if (o.json) return printJson(r)
         process.stdout.write(r.text)
         for (const e of r.entries) if (e.storage) process.stdout.write(`${e.id} = ${e.storage.alias}:${e.storage.path}\n`)
@@ -300,8 +227,8 @@ export function registerSectorCommands(program: Command): void {
       action(async (cmd, [name, pattern]) => {
         const o = globals(cmd)
         const core = cliCore(o)
-        const site = siteOf(core, name as string)
-        const r = await call<FindFilesReport>(core, 'sectors:findFiles', [site.id, pattern])
+        const site = await siteOf(core, name)
+        const r = await call(core, 'sectors:findFiles', site.id, String(pattern))
         if (o.json) return printJson(r)
         for (const li of r.listings) {
           for (const e of li.entries) {
@@ -322,8 +249,8 @@ export function registerSectorCommands(program: Command): void {
       action(async (cmd, [name, sector, port]): Promise<ExitCode | void> => {
         const o = globals(cmd)
         const core = cliCore(o)
-        const site = siteOf(core, name as string)
-        const r = await call<ClearPreview>(core, 'sectors:previewClear', [site.id, sector, port === undefined ? null : port])
+        const site = await siteOf(core, name)
+        const r = await call(core, 'sectors:previewClear', site.id, String(sector), port === undefined ? null : String(port))
         if (!o.json) {
           for (const it of r.plan) process.stdout.write(`${it.action === 'delete' ? 'DELETE' : 'KEEP  '} ${it.storage.alias}:${it.path}${it.action === 'keep' ? `  (${it.reason === 'current' ? "Lotus's current storage" : `worker on port ${port}`})` : ''}\n`)
           for (const p of r.problems) process.stdout.write(`! not searched: ${p.message}\n`)
@@ -334,11 +261,11 @@ export function registerSectorCommands(program: Command): void {
           return EXIT.ok
         }
         if (o.json && cmd.opts<{ yes?: boolean }>().yes !== true) {
-          await call(core, 'ops:cancel', [r.preview.id])
+          await call(core, 'ops:cancel', r.preview.id)
           printJson({ plan: r.plan, problems: r.problems, preview: r.preview, executed: false })
           return EXIT.refused
         }
-        return mutate(cmd, core, r.preview)
+        return previewThenRun(core, cmd, r.preview)
       })
     )
 }

@@ -1,102 +1,15 @@
-import { CommanderError, type Command } from 'commander'
-import {
-  attoToFil,
-  MinerDeskError,
-  SITE_ID_RE,
-  sshAliasSchema,
-  type ChannelName,
-  type MutationOutcome,
-  type MutationPreview,
-  type PeersInfo,
-  type ProvingCheckRow,
-  type ProvingCheckState,
-  type SchedRequest,
-  type SiteConfig,
-  type WpsResult
-} from '../../../preload/contract'
-import type { AppCore } from '../../core/app/appCore'
-import { callDirect } from '../../core/runtime/dispatch'
+import type { Command } from 'commander'
+import { attoToFil, type ProvingCheckRow, type ProvingCheckState, type WpsResult } from '../../../preload/contract'
 import { renderTable } from '../../core/util/textTable'
-import { action, cliCore, globals, notFound, printError, printJson } from '../context'
-import { auditFailureText, EXIT, exitCodeFor, outcomeExitCode, type ExitCode } from '../exitCodes'
+import { action, call, cliCore, exitCodeFor, globals, invalid, previewThenRun, printJson, siteOf, EXIT } from '../host'
 
 /**
- * The runbook's jobs/workers/proving/chain scripts as subcommands (issue #5): abort, sched-diag,
+ * The runbook's jobs/workers/proving/chain scripts as subcommands: abort, sched-diag,
  * wps, killw, runworker, runworker-c2, proving-check, net-peers, block-peer, mpool-replace.
  * Every argument goes through the contract's validators (the same checks as the app; invalid
  * input exits 2 before anything reaches a site). Mutations print their preview and run only
  * with --yes, through the same one-shot, audited `ops:execute` as the app.
  */
-
-const cli = { via: 'cli' } as const
-
-function invalid(message: string, hint?: string): MinerDeskError {
-  return new MinerDeskError({ code: 'invalid-input', message, ...(hint ? { hint } : {}) })
-}
-
-/** A site by id or alias; a name that is neither shape is refused before any lookup. */
-function siteOf(core: AppCore, name: string): SiteConfig {
-  if (!SITE_ID_RE.test(name) && !sshAliasSchema.safeParse(name).success) throw invalid(`not a site id or SSH alias: ${JSON.stringify(name).slice(0, 60)}`)
-  const sites = core.sites.ids().map((id) => core.sites.get(id).config)
-  const s = sites.find((x) => x.id === name) ?? sites.find((x) => x.alias === name)
-  if (!s) {
-    throw notFound(`no site "${name}"`, sites.length ? `known sites: ${sites.map((x) => x.id).join(', ')}` : 'add sites in the app, or pass --ssh-config FILE to use every alias in it')
-  }
-  return s
-}
-
-function call<T>(core: AppCore, channel: ChannelName, args: unknown[]): Promise<T> {
-  return callDirect(core.handlers, channel, args, cli) as Promise<T>
-}
-
-function printPreview(p: MutationPreview): void {
-  const lines = [`${p.action} on ${p.site}:`]
-  p.steps.forEach((s, i) => lines.push(`  ${i + 1}. [${s.kind}] ${s.host}: ${s.text}`))
-  if (p.warnings.length) {
-    lines.push('Warnings:')
-    for (const w of p.warnings) lines.push(`  - ${w}`)
-  }
-  process.stdout.write(`${lines.join('\n')}\n`)
-}
-
-function printOutcome(o: MutationOutcome): void {
-  const lines: string[] = []
-  o.steps.forEach((s, i) => {
-    lines.push(`  ${i + 1}. ${s.status.toUpperCase().padEnd(7)} ${s.step.host}: ${s.step.text}`)
-    if (s.output) lines.push(...s.output.split('\n').map((l) => `       ${l}`))
-    if (s.error) lines.push(`       ${s.error.message}${s.error.details ? `\n       ${s.error.details.split('\n').join('\n       ')}` : ''}`)
-  })
-  lines.push(...auditFailureText(o))
-  if (!o.auditFailure) {
-    lines.push(o.ok ? 'Done.' : `Failed: ${o.error?.message ?? 'a step failed'}`)
-    if (o.error?.hint) lines.push(`  ${o.error.hint}`)
-  }
-  process.stdout.write(`${lines.join('\n')}\n`)
-}
-
-/**
- * Shows a preview, and runs it once when --yes was given (for a typed confirmation, the value the
- * operator already typed on the command line stands for it). Without --yes: exit 3, nothing ran.
- */
-async function previewThenRun(core: AppCore, cmd: Command, preview: MutationPreview): Promise<ExitCode> {
-  const o = globals(cmd)
-  const yes = Boolean(cmd.opts<{ yes?: boolean }>().yes)
-  if (!yes) {
-    await call(core, 'ops:cancel', [preview.id])
-    if (o.json) printJson({ preview, executed: false })
-    else {
-      printPreview(preview)
-      process.stdout.write('Not run: add --yes to run it.\n')
-    }
-    return EXIT.refused
-  }
-  if (!o.json) printPreview(preview)
-  const typed = preview.confirm.kind === 'type' ? preview.confirm.expected : null
-  const outcome = await call<MutationOutcome>(core, 'ops:execute', [preview.id, typed])
-  if (o.json) printJson({ preview, executed: true, outcome })
-  else printOutcome(outcome)
-  return outcomeExitCode(outcome)
-}
 
 const ago = (ms: number): string => {
   const s = Math.max(0, Math.round((Date.now() - ms) / 1000))
@@ -126,32 +39,7 @@ function printCheckRows(rows: readonly ProvingCheckRow[]): void {
   for (const r of rows) process.stdout.write(`${String(r.deadline).padEnd(10)}${String(r.partition).padEnd(11)}${String(r.sector).padEnd(8)}${r.ok ? 'good' : `bad (${r.reason ?? ''})`}\n`)
 }
 
-/** Argument names that name a site (or a site's run) in any subcommand's usage line. */
-const SITE_ARGUMENTS = new Set(['site', 'sites', 'site-or-run'])
-
-/**
- * The CLI's guard for site names, for EVERY subcommand (it hooks the program, not just these
- * commands): a `<site>` argument must be a site id or an SSH alias before any command looks it
- * up, so `minerdesk jobs '$(id)'` is invalid input (exit 2), like every other malformed value,
- * rather than an unknown site (exit 4).
- */
-export function guardSiteArguments(program: Command): void {
-  program.hook('preAction', (_root, cmd) => {
-    const names = cmd.registeredArguments.map((a) => a.name())
-    cmd.processedArgs.forEach((value: unknown, i) => {
-      if (!SITE_ARGUMENTS.has(names[i] ?? '')) return
-      for (const v of Array.isArray(value) ? value : [value]) {
-        if (typeof v !== 'string' || SITE_ID_RE.test(v) || sshAliasSchema.safeParse(v).success) continue
-        const err = invalid(`not a site id or SSH alias: ${JSON.stringify(v).slice(0, 60)}`, 'minerdesk sites lists the sites')
-        printError(err, Boolean(globals(cmd).json))
-        throw new CommanderError(EXIT.usage, 'minerdesk.invalidInput', err.message)
-      }
-    })
-  })
-}
-
 export function registerSiteOpsCommands(program: Command): void {
-  guardSiteArguments(program)
   program
     .command('abort <site> <job>')
     .description('abort a sealing job (lotus-miner sealing abort): <job> is its call id as `jobs` prints it (8+ hex digits)')
@@ -160,9 +48,9 @@ export function registerSiteOpsCommands(program: Command): void {
     .action(
       action(async (cmd, [site, job]) => {
         const core = cliCore(globals(cmd))
-        const s = siteOf(core, site as string)
+        const s = await siteOf(core, site)
         const sched = Boolean(cmd.opts<{ sched?: boolean }>().sched)
-        const preview = await call<MutationPreview>(core, 'siteops:previewAbort', [s.id, { job, ...(sched ? { sched: true } : {}) }])
+        const preview = await call(core, 'siteops:previewAbort', s.id, { job: String(job), ...(sched ? { sched: true } : {}) })
         return previewThenRun(core, cmd, preview)
       })
     )
@@ -174,8 +62,8 @@ export function registerSiteOpsCommands(program: Command): void {
       action(async (cmd, [site]) => {
         const o = globals(cmd)
         const core = cliCore(o)
-        const s = siteOf(core, site as string)
-        const reqs = await call<SchedRequest[]>(core, 'siteops:schedRequests', [s.id])
+        const s = await siteOf(core, site)
+        const reqs = await call(core, 'siteops:schedRequests', s.id)
         if (o.json) return printJson({ site: s.id, requests: reqs })
         process.stdout.write(
           `${renderTable(reqs, [
@@ -195,8 +83,8 @@ export function registerSiteOpsCommands(program: Command): void {
       action(async (cmd, [site, flag]) => {
         const o = globals(cmd)
         const core = cliCore(o)
-        const s = siteOf(core, site as string)
-        const r = await call<WpsResult>(core, 'siteops:wps', [s.id, flag])
+        const s = await siteOf(core, site)
+        const r = await call(core, 'siteops:wps', s.id, String(flag))
         if (o.json) return printJson(r)
         printWps(r)
       })
@@ -209,8 +97,8 @@ export function registerSiteOpsCommands(program: Command): void {
     .action(
       action(async (cmd, [site, flag]) => {
         const core = cliCore(globals(cmd))
-        const s = siteOf(core, site as string)
-        return previewThenRun(core, cmd, await call<MutationPreview>(core, 'siteops:previewKillWorkers', [s.id, flag]))
+        const s = await siteOf(core, site)
+        return previewThenRun(core, cmd, await call(core, 'siteops:previewKillWorkers', s.id, String(flag)))
       })
     )
 
@@ -226,9 +114,9 @@ export function registerSiteOpsCommands(program: Command): void {
       .action(
         action(async (cmd, [site]) => {
           const core = cliCore(globals(cmd))
-          const s = siteOf(core, site as string)
+          const s = await siteOf(core, site)
           const host = cmd.opts<{ host?: string }>().host
-          return previewThenRun(core, cmd, await call<MutationPreview>(core, 'siteops:previewRunWorker', [s.id, { kind, ...(host !== undefined ? { host } : {}) }]))
+          return previewThenRun(core, cmd, await call(core, 'siteops:previewRunWorker', s.id, { kind, ...(host !== undefined ? { host } : {}) }))
         })
       )
   }
@@ -240,7 +128,7 @@ export function registerSiteOpsCommands(program: Command): void {
       action(async (cmd, [site, deadline]) => {
         const o = globals(cmd)
         const core = cliCore(o)
-        const s = siteOf(core, site as string)
+        const s = await siteOf(core, site)
         let id = ''
         const rows: ProvingCheckRow[] = []
         let finished: (state: ProvingCheckState) => void = () => undefined
@@ -249,11 +137,11 @@ export function registerSiteOpsCommands(program: Command): void {
           if (u.id !== id) return
           rows.push(...u.newRows)
           if (!o.json) printCheckRows(u.newRows)
-          if (u.status !== 'running') void call<ProvingCheckState>(core, 'siteops:provingCheckGet', [id]).then(finished)
+          if (u.status !== 'running') void call(core, 'siteops:provingCheckGet', id).then(finished)
         })
-        const onSigint = (): void => void call(core, 'siteops:provingCheckCancel', [id]).catch(() => undefined)
+        const onSigint = (): void => void call(core, 'siteops:provingCheckCancel', id).catch(() => undefined)
         try {
-          const started = await call<ProvingCheckState>(core, 'siteops:provingCheckStart', [s.id, deadline])
+          const started = await call(core, 'siteops:provingCheckStart', s.id, String(deadline))
           id = started.id
           process.once('SIGINT', onSigint)
           if (!o.json) {
@@ -284,8 +172,8 @@ export function registerSiteOpsCommands(program: Command): void {
       action(async (cmd, [site]) => {
         const o = globals(cmd)
         const core = cliCore(o)
-        const s = siteOf(core, site as string)
-        const info = await call<PeersInfo>(core, 'siteops:peers', [s.id])
+        const s = await siteOf(core, site)
+        const info = await call(core, 'siteops:peers', s.id)
         if (o.json) return printJson(info)
         process.stdout.write(
           `${renderTable(info.peers, [
@@ -305,8 +193,8 @@ export function registerSiteOpsCommands(program: Command): void {
     .action(
       action(async (cmd, [site, peer]) => {
         const core = cliCore(globals(cmd))
-        const s = siteOf(core, site as string)
-        return previewThenRun(core, cmd, await call<MutationPreview>(core, 'siteops:previewBlockPeer', [s.id, peer]))
+        const s = await siteOf(core, site)
+        return previewThenRun(core, cmd, await call(core, 'siteops:previewBlockPeer', s.id, String(peer)))
       })
     )
 
@@ -327,8 +215,8 @@ export function registerSiteOpsCommands(program: Command): void {
         }
         if (feeLimit === undefined) throw invalid('a fee limit is required: --fee-limit <FIL> (or the runbook\'s --max-fee <attoFIL>)', 'e.g. --fee-limit 0.5; Lotus spends at most that much FIL on gas for the new message')
         const core = cliCore(globals(cmd))
-        const s = siteOf(core, site as string)
-        return previewThenRun(core, cmd, await call<MutationPreview>(core, 'siteops:previewMpoolReplace', [s.id, { from, nonce, feeLimit }]))
+        const s = await siteOf(core, site)
+        return previewThenRun(core, cmd, await call(core, 'siteops:previewMpoolReplace', s.id, { from: String(from), nonce: String(nonce), feeLimit }))
       })
     )
 }

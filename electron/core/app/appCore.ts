@@ -1,5 +1,4 @@
 import { existsSync } from 'node:fs'
-import { userInfo } from 'node:os'
 import { resolve } from 'node:path'
 import {
   MinerDeskError,
@@ -9,7 +8,7 @@ import {
   type SiteConfig,
   type SshConfigListing
 } from '../../../preload/contract'
-import { AuditLog } from '../audit/auditLog'
+import type { AuditLog } from '../audit/auditLog'
 import { ensureHome, minerdeskHome } from '../settings/paths'
 import { applyAudited } from '../settings/audited'
 import { newSiteConfig, SettingsStore } from '../settings/store'
@@ -18,7 +17,7 @@ import { listAliases } from '../ssh/config'
 import type { SecretStore, SshPrompts } from '../ssh/types'
 import { noDemo, type Demo, type DemoFactory } from '../runtime/demo'
 import { EventBus } from '../runtime/eventBus'
-import type { Handlers } from './handlers'
+import type { Handlers } from '../runtime/handlers'
 import { PromptBroker } from '../runtime/promptBroker'
 import { SitesRuntime, type SiteSource } from '../runtime/sitesRuntime'
 import { OpsRegistry } from '../runtime/ops'
@@ -28,6 +27,10 @@ import { createSectorsFeature } from '../sectors/feature'
 import { createSiteOpsFeature } from '../siteops/feature'
 import { createHistoryFeature } from '../history/feature'
 import { MetricsExporter } from '../exporter/exporter'
+import { MirroredAuditLog, TeamService } from '../team/service'
+import { createTeamFeature } from '../team/feature'
+import { operatorIdentity } from '../team/identity'
+import { guardReadOnlySites } from './readOnlyGuard'
 
 /**
  * MinerDesk's main side, assembled once per host (Electron window, browser host, CLI): settings,
@@ -50,6 +53,8 @@ export interface AppCoreOptions {
   poll: boolean
   /** The demo of a host that can run the simulator (electron/demo); none where it is not offered. */
   demo?: DemoFactory
+  /** Refuse every change to every site (the `minerdesk exporter` process only watches). */
+  readOnly?: boolean
   /** The CLI answers prompts on its terminal instead of through events. */
   prompts?: SshPrompts
   sshInternals?: SshPoolInternals
@@ -69,6 +74,7 @@ export interface AppCore {
   readonly context: ServiceContext
   /** The Prometheus exporter over the same pollers (serving only when asked). */
   readonly exporter: MetricsExporter
+  readonly team: TeamService
   /** Starts polling and resumes the demo (app hosts). */
   start(): Promise<void>
   close(): Promise<void>
@@ -98,7 +104,7 @@ export function createAppCore(opts: AppCoreOptions): AppCore {
   ensureHome(home)
   const events = new EventBus()
   const store = new SettingsStore({ home })
-  const audit = new AuditLog({ home, via: opts.host })
+  const audit = new MirroredAuditLog({ home, via: opts.host, operator: () => operatorIdentity(store.getSettings()) })
   const broker = new PromptBroker(events, opts.secrets)
   const override = opts.sshConfig?.mode === 'ephemeral' ? resolve(opts.sshConfig.path) : null
   if (opts.sshConfig?.mode === 'persist') store.updateSettings({ sshConfigPath: resolve(opts.sshConfig.path) })
@@ -142,22 +148,25 @@ export function createAppCore(opts: AppCoreOptions): AppCore {
     if (serving) void applyExporter()
   })
 
-  const operator = userInfo().username
+  const team = new TeamService(sites, store, events, { readOnlyAll: opts.readOnly === true })
+  audit.mirror = (e) => team.mirror(e)
   const ops = new OpsRegistry(audit, events)
-  const context: ServiceContext = { home, store, sites, audit, pool, events, ops }
+  ops.setGuard(team)
+  const context: ServiceContext = { home, store, sites, audit, pool, events, ops, team }
   const features = [createRestartFeature(context), createSectorsFeature(context), createSiteOpsFeature(context), createHistoryFeature(context, { record: opts.poll })] as const
 
-  const handlers: Handlers = {
+  const all: Handlers = {
     ...features[0].handlers,
     ...features[1].handlers,
     ...features[2].handlers,
     ...features[3].handlers,
+    ...createTeamFeature(context, team).handlers,
     'app:info': async (): Promise<AppInfo> => ({
       version: opts.version,
       host: opts.host === 'cli' ? 'web' : opts.host,
       platform: process.platform,
       home,
-      operator,
+      operator: team.identity(),
       secretProtection: opts.secrets.protection,
       language: store.getSettings().language,
       ...(store.loadProblem ? { settingsProblem: store.loadProblem } : {})
@@ -225,6 +234,14 @@ export function createAppCore(opts: AppCoreOptions): AppCore {
     'exporter:status': async () => exporter.status()
   }
 
+  const handlers = guardReadOnlySites(all, team, (runId) => {
+    try {
+      return features[0].engine.get(runId).siteId
+    } catch {
+      return null
+    }
+  })
+
   return {
     handlers,
     events,
@@ -238,8 +255,10 @@ export function createAppCore(opts: AppCoreOptions): AppCore {
     ops,
     context,
     exporter,
+    team,
     async start() {
       sites.startPolling()
+      team.startWatching()
       serving = true
       await applyExporter()
       for (const f of features) await f.start?.()
@@ -249,6 +268,7 @@ export function createAppCore(opts: AppCoreOptions): AppCore {
       for (const f of features) await f.close?.().catch(() => undefined)
       broker.cancelAll()
       serving = false
+      team.close()
       await exporter.close()
       await sites.close()
       await pool.closeAll()

@@ -55,7 +55,8 @@ export interface AuditLogOptions {
   /** MINERDESK_HOME; default from the environment. */
   home?: string
   via: AuditEntry['via']
-  operator?: string
+  /** The operator's name, or how to read it now (a setting the operator may change). */
+  operator?: string | (() => string)
   now?: () => Date
 }
 
@@ -101,7 +102,7 @@ export class AuditLog {
   readonly file: string
   private readonly home: string
   private readonly via: AuditEntry['via']
-  private readonly operator: string
+  private readonly operator: string | (() => string)
   private readonly now: () => Date
   /** The file's size and last hash after this process's last write (skips re-reading the tail). */
   private tail: Tail | null = null
@@ -122,7 +123,7 @@ export class AuditLog {
     const entry: AuditEntry = {
       time: input.time ?? this.now().toISOString(),
       site: input.site,
-      operator: this.operator,
+      operator: typeof this.operator === 'function' ? this.operator() : this.operator,
       via: input.via ?? this.via,
       action: input.action,
       command: bound(redactSecrets(input.command)),

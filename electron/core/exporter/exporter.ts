@@ -81,10 +81,7 @@ export class MetricsExporter {
 
   /** The exposition now. */
   async scrape(): Promise<string> {
-    const views = this.sites.ids().flatMap((id) => {
-      const v = this.view(id)
-      return v ? [v] : []
-    })
+    const views: SiteView[] = this.sites.handles().map((h) => ({ config: h.config, snapshot: h.poller.snapshot, poll: h.poller.lastPoll }))
     const text = await this.exposition.render(views, this.now())
     this.scrapes++
     return text

@@ -1,5 +1,5 @@
-import type { DeadlineRow, ProvingSnapshot } from '../../../preload/contract'
-import { count } from '../lotus/bitfield'
+import type { DeadlineRow, PartitionFaults, ProvingSnapshot } from '../../../preload/contract'
+import { count, toArray } from '../lotus/bitfield'
 import type { Deadline, DeadlineInfo, Partition } from '../../../preload/contract/lotus/types'
 
 /**
@@ -22,20 +22,37 @@ export function epochToMs(clock: ChainClock, epoch: number): number {
   return (clock.timestamp + (epoch - clock.height) * clock.blockDelay) * 1000
 }
 
+/**
+ * Faulty and recovering sector numbers kept per snapshot: the health model names them; past this
+ * the counts stay exact and the lists are cut (a site with 100k faults has one problem, not 100k).
+ */
+export const MAX_FAULT_NUMBERS = 2000
+
 export function buildProving(di: DeadlineInfo, deadlines: readonly Deadline[], partitions: ReadonlyArray<readonly Partition[]>, clock: ChainClock): ProvingSnapshot {
   const window = di.WPoStChallengeWindow
+  let budget = MAX_FAULT_NUMBERS
   const rows: DeadlineRow[] = deadlines.map((dl, index) => {
     let parts = 0
     let sectors = 0
     let faults = 0
     let recoveries = 0
-    for (const p of partitions[index] ?? []) {
+    const faultsByPartition: PartitionFaults[] = []
+    ;(partitions[index] ?? []).forEach((p, partition) => {
       const live = count(p.LiveSectors)
       if (live > 0) parts++
       sectors += live
-      faults += count(p.FaultySectors)
-      recoveries += count(p.RecoveringSectors)
-    }
+      const f = count(p.FaultySectors)
+      const r = count(p.RecoveringSectors)
+      faults += f
+      recoveries += r
+      if (f + r > 0) {
+        const faulty = toArray(p.FaultySectors, Math.max(0, budget))
+        budget -= faulty.length
+        const recovering = toArray(p.RecoveringSectors, Math.max(0, budget))
+        budget -= recovering.length
+        faultsByPartition.push({ partition, faulty, recovering })
+      }
+    })
     const openEpoch = di.PeriodStart + index * window
     return {
       index,
@@ -46,7 +63,8 @@ export function buildProving(di: DeadlineInfo, deadlines: readonly Deadline[], p
       faults,
       recoveries,
       proven: count(dl.PostSubmissions),
-      current: index === di.Index
+      current: index === di.Index,
+      ...(faultsByPartition.length > 0 ? { faultsByPartition } : {})
     }
   })
   const n = rows.length

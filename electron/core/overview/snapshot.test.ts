@@ -118,7 +118,7 @@ describe('snapshot builder on Lotus documentation data', () => {
     })
   })
 
-  it('computes proving rows like `proving deadlines` (live sectors, faults, proven partitions)', () => {
+  it('computes proving rows like `proving deadlines` (live sectors, faults, proven partitions), with the faulty sector numbers', () => {
     const di = conformance<DeadlineInfo>('full.StateMinerProvingDeadline.response')
     const at = (epoch: number) => (HEAD_TS + (epoch - 4863283) * 42) * 1000
     expect(s.proving).toEqual({
@@ -129,7 +129,10 @@ describe('snapshot builder on Lotus documentation data', () => {
       close: 10101,
       closeAt: at(di.Close),
       nextWithSectors: { index: 0, openEpoch: 10101 + 10101, openAt: at(20202) },
-      deadlines: [{ index: 0, openEpoch: 10101, openAt: at(10101), partitions: 1, sectors: 1, faults: 1, recoveries: 1, proven: 1, current: false }],
+      deadlines: [
+        // The documented bitfield [5,1] is sector 5, faulty and recovering in partition 0.
+        { index: 0, openEpoch: 10101, openAt: at(10101), partitions: 1, sectors: 1, faults: 1, recoveries: 1, proven: 1, current: false, faultsByPartition: [{ partition: 0, faulty: [5], recovering: [5] }] }
+      ],
       faults: 1,
       recoveries: 1,
       sectors: 1

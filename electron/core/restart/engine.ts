@@ -8,7 +8,6 @@ import {
   type RestartRun,
   type RestartRunSummary
 } from '../../../preload/contract/restart'
-import { osOperator } from '../audit/auditLog'
 import type { ServiceContext } from '../runtime/context'
 import { CommandSteps, COMMAND_STEPS, isCommandStep, KIND, ROLE_NAME, type CommandStep } from './commandSteps'
 import { Drivers } from './driver'
@@ -145,13 +144,23 @@ export class RestartEngine {
         params: { run: open.id }
       })
     }
+    // The site's restart lock, for the whole run: another operator's MinerDesk is refused here.
+    const id = randomUUID()
+    try {
+      await this.runs.ctx.team.acquire(siteId, id, via)
+    } catch (err) {
+      if (err instanceof MinerDeskError && err.code === 'site/locked') {
+        await this.runs.ctx.audit.record({ site: siteId, action: 'wizard.restart', command: `${handle.config.alias}: restart`, result: 'refused', detail: err.message }).catch(() => undefined)
+      }
+      throw err
+    }
     const now = Date.now()
     const run: RestartRun = {
-      id: randomUUID(),
+      id,
       siteId,
       alias: handle.config.alias,
       via,
-      operator: osOperator(),
+      operator: this.runs.ctx.team.identity(),
       createdAt: now,
       updatedAt: now,
       phase: 'running',
@@ -337,6 +346,8 @@ export class RestartEngine {
     if (isFinished(run)) throw this.runs.conflict(run, `this restart is ${run.phase}`)
     if (this.runs.live.has(id) && ownedByMe(run.owner)) return run
     if (ownerAlive(run.owner) && !ownedByMe(run.owner)) throw this.runs.conflict(run, `this restart is being driven by another MinerDesk (${run.owner?.via}, pid ${run.owner?.pid})`)
+    // The lock again (still this run's after a crash, unless another operator broke it and restarts).
+    await this.runs.ctx.team.acquire(run.siteId, run.id, via)
     run.owner = me(via)
     run.mode = 'step'
     run.options = { ...run.options, ...options }
@@ -364,6 +375,15 @@ export class RestartEngine {
     if (decision?.kind === 'stop-timeout') step.gateUntil = Date.now() + this.runs.options(run).stopTimeoutSec * 1000
     await this.steps.evaluateUncertain(run, handle)
     return run
+  }
+
+  /** The pre-check's verdict said no and the operator did not override it: recorded as refused, then the run ends. */
+  async refuse(id: string): Promise<RestartRun> {
+    const run = this.runs.mine(id)
+    const d = run.decision
+    if (d?.kind !== 'verdict') throw this.runs.conflict(run, 'there is no verdict to refuse the restart on')
+    await this.ctx.audit.record({ site: run.siteId, action: 'wizard.precheck', command: `${run.alias}: restart refused by the pre-check`, result: 'refused', detail: d.verdict.text })
+    return this.abort(id)
   }
 
   /** Stops the run after the command in flight; reads and records the site's state. */

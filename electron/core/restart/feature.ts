@@ -67,6 +67,7 @@ export function createRestartFeature(ctx: ServiceContext, opts: EngineOptions = 
       'restart:resume': async ([id, options], call) => engine.resume(id, call.via, options),
       'restart:wait': async ([id]) => engine.settled(id),
       'restart:abort': async ([id]) => engine.abort(id),
+      'restart:refuse': async ([id]) => engine.refuse(id),
       'restart:report': async ([id, format]) => reportFile(engine.get(id), format),
       'restart:tail': async ([siteId]) => tails.lease(ctx.sites.get(siteId).config),
       'restart:previewRolling': async ([siteIds, options], call) => rolling.preview(siteIds, options, call.via),

@@ -105,6 +105,7 @@ export class Runs {
     await this.ctx.audit
       .record({ site: run.siteId, action: 'wizard.restart', command: `${run.alias}: restart ${summary}`, result: result.ok ? 'ok' : 'error', ...(site ? { detail: `site now: ${site.text}` } : {}) })
       .catch(() => undefined)
+    await this.ctx.team.release(run.siteId, run.id).catch((err: unknown) => console.warn(`minerdesk: ${run.siteId}: the restart lock was not released:`, err instanceof Error ? err.message : err))
   }
 
   private async readSiteState(run: RestartRun): Promise<SiteState | undefined> {

@@ -4,6 +4,7 @@ import type { ManagedSshPool } from '../ssh/pool'
 import type { EventBus } from './eventBus'
 import type { OpsRegistry } from './ops'
 import type { SitesRuntime } from './sitesRuntime'
+import type { TeamService } from '../team/service'
 
 /** What the feature services (overview, restart wizard, triage) are built from. */
 export interface ServiceContext {
@@ -14,4 +15,6 @@ export interface ServiceContext {
   pool: ManagedSshPool
   events: EventBus
   ops: OpsRegistry
+  /** The operator's identity, site locks, the site's own audit log, read-only sites. */
+  team: TeamService
 }

@@ -8,7 +8,7 @@ import {
 } from '../../../preload/contract'
 import { redactDeep } from '../util/redact'
 import { describeValue, shapeProblem } from '../util/shape'
-import type { CallContext, Handlers } from '../app/handlers'
+import type { CallContext, Handlers } from './handlers'
 
 /**
  * The single entry point every host uses for a contract call: checks the channel name, validates

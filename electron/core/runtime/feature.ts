@@ -1,4 +1,4 @@
-import type { Handlers } from '../app/handlers'
+import type { Handlers } from './handlers'
 
 /** A feature plugged into the core: its contract handlers and its lifecycle. */
 export interface Feature<K extends keyof Handlers> {

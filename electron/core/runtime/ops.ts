@@ -48,8 +48,17 @@ export interface PreviewInput {
   execute: Executor
 }
 
+/** Asked before a change is previewed and before it runs (read-only sites, another operator's restart). */
+export interface OpsGuard {
+  /** Throws when the site must not be changed at all. */
+  assertWritable(siteId: string, what: string): void
+  /** Throws when this change must not run now. */
+  checkMutation(siteId: string, action: string): Promise<void>
+}
+
 export class OpsRegistry {
   private readonly pending = new Map<string, Pending>()
+  private guard: OpsGuard | null = null
 
   constructor(
     private readonly audit: AuditLog,
@@ -57,8 +66,13 @@ export class OpsRegistry {
     private readonly now: () => number = Date.now
   ) {}
 
+  setGuard(guard: OpsGuard): void {
+    this.guard = guard
+  }
+
   preview(input: PreviewInput): MutationPreview {
     this.sweep()
+    this.guard?.assertWritable(input.site, input.action)
     if (input.steps.length === 0) throw new MinerDeskError({ code: 'invalid-input', message: 'nothing to do' })
     const preview: MutationPreview = {
       id: randomUUID(),
@@ -103,6 +117,15 @@ export class OpsRegistry {
       })
     }
     this.pending.delete(id)
+    if (this.guard) {
+      try {
+        await this.guard.checkMutation(preview.site, preview.action)
+      } catch (err) {
+        const e = toErrorInfo(err)
+        await this.audit.record({ site: preview.site, action: preview.action, command: preview.steps.map((s) => `${s.host}: ${s.text}`).join(' ; '), result: 'refused', detail: e.message })
+        throw err
+      }
+    }
     const steps: StepOutcome[] = preview.steps.map((step) => ({ step, status: 'pending' }))
     let data: MutationOutcome['data']
     const set = (index: number, patch: Partial<StepOutcome>): void => {

@@ -72,6 +72,16 @@ export class SitesRuntime {
     return { config, host: e.host, lotus: e.lotus, poller: e.poller }
   }
 
+  /** Every site's handle, in the operator's order (one read of the settings for all). */
+  handles(): SiteHandle[] {
+    const out: SiteHandle[] = []
+    for (const config of this.store.listSites()) {
+      const e = this.entries.get(config.id)
+      if (e) out.push({ config, host: e.host, lotus: e.lotus, poller: e.poller })
+    }
+    return out
+  }
+
   ids(): string[] {
     return this.store.listSites().map((s) => s.id)
   }

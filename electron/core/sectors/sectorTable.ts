@@ -37,32 +37,78 @@ async function inChunks<T, R>(items: readonly T[], size: number, concurrency: nu
   return out.flat()
 }
 
-/** Builds the columns from the per-state lists (pure; exported for tests). */
-export function buildColumns(lists: readonly { state: string; sectors: readonly number[] }[]): { states: string[]; stateGroups: SectorStateGroup[]; number: number[]; state: number[] } {
-  const states = lists.map((l) => l.state)
-  const total = lists.reduce((a, l) => a + l.sectors.length, 0)
-  const nums = new Float64Array(total)
-  const idx = new Uint16Array(total)
-  let k = 0
-  lists.forEach((l, si) => {
-    for (const n of l.sectors) {
-      nums[k] = n
-      idx[k++] = si
-    }
-  })
-  const order = Array.from({ length: total }, (_, i) => i).sort((a, b) => (nums[a] as number) - (nums[b] as number))
-  const number: number[] = []
-  const state: number[] = []
-  let prev = -1
-  for (const i of order) {
-    const n = nums[i] as number
-    // A sector that moved between two of the calls shows up twice: keep one row.
-    if (n === prev) continue
-    prev = n
-    number.push(n)
-    state.push(idx[i] as number)
+/** A list as sorted numbers (Lotus does not promise an order; a sorted list costs one pass). */
+function sortedCopy(list: readonly number[]): Float64Array {
+  const a = Float64Array.from(list)
+  for (let i = 1; i < a.length; i++) {
+    if ((a[i] as number) < (a[i - 1] as number)) return a.sort()
   }
-  return { states, stateGroups: states.map(stateGroup), number, state }
+  return a
+}
+
+/**
+ * Merges the per-state lists into runs of consecutive numbers in one state (pure; exported for
+ * tests). The merge takes a run at a time from the list with the lowest next number, so a
+ * million Proving sectors in a row cost one comparison each. A sector that moved between two of
+ * the calls shows up in two lists: it keeps one row.
+ */
+export function buildRuns(lists: readonly { state: string; sectors: readonly number[] }[]): { states: string[]; stateGroups: SectorStateGroup[]; runs: number[]; rows: number } {
+  const states = lists.map((l) => l.state)
+  const sorted = lists.map((l) => sortedCopy(l.sectors))
+  const pos = new Array<number>(sorted.length).fill(0)
+  const runs: number[] = []
+  let rows = 0
+  let last = -1
+  for (;;) {
+    let pick = -1
+    let lowest = Infinity
+    let second = Infinity
+    for (let i = 0; i < sorted.length; i++) {
+      const a = sorted[i] as Float64Array
+      const p = pos[i] as number
+      if (p >= a.length) continue
+      const v = a[p] as number
+      if (v < lowest) {
+        second = lowest
+        lowest = v
+        pick = i
+      } else if (v < second) second = v
+    }
+    if (pick < 0) break
+    const a = sorted[pick] as Float64Array
+    let p = pos[pick] as number
+    if (lowest <= last) {
+      // Already taken from another list (or a repeat within this one).
+      pos[pick] = p + 1
+      continue
+    }
+    let count = 1
+    p++
+    while (p < a.length && a[p] === lowest + count && (a[p] as number) < second) {
+      count++
+      p++
+    }
+    pos[pick] = p
+    const n = runs.length
+    if (n >= 3 && runs[n - 1] === pick && (runs[n - 3] as number) + (runs[n - 2] as number) === lowest) runs[n - 2] = (runs[n - 2] as number) + count
+    else runs.push(lowest, count, pick)
+    rows += count
+    last = lowest + count - 1
+  }
+  return { states, stateGroups: states.map(stateGroup), runs, rows }
+}
+
+/** Each sector number with the state its run gives it, for the runs whose states pass `keep`. */
+export function sectorsIn(t: { states: readonly string[]; runs: readonly number[] }, keep: (state: string) => boolean): Map<number, string> {
+  const out = new Map<number, string>()
+  for (let i = 0; i < t.runs.length; i += 3) {
+    const state = t.states[t.runs[i + 2] as number] as string
+    if (!keep(state)) continue
+    const first = t.runs[i] as number
+    const count = t.runs[i + 1] as number
+    for (let k = 0; k < count; k++) out.set(first + k, state)
+  }
+  return out
 }
 
 export async function sectorTable(ctx: ServiceContext, siteId: string): Promise<SectorTable> {
@@ -86,12 +132,10 @@ export async function sectorTable(ctx: ServiceContext, siteId: string): Promise<
     if (!r.ok) throw new MinerDeskError(r.error)
     return { state, sectors: r.value }
   })
-  const cols = buildColumns(lists)
-
-  const wanted: number[] = []
-  cols.number.forEach((n, i) => {
-    if (needsDetail(cols.states[cols.state[i] as number] as string)) wanted.push(n)
-  })
+  const cols = buildRuns(lists)
+  // Only the sectors outside Proving / Available / Removed get a status call (and can be stuck).
+  const stateOf = sectorsIn(cols, needsDetail)
+  const wanted = [...stateOf.keys()]
   let detailErrors = 0
   const infos = await inChunks(wanted, STATUS_BATCH, STATUS_CONCURRENCY, async (chunk) => {
     batches++
@@ -104,8 +148,6 @@ export async function sectorTable(ctx: ServiceContext, siteId: string): Promise<
   })
 
   const now = Date.now()
-  const stateOf = new Map<number, string>()
-  cols.number.forEach((n, i) => stateOf.set(n, cols.states[cols.state[i] as number] as string))
   const details: SectorRowDetail[] = []
   for (const info of infos) {
     if (!info) continue

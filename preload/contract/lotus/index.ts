@@ -2,3 +2,4 @@
 export * from './types'
 export * from './states'
 export * from './tasks'
+export * from './fsm'

@@ -38,7 +38,8 @@ const ERROR_CODES: Record<ErrorCode, true> = {
   'lotus/daemon-down': true, 'lotus/miner-down': true, 'lotus/no-api-info': true, 'lotus/unauthorized': true,
   'lotus/permission': true, 'lotus/method-missing': true, 'lotus/version-too-old': true, 'lotus/rpc': true,
   'lotus/bad-response': true, 'mutation/not-confirmed': true, 'mutation/refused': true, 'host/disconnected': true,
-  'exporter/listen-failed': true, 'audit/write-failed': true, 'storage/write-failed': true
+  'exporter/listen-failed': true, 'audit/write-failed': true, 'storage/write-failed': true, 'site/locked': true,
+  'site/read-only': true
 }
 
 describe('locale files', () => {

@@ -56,8 +56,24 @@ export function fixtureBackend(data: FixtureData): FixtureBackend {
     const e = state.settings.exporter
     return { enabled: e.enabled, listen: e.listen, url: e.enabled ? `http://${e.listen}/metrics` : null, error: null, scrapes: e.enabled ? 3 : 0 }
   }
+  // sh-01 is being restarted by a colleague; bj-01's log holds a colleague's earlier actions.
+  const t0 = now()
+  const team: Record<string, unknown> = {
+    'sh-01': {
+      siteId: 'sh-01',
+      lock: { operator: 'zhang.wei', machine: 'noc-laptop-3', pid: 48213, run: '7d3c2a10-0000-4000-8000-000000000001', site: 'sh-01', via: 'electron', since: t0 - 7 * 60_000, heartbeat: t0 - 20_000, stale: false, mine: false },
+      recent: [
+        { time: new Date(t0 - 6 * 60_000).toISOString(), operator: 'zhang.wei', machine: 'noc-laptop-3', via: 'electron', site: 'sh-01', action: 'wizard.stop-miner', command: 'sh-01: lotus-miner stop', result: 'ok', mine: false },
+        { time: new Date(t0 - 40 * 60_000).toISOString(), operator: 'li.na', machine: 'ops-desk', via: 'cli', site: 'sh-01', action: 'sector.remove', command: 'sh-01: Filecoin.SectorRemove [1043]', result: 'ok', mine: false },
+        { time: new Date(t0 - 90 * 60_000).toISOString(), operator: 'ops@laptop', machine: 'laptop', via: 'web', site: 'sh-01', action: 'workers.kill', command: 'sh-01: kill -TERM 3141', result: 'ok', mine: true }
+      ],
+      readAt: t0
+    }
+  }
   const handlers: Record<string, (...args: unknown[]) => unknown> = {
     'exporter:status': () => exporterStatus(),
+    'team:locks': () => team,
+    'team:site': (id) => team[id as string] ?? { siteId: id, lock: null, recent: [], readAt: now() },
     'app:info': () => data.appInfo,
     'settings:get': () => state.settings,
     'settings:update': (patch) => {
@@ -150,6 +166,12 @@ export function fixtureBackend(data: FixtureData): FixtureBackend {
       const points = (data.history[site as string] ?? []).filter((p) => p.t >= now() - r * 1000)
       return { siteId: site, rangeSec: r, bucketSec: r > 86400 ? 600 : null, points, since: data.history[site as string]?.[0]?.t ?? null }
     },
+    'sectors:list': (site) => {
+      const table = data.sectorTables[site as string]
+      if (!table) throw { code: 'not-found', message: `no sectors for ${String(site)}` }
+      return { ...table, takenAt: now() }
+    },
+    'sectors:autopledgeStatus': () => [],
     'audit:list': (q) => {
       const { site, limit } = (q ?? {}) as { site?: string; limit?: number }
       return data.audit.filter((e) => !site || e.site === site).slice(-(limit ?? 100))

@@ -8,6 +8,7 @@ import {
   type ConnectionInfo,
   type DeadlineRow,
   type HistoryPoint,
+  type SectorTable,
   type DemoStatus,
   type JobRow,
   type JobState,
@@ -42,6 +43,8 @@ export interface FixtureData {
   demoSnapshots: SiteSnapshot[]
   /** Polled history per site: hourly for 30 days, every 5 minutes for the last day. */
   history: Record<string, HistoryPoint[]>
+  /** `sectors:list` answers per site (none by default). */
+  sectorTables: Record<string, SectorTable>
 }
 
 const GiB = 1024 ** 3
@@ -410,6 +413,7 @@ export function buildFixture(opts: FixtureOptions = {}): FixtureData {
     failures: {},
     demoSites,
     demoSnapshots,
-    history: opts.empty ? {} : { 'sh-01': siteHistory(now, height, 1), 'sh-02': siteHistory(now, height, 2) }
+    history: opts.empty ? {} : { 'sh-01': siteHistory(now, height, 1), 'sh-02': siteHistory(now, height, 2) },
+    sectorTables: {}
   }
 }

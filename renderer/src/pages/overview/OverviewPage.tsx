@@ -1,6 +1,9 @@
 import { useMemo } from 'react'
 import { useTranslation } from 'react-i18next'
+import { OVERVIEW_CARDS_UP_TO } from '../../contract'
+import { selectSettings, useSettingsStore } from '../../stores/settings'
 import { groupSites, selectSites, selectSitesLoaded, useSitesStore } from '../../stores/sites'
+import { FleetTable } from './FleetTable'
 import { AlertsPanel } from './AlertsPanel'
 import { DemoBar } from './DemoBar'
 import { DemoOffer } from './DemoOffer'
@@ -9,10 +12,11 @@ import { SiteCard } from './SiteCard'
 
 /** Every site at a glance. With no sites, the demo offer. */
 export function OverviewPage() {
-  const { t } = useTranslation()
   const sites = useSitesStore(selectSites)
   const loaded = useSitesStore(selectSitesLoaded)
   const groups = useMemo(() => groupSites(sites), [sites])
+  const layout = useSettingsStore(selectSettings).overviewLayout
+  const table = layout === 'table' || (layout === 'auto' && sites.length > OVERVIEW_CARDS_UP_TO)
   if (loaded && sites.length === 0) {
     return (
       <div className="md-page" data-testid="overview-page">
@@ -25,7 +29,25 @@ export function OverviewPage() {
     <div className="md-page" data-testid="overview-page">
       <OverviewToolbar />
       <DemoBar />
-      <AlertsPanel />
+      {table ? (
+        <>
+          <FleetTable sites={sites} />
+          <AlertsPanel />
+        </>
+      ) : (
+        <>
+          <AlertsPanel />
+          <Cards groups={groups} />
+        </>
+      )}
+    </div>
+  )
+}
+
+function Cards({ groups }: { groups: ReturnType<typeof groupSites> }) {
+  const { t } = useTranslation()
+  return (
+    <>
       {groups.map((g) => (
         <div key={g.group} className="md-site-group" data-testid={`overview-group-${g.group || 'none'}`}>
           {groups.length > 1 && <h2 className="md-group-title">{g.group || t('sidebar.noGroup')}</h2>}
@@ -36,6 +58,6 @@ export function OverviewPage() {
           </div>
         </div>
       ))}
-    </div>
+    </>
   )
 }

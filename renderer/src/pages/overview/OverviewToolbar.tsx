@@ -1,12 +1,13 @@
-import { Button } from 'antd'
-import { ReloadOutlined } from '@ant-design/icons'
+import { Button, Segmented } from 'antd'
+import { AppstoreOutlined, BarsOutlined, ReloadOutlined } from '@ant-design/icons'
 import { useMemo } from 'react'
 import { useTranslation } from 'react-i18next'
 import { HealthText } from '../../components/StatusTags'
 import { useReportError } from '../../components/useReportError'
-import type { Health } from '../../contract'
+import { OVERVIEW_CARDS_UP_TO, type Health } from '../../contract'
 import { healthOf } from '../../model/summary'
 import { refreshSites, selectConnections, selectRefreshing, selectSummaries, useOverviewStore } from '../../stores/overview'
+import { selectSettings, updateSettings, useSettingsStore } from '../../stores/settings'
 import { selectSites, useSitesStore } from '../../stores/sites'
 import { RollingRestartButton } from '../site/restart/RollingRestart'
 
@@ -20,6 +21,8 @@ export function OverviewToolbar() {
   const connections = useOverviewStore(selectConnections)
   const refreshing = useOverviewStore(selectRefreshing('*'))
   const report = useReportError()
+  const layout = useSettingsStore(selectSettings).overviewLayout
+  const shown = layout === 'table' || (layout === 'auto' && sites.length > OVERVIEW_CARDS_UP_TO) ? 'table' : 'cards'
   const counts = useMemo(() => {
     const c: Record<Health, number> = { ok: 0, warning: 0, critical: 0, unknown: 0 }
     for (const s of sites) c[healthOf(summaries[s.id], connections[s.id])]++
@@ -37,6 +40,17 @@ export function OverviewToolbar() {
         </span>
       ))}
       <span className="md-flex-fill" />
+      {sites.length > 0 && (
+        <Segmented<'cards' | 'table'>
+          value={shown}
+          onChange={(v) => void updateSettings({ overviewLayout: v }).catch(report)}
+          options={[
+            { value: 'cards', icon: <AppstoreOutlined />, label: t('overview.layout.cards') },
+            { value: 'table', icon: <BarsOutlined />, label: t('overview.layout.table') }
+          ]}
+          data-testid="overview-layout"
+        />
+      )}
       <RollingRestartButton />
       <Button icon={<ReloadOutlined spin={refreshing} />} onClick={() => refreshSites(null).catch(report)} data-testid="refresh-all" disabled={sites.length === 0}>
         {t('overview.refreshAll')}

@@ -14,6 +14,7 @@ import { navigate } from '../../stores/navigation'
 import { refreshSites, selectConnection, selectRefreshing, selectSummary, useOverviewStore } from '../../stores/overview'
 import { useReportError } from '../../components/useReportError'
 import { NextDeadline } from './NextDeadline'
+import { ReadOnlyText, RestartLockText } from '../../components/RestartLockText'
 
 /**
  * One site at a glance: health, SSH, the key numbers, and what to do when it cannot be reached.
@@ -38,8 +39,10 @@ export function SiteCard({ site }: { site: SiteConfig }) {
         </button>
         <Mono>{site.alias}</Mono>
         <span className="md-flex-fill" />
+        <ReadOnlyText readOnly={site.readOnly} />
         <HealthText health={health} testId="site-card-health" />
       </header>
+      <RestartLockText siteId={site.id} testId="site-card-restart-lock" />
       <div className="md-site-card-sub">
         <span>
           <span className="md-muted">SSH </span>

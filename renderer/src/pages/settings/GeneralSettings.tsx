@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next'
 import { DurationInput, durationRule } from '../../components/DurationInput'
 import { Mono } from '../../components/Mono'
 import { useReportError } from '../../components/useReportError'
-import { DURATION_KEYS, parseListen, RUNBOOK_DURATIONS, type AppSettings, type Durations, type Language, type Theme } from '../../contract'
+import { DURATION_KEYS, operatorNameSchema, parseListen, RUNBOOK_DURATIONS, type AppSettings, type Durations, type Language, type Theme } from '../../contract'
 import { formatDuration } from '../../model/format'
 import { ExporterStatusLine } from './ExporterStatusLine'
 import { selectAppInfo, selectSettings, selectSettingsLoaded, updateSettings, useSettingsStore } from '../../stores/settings'
@@ -19,10 +19,11 @@ interface GeneralForm {
   notifications: boolean
   exporterEnabled: boolean
   exporterListen: string
+  operatorName: string
 }
 
 function toForm(s: AppSettings): GeneralForm {
-  return { ...s, sshConfigPath: s.sshConfigPath ?? '', defaultDurations: { ...s.defaultDurations }, exporterEnabled: s.exporter.enabled, exporterListen: s.exporter.listen }
+  return { ...s, sshConfigPath: s.sshConfigPath ?? '', defaultDurations: { ...s.defaultDurations }, exporterEnabled: s.exporter.enabled, exporterListen: s.exporter.listen, operatorName: s.operatorName ?? '' }
 }
 
 /** Language names are shown in their own language (never translated). */
@@ -58,7 +59,8 @@ export function GeneralSettings() {
         language: v.language,
         theme: v.theme,
         notifications: v.notifications,
-        exporter: { enabled: v.exporterEnabled, listen: v.exporterListen.trim() }
+        exporter: { enabled: v.exporterEnabled, listen: v.exporterListen.trim() },
+        operatorName: v.operatorName.trim() === '' ? null : v.operatorName.trim()
       })
       setSaved(true)
     } catch (err) {
@@ -122,6 +124,14 @@ export function GeneralSettings() {
           <Switch data-testid="general-notifications" />
         </Form.Item>
       </div>
+      <Form.Item
+        name="operatorName"
+        label={t('team.operatorName')}
+        extra={t('team.operatorNameHint', { fallback: settings.operatorName ? '' : (info?.operator ?? 'user@host') })}
+        rules={[{ validator: async (_r, v: string) => ((v ?? '').trim() === '' || operatorNameSchema.safeParse(v).success ? undefined : Promise.reject(new Error(t('team.badOperatorName')))) }]}
+      >
+        <Input style={{ width: 280 }} placeholder={info?.operator ?? 'user@host'} data-testid="general-operator-name" />
+      </Form.Item>
       <h3 className="md-form-heading">{t('exporter.title')}</h3>
       <p className="md-muted md-field-note">{t('exporter.hint')}</p>
       <div className="md-form-row">

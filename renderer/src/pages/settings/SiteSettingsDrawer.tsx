@@ -1,4 +1,4 @@
-import { Alert, Button, Drawer, Form, Input, InputNumber, Space } from 'antd'
+import { Alert, Button, Drawer, Form, Input, InputNumber, Space, Switch } from 'antd'
 import { MinusCircleOutlined, PlusOutlined } from '@ant-design/icons'
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
@@ -72,6 +72,9 @@ export function SiteSettingsDrawer({ site, onClose }: { site: SiteConfig; onClos
           </Form.Item>
           <Form.Item name="pollIntervalSec" label={t('siteSettings.pollInterval')} rules={[{ required: true, type: 'number', min: 5, max: 3600 }]}>
             <InputNumber min={5} max={3600} suffix="s" data-testid="site-settings-poll" />
+          </Form.Item>
+          <Form.Item name="readOnly" label={t('team.readOnly')} valuePropName="checked" extra={t('team.readOnlyHint')}>
+            <Switch data-testid="site-settings-read-only" />
           </Form.Item>
         </div>
 

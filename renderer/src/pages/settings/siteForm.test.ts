@@ -13,7 +13,7 @@ describe('site settings form', () => {
     const r = toPatch(toForm(site))
     expect(r).toEqual({
       ok: true,
-      patch: { name: '上海 01', group: '上海', pollIntervalSec: 15, durations: { PC1: 14400 }, workDir: '~', startCommands: DEFAULT_START_COMMANDS, expectedEnv: site.expectedEnv, workerHosts: site.workerHosts }
+      patch: { name: '上海 01', group: '上海', pollIntervalSec: 15, durations: { PC1: 14400 }, workDir: '~', startCommands: DEFAULT_START_COMMANDS, expectedEnv: site.expectedEnv, workerHosts: site.workerHosts, readOnly: false }
     })
   })
   it('drops empty rows and empty durations', () => {

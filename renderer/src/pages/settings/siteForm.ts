@@ -10,6 +10,7 @@ export interface SiteForm {
   startCommands: StartCommands
   env: { name: string; value: string }[]
   hosts: { ip: string; alias: string }[]
+  readOnly: boolean
 }
 
 export function toForm(site: SiteConfig): SiteForm {
@@ -21,7 +22,8 @@ export function toForm(site: SiteConfig): SiteForm {
     workDir: site.workDir,
     startCommands: { ...site.startCommands },
     env: Object.entries(site.expectedEnv).map(([name, value]) => ({ name, value })),
-    hosts: Object.entries(site.workerHosts).map(([ip, alias]) => ({ ip, alias }))
+    hosts: Object.entries(site.workerHosts).map(([ip, alias]) => ({ ip, alias })),
+    readOnly: site.readOnly === true
   }
 }
 
@@ -45,7 +47,8 @@ export function toPatch(f: SiteForm): { ok: true; patch: SitePatch } | { ok: fal
     workDir: f.workDir.trim(),
     startCommands: f.startCommands,
     expectedEnv: Object.fromEntries(env.map((r) => [r.name.trim(), r.value])),
-    workerHosts: Object.fromEntries(hosts.map((r) => [r.ip.trim(), r.alias.trim()]))
+    workerHosts: Object.fromEntries(hosts.map((r) => [r.ip.trim(), r.alias.trim()])),
+    readOnly: f.readOnly
   }
   const parsed = sitePatchSchema.safeParse(patch)
   if (!parsed.success) return { ok: false, message: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') }

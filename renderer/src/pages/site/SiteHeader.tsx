@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next'
 import { Ago } from '../../components/Ago'
 import { Mono } from '../../components/Mono'
 import { ConnectionText, HealthText } from '../../components/StatusTags'
+import { ReadOnlyText, RestartLockText } from '../../components/RestartLockText'
 import { useReportError } from '../../components/useReportError'
 import type { SiteConfig } from '../../contract'
 import { healthOf } from '../../model/summary'
@@ -25,6 +26,8 @@ export function SiteHeader({ site }: { site: SiteConfig }) {
       <Mono testId="site-alias">{site.alias}</Mono>
       {site.group && <span className="md-muted">{site.group}</span>}
       <HealthText health={healthOf(summary, connection)} testId="site-health" />
+      <ReadOnlyText readOnly={site.readOnly} />
+      <RestartLockText siteId={site.id} testId="site-restart-lock" />
       <span>
         <span className="md-muted">SSH </span>
         <ConnectionText info={connection} state={connection ? undefined : 'idle'} testId="site-connection" />

@@ -6,6 +6,7 @@ import { navigate, SITE_TABS, type SiteTab } from '../../stores/navigation'
 import { selectConnection, useOverviewStore, useSiteSnapshot } from '../../stores/overview'
 import { selectSite, selectSitesLoaded, useSitesStore } from '../../stores/sites'
 import { SiteHeader } from './SiteHeader'
+import { OthersActivity } from './team/OthersActivity'
 import { SITE_TAB_PANELS } from './siteTabs'
 
 /** One site: header, what to do if it is not connected, and its tabs. */
@@ -30,6 +31,7 @@ export function SitePage({ siteId, tab }: { siteId: string; tab: SiteTab }) {
   return (
     <div className="md-page" data-testid="site-page" data-site={site.id}>
       <SiteHeader site={site} />
+      <OthersActivity siteId={site.id} />
       {connection && connection.state !== 'connected' && <ConnectionAdvice site={site} info={connection} sshConfigPath={sshConfig} />}
       <Tabs
         activeKey={tab}

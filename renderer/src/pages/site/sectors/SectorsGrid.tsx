@@ -12,36 +12,78 @@ import { selectMany, toggleSelected, useSelection } from './sectorsStore'
 export const GROUP_TONE: Record<RowGroup, StatusTone> = { failed: 'critical', stuck: 'warning', sealing: 'info', proving: 'ok', removed: 'unknown' }
 
 const OVERSCAN = 10
+/**
+ * The tallest scroll area the grid makes (px). Browsers cap an element's height (Firefox near
+ * 17.9 million px, Chromium near 33.5 million): a million 32 px rows would not fit, so beyond this
+ * height the scrollbar is scaled (one pixel of scrollbar is several pixels of rows) and the wheel
+ * moves the rows at their natural speed.
+ */
+export const MAX_SCROLL_PX = 4_000_000
 
 /**
  * Every sector of a site in one virtual list (only the rows in view exist in the DOM): number,
  * state, time in state against the expected duration, retries, last error, the job that runs.
  * Rows are read straight from the model's typed arrays by index. Rows have one fixed height, so
- * the visible range is plain arithmetic on scrollTop: nothing is computed per row of the 200,000
- * (a general virtualizer keeps a measurement per item and rebuilds it on every filter change).
+ * the visible range is plain arithmetic on the scroll offset: nothing is computed per row of the
+ * million (a general virtualizer keeps a measurement per item and rebuilds it on every filter
+ * change).
  */
 export function SectorsGrid({ model, rows, siteId, onOpen, height, resetKey }: { model: SectorsModel; rows: Int32Array; siteId: string; onOpen: (n: number) => void; height: number; resetKey: string }) {
   const { t } = useTranslation()
-  const [scrollTop, setScrollTop] = useState(0)
+  // `offset`: how far down the rows the view is (px of rows); the scrollbar shows it scaled.
+  const [offset, setOffset] = useState(0)
   const bodyRef = useRef<HTMLDivElement>(null)
+  const rowsPx = rows.length * ROW_HEIGHT
+  const spacerPx = Math.min(rowsPx, MAX_SCROLL_PX)
+  const maxOffset = Math.max(0, rowsPx - height)
+  const ratio = spacerPx > height ? maxOffset / (spacerPx - height) : 1
+  // The scrollTop the grid set itself (a wheel turn), to tell it from a drag of the scrollbar.
+  const setByWheel = useRef(-1)
+  const offsetNow = useRef(0)
+  useEffect(() => {
+    offsetNow.current = offset
+  }, [offset])
   // A new filter starts at the top (state adjusted during render, the DOM in an effect).
   const [seenKey, setSeenKey] = useState(resetKey)
   if (seenKey !== resetKey) {
     setSeenKey(resetKey)
-    setScrollTop(0)
+    setOffset(0)
   }
   useEffect(() => {
     if (bodyRef.current) bodyRef.current.scrollTop = 0
   }, [resetKey])
+  useEffect(() => {
+    const el = bodyRef.current
+    if (!el || ratio <= 1) return
+    const onWheel = (e: WheelEvent) => {
+      if (e.deltaY === 0 || e.ctrlKey) return
+      e.preventDefault()
+      const delta = e.deltaMode === 1 ? e.deltaY * ROW_HEIGHT : e.deltaMode === 2 ? e.deltaY * height : e.deltaY
+      const next = Math.min(maxOffset, Math.max(0, offsetNow.current + delta))
+      offsetNow.current = next
+      setByWheel.current = Math.round(next / ratio)
+      el.scrollTop = setByWheel.current
+      setOffset(next)
+    }
+    el.addEventListener('wheel', onWheel, { passive: false })
+    return () => el.removeEventListener('wheel', onWheel)
+  }, [ratio, maxOffset, height])
+  const onScroll = (top: number) => {
+    if (Math.abs(top - setByWheel.current) <= 1) return
+    setByWheel.current = -1
+    // The end of the scrollbar is the end of the rows, whatever rounding did on the way.
+    setOffset(top >= spacerPx - height - 1 ? maxOffset : Math.min(maxOffset, top * ratio))
+  }
+  const scrollTop = Math.round(offset / ratio)
   const now = useNow()
   const { selected, version: selVersion } = useSelection(siteId)
-  const first = Math.max(0, Math.floor(scrollTop / ROW_HEIGHT) - OVERSCAN)
-  const last = Math.min(rows.length, Math.ceil((scrollTop + height) / ROW_HEIGHT) + OVERSCAN)
+  const first = Math.max(0, Math.floor(offset / ROW_HEIGHT) - OVERSCAN)
+  const last = Math.min(rows.length, Math.ceil((offset + height) / ROW_HEIGHT) + OVERSCAN)
   const visible: number[] = []
   for (let i = first; i < last; i++) visible.push(i)
   const allSelected = rows.length > 0 && rows.length <= 10_000 && selected.size >= rows.length && Array.from(rows).every((r) => selected.has(model.numbers[r] as number))
   return (
-    <div className="md-sgrid" data-testid="sectors-grid" data-rows={rows.length}>
+    <div className="md-sgrid" data-testid="sectors-grid" data-rows={rows.length} data-last-sector={rows.length ? model.numbers[rows[rows.length - 1] as number] : undefined}>
       <div className="md-sgrid-head" role="row">
         <Checkbox
           checked={allSelected}
@@ -58,16 +100,16 @@ export function SectorsGrid({ model, rows, siteId, onOpen, height, resetKey }: {
         <span>{t('sectors.grid.lastError')}</span>
         <span>{t('sectors.grid.job')}</span>
       </div>
-      <div ref={bodyRef} className="md-sgrid-body" style={{ height }} onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)} data-testid="sectors-grid-body">
+      <div ref={bodyRef} className="md-sgrid-body" style={{ height }} onScroll={(e) => onScroll(e.currentTarget.scrollTop)} data-testid="sectors-grid-body" data-scale={ratio.toFixed(3)}>
         {rows.length === 0 ? (
           <div className="md-sgrid-empty md-muted" data-testid="sectors-none">
             {t('sectors.grid.none')}
           </div>
         ) : (
-          <div style={{ height: rows.length * ROW_HEIGHT, position: 'relative' }}>
+          <div style={{ height: spacerPx, position: 'relative' }}>
             {visible.map((i) => {
               const row = rows[i] as number
-              return <Row key={i} model={model} row={row} top={i * ROW_HEIGHT} now={now} selected={selected.has(model.numbers[row] as number)} selVersion={selVersion} siteId={siteId} onOpen={onOpen} />
+              return <Row key={i} model={model} row={row} top={scrollTop + i * ROW_HEIGHT - offset} now={now} selected={selected.has(model.numbers[row] as number)} selVersion={selVersion} siteId={siteId} onOpen={onOpen} />
             })}
           </div>
         )}

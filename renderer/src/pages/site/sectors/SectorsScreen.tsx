@@ -16,7 +16,7 @@ import { FindFilesModal } from './FindFilesModal'
 import { MutationDialog, type MutationRequest } from '../../../ops/MutationDialog'
 import { GROUP_TONE } from './SectorsGrid'
 import { SectorsGrid } from './SectorsGrid'
-import { filterRows } from './sectorsModel'
+import { filterRows, rowOf } from './sectorsModel'
 import { loadSectors, setSelection, useSectorsModel, useSectorsStore, useSelection } from './sectorsStore'
 import { SECTOR_FILTER_GROUPS, type SectorFilterGroup } from './types'
 import { UpdateStateModal } from './UpdateStateModal'
@@ -196,15 +196,6 @@ export function SectorsScreen({ site }: { site: SiteConfig }) {
 }
 
 function stateOf(model: NonNullable<ReturnType<typeof useSectorsModel>['model']>, n: number): string {
-  // Binary search: rows are sorted by number.
-  let lo = 0
-  let hi = model.rows - 1
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1
-    const v = model.numbers[mid] as number
-    if (v === n) return model.states[model.stateIdx[mid] as number] ?? ''
-    if (v < n) lo = mid + 1
-    else hi = mid - 1
-  }
-  return ''
+  const row = rowOf(model.numbers, n)
+  return row < 0 ? '' : (model.states[model.stateIdx[row] as number] ?? '')
 }

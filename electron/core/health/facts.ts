@@ -1,0 +1,68 @@
+import type { Durations, ProvingCheckState, SiteSnapshot, StageTiming } from '../../../preload/contract'
+import type { LogEvent, LogSource } from './logEvents'
+import type { SectorDigest } from './sectorLog'
+
+/**
+ * Everything the health model knows about one site at one moment: the input of every rule.
+ * Built by the poller (snapshot, sector digests) and the runtime (log reads, proving checks).
+ */
+
+export interface HealthThresholds {
+  /** Epochs behind (NodeStatus Behind) before "sync behind": 5, what Lotus's /health/readyz calls synced. */
+  syncBehindEpochs: number
+  /** A local message pending longer than this is stuck (10 min = 20 epochs; a sane premium lands in a few). */
+  messageStuckSec: number
+  /** A vanished worker counts as gone only after this long: a restarted worker re-registers within a minute or two. */
+  workerLostGraceSec: number
+  /** ret-wait / returned jobs waiting longer than this many epochs were never collected (normally seconds). */
+  uncollectedEpochs: number
+  /** Failures in one sector's log that make a retry loop. */
+  loopFailures: number
+  /** A log event older than this no longer makes a finding (a slow WindowPoSt yesterday was already reported). */
+  logEventMaxAgeSec: number
+}
+
+export const DEFAULT_THRESHOLDS: HealthThresholds = {
+  syncBehindEpochs: 5,
+  messageStuckSec: 600,
+  workerLostGraceSec: 120,
+  uncollectedEpochs: 20,
+  loopFailures: 5,
+  logEventMaxAgeSec: 24 * 3600
+}
+
+export interface LogSourceRead extends LogSource {
+  /** Lines read from the end of the file. */
+  lines: number
+  error?: string
+}
+
+export interface LogFacts {
+  /** When the logs were read (ms). */
+  readAt: number
+  sources: LogSourceRead[]
+  events: LogEvent[]
+}
+
+export interface SiteFacts {
+  siteId: string
+  now: number
+  snapshot: Omit<SiteSnapshot, 'alerts'>
+  /** Sectors outside Proving/Available/Removed, by number; null when they could not be read. */
+  sectors: ReadonlyMap<number, SectorDigest> | null
+  /** Receipts of the watched sectors' commit messages that landed (StateSearchMsg), by message CID. */
+  receipts: ReadonlyMap<string, { exitCode: number; height: number }>
+  /** When MinerDesk first saw each job in its state: `${callId}|${state}` → ms. */
+  jobFirstSeen: Readonly<Record<string, number>>
+  /** The one timing of each watched sector in its state. */
+  timings: ReadonlyMap<number, StageTiming>
+  logs: LogFacts | null
+  /** Finished proving checks, newest first. */
+  provingChecks: readonly ProvingCheckState[]
+  durations: Durations
+  /** Seconds per epoch. */
+  blockDelay: number
+  /** The stuck factor (settings.stuckMultiple). */
+  factor: number
+  thresholds: HealthThresholds
+}

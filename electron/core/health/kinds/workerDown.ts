@@ -1,0 +1,76 @@
+import type { FindingAction, JobRow, Remedy, Subject, WorkerRow } from '../../../../preload/contract'
+import { shortDuration } from '../../overview/format'
+import { ev, keyList, keysOf, sectorList, type Draft, type FindingRule } from '../finding'
+
+/**
+ * A worker that is disabled (the miner's session check of it failed: storage/sealer/sched_worker.go
+ * disables it and retries every heartbeat) or gone (no longer in WorkerStats), while it holds
+ * jobs: ONE finding for the worker, with its jobs and their sectors under it — not one "overdue"
+ * per job. Its jobs are those listed under its id, and the ret-wait/returned calls the miner keeps
+ * under the all-zero worker with its hostname (storage/sealer/stats.go).
+ */
+
+const ZERO = '00000000-0000-0000-0000-000000000000'
+const disabled = keysOf('worker-down', 'disabled')
+const gone = keysOf('worker-down', 'gone')
+
+export function jobsOfWorker(w: Pick<WorkerRow, 'id' | 'hostname'>, jobs: readonly JobRow[]): JobRow[] {
+  return jobs.filter((j) => j.workerId === w.id || (j.workerId === ZERO && j.hostname !== '' && j.hostname === w.hostname && j.runWait < 0 && j.runWait > -3))
+}
+
+const FLAG = /^[A-Za-z0-9_][A-Za-z0-9_.:=@/-]{0,63}$/
+
+export const workerDown: FindingRule = {
+  kind: 'worker-down',
+  keys: keyList('worker-down', ['disabled', 'gone'], { disabled: ['host', 'restart', 'abort'], gone: ['runworker', 'host', 'abort'] }),
+  find({ snapshot: s, now, thresholds }, claimed) {
+    const out: Draft[] = []
+    const jobs = s.jobs?.list ?? []
+    for (const w of s.workers?.list ?? []) {
+      const isGone = w.missing && now - (w.missingSince ?? w.lastSeen) >= thresholds.workerLostGraceSec * 1000
+      const isDisabled = !w.missing && !w.enabled
+      if (!isGone && !isDisabled) continue
+      if (claimed.has('worker', w.id)) continue
+      // A restarted worker comes back under a new id with the same hostname: then this is history.
+      if (isGone && (s.workers?.list ?? []).some((o) => !o.missing && o.enabled && o.hostname === w.hostname && o.id !== w.id)) continue
+      const held = jobsOfWorker(w, jobs)
+      const sectors = [...new Set(held.map((j) => j.sector))]
+      const k = isGone ? gone : disabled
+      const since = isGone ? (w.missingSince ?? w.lastSeen) : null
+      const params = {
+        host: w.hostname,
+        jobs: held.length,
+        sectors: sectorList(sectors),
+        tasks: [...new Set(held.map((j) => j.task))].join(', ') || '-',
+        away: since !== null ? shortDuration((now - since) / 1000) : '-'
+      }
+      const c2 = w.tasks.includes('C2') && !w.tasks.includes('PC1')
+      const flag = FLAG.test(w.hostname) ? w.hostname : null
+      const aborts: FindingAction[] = held.filter((j) => j.runWait === -1 || j.runWait === -2).slice(0, 10).map((j) => ({ kind: 'abort', job: j.id }))
+      const remedies: Remedy[] = isGone
+        ? [gone.remedy('runworker', params, { kind: 'runworker', start: c2 ? 'workerC2' : 'worker' }), gone.remedy('host', params, flag ? { kind: 'wps', flag } : undefined)]
+        : [disabled.remedy('host', params, flag ? { kind: 'wps', flag } : undefined), disabled.remedy('restart', params, flag ? { kind: 'killw', flag } : undefined)]
+      for (const a of aborts) remedies.push(k.remedy('abort', { ...params, job: a.kind === 'abort' ? a.job.slice(0, 8) : '' }, a))
+      const related: Subject[] = [
+        ...held.map((j): Subject => ({ kind: 'job', id: j.id, label: `${j.task} ${j.sector}` })),
+        ...sectors.map((n): Subject => ({ kind: 'sector', id: String(n) }))
+      ]
+      out.push({
+        kind: 'worker-down',
+        severity: held.length > 0 ? 'critical' : 'warning',
+        subject: { kind: 'worker', id: w.id, label: w.hostname },
+        title: k.title(params),
+        cause: k.cause(params),
+        consequence: k.consequence(params),
+        deadline: null,
+        remedies,
+        evidence: [
+          ev('worker', `${w.hostname} (${w.id.slice(0, 8)}) ${isGone ? 'gone' : 'disabled'}`),
+          ...held.slice(0, 20).map((j) => ev('job', `${j.id.slice(0, 8)} ${j.task} sector ${j.sector} ${j.state}`))
+        ],
+        related
+      })
+    }
+    return out
+  }
+}

@@ -1,0 +1,32 @@
+import { useTranslation } from 'react-i18next'
+import type { SiteLock } from '../contract'
+import { selectTeam, useTeamStore } from '../stores/team'
+import { StatusText } from './StatusText'
+
+const hhmm = (ms: number, lang: string): string => new Date(ms).toLocaleTimeString(lang, { hour: '2-digit', minute: '2-digit', hour12: false })
+
+/** "Being restarted by X since HH:MM" when another operator (or another MinerDesk) holds the site's restart lock. */
+export function RestartLockText({ siteId, testId }: { siteId: string; testId?: string }) {
+  const { t, i18n } = useTranslation()
+  const state = useTeamStore(selectTeam(siteId))
+  const lock: SiteLock | null = state?.lock ?? null
+  if (!state || !lock || lock.mine) return null
+  // The heartbeat age as of the last read (the lock is read again every 30 s).
+  const params = { operator: lock.operator, machine: lock.machine, since: hhmm(lock.since, i18n.language), minutes: Math.max(1, Math.round((state.readAt - lock.heartbeat) / 60_000)) }
+  return (
+    <StatusText tone={lock.stale ? 'warning' : 'busy'} testId={testId ?? 'restart-lock'} title={`${lock.operator} · ${lock.machine} · pid ${lock.pid} · ${lock.via}`}>
+      {t(lock.stale ? 'team.lockStale' : 'team.lockHeld', params)}
+    </StatusText>
+  )
+}
+
+/** The read-only mark of a monitoring-only site. */
+export function ReadOnlyText({ readOnly }: { readOnly: boolean | undefined }) {
+  const { t } = useTranslation()
+  if (!readOnly) return null
+  return (
+    <StatusText tone="info" testId="site-read-only" title={t('team.readOnlyHint')}>
+      {t('team.readOnlyTag')}
+    </StatusText>
+  )
+}
