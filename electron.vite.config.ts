@@ -1,6 +1,7 @@
 import { resolve } from 'node:path'
 import { defineConfig } from 'electron-vite'
 import react from '@vitejs/plugin-react'
+import { viteAliases } from './aliases.mjs'
 
 // Main bundles the Electron shell; preload and renderer are sandboxed builds with no Node access.
 // The simulator the embedded demo runs is bundled separately, self-contained, by
@@ -27,6 +28,7 @@ export default defineConfig({
   renderer: {
     root: resolve(__dirname, 'renderer'),
     plugins: [react()],
+    resolve: { alias: viteAliases },
     build: {
       outDir: resolve(__dirname, 'out/renderer'),
       chunkSizeWarningLimit: 4000,

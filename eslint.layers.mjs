@@ -2,15 +2,16 @@
 // (or aliased) import is resolved to a repository path and checked against the layer's `allow`
 // (only these folders) or `deny` (never these folders) lists. Packages are not checked here.
 import { dirname, join, normalize, relative, sep } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { ALIASES } from './aliases.mjs'
 
-const ROOT = dirname(new URL(import.meta.url).pathname)
-
-/** Path aliases (the same as in tsconfig.base.json and the bundlers). */
-const ALIASES = { '@contract/': 'preload/contract/', '@renderer/': 'renderer/src/' }
+const ROOT = dirname(fileURLToPath(import.meta.url))
 
 function target(file, spec) {
-  for (const [alias, path] of Object.entries(ALIASES)) if (spec.startsWith(alias)) return path + spec.slice(alias.length)
-  if (spec === '@contract') return 'preload/contract'
+  for (const [alias, path] of Object.entries(ALIASES)) {
+    if (spec === alias) return path
+    if (spec.startsWith(`${alias}/`)) return path + spec.slice(alias.length)
+  }
   if (!spec.startsWith('.')) return null
   return relative(ROOT, normalize(join(dirname(file), spec))).split(sep).join('/')
 }

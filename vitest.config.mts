@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config'
+import { viteAliases } from './aliases.mjs'
 
 // Unit tests sit beside their code (*.test.ts); integration tests live in test/integration.
 // Playwright specs (*.spec.ts under test/e2e) are never picked up here.
@@ -6,6 +7,7 @@ const RESTART_TESTS = 'test/integration/restart-*.test.ts'
 const EXCLUDE = ['**/node_modules/**', 'out/**', 'test/e2e/**']
 
 export default defineConfig({
+  resolve: { alias: viteAliases },
   test: {
     testTimeout: 60_000,
     // Integration tests run real sshd and simulated Lotus processes on a 2-core machine: one

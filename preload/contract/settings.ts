@@ -125,7 +125,9 @@ export const operatorNameSchema = z
   .trim()
   .min(1)
   .max(64)
-  .regex(/^[\p{L}\p{N}][\p{L}\p{N} ._@+-]*$/u, 'letters, digits, space and . _ @ + - (starting with a letter or digit)')
+  .regex(/^[\p{L}0-9][\p{L}0-9 ._@+-]*$/u, 'letters, digits 0-9, space and . _ @ + - (starting with a letter or digit)')
+  // Full-width letters, ligatures and decomposed accents would let one name pass for another in the audit.
+  .refine((v) => v === v.normalize('NFKC'), 'written in Unicode normal form (no full-width or compatibility characters)')
 
 export const OVERVIEW_LAYOUTS = ['auto', 'cards', 'table'] as const
 export type OverviewLayout = (typeof OVERVIEW_LAYOUTS)[number]

@@ -1,4 +1,4 @@
-import type { MinerDeskApi } from './contract'
+import type { MinerDeskApi } from '@contract'
 import { asMinerDeskError, type Transport } from './api'
 import { useBootStore } from './stores/boot'
 import { useDemoStore } from './stores/demo'

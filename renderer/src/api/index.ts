@@ -1,4 +1,4 @@
-import { MinerDeskError, toErrorInfo, type MinerDeskApi } from '../contract'
+import { MinerDeskError, toErrorInfo, type MinerDeskApi } from '@contract'
 import type { Transport, TransportStatus } from './transport'
 import { createWsTransport, wsUrlFromLocation } from './wsClient'
 

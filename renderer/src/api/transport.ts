@@ -1,4 +1,4 @@
-import type { MinerDeskApi, Unsubscribe } from '../contract'
+import type { MinerDeskApi, Unsubscribe } from '@contract'
 
 /**
  * `open`: calls go through; `connecting`: first attempt under way; `lost`: the browser host's

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { MinerDeskError, type ClientFrame, type ServerFrame, type SiteSnapshot } from '../contract'
+import { MinerDeskError, type ClientFrame, type ServerFrame, type SiteSnapshot } from '@contract'
 import { createWsTransport, wsUrlFromLocation, type SocketLike } from './wsClient'
 
 class FakeSocket implements SocketLike {

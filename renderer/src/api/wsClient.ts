@@ -11,7 +11,7 @@ import {
   type EventName,
   type MinerDeskApi,
   type ServerFrame
-} from '../contract'
+} from '@contract'
 import type { Transport, TransportListener, TransportStatus } from './transport'
 
 /** The parts of the DOM WebSocket the client uses (tests pass a fake). */

@@ -1,8 +1,8 @@
 import './charts.css'
 import { useEffect, useRef, useState } from 'react'
 import type { EChartsCoreOption, EChartsType } from 'echarts/core'
-import { useThemeMode } from '../theme/context'
-import { FONT_SANS } from '../theme/tokens'
+import { useThemeMode } from '@renderer/theme/context'
+import { FONT_SANS } from '@renderer/theme/tokens'
 import { loadECharts } from './loadECharts'
 
 /**

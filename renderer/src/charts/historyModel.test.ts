@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { HistoryPoint } from '../contract'
+import type { HistoryPoint } from '@contract'
 import { pipelineSeries, sealedPerDay, statesIn } from './historyModel'
 
 const pt = (t: number, byState: Record<string, number> | null, sealed = 0): HistoryPoint => ({

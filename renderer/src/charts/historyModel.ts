@@ -1,5 +1,5 @@
-import type { HistoryPoint } from '../contract'
-import { SEALING_ORDER, sectorGroup } from '../model/sectorStates'
+import type { HistoryPoint } from '@contract'
+import { SEALING_ORDER, sectorGroup } from '@renderer/model/sectorStates'
 
 /** Chart data from history points (pure; the charts only lay it out). */
 

@@ -1,7 +1,7 @@
 import dayjs from 'dayjs'
 import { useTranslation } from 'react-i18next'
-import { formatAge, formatDuration, secondsSince } from '../model/format'
-import { useNow } from '../stores/clock'
+import { formatAge, formatDuration, secondsSince } from '@renderer/model/format'
+import { useNow } from '@renderer/stores/clock'
 
 /** "12s ago", ticking live; the exact local time on hover. */
 export function Ago({ at, testId }: { at: number | null | undefined; testId?: string }) {

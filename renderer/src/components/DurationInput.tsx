@@ -1,6 +1,6 @@
 import { Input } from 'antd'
 import { useState } from 'react'
-import { formatDuration, parseDuration } from '../model/format'
+import { formatDuration, parseDuration } from '@renderer/model/format'
 
 /**
  * A duration typed the way operators write it (`3h10m`, `15m`, `90s`). The form value is seconds;

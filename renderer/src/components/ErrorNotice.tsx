@@ -1,7 +1,7 @@
 import { Alert } from 'antd'
 import { useTranslation } from 'react-i18next'
-import type { ErrorInfo } from '../contract'
-import { describeError } from '../model/errorText'
+import type { ErrorInfo } from '@contract'
+import { describeError } from '@renderer/model/errorText'
 
 /** An error in place: what happened (translated), what to do, and the raw detail verbatim. */
 export function ErrorNotice({ error, testId, compact }: { error: ErrorInfo; testId?: string; compact?: boolean }) {

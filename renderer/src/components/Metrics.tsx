@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react'
-import { usePalette } from '../theme/context'
-import type { StatusTone } from '../theme/tokens'
+import { usePalette } from '@renderer/theme/context'
+import type { StatusTone } from '@renderer/theme/tokens'
 
 /**
  * A compact label/value grid: a row label, then up to five cells, each a muted label on the left

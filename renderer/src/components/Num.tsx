@@ -1,5 +1,5 @@
 import { useTranslation } from 'react-i18next'
-import { formatInt } from '../model/format'
+import { formatInt } from '@renderer/model/format'
 
 /** A count in a table: monospace, grouped per locale; zeros recede so the counts that matter stand out. */
 export function Num({ n, group = true }: { n: number; group?: boolean }) {

@@ -1,6 +1,6 @@
 import { useTranslation } from 'react-i18next'
-import type { SiteLock } from '../contract'
-import { selectTeam, useTeamStore } from '../stores/team'
+import type { SiteLock } from '@contract'
+import { selectTeam, useTeamStore } from '@renderer/stores/team'
 import { StatusText } from './StatusText'
 
 const hhmm = (ms: number, lang: string): string => new Date(ms).toLocaleTimeString(lang, { hour: '2-digit', minute: '2-digit', hour12: false })

@@ -1,6 +1,6 @@
 import { useTranslation } from 'react-i18next'
-import type { AlertSeverity, ConnectionInfo, ConnectionStateName, Health } from '../contract'
-import { CONNECTION_TONE, HEALTH_TONE, SEVERITY_TONE } from '../theme/tokens'
+import type { AlertSeverity, ConnectionInfo, ConnectionStateName, Health } from '@contract'
+import { CONNECTION_TONE, HEALTH_TONE, SEVERITY_TONE } from '@renderer/theme/tokens'
 import { StatusText } from './StatusText'
 
 export function HealthText({ health, testId }: { health: Health; testId?: string }) {

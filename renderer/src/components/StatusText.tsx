@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react'
-import { usePalette } from '../theme/context'
-import type { StatusTone } from '../theme/tokens'
+import { usePalette } from '@renderer/theme/context'
+import type { StatusTone } from '@renderer/theme/tokens'
 
 /**
  * A status shown as a coloured dot plus its words: colour is never the only carrier of meaning

@@ -1,6 +1,6 @@
 import { Empty } from 'antd'
 import { useTranslation } from 'react-i18next'
-import type { ErrorInfo } from '../contract'
+import type { ErrorInfo } from '@contract'
 import { ErrorNotice } from './ErrorNotice'
 
 /** Why a part of the snapshot is missing: the process's own error when there is one. */

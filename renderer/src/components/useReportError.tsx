@@ -1,8 +1,8 @@
 import { App } from 'antd'
 import { useCallback } from 'react'
 import { useTranslation } from 'react-i18next'
-import { asMinerDeskError } from '../api'
-import { describeError } from '../model/errorText'
+import { asMinerDeskError } from '@renderer/api'
+import { describeError } from '@renderer/model/errorText'
 
 /** Reports a failed action as a notification: translated title, what to do, raw detail. */
 export function useReportError(): (err: unknown) => void {

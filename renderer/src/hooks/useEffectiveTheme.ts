@@ -1,6 +1,6 @@
 import { useSyncExternalStore } from 'react'
-import type { Theme } from '../contract'
-import type { ThemeMode } from '../theme/tokens'
+import type { Theme } from '@contract'
+import type { ThemeMode } from '@renderer/theme/tokens'
 
 const QUERY = '(prefers-color-scheme: dark)'
 

@@ -1,8 +1,8 @@
 import { useEffect, useRef } from 'react'
-import { matchShortcut, stepSite, type ShortcutState } from '../model/shortcuts'
-import { navigate, useNavigationStore } from '../stores/navigation'
-import { refreshSites } from '../stores/overview'
-import { navigationOrder, useSitesStore } from '../stores/sites'
+import { matchShortcut, stepSite, type ShortcutState } from '@renderer/model/shortcuts'
+import { navigate, useNavigationStore } from '@renderer/stores/navigation'
+import { refreshSites } from '@renderer/stores/overview'
+import { navigationOrder, useSitesStore } from '@renderer/stores/sites'
 
 function isTyping(target: EventTarget | null): boolean {
   if (!(target instanceof HTMLElement)) return false

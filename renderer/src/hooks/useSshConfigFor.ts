@@ -1,5 +1,5 @@
-import { selectDemoStatus, useDemoStore } from '../stores/demo'
-import { selectSshConfigPath, useSettingsStore } from '../stores/settings'
+import { selectDemoStatus, useDemoStore } from '@renderer/stores/demo'
+import { selectSshConfigPath, useSettingsStore } from '@renderer/stores/settings'
 
 /**
  * The OpenSSH config a site is reached through: the demo's generated file for demo sites, else

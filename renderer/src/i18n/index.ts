@@ -3,7 +3,7 @@ import { initReactI18next } from 'react-i18next'
 import dayjs from 'dayjs'
 import 'dayjs/locale/zh-cn'
 import 'dayjs/locale/en'
-import type { Language } from '../contract'
+import type { Language } from '@contract'
 import zhCN from '../../../resources/locales/zh-CN.json'
 import en from '../../../resources/locales/en.json'
 

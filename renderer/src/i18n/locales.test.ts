@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { CONNECTION_STATES, DEMO_STEPS, type AlertKind, type AlertParamsByKind, type ErrorCode } from '../contract'
+import { CONNECTION_STATES, DEMO_STEPS, type AlertKind, type AlertParamsByKind, type ErrorCode } from '@contract'
 import zhCN from '../../../resources/locales/zh-CN.json'
 import en from '../../../resources/locales/en.json'
 

@@ -1,8 +1,8 @@
 import { Button } from 'antd'
 import { useTranslation } from 'react-i18next'
-import { ErrorNotice } from '../components/ErrorNotice'
-import { selectBootError, useBootStore } from '../stores/boot'
-import { reloadAll } from '../sync'
+import { ErrorNotice } from '@renderer/components/ErrorNotice'
+import { selectBootError, useBootStore } from '@renderer/stores/boot'
+import { reloadAll } from '@renderer/sync'
 
 /** The first load from the main side failed: say why, offer to try again. */
 export function BootError() {

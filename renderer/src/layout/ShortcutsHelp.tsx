@@ -1,6 +1,6 @@
 import { Button, Popover } from 'antd'
 import { useTranslation } from 'react-i18next'
-import { SHORTCUT_HELP } from '../model/shortcuts'
+import { SHORTCUT_HELP } from '@renderer/model/shortcuts'
 
 /** The keyboard shortcuts, one popover away (and on `?`). */
 export function ShortcutsHelp({ open, onOpenChange }: { open: boolean; onOpenChange: (open: boolean) => void }) {

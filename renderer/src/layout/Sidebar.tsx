@@ -1,8 +1,8 @@
 import { useMemo } from 'react'
 import { useTranslation } from 'react-i18next'
-import { navigate, selectRoute, useNavigationStore } from '../stores/navigation'
-import { groupSites, selectSites, useSitesStore } from '../stores/sites'
-import { selectAppInfo, useSettingsStore } from '../stores/settings'
+import { navigate, selectRoute, useNavigationStore } from '@renderer/stores/navigation'
+import { groupSites, selectSites, useSitesStore } from '@renderer/stores/sites'
+import { selectAppInfo, useSettingsStore } from '@renderer/stores/settings'
 import { ShortcutsHelp } from './ShortcutsHelp'
 import { SidebarSite } from './SidebarSite'
 

@@ -1,8 +1,8 @@
 import { useTranslation } from 'react-i18next'
-import { ConnectionText, HealthText } from '../components/StatusTags'
-import type { SiteConfig } from '../contract'
-import { healthOf } from '../model/summary'
-import { selectConnection, selectSummary, useOverviewStore } from '../stores/overview'
+import { ConnectionText, HealthText } from '@renderer/components/StatusTags'
+import type { SiteConfig } from '@contract'
+import { healthOf } from '@renderer/model/summary'
+import { selectConnection, selectSummary, useOverviewStore } from '@renderer/stores/overview'
 
 /** One site in the sidebar: name and health; alias and the SSH state underneath. */
 export function SidebarSite({ site, active, shortcut, onSelect }: { site: SiteConfig; active: boolean; shortcut: number | null; onSelect: () => void }) {

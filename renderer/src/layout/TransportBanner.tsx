@@ -1,8 +1,8 @@
 import { Alert, Button } from 'antd'
 import { useTranslation } from 'react-i18next'
-import { Until } from '../components/Ago'
-import { getTransport } from '../api'
-import { selectTransportStatus, useTransportStore } from '../stores/transport'
+import { Until } from '@renderer/components/Ago'
+import { getTransport } from '@renderer/api'
+import { selectTransportStatus, useTransportStore } from '@renderer/stores/transport'
 
 /** Browser host only: the page lost its WebSocket to the MinerDesk host (and what to do). */
 export function TransportBanner() {

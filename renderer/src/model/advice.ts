@@ -1,4 +1,4 @@
-import type { HostKeyInfo } from '../contract'
+import type { HostKeyInfo } from '@contract'
 
 /** Quotes a word for display in a POSIX shell command the operator may copy. */
 export function shellWord(s: string): string {

@@ -1,5 +1,5 @@
 import type { TFunction } from 'i18next'
-import type { Alert } from '../contract'
+import type { Alert } from '@contract'
 
 /** `alerts.<kind>` with the alert's params (resources/locales; the main process uses the same keys). */
 export function alertText(t: TFunction, alert: Alert): string {

@@ -1,4 +1,4 @@
-import type { SyncWorker } from '../contract'
+import type { SyncWorker } from '@contract'
 
 /** How far a sync worker got from its base to its target (what `lotus sync status` leaves to arithmetic). */
 export function syncProgress(w: SyncWorker): string {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { DeadlineRow, ProvingSnapshot } from '../contract'
+import type { DeadlineRow, ProvingSnapshot } from '@contract'
 import { deadlineCells } from './deadlines'
 
 const row = (index: number, o: Partial<DeadlineRow> = {}): DeadlineRow => ({ index, openEpoch: index * 60, openAt: index * 1_800_000, partitions: 1, sectors: 10, faults: 0, recoveries: 0, proven: 0, current: false, ...o })

@@ -1,4 +1,4 @@
-import type { DeadlineRow, ProvingSnapshot } from '../contract'
+import type { DeadlineRow, ProvingSnapshot } from '@contract'
 
 /**
  * What each of the 48 deadlines of the current proving period looks like to an operator. The

@@ -1,5 +1,5 @@
 import type { TFunction } from 'i18next'
-import type { ErrorInfo } from '../contract'
+import type { ErrorInfo } from '@contract'
 
 export interface ErrorText {
   /** What happened, in the operator's language (`errors.<code>`, else the English message). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { SiteConfig } from '../contract'
+import type { SiteConfig } from '@contract'
 import { fleetRow, sortFleet } from './fleet'
 import type { SiteSummary } from './summary'
 

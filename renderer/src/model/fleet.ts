@@ -1,4 +1,4 @@
-import type { ConnectionInfo, Health, SiteConfig } from '../contract'
+import type { ConnectionInfo, Health, SiteConfig } from '@contract'
 import { healthOf, sortAlerts, type SiteSummary } from './summary'
 
 /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { formatAge, formatBytes, formatDuration, formatFil, formatInt, parseDuration, shortUuid } from './format'
-import { RUNBOOK_DURATIONS } from '../contract'
+import { RUNBOOK_DURATIONS } from '@contract'
 
 describe('formatDuration', () => {
   it('prints two significant units in Lotus notation', () => {

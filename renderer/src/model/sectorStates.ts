@@ -1,4 +1,4 @@
-import type { SectorGroup } from '../contract'
+import type { SectorGroup } from '@contract'
 
 /**
  * Which operator group a Lotus sector state belongs to, for showing SectorsSummary grouped.

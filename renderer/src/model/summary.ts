@@ -1,4 +1,4 @@
-import { siteHealth, type Alert, type ConnectionInfo, type Health, type JobState, type SiteSnapshot } from '../contract'
+import { siteHealth, type Alert, type ConnectionInfo, type Health, type JobState, type SiteSnapshot } from '@contract'
 
 /**
  * What the Overview, the sidebar and the site header need of one snapshot: numbers only, no

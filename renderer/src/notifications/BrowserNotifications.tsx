@@ -1,10 +1,10 @@
 import { useEffect } from 'react'
 import { useTranslation } from 'react-i18next'
-import { getApi } from '../api'
-import type { Alert } from '../contract'
-import { alertText } from '../model/alertText'
-import { selectAppInfo, selectNotificationsOn, useSettingsStore } from '../stores/settings'
-import { useSitesStore } from '../stores/sites'
+import { getApi } from '@renderer/api'
+import type { Alert } from '@contract'
+import { alertText } from '@renderer/model/alertText'
+import { selectAppInfo, selectNotificationsOn, useSettingsStore } from '@renderer/stores/settings'
+import { useSitesStore } from '@renderer/stores/sites'
 
 const ASKED_KEY = 'minerdesk.notificationPermissionAsked'
 /** More new alerts than this at once become one summary notification (a site going down raises several). */

@@ -1,12 +1,12 @@
 import { Alert, Button, Input, Modal, Spin, Table } from 'antd'
 import { useEffect, useState, type ReactNode } from 'react'
 import { useTranslation } from 'react-i18next'
-import { asMinerDeskError, getApi } from '../api'
-import { ErrorNotice } from '../components/ErrorNotice'
-import { Mono } from '../components/Mono'
-import { StatusText } from '../components/StatusText'
-import type { ErrorInfo, MutationOutcome, MutationPreview, StepStatus } from '../contract'
-import type { StatusTone } from '../theme/tokens'
+import { asMinerDeskError, getApi } from '@renderer/api'
+import { ErrorNotice } from '@renderer/components/ErrorNotice'
+import { Mono } from '@renderer/components/Mono'
+import { StatusText } from '@renderer/components/StatusText'
+import type { ErrorInfo, MutationOutcome, MutationPreview, StepStatus } from '@contract'
+import type { StatusTone } from '@renderer/theme/tokens'
 
 /**
  * One change to a site, the way every sector action runs: MinerDesk's main side makes the

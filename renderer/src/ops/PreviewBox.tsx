@@ -1,8 +1,8 @@
 import { Alert, Button, Input, Space } from 'antd'
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { CopyableCommand } from '../components/CopyableCommand'
-import type { MutationPreview } from '../contract'
+import { CopyableCommand } from '@renderer/components/CopyableCommand'
+import type { MutationPreview } from '@contract'
 
 /**
  * A change before it runs: the exact command lines (or signals), each with the host it runs on,

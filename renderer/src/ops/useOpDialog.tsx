@@ -1,5 +1,5 @@
 import { useCallback, useState, type ReactNode } from 'react'
-import { getApi } from '../api'
+import { getApi } from '@renderer/api'
 import { MutationDialog, type MutationRequest } from './MutationDialog'
 
 /**

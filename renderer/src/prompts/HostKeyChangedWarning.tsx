@@ -1,11 +1,11 @@
 import { Modal } from 'antd'
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { ConnectionAdvice } from '../components/ConnectionAdvice'
-import type { ConnectionInfo, SiteConfig } from '../contract'
-import { useSshConfigFor } from '../hooks/useSshConfigFor'
-import { selectConnections, useOverviewStore } from '../stores/overview'
-import { selectSites, useSitesStore } from '../stores/sites'
+import { ConnectionAdvice } from '@renderer/components/ConnectionAdvice'
+import type { ConnectionInfo, SiteConfig } from '@contract'
+import { useSshConfigFor } from '@renderer/hooks/useSshConfigFor'
+import { selectConnections, useOverviewStore } from '@renderer/stores/overview'
+import { selectSites, useSitesStore } from '@renderer/stores/sites'
 
 /**
  * A changed host key is refused by the SSH layer (nothing is sent). The operator must know at

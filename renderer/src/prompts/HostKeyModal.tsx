@@ -1,11 +1,11 @@
 import { Alert, Button, Descriptions, Modal, Space } from 'antd'
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { Mono } from '../components/Mono'
-import { useReportError } from '../components/useReportError'
-import type { HostKeyDecision } from '../contract'
-import { answerHostKey, selectCurrentHostKeyPrompt, usePromptsStore } from '../stores/prompts'
-import { selectSites, useSitesStore } from '../stores/sites'
+import { Mono } from '@renderer/components/Mono'
+import { useReportError } from '@renderer/components/useReportError'
+import type { HostKeyDecision } from '@contract'
+import { answerHostKey, selectCurrentHostKeyPrompt, usePromptsStore } from '@renderer/stores/prompts'
+import { selectSites, useSitesStore } from '@renderer/stores/sites'
 
 /**
  * An unknown host key: the operator compares the fingerprint (with the host's own

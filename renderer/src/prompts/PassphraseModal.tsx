@@ -1,11 +1,11 @@
 import { Alert, Checkbox, Input, Modal } from 'antd'
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { Mono } from '../components/Mono'
-import { useReportError } from '../components/useReportError'
-import type { PassphrasePrompt } from '../contract'
-import { answerPassphrase, selectCurrentPassphrasePrompt, usePromptsStore } from '../stores/prompts'
-import { selectSites, useSitesStore } from '../stores/sites'
+import { Mono } from '@renderer/components/Mono'
+import { useReportError } from '@renderer/components/useReportError'
+import type { PassphrasePrompt } from '@contract'
+import { answerPassphrase, selectCurrentPassphrasePrompt, usePromptsStore } from '@renderer/stores/prompts'
+import { selectSites, useSitesStore } from '@renderer/stores/sites'
 
 /** The passphrase of an encrypted key, asked once; remembered only if the operator says so and the OS can protect it. */
 export function PassphraseModal() {

@@ -1,5 +1,5 @@
 import { create } from 'zustand'
-import type { ErrorInfo } from '../contract'
+import type { ErrorInfo } from '@contract'
 
 /** Whether the first full load from the main side has happened, and why it failed if it did. */
 interface BootState {

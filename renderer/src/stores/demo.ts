@@ -1,6 +1,6 @@
 import { create } from 'zustand'
-import type { DemoStatus } from '../contract'
-import { getApi } from '../api'
+import type { DemoStatus } from '@contract'
+import { getApi } from '@renderer/api'
 
 interface DemoState {
   status: DemoStatus

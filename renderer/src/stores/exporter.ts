@@ -1,6 +1,6 @@
 import { create } from 'zustand'
-import type { ExporterStatus } from '../contract'
-import { getApi } from '../api'
+import type { ExporterStatus } from '@contract'
+import { getApi } from '@renderer/api'
 
 /** The app's Prometheus exporter: serving, where, or why not. */
 interface ExporterState {

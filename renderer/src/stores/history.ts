@@ -1,7 +1,7 @@
 import { useEffect } from 'react'
 import { create } from 'zustand'
-import { asMinerDeskError, getApi } from '../api'
-import { bucketStart, mergePoint, type ErrorInfo, type HistoryPoint, type HistoryRange, type HistorySampleEvent, type SiteHistory } from '../contract'
+import { asMinerDeskError, getApi } from '@renderer/api'
+import { bucketStart, mergePoint, type ErrorInfo, type HistoryPoint, type HistoryRange, type HistorySampleEvent, type SiteHistory } from '@contract'
 
 /**
  * Site histories the charts show, per site and range, kept out of reactive state (a day of polls

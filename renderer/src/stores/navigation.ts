@@ -1,5 +1,5 @@
 import { create } from 'zustand'
-import { SITE_ID_RE } from '../contract'
+import { SITE_ID_RE } from '@contract'
 
 /**
  * Tabs of the site page, in display order. Later screens (restart wizard, sectors…) add their id

@@ -1,7 +1,7 @@
 import { create } from 'zustand'
-import type { ConnectionInfo, OverviewState, SiteSnapshot } from '../contract'
-import { getApi } from '../api'
-import { summarize, type SiteSummary } from '../model/summary'
+import type { ConnectionInfo, OverviewState, SiteSnapshot } from '@contract'
+import { getApi } from '@renderer/api'
+import { summarize, type SiteSummary } from '@renderer/model/summary'
 
 /**
  * Full snapshots (job lists, workers, 48 deadlines, pending messages) stay out of reactive state:

@@ -1,6 +1,6 @@
 import { create } from 'zustand'
-import type { HostKeyDecision, HostKeyPrompt, PassphrasePrompt } from '../contract'
-import { getApi } from '../api'
+import type { HostKeyDecision, HostKeyPrompt, PassphrasePrompt } from '@contract'
+import { getApi } from '@renderer/api'
 
 /** Questions the SSH layer is waiting on, oldest first (several sites can ask at once). */
 interface PromptsState {

@@ -1,6 +1,6 @@
 import { create } from 'zustand'
-import { DEFAULT_SETTINGS, type AppInfo, type AppSettings, type Language, type SettingsPatch } from '../contract'
-import { getApi } from '../api'
+import { DEFAULT_SETTINGS, type AppInfo, type AppSettings, type Language, type SettingsPatch } from '@contract'
+import { getApi } from '@renderer/api'
 
 interface SettingsState {
   /** null until the first `settings.get` answers. */

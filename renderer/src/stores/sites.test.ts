@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { DEFAULT_START_COMMANDS, type SiteConfig } from '../contract'
+import { DEFAULT_START_COMMANDS, type SiteConfig } from '@contract'
 import { groupSites, navigationOrder, useSitesStore } from './sites'
 
 const site = (id: string, group: string, order: number): SiteConfig => ({

@@ -1,6 +1,6 @@
 import { create } from 'zustand'
-import type { NewSite, SiteConfig, SitePatch } from '../contract'
-import { getApi } from '../api'
+import type { NewSite, SiteConfig, SitePatch } from '@contract'
+import { getApi } from '@renderer/api'
 
 interface SitesState {
   /** Sorted by `order` (the operator's order); group membership is kept as configured. */

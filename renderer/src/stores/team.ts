@@ -1,6 +1,6 @@
 import { create } from 'zustand'
-import type { SiteTeamState } from '../contract'
-import { getApi } from '../api'
+import type { SiteTeamState } from '@contract'
+import { getApi } from '@renderer/api'
 
 /** Per site: who restarts it now (the lock on the site host) and what operators did there lately. */
 interface TeamState {

@@ -1,5 +1,5 @@
 import { create } from 'zustand'
-import type { TransportStatus } from '../api'
+import type { TransportStatus } from '@renderer/api'
 
 interface TransportStore {
   status: TransportStatus

@@ -1,5 +1,5 @@
 import { theme, type MappingAlgorithm, type ThemeConfig } from 'antd'
-import type { AlertSeverity, ConnectionStateName, Health } from '../contract'
+import type { AlertSeverity, ConnectionStateName, Health } from '@contract'
 
 /**
  * MinerDesk's design tokens in one place (Curio STYLE.md spirit): dense, calm, a restrained

@@ -6,12 +6,14 @@ import { resolve, dirname } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { build } from 'vite'
 import react from '@vitejs/plugin-react'
+import { viteAliases } from '../../../aliases.mjs'
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..')
 await build({
   root: resolve(root, 'renderer'),
   base: './',
   plugins: [react()],
+  resolve: { alias: viteAliases },
   logLevel: 'warn',
   build: {
     outDir: resolve(root, 'out/renderer'),

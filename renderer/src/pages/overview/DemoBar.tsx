@@ -1,8 +1,8 @@
 import { Alert, Button } from 'antd'
 import { useTranslation } from 'react-i18next'
-import { useReportError } from '../../components/useReportError'
-import { CopyableCommand } from '../../components/CopyableCommand'
-import { selectDemoStatus, stopDemo, useDemoStore } from '../../stores/demo'
+import { useReportError } from '@renderer/components/useReportError'
+import { CopyableCommand } from '@renderer/components/CopyableCommand'
+import { selectDemoStatus, stopDemo, useDemoStore } from '@renderer/stores/demo'
 
 /** While the demo runs: say so (these sites are simulated) and offer to stop it. */
 export function DemoBar() {

@@ -1,10 +1,10 @@
 import { Button, Result, Steps } from 'antd'
 import { useTranslation } from 'react-i18next'
-import { ErrorNotice } from '../../components/ErrorNotice'
-import { useReportError } from '../../components/useReportError'
-import { DEMO_STEPS } from '../../contract'
-import { selectDemoStatus, startDemo, useDemoStore } from '../../stores/demo'
-import { navigate } from '../../stores/navigation'
+import { ErrorNotice } from '@renderer/components/ErrorNotice'
+import { useReportError } from '@renderer/components/useReportError'
+import { DEMO_STEPS } from '@contract'
+import { selectDemoStatus, startDemo, useDemoStore } from '@renderer/stores/demo'
+import { navigate } from '@renderer/stores/navigation'
 
 /**
  * With no sites configured: offer three simulated sites (the embedded demo), or adding real ones

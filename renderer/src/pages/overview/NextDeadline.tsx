@@ -1,8 +1,8 @@
 import dayjs from 'dayjs'
 import { useTranslation } from 'react-i18next'
-import { Mono } from '../../components/Mono'
-import { Until } from '../../components/Ago'
-import { formatInt } from '../../model/format'
+import { Mono } from '@renderer/components/Mono'
+import { Until } from '@renderer/components/Ago'
+import { formatInt } from '@renderer/model/format'
 
 /**
  * "#17 · 1,234 sectors · 14:30 (in 12m)": the next deadline that has sectors to prove. `compact`

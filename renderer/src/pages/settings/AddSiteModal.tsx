@@ -1,12 +1,12 @@
 import { Alert, AutoComplete, Form, Input, Modal, Select, type FormInstance } from 'antd'
 import { useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { asMinerDeskError, getApi } from '../../api'
-import { ErrorNotice } from '../../components/ErrorNotice'
-import { Mono } from '../../components/Mono'
-import { useReportError } from '../../components/useReportError'
-import type { ErrorInfo, SshAliasInfo, SshConfigListing } from '../../contract'
-import { addSite } from '../../stores/sites'
+import { asMinerDeskError, getApi } from '@renderer/api'
+import { ErrorNotice } from '@renderer/components/ErrorNotice'
+import { Mono } from '@renderer/components/Mono'
+import { useReportError } from '@renderer/components/useReportError'
+import type { ErrorInfo, SshAliasInfo, SshConfigListing } from '@contract'
+import { addSite } from '@renderer/stores/sites'
 
 interface AddForm {
   alias: string

@@ -1,9 +1,9 @@
 import { useEffect } from 'react'
 import { useTranslation } from 'react-i18next'
-import { Mono } from '../../components/Mono'
-import { StatusText } from '../../components/StatusText'
-import { describeError } from '../../model/errorText'
-import { loadExporterStatus, selectExporterStatus, useExporterStore } from '../../stores/exporter'
+import { Mono } from '@renderer/components/Mono'
+import { StatusText } from '@renderer/components/StatusText'
+import { describeError } from '@renderer/model/errorText'
+import { loadExporterStatus, selectExporterStatus, useExporterStore } from '@renderer/stores/exporter'
 
 /** Whether the app's exporter serves, on which URL, or why it cannot. */
 export function ExporterStatusLine() {

@@ -1,13 +1,13 @@
 import { Button, Form, Input, InputNumber, Segmented, Select, Space, Switch } from 'antd'
 import { useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { DurationInput, durationRule } from '../../components/DurationInput'
-import { Mono } from '../../components/Mono'
-import { useReportError } from '../../components/useReportError'
-import { DURATION_KEYS, operatorNameSchema, parseListen, RUNBOOK_DURATIONS, type AppSettings, type Durations, type Language, type Theme } from '../../contract'
-import { formatDuration } from '../../model/format'
+import { DurationInput, durationRule } from '@renderer/components/DurationInput'
+import { Mono } from '@renderer/components/Mono'
+import { useReportError } from '@renderer/components/useReportError'
+import { DURATION_KEYS, operatorNameSchema, parseListen, RUNBOOK_DURATIONS, type AppSettings, type Durations, type Language, type Theme } from '@contract'
+import { formatDuration } from '@renderer/model/format'
 import { ExporterStatusLine } from './ExporterStatusLine'
-import { selectAppInfo, selectSettings, selectSettingsLoaded, updateSettings, useSettingsStore } from '../../stores/settings'
+import { selectAppInfo, selectSettings, selectSettingsLoaded, updateSettings, useSettingsStore } from '@renderer/stores/settings'
 
 interface GeneralForm {
   sshConfigPath: string

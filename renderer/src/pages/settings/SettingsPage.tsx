@@ -1,6 +1,6 @@
 import { Tabs } from 'antd'
 import { useTranslation } from 'react-i18next'
-import { navigate, type SettingsSection } from '../../stores/navigation'
+import { navigate, type SettingsSection } from '@renderer/stores/navigation'
 import { GeneralSettings } from './GeneralSettings'
 import { SitesSettings } from './SitesSettings'
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { DEFAULT_START_COMMANDS, type SiteConfig } from '../../contract'
+import { DEFAULT_START_COMMANDS, type SiteConfig } from '@contract'
 import { isIpAddress, toForm, toPatch } from './siteForm'
 
 const site: SiteConfig = {

@@ -1,4 +1,4 @@
-import { DURATION_KEYS, ENV_NAME_RE, sitePatchSchema, type DurationKey, type SiteConfig, type SitePatch, type StartCommands } from '../../contract'
+import { DURATION_KEYS, ENV_NAME_RE, sitePatchSchema, type DurationKey, type SiteConfig, type SitePatch, type StartCommands } from '@contract'
 
 /** The site settings form's values (rows for the two maps, so they can be edited line by line). */
 export interface SiteForm {

@@ -1,6 +1,6 @@
 import type { ComponentType } from 'react'
-import type { SiteConfig, SiteSnapshot } from '../../contract'
-import type { SiteTab } from '../../stores/navigation'
+import type { SiteConfig, SiteSnapshot } from '@contract'
+import type { SiteTab } from '@renderer/stores/navigation'
 import { ChainTab } from './chain/ChainTab'
 import { JobsTab } from './jobs/JobsTab'
 import { PipelineTab } from './pipeline/PipelineTab'

@@ -1,14 +1,14 @@
 import { Descriptions } from 'antd'
 import dayjs from 'dayjs'
 import { useTranslation } from 'react-i18next'
-import { LiveAge } from '../../../components/Ago'
-import { ErrorNotice } from '../../../components/ErrorNotice'
-import { Mono } from '../../../components/Mono'
-import { Section } from '../../../components/Section'
-import { ProcessText } from '../../../components/StatusTags'
-import { StatusText } from '../../../components/StatusText'
-import type { DaemonSnapshot } from '../../../contract'
-import { formatInt } from '../../../model/format'
+import { LiveAge } from '@renderer/components/Ago'
+import { ErrorNotice } from '@renderer/components/ErrorNotice'
+import { Mono } from '@renderer/components/Mono'
+import { Section } from '@renderer/components/Section'
+import { ProcessText } from '@renderer/components/StatusTags'
+import { StatusText } from '@renderer/components/StatusText'
+import type { DaemonSnapshot } from '@contract'
+import { formatInt } from '@renderer/model/format'
 
 /** The `lotus` daemon: version, height, how far behind, head age, peers. */
 export function DaemonPanel({ daemon: d, takenAt }: { daemon: DaemonSnapshot; takenAt: number }) {

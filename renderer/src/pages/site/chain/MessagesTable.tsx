@@ -1,12 +1,12 @@
 import { Button, Table } from 'antd'
 import type { ColumnsType } from 'antd/es/table'
 import { useTranslation } from 'react-i18next'
-import { LiveAge } from '../../../components/Ago'
-import { Mono } from '../../../components/Mono'
-import type { PendingMessage } from '../../../contract'
-import { formatFil, formatInt } from '../../../model/format'
-import { methodName } from '../../../model/lotusNames'
-import { StatusText } from '../../../components/StatusText'
+import { LiveAge } from '@renderer/components/Ago'
+import { Mono } from '@renderer/components/Mono'
+import type { PendingMessage } from '@contract'
+import { formatFil, formatInt } from '@renderer/model/format'
+import { methodName } from '@renderer/model/lotusNames'
+import { StatusText } from '@renderer/components/StatusText'
 
 /**
  * This node's own pending messages (`lotus mpool pending --local`), oldest first. Which ones are

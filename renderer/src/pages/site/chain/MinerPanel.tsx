@@ -1,11 +1,11 @@
 import { Descriptions } from 'antd'
 import { useTranslation } from 'react-i18next'
-import { ErrorNotice } from '../../../components/ErrorNotice'
-import { Mono } from '../../../components/Mono'
-import { Section } from '../../../components/Section'
-import { ProcessText } from '../../../components/StatusTags'
-import type { MinerSnapshot } from '../../../contract'
-import { formatBytes } from '../../../model/format'
+import { ErrorNotice } from '@renderer/components/ErrorNotice'
+import { Mono } from '@renderer/components/Mono'
+import { Section } from '@renderer/components/Section'
+import { ProcessText } from '@renderer/components/StatusTags'
+import type { MinerSnapshot } from '@contract'
+import { formatBytes } from '@renderer/model/format'
 import { apiVersion } from './DaemonPanel'
 
 /** The `lotus-miner` process: version, actor, sector size, session. */

@@ -1,10 +1,10 @@
 import { Button, Input, Modal, Space } from 'antd'
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { Mono } from '../../../components/Mono'
-import { StatusText } from '../../../components/StatusText'
-import { filAmountSchema, type PendingMessage } from '../../../contract'
-import { formatFil } from '../../../model/format'
+import { Mono } from '@renderer/components/Mono'
+import { StatusText } from '@renderer/components/StatusText'
+import { filAmountSchema, type PendingMessage } from '@contract'
+import { formatFil } from '@renderer/model/format'
 
 /** Lotus's default when `--fee-limit` is not given (DefaultDefaultMaxFee), and the runbook's 1 FIL. */
 const SUGGESTED = ['0.07', '0.5', '1']

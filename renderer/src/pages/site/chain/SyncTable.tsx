@@ -1,9 +1,9 @@
 import { Table } from 'antd'
 import type { ColumnsType } from 'antd/es/table'
 import { useTranslation } from 'react-i18next'
-import { Mono } from '../../../components/Mono'
-import type { SyncWorker } from '../../../contract'
-import { syncProgress } from '../../../model/chain'
+import { Mono } from '@renderer/components/Mono'
+import type { SyncWorker } from '@contract'
+import { syncProgress } from '@renderer/model/chain'
 
 /** Active sync workers as `lotus sync status` lists them; an empty list means nothing to catch up. */
 export function SyncTable({ workers }: { workers: SyncWorker[] }) {

@@ -2,11 +2,11 @@ import { Table } from 'antd'
 import type { ColumnsType } from 'antd/es/table'
 import { useMemo } from 'react'
 import { useTranslation } from 'react-i18next'
-import { Mono } from '../../../components/Mono'
-import { Num } from '../../../components/Num'
-import { StatusText } from '../../../components/StatusText'
-import type { JobState, JobsSnapshot } from '../../../contract'
-import { compareTasks } from '../../../model/lotusNames'
+import { Mono } from '@renderer/components/Mono'
+import { Num } from '@renderer/components/Num'
+import { StatusText } from '@renderer/components/StatusText'
+import type { JobState, JobsSnapshot } from '@contract'
+import { compareTasks } from '@renderer/model/lotusNames'
 
 const STATES: JobState[] = ['running', 'prepared', 'assigned', 'ret-wait', 'returned', 'ret-done']
 

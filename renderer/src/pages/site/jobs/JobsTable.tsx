@@ -1,11 +1,11 @@
 import { Button, Table } from 'antd'
 import type { ColumnsType } from 'antd/es/table'
 import { useTranslation } from 'react-i18next'
-import { Mono } from '../../../components/Mono'
-import { StatusText } from '../../../components/StatusText'
-import type { JobRow } from '../../../contract'
-import { formatDuration, shortUuid } from '../../../model/format'
-import { jobStateLabel } from '../../../model/lotusNames'
+import { Mono } from '@renderer/components/Mono'
+import { StatusText } from '@renderer/components/StatusText'
+import type { JobRow } from '@contract'
+import { formatDuration, shortUuid } from '@renderer/model/format'
+import { jobStateLabel } from '@renderer/model/lotusNames'
 
 const VIRTUAL_FROM = 100
 const ZERO_ID = '00000000-0000-0000-0000-000000000000'

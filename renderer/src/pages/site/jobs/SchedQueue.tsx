@@ -2,11 +2,11 @@ import { Button, Table } from 'antd'
 import type { ColumnsType } from 'antd/es/table'
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { asMinerDeskError, getApi } from '../../../api'
-import { ErrorNotice } from '../../../components/ErrorNotice'
-import { Mono } from '../../../components/Mono'
-import { Section } from '../../../components/Section'
-import type { ErrorInfo, SchedRequest } from '../../../contract'
+import { asMinerDeskError, getApi } from '@renderer/api'
+import { ErrorNotice } from '@renderer/components/ErrorNotice'
+import { Mono } from '@renderer/components/Mono'
+import { Section } from '@renderer/components/Section'
+import type { ErrorInfo, SchedRequest } from '@contract'
 
 /**
  * `lotus-miner sealing sched-diag`: requests still waiting in the scheduler queue (not yet in a

@@ -2,11 +2,11 @@ import { Button, Table } from 'antd'
 import type { ColumnsType } from 'antd/es/table'
 import dayjs from 'dayjs'
 import { useTranslation } from 'react-i18next'
-import { Mono } from '../../../components/Mono'
-import { Num } from '../../../components/Num'
-import { StatusText } from '../../../components/StatusText'
-import type { DeadlineRow } from '../../../contract'
-import { formatInt } from '../../../model/format'
+import { Mono } from '@renderer/components/Mono'
+import { Num } from '@renderer/components/Num'
+import { StatusText } from '@renderer/components/StatusText'
+import type { DeadlineRow } from '@contract'
+import { formatInt } from '@renderer/model/format'
 
 /** The columns of `lotus-miner proving deadlines` (Lotus's own headers), current deadline highlighted. */
 export function DeadlinesTable({ deadlines, onCheck, checkBusy }: { deadlines: DeadlineRow[]; onCheck?: (index: number) => void; checkBusy?: boolean }) {

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react'
-import { asMinerDeskError, getApi } from '../../../api'
-import type { ErrorInfo, ProvingCheckRow, ProvingCheckState } from '../../../contract'
+import { asMinerDeskError, getApi } from '@renderer/api'
+import type { ErrorInfo, ProvingCheckRow, ProvingCheckState } from '@contract'
 
 /**
  * The site's latest `proving check --slow`: loaded when the tab opens (a check started earlier,

@@ -1,7 +1,7 @@
 import { Checkbox } from 'antd'
 import { useEffect, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { Section } from '../../../components/Section'
+import { Section } from '@renderer/components/Section'
 import { selectLogs, useRestartStore } from './store'
 
 function Pane({ name, lines, follow, testId }: { name: string; lines: string[]; follow: boolean; testId: string }) {

@@ -1,11 +1,11 @@
 import { App, Button, Collapse, Form, Input } from 'antd'
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { DurationInput, durationRule } from '../../../components/DurationInput'
-import { useReportError } from '../../../components/useReportError'
-import type { SiteConfig, SiteRestartSettings } from '../../../contract'
-import { formatDuration } from '../../../model/format'
-import { updateSite } from '../../../stores/sites'
+import { DurationInput, durationRule } from '@renderer/components/DurationInput'
+import { useReportError } from '@renderer/components/useReportError'
+import type { SiteConfig, SiteRestartSettings } from '@contract'
+import { formatDuration } from '@renderer/model/format'
+import { updateSite } from '@renderer/stores/sites'
 
 /** The wizard's defaults when the site sets nothing (the core's DEFAULTS; the expected time: 30 epochs). */
 const DEFAULTS = { stopTimeoutSec: 120, termWaitSec: 30, syncTimeoutSec: 3600, warmupTimeoutSec: 900, postcheckTimeoutSec: 180 }

@@ -1,6 +1,6 @@
 import { create } from 'zustand'
-import type { RollingRun, RestartLogLines, RestartRun, RestartRunSummary } from '../../../contract'
-import { getApi, getTransport } from '../../../api'
+import type { RollingRun, RestartLogLines, RestartRun, RestartRunSummary } from '@contract'
+import { getApi, getTransport } from '@renderer/api'
 
 /**
  * The restart wizard's state in the window: per site its current (or latest) run and its history,

@@ -1,6 +1,5 @@
 import type { TFunction } from 'i18next'
-import type { ErrorInfo } from '../../../contract'
-import type { Observation, Verdict, VerdictReason } from '../../../contract'
+import type { ErrorInfo, Observation, Verdict, VerdictReason } from '@contract'
 
 /**
  * The wizard's words in the operator's language. The core sends codes with params (and an English

@@ -1,15 +1,14 @@
 import { Button, InputNumber, Popover, Space } from 'antd'
 import { useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { asMinerDeskError, getApi } from '../../../api'
-import { Mono } from '../../../components/Mono'
-import { StatusText } from '../../../components/StatusText'
-import { useReportError } from '../../../components/useReportError'
-import type { SiteConfig } from '../../../contract'
-import { formatAge, secondsSince } from '../../../model/format'
-import { useNow } from '../../../stores/clock'
-import type { MutationRequest } from '../../../ops/MutationDialog'
-import type { AutopledgeState } from './types'
+import { asMinerDeskError, getApi } from '@renderer/api'
+import { Mono } from '@renderer/components/Mono'
+import { StatusText } from '@renderer/components/StatusText'
+import { useReportError } from '@renderer/components/useReportError'
+import type { AutopledgeState, SiteConfig } from '@contract'
+import { formatAge, secondsSince } from '@renderer/model/format'
+import { useNow } from '@renderer/stores/clock'
+import type { MutationRequest } from '@renderer/ops/MutationDialog'
 
 /**
  * autopledge.sh as a switch with its state in view: off by default; started through a preview

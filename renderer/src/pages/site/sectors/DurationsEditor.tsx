@@ -1,13 +1,13 @@
 import { Button, Form, Popover } from 'antd'
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { asMinerDeskError } from '../../../api'
-import { DurationInput, durationRule } from '../../../components/DurationInput'
-import { useReportError } from '../../../components/useReportError'
-import { DURATION_KEYS, type DurationKey, type SiteConfig } from '../../../contract'
-import { formatDuration } from '../../../model/format'
-import { useSettingsStore } from '../../../stores/settings'
-import { updateSite } from '../../../stores/sites'
+import { asMinerDeskError } from '@renderer/api'
+import { DurationInput, durationRule } from '@renderer/components/DurationInput'
+import { useReportError } from '@renderer/components/useReportError'
+import { DURATION_KEYS, type DurationKey, type SiteConfig } from '@contract'
+import { formatDuration } from '@renderer/model/format'
+import { useSettingsStore } from '@renderer/stores/settings'
+import { updateSite } from '@renderer/stores/sites'
 
 type Values = Partial<Record<DurationKey, number | undefined>>
 

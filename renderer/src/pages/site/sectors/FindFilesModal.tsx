@@ -1,12 +1,11 @@
 import { Alert, Button, Input, Modal, Space, Table } from 'antd'
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { asMinerDeskError, getApi } from '../../../api'
-import { ErrorNotice } from '../../../components/ErrorNotice'
-import { Mono } from '../../../components/Mono'
-import type { ErrorInfo, SiteConfig } from '../../../contract'
-import { formatBytes } from '../../../model/format'
-import type { FindFilesReport, PathListing } from './types'
+import { asMinerDeskError, getApi } from '@renderer/api'
+import { ErrorNotice } from '@renderer/components/ErrorNotice'
+import { Mono } from '@renderer/components/Mono'
+import type { ErrorInfo, FindFilesReport, PathListing, SiteConfig } from '@contract'
+import { formatBytes } from '@renderer/model/format'
 
 export interface FileRow {
   key: string

@@ -1,7 +1,7 @@
 import './sectors.css'
-import { selectRoute, useNavigationStore } from '../../../stores/navigation'
+import { selectRoute, useNavigationStore } from '@renderer/stores/navigation'
 import { SectorPage } from './sector/SectorPage'
-import type { SiteTabProps } from '../siteTabs'
+import type { SiteTabProps } from '@renderer/pages/site/siteTabs'
 import { SectorsScreen } from './SectorsScreen'
 
 /** The sectors tab: the sectors screen, or one sector's page (`#/site/<id>/sectors/<n>`). */

@@ -1,7 +1,7 @@
 import { Button, Modal, Select, Space } from 'antd'
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { Mono } from '../../../components/Mono'
+import { Mono } from '@renderer/components/Mono'
 
 /**
  * Choosing an update-state target: the usual targets for the sectors' current states first (and

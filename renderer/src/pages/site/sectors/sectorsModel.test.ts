@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { buildModel, filterRows, rowGroup, type SectorsModel } from './sectorsModel'
-import type { SectorTable } from './types'
+import type { SectorTable } from '@contract'
 
 const DUR = { AP: 120, PC1: 11400, PC2: 3600, WaitSeed: 4500, C1: 10, C2: 900, FIN: 600, GET: 1800 }
 

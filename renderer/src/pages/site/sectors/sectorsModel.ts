@@ -1,4 +1,4 @@
-import type { SectorFilterGroup, SectorJob, SectorRowDetail, SectorStateGroup, SectorTable } from './types'
+import type { SectorFilterGroup, SectorJob, SectorRowDetail, SectorStateGroup, SectorTable } from '@contract'
 
 /**
  * The sectors screen's data outside React state: typed arrays expanded from the runs of the

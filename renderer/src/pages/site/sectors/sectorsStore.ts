@@ -1,6 +1,6 @@
 import { create } from 'zustand'
-import { asMinerDeskError, getApi } from '../../../api'
-import type { ErrorInfo } from '../../../contract'
+import { asMinerDeskError, getApi } from '@renderer/api'
+import type { ErrorInfo } from '@contract'
 import { buildModel, type SectorsModel } from './sectorsModel'
 
 /**

@@ -1,9 +1,9 @@
 import { useEffect } from 'react'
 import { useTranslation } from 'react-i18next'
-import { Mono } from '../../../components/Mono'
-import { StatusText } from '../../../components/StatusText'
-import type { SiteAuditEntry } from '../../../contract'
-import { readTeam, selectTeam, useTeamStore } from '../../../stores/team'
+import { Mono } from '@renderer/components/Mono'
+import { StatusText } from '@renderer/components/StatusText'
+import type { SiteAuditEntry } from '@contract'
+import { readTeam, selectTeam, useTeamStore } from '@renderer/stores/team'
 
 const SHOWN = 6
 

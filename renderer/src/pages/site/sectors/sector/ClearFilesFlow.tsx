@@ -1,12 +1,12 @@
 import { Modal, Select, Table } from 'antd'
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { getApi } from '../../../../api'
-import { Mono } from '../../../../components/Mono'
-import { StatusText } from '../../../../components/StatusText'
-import { formatBytes } from '../../../../model/format'
-import { MutationDialog, type MutationRequest } from '../../../../ops/MutationDialog'
-import type { ClearPlanItem, HostProblem } from '../types'
+import { getApi } from '@renderer/api'
+import { Mono } from '@renderer/components/Mono'
+import { StatusText } from '@renderer/components/StatusText'
+import { formatBytes } from '@renderer/model/format'
+import { MutationDialog, type MutationRequest } from '@renderer/ops/MutationDialog'
+import type { ClearPlanItem, HostProblem } from '@contract'
 
 /**
  * clearsector.sh <n> <reservePort>: choose the worker whose copy stays, then MinerDesk lists what

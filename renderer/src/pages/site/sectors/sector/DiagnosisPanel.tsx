@@ -1,10 +1,10 @@
 import { Alert, Button, Space } from 'antd'
 import { useTranslation } from 'react-i18next'
-import { Mono } from '../../../../components/Mono'
-import { Section } from '../../../../components/Section'
-import { StatusText } from '../../../../components/StatusText'
-import type { StatusTone } from '../../../../theme/tokens'
-import type { Diagnosis, DiagnosisSeverity } from '../types'
+import { Mono } from '@renderer/components/Mono'
+import { Section } from '@renderer/components/Section'
+import { StatusText } from '@renderer/components/StatusText'
+import type { StatusTone } from '@renderer/theme/tokens'
+import type { Diagnosis, DiagnosisSeverity } from '@contract'
 
 const TONE: Record<DiagnosisSeverity, StatusTone> = { critical: 'critical', warning: 'warning', info: 'info' }
 

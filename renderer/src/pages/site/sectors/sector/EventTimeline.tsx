@@ -2,9 +2,9 @@ import { Button, Timeline } from 'antd'
 import { useState } from 'react'
 import dayjs from 'dayjs'
 import { useTranslation } from 'react-i18next'
-import { Mono } from '../../../../components/Mono'
-import { Section } from '../../../../components/Section'
-import type { SectorLogEntry } from '../types'
+import { Mono } from '@renderer/components/Mono'
+import { Section } from '@renderer/components/Section'
+import type { SectorLogEntry } from '@contract'
 
 const PROGRESS = new Set(['SectorPacked', 'SectorTicket', 'SectorPreCommit1', 'SectorPreCommit2', 'SectorPreCommitLanded', 'SectorSeedReady', 'SectorCommitted', 'SectorProving', 'SectorFinalized'])
 

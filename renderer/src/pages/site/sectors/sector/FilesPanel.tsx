@@ -1,15 +1,14 @@
 import { Alert, Button, Table } from 'antd'
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { asMinerDeskError, getApi } from '../../../../api'
-import { ErrorNotice } from '../../../../components/ErrorNotice'
-import { Mono } from '../../../../components/Mono'
-import { Section } from '../../../../components/Section'
-import { StatusText } from '../../../../components/StatusText'
-import type { ErrorInfo } from '../../../../contract'
-import { formatBytes } from '../../../../model/format'
-import { listingRows, type FileRow } from '../FindFilesModal'
-import type { SectorFilesReport, StorageFindReport } from '../types'
+import { asMinerDeskError, getApi } from '@renderer/api'
+import { ErrorNotice } from '@renderer/components/ErrorNotice'
+import { Mono } from '@renderer/components/Mono'
+import { Section } from '@renderer/components/Section'
+import { StatusText } from '@renderer/components/StatusText'
+import type { ErrorInfo, SectorFilesReport, StorageFindReport } from '@contract'
+import { formatBytes } from '@renderer/model/format'
+import { listingRows, type FileRow } from '@renderer/pages/site/sectors/FindFilesModal'
 
 /**
  * Where the sector's files are: what Lotus reports (StorageFindSector per file type), what is on

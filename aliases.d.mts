@@ -1,0 +1,2 @@
+export declare const ALIASES: Record<string, string>
+export declare const viteAliases: { find: string; replacement: string }[]
