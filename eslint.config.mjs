@@ -8,6 +8,12 @@ const nodeBuiltins = [
   'events', 'worker_threads', 'readline', 'zlib', 'tls', 'dns', 'process', 'buffer'
 ]
 
+const noElectronInRenderer = { name: 'electron', message: 'The renderer has no Electron access; use the contract.' }
+const rendererPatterns = [
+  { group: [...new Set(nodeBuiltins.flatMap((m) => [m, `node:${m}`]).concat('node:*'))], message: 'No Node in the renderer.' },
+  { group: ['**/electron/**', '**/preload/index*'], message: 'The renderer reaches the main side only through preload/contract.' }
+]
+
 // Layer rules: the core (and everything else that runs in plain Node) never imports `electron`;
 // the renderer never imports Node, `electron` or anything under electron/ (it talks to the
 // main side only through the contract); the contract is pure data types and zod schemas.
@@ -42,12 +48,17 @@ export default tseslint.config(
     plugins: { 'react-hooks': reactHooks },
     rules: {
       ...reactHooks.configs.recommended.rules,
+      'no-restricted-imports': ['error', { paths: [noElectronInRenderer], patterns: rendererPatterns }]
+    }
+  },
+  {
+    // Components call the stores' and feature hooks' named calls (made with `call` in @renderer/api), never the API itself.
+    files: ['renderer/**/*.tsx'],
+    ignores: ['**/*.test.tsx'],
+    rules: {
       'no-restricted-imports': ['error', {
-        paths: [{ name: 'electron', message: 'The renderer has no Electron access; use the contract.' }],
-        patterns: [
-          { group: [...new Set(nodeBuiltins.flatMap((m) => [m, `node:${m}`]).concat('node:*'))], message: 'No Node in the renderer.' },
-          { group: ['**/electron/**', '**/preload/index*'], message: 'The renderer reaches the main side only through preload/contract.' }
-        ]
+        paths: [noElectronInRenderer, { name: '@renderer/api', importNames: ['getApi', 'getTransport'], message: 'Renderer I/O lives in the stores (renderer/src/stores, a feature\'s store or hook, renderer/src/ops/calls.ts): call a named call from there.' }],
+        patterns: rendererPatterns
       }]
     }
   },
@@ -59,6 +70,12 @@ export default tseslint.config(
         patterns: [{ group: ['../*', 'node:*', ...nodeBuiltins, 'react', 'react-*', 'ssh2'], message: 'The contract is pure: zod and itself only.' }]
       }]
     }
+  },
+  {
+    // Small modules with one job: no product source file over 600 lines (tests are exempt).
+    files: ['electron/**', 'preload/**', 'renderer/**'],
+    ignores: ['**/*.test.ts', '**/*.test.tsx'],
+    rules: { 'max-lines': ['error', { max: 600 }] }
   },
   ...layerBlocks
 )

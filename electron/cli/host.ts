@@ -9,6 +9,7 @@ import {
   type ChannelResult,
   type ErrorCode,
   type ErrorInfo,
+  type Language,
   type MutationOutcome,
   type MutationPreview,
   type SiteConfig,
@@ -163,6 +164,11 @@ export async function siteOf(core: AppCore, name: unknown): Promise<SiteConfig> 
   return s
 }
 
+/** The CLI speaks Chinese when the settings and the terminal's locale both say so, else English. */
+export async function cliLanguage(core: AppCore): Promise<Language> {
+  return (await call(core, 'settings:get')).language === 'zh-CN' && (process.env.LC_ALL || process.env.LANG || '').startsWith('zh') ? 'zh-CN' : 'en'
+}
+
 /** Polls the site once and returns its snapshot, as the window sees it after a refresh. */
 export async function snapshotOf(core: AppCore, siteId: string): Promise<SiteSnapshot> {
   await call(core, 'overview:refresh', siteId)
@@ -202,7 +208,7 @@ export function printPreview(p: MutationPreview): void {
   p.steps.forEach((s, i) => lines.push(`  ${i + 1}. [${s.kind}] ${s.host}: ${s.text}`))
   if (p.warnings.length) {
     lines.push('Warnings:')
-    for (const w of p.warnings) lines.push(`  ! ${w}`)
+    for (const w of p.warnings) lines.push(`  ! ${w.text}`)
   }
   process.stdout.write(`${lines.join('\n')}\n`)
 }

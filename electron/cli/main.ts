@@ -10,6 +10,7 @@ import { registerRestartCommands } from './commands/restart'
 import { registerSiteOpsCommands } from './commands/siteops'
 import { registerSectorCommands } from './commands/sectors'
 import { registerExporterCommand } from './commands/exporter'
+import { registerHealthCommands } from './commands/health'
 import { registerTeamCommands } from './commands/team'
 import { EXIT, EXIT_HELP, guardSiteArguments } from './host'
 
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
     .exitOverride()
   guardSiteArguments(program)
   registerReadCommands(program)
+  registerHealthCommands(program)
   registerRestartCommands(program)
   registerSiteOpsCommands(program)
   registerSectorCommands(program)

@@ -5,7 +5,7 @@ import { simDemo } from '../demo/demo'
 import { minerdeskHome } from '../core/settings/paths'
 import { APP_VERSION } from '../core/version'
 import { wireIpc } from './ipc'
-import { notifyAlerts } from './notifications'
+import { notifyFindings } from './notifications'
 import { registerAppScheme, serveRenderer } from './protocol'
 import { createSafeStorageSecrets } from './secrets'
 import { createMainWindow, hardenSession } from './window'
@@ -50,10 +50,10 @@ async function start(): Promise<void> {
   })
   const c = core
   wireIpc(() => win, c.handlers, c.events)
-  c.events.on('alerts:new', (alerts) => {
+  c.events.on('findings:new', (findings) => {
     const settings = c.store.getSettings()
     if (!settings.notifications) return
-    notifyAlerts(alerts, settings.language, (id) => c.store.getSite(id)?.name ?? id, () => focus())
+    notifyFindings(findings, settings.language, (id) => c.store.getSite(id)?.name ?? id, () => focus())
   })
   Menu.setApplicationMenu(
     Menu.buildFromTemplate([

@@ -8,7 +8,8 @@ import { exporterChannels, exporterEvents } from './exporter'
 import { teamChannels, teamEvents } from './team'
 import type { AppInfo, AuditEntry, AuditVerifyResult, DemoStatus } from './app'
 import type { ConnectionInfo, HostKeyPrompt, PassphrasePrompt } from './connection'
-import type { Alert, OverviewState, SiteSnapshot } from './snapshot'
+import type { OverviewState, SiteSnapshot } from './snapshot'
+import { healthChannels, healthEvents } from './health'
 import { previewIdSchema, typedConfirmationSchema, type MutationOutcome, type MutationProgress } from './ops'
 import {
   newSiteSchema,
@@ -28,6 +29,8 @@ import {
  */
 
 const noArgs = z.tuple([])
+/** A time as ISO 8601 (what the audit log writes), e.g. `2026-12-07T05:00:00.000Z`. */
+const isoTimeSchema = z.string().max(40).refine((s) => /^\d{4}-\d\d-\d\dT/.test(s) && !Number.isNaN(Date.parse(s)), 'not an ISO 8601 time')
 
 const baseChannels = {
   'app:info': ch(noArgs, returns<AppInfo>()),
@@ -66,14 +69,14 @@ const baseChannels = {
   'ops:cancel': ch(z.tuple([previewIdSchema]), returns<null>()),
 
   'audit:list': ch(
-    z.tuple([z.object({ site: siteIdSchema.optional(), limit: z.number().int().min(1).max(5000).optional() })]),
+    z.tuple([z.object({ site: siteIdSchema.optional(), limit: z.number().int().min(1).max(5000).optional(), since: isoTimeSchema.optional(), until: isoTimeSchema.optional() })]),
     returns<AuditEntry[]>()
   ),
   /** Checks the audit log's hash chain and names the first entry that breaks it. */
   'audit:verify': ch(noArgs, returns<AuditVerifyResult>())
 } as const
 
-export const channels = { ...baseChannels, ...restartChannels, ...sectorsChannels, ...siteopsChannels, ...exporterChannels, ...historyChannels, ...teamChannels } as const
+export const channels = { ...baseChannels, ...healthChannels, ...restartChannels, ...sectorsChannels, ...siteopsChannels, ...exporterChannels, ...historyChannels, ...teamChannels } as const
 
 export interface PendingPrompts {
   hostKeys: HostKeyPrompt[]
@@ -82,7 +85,6 @@ export interface PendingPrompts {
 
 const baseEvents = {
   'overview:snapshot': returns<SiteSnapshot>(),
-  'alerts:new': returns<Alert[]>(),
   'sites:changed': returns<SiteConfig[]>(),
   'settings:changed': returns<AppSettings>(),
   'ssh:connection': returns<ConnectionInfo>(),
@@ -92,7 +94,7 @@ const baseEvents = {
   'ops:progress': returns<MutationProgress>()
 } as const
 
-export const events = { ...baseEvents, ...restartEvents, ...sectorsEvents, ...siteopsEvents, ...exporterEvents, ...historyEvents, ...teamEvents } as const
+export const events = { ...baseEvents, ...healthEvents, ...restartEvents, ...sectorsEvents, ...siteopsEvents, ...exporterEvents, ...historyEvents, ...teamEvents } as const
 
 export type Channels = typeof channels
 export type ChannelName = keyof Channels

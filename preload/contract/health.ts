@@ -1,4 +1,6 @@
+import { z } from 'zod'
 import type { ConnectionInfo } from './connection'
+import { ch, returns, siteIdSchema } from './define'
 import type { Health, SiteSnapshot } from './snapshot'
 
 /**
@@ -70,6 +72,17 @@ export type FindingAction =
   | { kind: 'status'; sector: number }
   | { kind: 'read-logs' }
   | { kind: 'restart' }
+
+/**
+ * A finding seen from one sector's page: the actions that change several sectors of the group
+ * (remove, update-state) apply to that sector only there; the group's page (Overview, sectors tab)
+ * keeps them for all.
+ */
+export function findingForSector(f: Finding, sector: number): Finding {
+  const narrow = (a: FindingAction | undefined): FindingAction | undefined =>
+    a && (a.kind === 'remove' || a.kind === 'update-state') && a.sectors.includes(sector) ? { ...a, sectors: [sector] } : a
+  return { ...f, remedies: f.remedies.map((r) => (r.action ? { ...r, action: narrow(r.action) } : r)) }
+}
 
 export interface Remedy {
   /** `findings.<kind>[.<variant>].remedy.<id>` */
@@ -166,9 +179,9 @@ export function cliCommand(siteId: string, a: FindingAction): string {
 /**
  * One word for a site's state, shared by the Overview, the sidebar and the CLI so they never
  * disagree: `unknown` while MinerDesk has no current data (never polled, or the SSH connection is
- * not up), else the worst alert severity (`info` alerts do not lower health).
+ * not up), else the worst finding severity (`info` findings do not lower health).
  */
-export function siteHealth(snapshot: Pick<SiteSnapshot, 'alerts'> | undefined, connection: Pick<ConnectionInfo, 'state'> | undefined): Health {
+export function siteHealth(snapshot: Pick<SiteSnapshot, 'findings'> | undefined, connection: Pick<ConnectionInfo, 'state'> | undefined): Health {
   const state = connection?.state
   if (state !== undefined && state !== 'connected') {
     // A site that cannot be reached is itself a critical condition the operator must act on;
@@ -178,8 +191,8 @@ export function siteHealth(snapshot: Pick<SiteSnapshot, 'alerts'> | undefined, c
     return 'unknown'
   }
   if (!snapshot) return 'unknown'
-  if (snapshot.alerts.some((a) => a.severity === 'critical')) return 'critical'
-  if (snapshot.alerts.some((a) => a.severity === 'warning')) return 'warning'
+  if (snapshot.findings.some((a) => a.severity === 'critical')) return 'critical'
+  if (snapshot.findings.some((a) => a.severity === 'warning')) return 'warning'
   return 'ok'
 }
 
@@ -237,3 +250,47 @@ export interface UpdateTargetCheck {
   ok: boolean
   reasons: TargetRefusal[]
 }
+
+/* ------------------------------------------------------------------ channels */
+
+/** One site's findings as `minerdesk findings` and the Overview show them. */
+export interface SiteFindings {
+  siteId: string
+  connection: ConnectionInfo['state']
+  health: Health
+  /** When the poll they come from finished (ms). */
+  takenAt: number
+  findings: Finding[]
+}
+
+/** A log file read for findings (the running process's own log, found through /proc). */
+export interface LogSourceReport {
+  host: string
+  file: string
+  role: 'miner' | 'worker' | 'daemon'
+  worker?: string
+  lines: number
+  error?: string
+}
+
+export interface LogReadReport {
+  siteId: string
+  readAt: number
+  sources: LogSourceReport[]
+  /** Lotus log events found (slow WindowPoSt, late blocks, lost workers, CheckProvable faults…). */
+  events: number
+  /** The site's findings after the read. */
+  findings: Finding[]
+}
+
+export const healthChannels = {
+  /** Polls the named sites now (every site with an empty list) and returns their findings. */
+  'health:findings': ch(z.tuple([z.array(siteIdSchema).max(1000)]), returns<SiteFindings[]>()),
+  /** Reads the miner's and the workers' logs over SSH for what only logs reveal, then re-judges the site. */
+  'health:readLogs': ch(z.tuple([siteIdSchema]), returns<LogReadReport>())
+} as const
+
+export const healthEvents = {
+  /** Findings (warning or worse) that appeared in a site's latest poll: what deserves a notification. */
+  'findings:new': returns<Finding[]>()
+} as const

@@ -16,6 +16,16 @@ export interface MutationStep {
   text: string
 }
 
+/**
+ * A warning before a change: i18n `ops.warning.<key>` (a dotted key is a whole key another screen
+ * also uses) filled with `params`; `text` is its English rendering (CLI).
+ */
+export interface OpWarning {
+  key: string
+  params: Record<string, string | number>
+  text: string
+}
+
 export type MutationConfirm = { kind: 'click' } | { kind: 'type'; expected: string }
 
 export interface MutationPreview {
@@ -26,9 +36,8 @@ export interface MutationPreview {
   /** Values for the action's i18n title. */
   params: Record<string, string | number>
   steps: MutationStep[]
-  /** Warnings to show before confirming (English; i18n keys under `ops.warning.` when `warningKeys` is set). */
-  warnings: string[]
-  warningKeys?: string[]
+  /** What the operator should weigh before confirming. */
+  warnings: OpWarning[]
   confirm: MutationConfirm
   /** ms since epoch after which the preview can no longer be executed. */
   expiresAt: number

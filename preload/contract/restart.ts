@@ -5,7 +5,7 @@ import type { ErrorInfo } from './errors'
 import type { MutationPreview } from './ops'
 
 /**
- * Restart wizard (issue #4): the runbook's restart order (§6) as a guided sequence of steps,
+ * Restart wizard: the runbook's restart order (§6) as a guided sequence of steps,
  * each with a gate that must pass before the next one: pre-check (changes nothing) → stop the
  * miner → stop the daemon → start the daemon and wait for sync → start the miner and confirm the
  * winning PoSt warm-up, environment and version → post-check. A run's state is saved in

@@ -1,12 +1,14 @@
 import { z } from 'zod'
 import { ch, returns, siteIdSchema } from './define'
+import type { Finding, I18nText, StageTiming, UpdateTargetCheck } from './health'
 import type { MutationPreview } from './ops'
 import type { Durations } from './settings'
+import type { SectorGroup } from './lotus/states'
 import type { JobState } from './snapshot'
 import { portSchema, sectorFilePatternSchema, sectorListSchema, sectorNumberSchema, stateNameSchema } from './validators'
 
 /**
- * Sectors (issue #5): the sectors screen, the sector page (state, event log, diagnosis, files) and
+ * Sectors: the sectors screen, the sector page (state, event log, diagnosis, files) and
  * the runbook's sector scripts as guarded actions. Channels and events are merged into channels.ts.
  *
  * The list travels in columns (one array per field) so that 200,000 sectors stay a few MB on the
@@ -16,9 +18,6 @@ import { portSchema, sectorFilePatternSchema, sectorListSchema, sectorNumberSche
 /** Operator groups of the sectors screen (`stuck` = in a sealing state far beyond its expected duration). */
 export const SECTOR_FILTER_GROUPS = ['failed', 'stuck', 'sealing', 'proving', 'removed'] as const
 export type SectorFilterGroup = (typeof SECTOR_FILTER_GROUPS)[number]
-
-/** Group of a state as the sectors screen shows it (`stuck` is decided per sector, not per state). */
-export type SectorStateGroup = 'sealing' | 'failed' | 'proving' | 'removed'
 
 /** A sealing job of a sector (from WorkerJobs), as the sectors screen and sector page show it. */
 export interface SectorJob {
@@ -42,9 +41,12 @@ export interface SectorRowDetail {
   enteredAt: number | null
   retries: number
   lastErr: string
-  /** Expected seconds in this state at this site (runbook durations), null when there is no figure. */
-  expectedSec: number | null
+  /** Its one timing in its state (the same the Overview, the jobs tab and the CLI show); null without a limit. */
+  timing: StageTiming | null
+  /** timing.level is `overdue`. */
   stuck: boolean
+  /** update-state targets that are safe for this sector (Lotus's own transitions whose handler has what it needs). */
+  targets: string[]
 }
 
 export interface SectorTable {
@@ -56,7 +58,7 @@ export interface SectorTable {
   /** State names referenced by `runs` (Lotus names, untranslated). */
   states: string[]
   /** Group of each entry of `states`. */
-  stateGroups: SectorStateGroup[]
+  stateGroups: SectorGroup[]
   /**
    * Every sector, by number, as runs of consecutive numbers in one state: flat triples
    * `[first, count, stateIndex, …]`, ascending, never overlapping. A site's sectors are mostly
@@ -69,8 +71,8 @@ export interface SectorTable {
   details: SectorRowDetail[]
   /** Jobs by sector (only sectors that have one). */
   jobs: Record<string, SectorJob[]>
-  /** States update-state accepts, and the usual targets from each state present in this list. */
-  targets: { all: string[]; usual: Record<string, string[]> }
+  /** Every state update-state names (the safe ones per sector are in `details`). */
+  targets: { all: string[] }
   /** The site's expected durations and the stuck multiple used. */
   durations: Durations
   stuckMultiple: number
@@ -93,42 +95,25 @@ export interface SectorLogEntry {
   trace: string
 }
 
-export type DiagnosisSeverity = 'critical' | 'warning' | 'info'
-
-/** A known error signature found in a sector's last error or log (lotus-reference §3.3, §4.1, runbook §7). */
-export interface DiagnosisFinding {
-  /** Stable id, also the i18n key `sectors.diag.<id>.*`. */
-  id: string
-  severity: DiagnosisSeverity
-  /** English text (the CLI prints it; the window translates by id). */
-  title: string
-  /** The text that matched (a line of the error or trace). */
-  evidence: string
-  /** Index of the log entry that matched, null when it came from LastErr only. */
-  logIndex: number | null
-  /** What the operator usually does. */
-  remedy: string
-  /** Values for the i18n templates. */
-  params: Record<string, string | number>
-  /** Suggested actions: `remove`, `update-state:<State>`, `clear-files`. */
-  actions: string[]
-}
-
-/** What the state machine will do by itself from the sector's current state (lotus-reference §3.3). */
-export interface LotusNext {
-  /** i18n key `sectors.next.<key>` */
-  key: string
-  text: string
-  params: Record<string, string | number>
-}
-
-export interface Diagnosis {
-  findings: DiagnosisFinding[]
-  next: LotusNext | null
-  /** There is an error, but no signature matched it. */
-  unknown: { text: string } | null
-  /** The sector has no error to explain. */
+/**
+ * What MinerDesk judges about one sector: the site's findings that concern it (the same the
+ * Overview shows, judged with the sector's fresh status), and what Lotus's state machine does by
+ * itself from its state (an i18n key `sectors.next.*`).
+ */
+export interface SectorDiagnosis {
+  findings: Finding[]
+  next: I18nText | null
+  /** No finding concerns the sector. */
   clean: boolean
+}
+
+/** A sector the chain counts as faulty or recovering (StateSectorPartition + StateMinerPartitions). */
+export interface SectorFault {
+  status: 'faulty' | 'recovering'
+  deadline: number
+  partition: number
+  /** When the deadline is next open (ms), null when the proving state could not be read. */
+  dueAt: number | null
 }
 
 export interface SectorDetail {
@@ -137,7 +122,7 @@ export interface SectorDetail {
   minerId: number
   takenAt: number
   state: string
-  group: SectorStateGroup
+  group: SectorGroup
   commD: string | null
   commR: string | null
   ticketEpoch: number
@@ -153,12 +138,14 @@ export interface SectorDetail {
   onChain: { activation: number; expiration: number; initialPledge: string; dealWeight: string; verifiedDealWeight: string; onTime: number; early: number }
   log: SectorLogEntry[]
   enteredAt: number | null
-  expectedSec: number | null
-  stuck: boolean
-  diagnosis: Diagnosis
+  /** The one timing of the sector in its state (null when the state has no limit). */
+  timing: StageTiming | null
+  /** Faulty or recovering on chain, whatever the sealing state machine says (a Proving sector can be). */
+  fault: SectorFault | null
+  diagnosis: SectorDiagnosis
   jobs: SectorJob[]
-  /** States update-state accepts: the usual ones for this state first. */
-  updateTargets: { suggested: string[]; all: string[] }
+  /** update-state: the targets safe for this sector (suggested), every state Lotus names, and why the others are refused. */
+  updateTargets: { suggested: string[]; all: string[]; refused: UpdateTargetCheck[] }
 }
 
 /* ------------------------------------------------------------------ files */
@@ -199,8 +186,12 @@ export interface PathListing {
 
 export interface HostProblem {
   alias: string | null
-  /** `unmapped-ip`, `unreachable`, `no-worker`, `listing-failed`, `unresolved-storage` */
-  kind: string
+  /** i18n `sectors.fileProblem.<kind>` with `params`. */
+  kind: 'unmapped-ip' | 'unreachable' | 'no-worker' | 'listing-failed' | 'listing-partial' | 'listing-cut' | 'unresolved-storage'
+  params: Record<string, string | number>
+  /** What the host or Lotus said, verbatim (never translated). */
+  detail?: string
+  /** English rendering (CLI). */
   message: string
 }
 
@@ -321,6 +312,13 @@ export const autopledgeConfigSchema = z
   .strict()
 export type AutopledgeConfig = z.infer<typeof autopledgeConfigSchema>
 
+/**
+ * The operator's explicit override of update-state safety: the refused targets are sent anyway,
+ * the preview says what Lotus will do with them, and the audit log records the override.
+ */
+export const updateOverrideSchema = z.object({ override: z.literal(true) }).strict()
+export type UpdateOverride = z.infer<typeof updateOverrideSchema>
+
 /* ------------------------------------------------------------------ channels */
 
 const site = siteIdSchema
@@ -338,8 +336,12 @@ export const sectorsChannels = {
   'sectors:storageFind': ch(z.tuple([site, sectorNumberSchema]), returns<StorageFindReport>()),
   /** findsector.sh: a sector number, a file name or an `s-t*` pattern, on every worker and storage host. */
   'sectors:findFiles': ch(z.tuple([site, sectorFilePatternSchema]), returns<FindFilesReport>()),
-  /** update-state of one or more sectors (commitwait.sh / precommitwait.sh are this with their state). */
-  'sectors:previewUpdateState': ch(z.tuple([site, sectorListSchema, stateNameSchema]), returns<MutationPreview>()),
+  /**
+   * update-state of one or more sectors (commitwait.sh / precommitwait.sh are this with their
+   * state). A target Lotus's handlers cannot take for a sector (CommitWait without a commit
+   * message…) is refused before anything is sent, unless `override` says the operator insists (audited).
+   */
+  'sectors:previewUpdateState': ch(z.tuple([site, sectorListSchema, stateNameSchema, updateOverrideSchema.optional()]), returns<MutationPreview>()),
   /** remove.sh of one or more sectors: abort their jobs, then SectorRemove. */
   'sectors:previewRemove': ch(z.tuple([site, sectorListSchema]), returns<MutationPreview>()),
   'sectors:previewPledge': ch(z.tuple([site]), returns<MutationPreview>()),

@@ -102,7 +102,7 @@ export const siteConfigSchema = z.object({
   expectedEnv: z.record(envName, z.string().max(4000)),
   /** Worker or storage hosts: IP address as Lotus reports it → SSH alias that reaches it. */
   workerHosts: z.record(workerAddressSchema, sshAliasSchema),
-  /** Restart wizard settings (issue #4); every field optional, defaults in the wizard. */
+  /** Restart wizard settings; every field optional, defaults in the wizard. */
   restart: siteRestartSchema.optional(),
   /** Monitoring only: MinerDesk refuses every change to this site (window, CLI, exporter). */
   readOnly: z.boolean().optional()

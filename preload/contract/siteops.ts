@@ -4,6 +4,7 @@ import type { ErrorInfo } from './errors'
 import type { MutationPreview } from './ops'
 import {
   addressSchema,
+  blockCidSchema,
   deadlineIndexSchema,
   filAmountSchema,
   jobIdSchema,
@@ -15,7 +16,7 @@ import {
 } from './validators'
 
 /**
- * Jobs, workers and their processes, proving checks, chain and messages (issue #5): the
+ * Jobs, workers and their processes, proving checks, chain and messages: the
  * runbook's jobs.sh / workers.sh / killw.sh / wps.sh / runworker.sh / runworkerC2.sh and its
  * `sealing abort`, `proving check --slow`, `net block add peer` and `mpool replace --auto`.
  * Every `preview…` channel returns a MutationPreview that `ops:execute` runs once (ops.ts).
@@ -175,6 +176,10 @@ export const siteopsChannels = {
   'siteops:peers': ch(z.tuple([site]), returns<PeersInfo>()),
   /** `lotus net block add peer <id>` (NetBlockAdd). */
   'siteops:previewBlockPeer': ch(z.tuple([site, peerIdSchema]), returns<MutationPreview>()),
+  /** `lotus sync check-bad <cid>` (SyncCheckBad): why the node marked a block bad, '' when it did not. */
+  'siteops:syncCheckBad': ch(z.tuple([site, blockCidSchema]), returns<{ cid: string; reason: string }>()),
+  /** `lotus sync unmark-bad <cid>` (SyncUnmarkBad), or `--all` with null (SyncUnmarkAllBad). */
+  'siteops:previewUnmarkBad': ch(z.tuple([site, blockCidSchema.nullable()]), returns<MutationPreview>()),
   /** `lotus mpool replace --auto --fee-limit <FIL> <from> <nonce>`. */
   'siteops:previewMpoolReplace': ch(z.tuple([site, mpoolReplaceInputSchema]), returns<MutationPreview>())
 } as const

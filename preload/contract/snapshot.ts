@@ -1,5 +1,7 @@
 import type { ConnectionInfo } from './connection'
 import type { ErrorInfo } from './errors'
+import type { Finding, StageTiming } from './health'
+import type { SectorGroup } from './lotus/states'
 
 /** One poll of one site: everything the Overview and the site page show. Built from bulk calls only. */
 export interface SiteSnapshot {
@@ -17,7 +19,10 @@ export interface SiteSnapshot {
   workers: WorkersSnapshot | null
   proving: ProvingSnapshot | null
   messages: MessagesSnapshot | null
-  alerts: Alert[]
+  /** The sectors outside Proving/Available/Removed, with the one timing of each in its state. */
+  sectors: SectorWatch | null
+  /** What the health model judges (electron/core/health), worst first: every screen reads these. */
+  findings: Finding[]
   /**
    * Why a part is null although its node answered (e.g. a token without `write` for
    * WalletList leaves `messages` null). Parts of a node that is down carry no entry here:
@@ -69,7 +74,6 @@ export interface MinerSnapshot {
   session?: string
 }
 
-export type SectorGroup = 'sealing' | 'failed' | 'proving' | 'removed' | 'other'
 
 export interface PipelineSnapshot {
   /** SectorsSummary as Lotus returns it: state name → count. */
@@ -96,8 +100,9 @@ export interface JobRow {
   /** Job start (ms since epoch) or null when Lotus has none. */
   start: number | null
   elapsedSec: number | null
-  /** Expected seconds for this task at this site (null when MinerDesk has no figure). */
-  expectedSec: number | null
+  /** The stage this job is the work of, timed from when its sector entered it (null: no figure). */
+  timing: StageTiming | null
+  /** timing.level is `overdue`. */
   overdue: boolean
 }
 
@@ -198,51 +203,20 @@ export interface MessagesSnapshot {
   list: PendingMessage[]
 }
 
-export type AlertSeverity = 'critical' | 'warning' | 'info'
-export type AlertKind =
-  | 'site-unreachable'
-  | 'daemon-down'
-  | 'miner-down'
-  | 'sync-behind'
-  | 'sectors-failed'
-  | 'job-overdue'
-  | 'worker-lost'
-  | 'faults'
-  | 'message-stuck'
-
-export interface Alert {
-  /** Stable across polls: `${siteId}:${kind}:${subject}`. */
-  key: string
-  siteId: string
-  kind: AlertKind
-  severity: AlertSeverity
-  /** What the alert is about (job id, worker id, message cid…), '' for site-wide alerts. */
-  subject: string
-  /** First seen (ms since epoch). */
-  since: number
-  /** Values for the i18n template `alerts.<kind>`. */
-  params: Record<string, string | number>
+/** A sector the poller watches (not Proving, Available or Removed). */
+export interface WatchedSector {
+  n: number
+  state: string
+  /** Null when its state has no limit or when it entered it is not known yet. */
+  timing: StageTiming | null
 }
 
-/**
- * The params each alert kind carries for its template `alerts.<kind>` in resources/locales
- * (the renderer, desktop notifications and the CLI all render alerts from these). Durations are
- * pre-formatted in Lotus's short notation (`3h10m`, `45s`): language-neutral and never translated.
- * The name `count` is avoided on purpose: i18next would treat it as a plural selector.
- */
-export interface AlertParamsByKind {
-  'site-unreachable': Record<string, never>
-  'daemon-down': Record<string, never>
-  'miner-down': Record<string, never>
-  /** epochs = NodeStatus Behind; headAge = age of the head tipset. */
-  'sync-behind': { epochs: number; headAge: string }
-  'sectors-failed': { sectors: number }
-  /** task = short task name (PC1…), host = worker hostname. */
-  'job-overdue': { task: string; sector: number; host: string; elapsed: string; expected: string }
-  'worker-lost': { host: string }
-  'faults': { faults: number; recoveries: number }
-  /** from = sender address, age = time pending. */
-  'message-stuck': { from: string; nonce: number; age: string }
+export interface SectorWatch {
+  list: WatchedSector[]
+  /** Sectors whose status the poller has read (the rest are read over the next polls). */
+  read: number
+  /** SectorsStatus calls that failed in this poll. */
+  errors: number
 }
 
 export interface OverviewState {

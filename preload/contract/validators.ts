@@ -113,6 +113,9 @@ export const nonceSchema = z.union([z.number(), z.string()]).transform((v, ctx) 
 export const deadlineIndexSchema = wholeNumber(0, 47, 'a deadline index')
 
 /** Message CIDs (CIDv1 dag-cbor blake2b-256), as Lotus prints them. */
+/** A block header CID (Blake2b-256 dag-cbor, as `lotus sync check-bad` takes it). */
+export const blockCidSchema = z.string().regex(/^bafy2bzace[a-z2-7]{49,52}$/, 'not a block CID (bafy2bzace…)')
+
 export const messageCidSchema = z.string().regex(/^bafy2bzace[a-z2-7]{49,52}$/, 'not a message CID (bafy2bzace…)')
 
 /** A FIL amount as `--fee-limit` takes it: decimal, at most 18 fractional digits, capped. */

@@ -22,6 +22,8 @@ import { selectLanguage, selectThemeSetting, useSettingsStore } from './stores/s
 import { ThemeModeContext } from './theme/context'
 import { antdTheme, PALETTES, SIDEBAR_WIDTH, type ThemeMode } from './theme/tokens'
 
+const BUTTON = { autoInsertSpace: false }
+
 /** Theme, locale and antd's App context around the shell. */
 export function App() {
   const language = useSettingsStore(selectLanguage)
@@ -30,7 +32,8 @@ export function App() {
   const theme = useMemo(() => antdTheme(mode), [mode])
   useRootCssVars(mode)
   return (
-    <ConfigProvider theme={theme} locale={language === 'en' ? enUS : zhCN}>
+    // antd would space out two-character Chinese labels ("删 除"); MinerDesk writes its labels as meant.
+    <ConfigProvider theme={theme} locale={language === 'en' ? enUS : zhCN} button={BUTTON}>
       <ThemeModeContext.Provider value={mode}>
         <AntApp>
           <Shell mode={mode} />

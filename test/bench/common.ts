@@ -35,3 +35,11 @@ export function benchCore(sshConfigPath: string): { core: AppCore; cleanup(): Pr
 export function mb(bytes: number): number {
   return round(bytes / 2 ** 20, 1)
 }
+
+/** RSS samples of a long run: the last one, and the mean of the first and of the last third (growth = late - early). */
+export function rssThirds(samples: number[]): { early: number; late: number; final: number } {
+  const third = Math.max(1, Math.floor(samples.length / 3))
+  const early = samples.slice(0, third).reduce((a, b) => a + b, 0) / third
+  const late = samples.slice(-third).reduce((a, b) => a + b, 0) / third
+  return { early, late, final: samples[samples.length - 1] ?? 0 }
+}

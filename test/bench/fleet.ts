@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { startSimSites, type SimSites } from '../support/simSites'
-import { benchCore, mb, pct, round } from './common'
+import { benchCore, mb, pct, round, rssThirds } from './common'
 import type { Bench, Metric } from './types'
 
 /**
@@ -103,10 +103,7 @@ export const fleetBench: Bench = {
         global.gc?.()
         samples.push(process.memoryUsage().rss)
       }
-      const third = Math.max(1, Math.floor(samples.length / 3))
-      const early = samples.slice(0, third).reduce((a, b) => a + b, 0) / third
-      const late = samples.slice(-third).reduce((a, b) => a + b, 0) / third
-      const final = samples[samples.length - 1] ?? 0
+      const { early, late, final } = rssThirds(samples)
       metrics.push({ name: `main-side RSS after ${minutes} min polling ${SITES} sites`, value: mb(final), unit: 'MB', target: '< 400 MB', ok: mb(final) < 400 })
       metrics.push({ name: 'RSS growth, last third vs first third of the run', value: mb(late - early), unit: 'MB', target: '< 20 MB (not growing)', ok: mb(late - early) < 20 })
       metrics.push({ name: `scrape while polling, p50 of ${scrapeLate.length}`, value: round(pct(scrapeLate, 50), 1), unit: 'ms', target: '< 50 ms', ok: pct(scrapeLate, 50) < 50 })

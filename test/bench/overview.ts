@@ -1,10 +1,10 @@
 import { spawn } from 'node:child_process'
 import { startSimSites, type SimSites } from '../support/simSites'
-import { benchCore, mb, pct, round } from './common'
+import { benchCore, mb, pct, round, rssThirds } from './common'
 import type { Bench, Metric } from './types'
 
 /**
- * Issue #3: 20 simulated sites × 10,000 sectors. A warm overview refresh of all 20 (every site's
+ * 20 simulated sites × 10,000 sectors. A warm overview refresh of all 20 (every site's
  * snapshot, over the kept-alive SSH connections) in under 2 s, next to the runbook's way of
  * getting the same data — a fresh `ssh host lotus… ` per command — in the same run (aim: 10×
  * less). Then the main side's memory while polling all 20 at the default interval: under 250 MB
@@ -81,10 +81,7 @@ export const overviewBench: Bench = {
         global.gc?.()
         samples.push(process.memoryUsage().rss)
       }
-      const third = Math.max(1, Math.floor(samples.length / 3))
-      const early = samples.slice(0, third).reduce((a, b) => a + b, 0) / third
-      const late = samples.slice(-third).reduce((a, b) => a + b, 0) / third
-      const final = samples[samples.length - 1] ?? 0
+      const { early, late, final } = rssThirds(samples)
       metrics.push({ name: `main-side RSS after ${minutes} min polling 20 sites`, value: mb(final), unit: 'MB', target: '< 250 MB', ok: mb(final) < 250 })
       const growth = mb(late - early)
       metrics.push({ name: 'RSS growth, last third vs first third of the run', value: growth, unit: 'MB', target: '< 20 MB (not growing)', ok: growth < 20 })

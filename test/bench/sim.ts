@@ -3,7 +3,7 @@ import { pct, round } from './common'
 import type { Bench } from './types'
 
 /**
- * Issue #2: a simulated site with 100,000 sectors (mostly Proving) starts in under 10 s and
+ * A simulated site with 100,000 sectors (mostly Proving) starts in under 10 s and
  * answers SectorsSummary in under 200 ms (JSON-RPC through an SSH tunnel, as MinerDesk calls it).
  */
 export const simBench: Bench = {

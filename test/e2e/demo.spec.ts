@@ -4,7 +4,7 @@ import { startRealHost, type RealHost } from '../support/e2e/realHost'
 import { RestartPage } from './pages'
 
 /**
- * Issue #3 "Demo": with no sites configured the app offers three simulated sites, starts them
+ * The demo: with no sites configured the app offers three simulated sites, starts them
  * (real simulator processes behind sshd, through the browser host's core) and shows them live;
  * with nothing changed in the settings the demo wrote, a rolling restart of all three from the
  * Overview succeeds; stopping the demo removes them again. Both screens say how long the demo lives.

@@ -3,7 +3,7 @@ import { pagesFor } from '../support/e2e/test'
 import { startRealHost, type RealHost } from '../support/e2e/realHost'
 
 /**
- * Issue #3: the Overview of three simulated sites in Chromium through the real browser host —
+ * The Overview of three simulated sites in Chromium through the real browser host —
  * real sshd, real JSON-RPC over SSH, the real core and renderer.
  */
 test.describe('Overview through the browser host', () => {

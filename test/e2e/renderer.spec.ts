@@ -5,7 +5,7 @@ import { expect, fullShot, test } from '../support/e2e/test'
 /** The renderer against the fixture host: what each screen says and what it asks the main side to do. */
 
 test.describe('overview', () => {
-  test('shows every site with health, SSH state, numbers and alerts', async ({ openApp, overview }) => {
+  test('shows every site with health, SSH state, numbers and findings', async ({ openApp, overview }) => {
     await openApp()
     await expect(overview.cards()).toHaveCount(3)
     expect(await overview.health('sh-01')).toBe('critical')
@@ -16,9 +16,10 @@ test.describe('overview', () => {
     await expect(overview.metric('sh-01', 'jobs-overdue')).toContainText('1')
     await expect(overview.metric('sh-01', 'workers-missing')).toContainText('1')
     await expect(overview.metric('sh-01', 'faults')).toContainText('2')
-    // Alerts are translated from `alerts.<kind>` with their params.
-    await expect(overview.alertsOfKind('job-overdue')).toContainText('PC1 任务已运行 9h12m，预期 4h（扇区 10231，sh01-w01）')
-    await expect(overview.alertsOfKind('site-unreachable')).toContainText('北京一号')
+    // Findings are translated from `findings.<kind>.<variant>.title` with their params.
+    await expect(overview.findingsOfKind('stage-overdue', 'sh-01')).toContainText('扇区 10231 在 sh01-w01 上的 PreCommit1：已 9h12m，预计 4h')
+    await expect(overview.findingsOfKind('site-unreachable')).toContainText('北京一号')
+    await expect(overview.card('sh-01').getByTestId('site-card-findings-critical')).toHaveText('3 严重')
     // The unreachable site says what to do and how to try by hand.
     await expect(overview.advice('bj-01')).toContainText('VPN')
     await expect(overview.adviceCommand('bj-01')).toHaveText('ssh bj-01')
@@ -96,14 +97,14 @@ test.describe('site page', () => {
 
   test('jobs matrix filters the job list; overdue jobs are marked', async ({ openApp, site }) => {
     await openApp({ hash: '#/site/sh-01/jobs' })
-    await expect(site.jobRows()).toHaveCount(12)
+    await expect(site.jobRows()).toHaveCount(14)
     await expect(site.overdueJobs()).toHaveCount(1)
     await expect(site.overdueJobs()).toContainText('10231')
     await site.matrixRow('AP').click()
     await expect(site.jobRows()).toHaveCount(3)
     await expect(site.jobsTable).toContainText('assigned(2)')
     await site.page.getByTestId('jobs-clear-filter').click()
-    await expect(site.jobRows()).toHaveCount(12)
+    await expect(site.jobRows()).toHaveCount(14)
   })
 
   test('workers: the missing one first, with words', async ({ openApp, site }) => {
@@ -118,6 +119,18 @@ test.describe('site page', () => {
     await expect(site.deadlineRows()).toHaveCount(48)
     await expect(site.currentDeadline()).toHaveAttribute('data-index', '16')
     await expect(site.currentDeadline()).toContainText('当前')
+  })
+
+  test('a deadline with faults lists its faulty sectors, each linked to its page', async ({ openApp, site, page }) => {
+    await openApp({ hash: '#/site/sh-01/proving' })
+    const faults = site.deadlinesTable.getByTestId('deadline-faults')
+    await expect(faults).toHaveCount(1)
+    await expect(faults).toContainText('分区 0')
+    await expect(faults).toContainText('2 个错误')
+    const links = faults.getByTestId('deadline-sector-link')
+    await expect(links).toHaveText(['7742', '7743'])
+    await links.first().click()
+    await expect.poll(() => page.evaluate(() => location.hash)).toBe('#/site/sh-01/sectors/7742')
   })
 
   test('an unreachable site says so and what to do', async ({ openApp, site }) => {
@@ -241,7 +254,7 @@ test.describe('exporter setting', () => {
       await expect(page.getByTestId('exporter-status')).toContainText(language === 'en' ? 'Off' : '已关闭')
       await page.getByTestId('general-exporter-listen').fill('localhost:99999')
       await page.getByTestId('general-save').click()
-      await expect(page.getByTestId('general-settings')).toContainText(language === 'en' ? 'Not HOST:PORT' : '不是 HOST:PORT')
+      await expect(page.getByTestId('general-settings')).toContainText(language === 'en' ? 'Not HOST:PORT' : '不是“主机:端口”格式')
       expect(await fixtureCalls(page, 'settings:update')).toEqual([])
       await page.getByTestId('general-exporter-listen').fill('0.0.0.0:9720')
       await page.getByTestId('general-exporter-enabled').click()
@@ -335,17 +348,51 @@ test.describe('demo', () => {
 })
 
 test.describe('audit log', () => {
-  test('lists entries newest first with the exact command', async ({ openApp, audit, page }) => {
+  test('one row per action, newest first, translated, searched, within dates, exported', async ({ openApp, audit, page }) => {
     await openApp({ hash: '#/audit' })
-    await expect(audit.rows).toHaveCount(3)
-    await expect(audit.rows.first()).toContainText('nohup lotus-miner run >> miner.log')
-    await expect(audit.rows.nth(1)).toContainText('job not found')
+    // Eight log entries: three starts joined with their ends, a refusal, a start with no end yet.
+    await expect(audit.rows).toHaveCount(5)
+    await expect(audit.count).toContainText('5 个操作（8 条记录）')
+    const first = audit.rows.first()
+    await expect(first).toContainText('nohup lotus-miner run >> miner.log')
+    await expect(first.getByTestId('audit-action')).toHaveText('启动 miner')
+    await expect(first.getByTestId('audit-result')).toHaveAttribute('data-result', 'started')
+    const abort = audit.rows.nth(1)
+    await expect(abort.getByTestId('audit-action')).toHaveText('中止任务')
+    await expect(abort.getByTestId('audit-result')).toHaveAttribute('data-result', 'error')
+    await expect(abort).toContainText('失败')
+    await expect(abort).toContainText('job not found')
+    await expect(audit.rows.nth(2).getByTestId('audit-result')).toHaveAttribute('data-result', 'refused')
+    await expect(audit.rows.nth(3)).toContainText('10198: Committing → Removing')
     await fullShot(page, 'audit-zh-CN-light')
+
+    // Search: every word, in any field, the translated action name too.
+    await audit.search.fill('中止 sh-01')
+    await expect(audit.rows).toHaveCount(1)
+    await expect(audit.rows.first()).toContainText('job not found')
+    await audit.search.fill('')
+    await expect(audit.rows).toHaveCount(5)
+
+    // Exports carry what is shown.
+    const csv = await audit.exported('csv')
+    expect(csv.name).toMatch(/^minerdesk-audit-\d{8}-\d{6}\.csv$/)
+    const lines = csv.text.trim().split('\r\n')
+    expect(lines[0]).toBe('time,ended,site,operator,via,action,command,result,detail')
+    expect(lines).toHaveLength(6)
+    expect(lines[2]).toContain('"job.abort"')
+    const json = JSON.parse((await audit.exported('json')).text) as Array<{ action: string; entries: unknown[] }>
+    expect(json.map((r) => [r.action, r.entries.length])).toEqual([['restart.start-miner', 1], ['job.abort', 2], ['job.abort', 1], ['sector.update-state', 2], ['settings.change', 2]])
+
+    // A date range: the settings change three days ago falls outside the last two days.
+    const day = (ms: number) => new Date(ms).toLocaleDateString('sv-SE')
+    await audit.range(day(Date.now() - 86400_000), day(Date.now()))
+    await expect(audit.rows).toHaveCount(4)
+    await expect(audit.root.getByTestId('audit-action').filter({ hasText: '修改设置' })).toHaveCount(0)
   })
 })
 
 test.describe('browser notifications', () => {
-  test('the browser host raises the page’s own Notification for new alerts', async ({ openApp, page }) => {
+  test('the browser host raises the page’s own Notification for new findings', async ({ openApp, page }) => {
     await page.addInitScript(() => {
       const shown: { title: string; body: string }[] = []
       class FakeNotification {
@@ -358,11 +405,11 @@ test.describe('browser notifications', () => {
       Object.assign(globalThis, { Notification: FakeNotification, __shown: shown })
     })
     const data = await openApp({ host: 'web' })
-    const alert = data.snapshots[0]!.alerts[1]!
-    await emitEvent(page, 'alerts:new', [alert])
+    const finding = data.snapshots[0]!.findings.find((f) => f.kind === 'worker-down' && f.severity === 'critical')!
+    await emitEvent(page, 'findings:new', [finding])
     await expect
       .poll(() => page.evaluate(() => (globalThis as unknown as { __shown: unknown[] }).__shown))
-      .toEqual([{ title: 'MinerDesk · 上海一号', body: 'PC1 任务已运行 9h12m，预期 4h（扇区 10231，sh01-w01）' }])
+      .toEqual([{ title: 'MinerDesk · 上海一号 · worker sh01-w04 被禁用，仍持有 2 个任务', body: 'miner 连接不上 sh01-w04（会话检查失败）并将其禁用；它的任务（PC1，扇区 10250, 10251）不再推进。' }])
   })
 
   test('the desktop app leaves notifications to the main process', async ({ openApp, page }) => {
@@ -377,7 +424,7 @@ test.describe('browser notifications', () => {
       Object.assign(globalThis, { Notification: FakeNotification, __shown: shown })
     })
     const data = await openApp({ host: 'electron' })
-    await emitEvent(page, 'alerts:new', [data.snapshots[0]!.alerts[0]!])
+    await emitEvent(page, 'findings:new', [data.snapshots[0]!.findings[0]!])
     await page.waitForTimeout(300)
     expect(await page.evaluate(() => (globalThis as unknown as { __shown: unknown[] }).__shown)).toEqual([])
   })

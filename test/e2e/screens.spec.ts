@@ -18,7 +18,7 @@ for (const v of VARIANTS) {
       await overview.waitLoaded()
       await expect(overview.cards()).toHaveCount(3)
       expect(await app.language()).toBe(v.language)
-      await expect(overview.alertRows).toHaveCount(6)
+      await expect(overview.findingRows).toHaveCount(7)
       await expect(overview.adviceCommand('bj-01')).toContainText('ssh bj-01')
       await fullShot(page, `overview-${v.language}-${v.theme}`)
     })

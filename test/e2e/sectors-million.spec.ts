@@ -21,11 +21,11 @@ function bigTable(): SectorTable {
     runs: [0, 600_000, 0, 600_000, 1, 2, 600_001, N - 600_011, 0, N - 10, 10, 1],
     rows: N,
     details: [
-      { n: 600_000, enteredAt: Date.now() - 3600_000, retries: 3, lastErr: 'Invalid vanilla proof generated', expectedSec: 10, stuck: false },
-      ...Array.from({ length: 10 }, (_, i) => ({ n: N - 10 + i, enteredAt: Date.now() - 600_000, retries: 0, lastErr: '', expectedSec: 11400, stuck: false }))
+      { n: 600_000, enteredAt: Date.now() - 3600_000, retries: 3, lastErr: 'Invalid vanilla proof generated', timing: null, stuck: false, targets: ['Committing', 'PreCommit1'] },
+      ...Array.from({ length: 10 }, (_, i) => ({ n: N - 10 + i, enteredAt: Date.now() - 600_000, retries: 0, lastErr: '', timing: null, stuck: false, targets: ['PreCommit2'] }))
     ],
     jobs: {},
-    targets: { all: ['Proving', 'Removing'], usual: {} },
+    targets: { all: ['Proving', 'Removing'] },
     durations: { AP: 120, PC1: 11400, PC2: 3600, WaitSeed: 4500, C1: 10, C2: 900, FIN: 600, GET: 1800 },
     stuckMultiple: 2,
     calls: { batches: 3, sectorsStatus: 11 },

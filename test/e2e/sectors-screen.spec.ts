@@ -3,7 +3,7 @@ import { SectorsPage, SettingsPage } from './pages'
 import { startRealHost, type RealHost } from '../support/e2e/realHost'
 
 /**
- * Issue #5, the sectors screen in Chromium through the real browser host and a simulated site:
+ * The sectors screen in Chromium through the real browser host and a simulated site:
  * filters, a bulk update-state with a result per sector, the stuck rule following the site's
  * expected durations, pledge, autopledge started and stopped, findsector, and the usual
  * update-state targets of a sector — in Chinese, then the sector page in English.
@@ -43,7 +43,10 @@ test.describe('the sectors screen through the browser host', () => {
     await page.getByTestId('update-state-preview').click()
     await expect(s.dialog.getByTestId('mutation-step')).toHaveCount(2)
     await expect(s.dialog.getByTestId('mutation-step').first()).toContainText('Filecoin.SectorsUpdate [10,"Proving"]')
-    await expect(s.dialog.getByTestId('mutation-warning').first()).toContainText('already in Proving')
+    // The core's warning arrives as a key with its parameters, written in the window's language.
+    const warning = s.dialog.getByTestId('mutation-warning').first()
+    await expect(warning).toHaveAttribute('data-key', /^updateSameSectors?$/)
+    await expect(warning).toContainText('已经处于 Proving')
     const bulk = await s.confirmDialog()
     await expect(bulk.getByTestId('mutation-result-row')).toHaveCount(2)
     await expect(bulk.locator('[data-key="10"]')).toContainText('ok')
@@ -99,7 +102,7 @@ test.describe('the sectors screen through the browser host', () => {
     await page.screenshot({ path: info.outputPath('find-files.png') })
     await page.keyboard.press('Escape')
 
-    // A sealing sector's page: the usual update-state targets for its state come first.
+    // A sealing sector's page: the targets Lotus's handlers can take come first — re-running its state.
     await s.filterGroup('sealing')
     const pc1 = s.grid.locator('[data-testid="sector-row"][data-state="PreCommit1"]').first()
     const n = Number(await pc1.getAttribute('data-sector'))

@@ -3,7 +3,7 @@ import { SectorsPage } from './pages'
 import { startRealHost, type RealHost } from '../support/e2e/realHost'
 
 /**
- * Issue #5, in Chromium through the real browser host and a simulated site behind sshd: the
+ * One sector's page, in Chromium through the real browser host and a simulated site behind sshd: the
  * triage of a ComputeProofFailed sector (scenario compute-proof-failed: C1 fails with "Invalid
  * vanilla proof generated") — the sectors screen, the sector page with the diagnosis, remove
  * confirmed by typing the sector number, the sector gone from the list, a stale copy of its files
@@ -42,16 +42,17 @@ test.describe('sector triage through the browser host', () => {
     expect(sector).toBeGreaterThan(0)
 
     await s.openSector(sector)
-    const vanilla = s.findings().and(page.locator('[data-id="invalid-vanilla-proof"]'))
+    // The health model's finding for it (its own, or the loop it is in): the line Lotus wrote, the remedy and its action.
+    const vanilla = s.findings().filter({ has: page.getByTestId('finding-evidence').getByText(/Invalid vanilla proof generated/) }).first()
     await expect(vanilla).toBeVisible()
-    await expect(vanilla.getByTestId('diagnosis-evidence')).toHaveText('computing seal proof failed(1): storage call error 0: StandaloneSealCommit: Invalid vanilla proof generated')
-    await expect(vanilla.getByTestId('diagnosis-remedy')).toContainText('删除该扇区')
+    await expect(vanilla.getByTestId('finding-evidence')).toContainText('computing seal proof failed(1): storage call error 0: StandaloneSealCommit: Invalid vanilla proof generated')
+    await expect(vanilla.getByTestId('finding-remedies')).toContainText('删除')
     await expect(s.timeline.locator('[data-event="SectorComputeProofFailed"]').first()).toBeVisible()
     await expect(s.files.getByTestId('files-check')).toBeVisible({ timeout: 60_000 })
     await s.fullShot(info.outputPath('sector-page.png'))
 
     // remove.sh: the preview names the exact calls; the run waits for the typed sector number.
-    await vanilla.locator('[data-action="remove"]').click()
+    await vanilla.locator('[data-testid="finding-action"][data-action="remove"]').click()
     await expect(s.dialog.getByTestId('mutation-step').last()).toContainText(`Filecoin.SectorRemove [${sector}]`)
     await expect(s.dialog.getByTestId('mutation-run')).toBeDisabled()
     await s.dialog.getByTestId('mutation-confirm-input').fill(String(sector + 1))

@@ -4,7 +4,7 @@ import { startRealHost, type RealHost } from '../support/e2e/realHost'
 import { fullShot } from '../support/e2e/test'
 
 /**
- * Issue #5 (jobs, workers, proving, messages) in Chromium through the real browser host, against
+ * The jobs, workers, proving and messages tabs in Chromium through the real browser host, against
  * a simulated site behind sshd with the job-hangs and stuck-message scenarios: abort the PC2 that
  * hangs, end the PC1 worker by flag and start it again, check a deadline's sectors, block a peer,
  * and replace the stuck message with a fee limit in FIL until it lands — each through the preview

@@ -46,3 +46,23 @@ for (const language of ['zh-CN', 'en'] as const) {
     })
   })
 }
+
+test('a stale lock is broken from the site header, typed and confirmed', async ({ openApp, site, page }) => {
+  await openApp({ language: 'en', hash: '#/site/sh-01/chain' })
+  await site.waitFor('sh-01')
+  // Make the lock stale: its holder stopped 9 minutes ago.
+  await page.evaluate(() => {
+    const f = (window as unknown as { __fixture: { emit(n: string, p: unknown): void } }).__fixture
+    const t = Date.now()
+    f.emit('team:site', { siteId: 'sh-01', readAt: t, recent: [], lock: { operator: 'zhang.wei', machine: 'noc-laptop-3', pid: 48213, run: '7d3c2a10-0000-4000-8000-000000000001', site: 'sh-01', via: 'electron', since: t - 20 * 60_000, heartbeat: t - 9 * 60_000, stale: true, mine: false } })
+  })
+  await expect(page.getByTestId('site-restart-lock')).toContainText('no heartbeat for 9 min')
+  await page.getByTestId('break-lock').click()
+  await expect(page.getByTestId('mutation-step')).toContainText('sh break 7d3c2a10')
+  await expect(page.getByTestId('mutation-warning')).toContainText('Break the lock only if its MinerDesk is really gone')
+  await fullShot(page, 'team-break-lock-en')
+  await page.getByPlaceholder('sh-01').fill('sh-01')
+  await page.getByRole('button', { name: 'Run' }).click()
+  await expect(page.getByTestId('site-restart-lock')).toHaveCount(0)
+  expect((await fixtureCalls(page, 'ops:execute')).map((c) => c.args)).toEqual([['11111111-2222-4333-8444-555555555555', 'sh-01']])
+})

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { RestartRun } from '../../preload/contract/restart'
+import type { SiteAuditEntry } from '../../preload/contract/team'
 import { SettingsStore } from '../../electron/core/settings/store'
 import { cleanupHome, cliBundle, homeWithSites, reportOf, runCli, waitFor } from '../support/restartHarness'
 import { startSimSites, type SimSites } from '../support/simSites'
@@ -23,16 +24,8 @@ function homeFor(name: string): string {
   return home
 }
 
-interface SiteLine {
-  time: string
-  operator: string
-  machine: string
-  via: string
-  site: string
-  action: string
-  command: string
-  result: string
-}
+/** A line of the site's own audit log as written there (`mine` is the reader's, not the file's). */
+type SiteLine = Omit<SiteAuditEntry, 'mine'>
 
 async function siteLog(): Promise<SiteLine[]> {
   const text = await sim.sshOk('site-1', 'cat ~/.minerdesk/audit.log')

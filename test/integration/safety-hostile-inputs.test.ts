@@ -34,7 +34,7 @@ import { startSimSites, type SimSites } from '../support/simSites'
 import { startCore, type TestCore } from '../support/siteops'
 
 /**
- * THE SAFETY TEST (issue #5): hostile inputs — shell metacharacters, paths, option injection,
+ * THE SAFETY TEST: hostile inputs — shell metacharacters, paths, option injection,
  * huge numbers, unicode, empty, NUL — thrown at EVERY channel of the IPC contract (enumerated
  * when the test runs, so every feature's channels are covered as they land) through `dispatch`
  * with the real handlers, and at every CLI subcommand (enumerated from the real program). Each
@@ -294,6 +294,8 @@ function hostileFor(schema: unknown, name: string, recordKey: boolean): unknown[
   const natural = (v: unknown): boolean =>
     (v === null && ok(schema, null)) ||
     (typeof v === 'boolean' && t === 'boolean') ||
+    // A literal's own value is its only legitimate value (e.g. `{ override: true }`).
+    (t === 'literal' && ok(inner, v)) ||
     (Array.isArray(v) && v.length === 0 && t === 'array') ||
     (v !== null && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length === 0 && (t === 'object' || t === 'record')) ||
     // A fraction is a legitimate value of a field that is not a whole number (e.g. stuckMultiple).

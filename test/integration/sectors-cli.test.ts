@@ -48,7 +48,7 @@ function audit(): AuditEntry[] {
     .filter(Boolean)
     .map((l) => JSON.parse(l) as AuditEntry)
 }
-const status = (n: number) => sim.rpc<{ State: string; Log: { Kind: string; Message: string }[] }>('site-1', 'miner', 'SectorsStatus', [n, false])
+const status = (n: number) => sim.rpc<{ State: string; Log: { Kind: string; Message: string; Trace: string }[] }>('site-1', 'miner', 'SectorsStatus', [n, false])
 
 beforeAll(async () => {
   sim = await startSimSites({ sites: 1, sectors: 40, speed: 60, scenarios: ['compute-proof-failed'] })
@@ -66,13 +66,14 @@ describe('minerdesk sector subcommands', () => {
     expect(r.stderr).toBe('')
     expect(r.code).toBe(0)
     expect(r.stdout).toMatch(/^SectorID:\s+36$/m)
-    expect(r.stdout).toContain('[critical] C1 failed: Invalid vanilla proof generated')
-    expect(r.stdout).toContain('remedy: Remove the sector (runbook §7)')
+    // The diagnosis is the health model's finding: title, cause, remedies with their commands.
+    expect(r.stdout).toMatch(/CRITICAL +(C1 failed: Invalid vanilla proof generated|Sector\(s\) 36 failing over and over)/)
+    expect(r.stdout).toContain('$ minerdesk remove site-1 36')
     expect(r.stdout).toMatch(/^Event Log:$/m)
     expect(r.stdout).toMatch(/\[event;sealing\.SectorComputeProofFailed\]/)
     const json = await cli('--json', 'status', 'site-1', '36', '--files')
     const parsed = JSON.parse(json.stdout) as { sector: SectorDetail; files: { fileName: string } }
-    expect(parsed.sector.diagnosis.findings[0]?.id).toBe('invalid-vanilla-proof')
+    expect(parsed.sector.diagnosis.findings.map((f) => f.kind)).toEqual(expect.arrayContaining([expect.stringMatching(/^(sector-error|retry-loop)$/)]))
     expect(parsed.files.fileName).toMatch(/^s-t0\d+-36$/)
   })
 
@@ -115,11 +116,21 @@ describe('minerdesk sector subcommands', () => {
     expect((await status(38)).State).not.toBe('Removed')
     expect(audit()).toEqual([])
 
-    const cw = await cli('commitwait', 'site-1', '37', '--yes')
+    // commitwait.sh on a sector with no commit message: refused before anything is sent (exit 3),
+    // even with --yes; --force sends it, audited as an override, and Lotus fails it as it would.
+    const logBefore = (await status(37)).Log.length
+    const refused = await cli('commitwait', 'site-1', '37', '--yes')
+    expect(refused.code).toBe(3)
+    expect(refused.stderr).toContain('refused before anything was sent')
+    expect(refused.stderr).toContain('entered commit wait with no commit cid')
+    expect((await status(37)).Log.length).toBe(logBefore)
+    expect(audit()).toEqual([])
+    const cw = await cli('commitwait', 'site-1', '37', '--yes', '--force')
     expect(cw.code).toBe(0)
+    expect(cw.stdout).toContain('OVERRIDE: sector 37')
     expect(cw.stdout).toContain('OK      site-1: Filecoin.SectorsUpdate [37,"CommitWait"]')
     expect(cw.stdout).toContain('37: ok')
-    await waitFor('CommitWait forced', 10_000, async () => (await status(37)).Log.some((l) => l.Message === '{"User":{"State":"CommitWait"}}'))
+    await waitFor('CommitWait forced, then failed by Lotus', 10_000, async () => (await status(37)).Log.some((l) => l.Trace.includes('entered commit wait with no commit cid')))
 
     const rm = await cli('--json', 'remove', 'site-1', '38', '--yes')
     expect(rm.code).toBe(0)

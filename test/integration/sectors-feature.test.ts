@@ -15,6 +15,7 @@ import { startCore, waitFor, type TestCore } from '../support/siteops'
 
 interface StatusWire {
   State: string
+  CommitMsg: { "/": string } | null
   Log: { Kind: string; Message: string; Trace: string }[]
 }
 
@@ -73,18 +74,17 @@ describe('the sector page', () => {
   it('diagnoses the ComputeProofFailed sector: Invalid vanilla proof → remove; what Lotus does next', async () => {
     const d = await waitFor('sector 36 to fail C1', 30_000, async () => {
       const x = await t.ok<SectorDetail>('sectors:status', ['site-1', 36])
-      return x.diagnosis.findings.some((f) => f.id === 'invalid-vanilla-proof') ? x : null
+      return x.diagnosis.findings.some((f) => f.title.key === 'findings.sector-error.invalid-vanilla-proof.title' || f.kind === 'retry-loop') ? x : null
     })
-    const f = d.diagnosis.findings.find((x) => x.id === 'invalid-vanilla-proof')!
-    expect(f.evidence).toBe('computing seal proof failed(1): storage call error 0: StandaloneSealCommit: Invalid vanilla proof generated')
-    expect(f.actions).toContain('remove')
+    const f = d.diagnosis.findings.find((x) => x.kind === 'sector-error' || x.kind === 'retry-loop')!
+    expect(f.evidence.map((e) => e.value).join('\n')).toContain('computing seal proof failed(1): storage call error 0: StandaloneSealCommit: Invalid vanilla proof generated')
+    expect(f.remedies.map((r) => r.action?.kind)).toContain('remove')
     expect(d.log.map((e) => e.name)).toContain('SectorComputeProofFailed')
     expect(d.log.find((e) => e.name === 'SectorComputeProofFailed')?.kind).toBe('event;sealing.SectorComputeProofFailed')
-    expect(d.diagnosis.unknown).toBeNull()
     expect(d.lastErr).not.toBe('')
     expect(d.updateTargets.all).toHaveLength(63)
     // Lotus's own counter decides what happens next: retry Committing, or re-seal from PreCommit1.
-    if (d.state === 'ComputeProofFailed') expect(d.diagnosis.next?.key).toMatch(/^cpf-(retry|reseal)$/)
+    if (d.state === 'ComputeProofFailed') expect(d.diagnosis.next?.key).toMatch(/^sectors\.next\.cpf-(retry|reseal)$/)
     const page = await t.fails('sectors:status', ['site-1', 999_999])
     expect(page.code).toBe('not-found')
   })
@@ -131,35 +131,43 @@ describe('update-state', () => {
     expect(t.audit().filter((a) => a.action === 'sector.update-state')).toEqual([])
   })
 
-  it('commitwait.sh: the preview is the exact API call; the sector gets SectorForceState CommitWait', async () => {
-    const { preview, outcome } = await t.run('sectors:previewUpdateState', ['site-1', [37], 'commitwait'])
-    expect(preview.steps).toEqual([{ kind: 'api', host: 'site-1', text: 'Filecoin.SectorsUpdate [37,"CommitWait"]' }])
-    expect(preview.confirm).toEqual({ kind: 'click' })
-    expect(outcome.ok).toBe(true)
-    expect(outcome.data).toEqual({ '37': 'ok' })
-    const s = await waitFor('the forced state in the log', 10_000, async () => {
-      const x = await status(37)
-      return x.Log.some((l) => l.Kind === 'event;sealing.SectorForceState' && l.Message === '{"User":{"State":"CommitWait"}}') ? x : null
-    })
-    expect(s).toBeDefined()
-    expect(t.audit().filter((a) => a.action === 'sector.update-state').map((a) => [a.command, a.result])).toEqual([
-      ['site-1: Filecoin.SectorsUpdate [37,"CommitWait"]', 'started'],
-      ['site-1: Filecoin.SectorsUpdate [37,"CommitWait"]', 'ok']
-    ])
+  it('refuses CommitWait to a sector with no commit message and PreCommitWait to one in the commit phase: nothing is sent', async () => {
+    const sealing = await status(37)
+    expect(sealing.CommitMsg).toBeNull()
+    const logBefore = sealing.Log.length
+    const cw = await t.fails('sectors:previewUpdateState', ['site-1', [37], 'commitwait'])
+    expect(cw.code).toBe('mutation/refused')
+    expect(cw.message).toContain('entered commit wait with no commit cid')
+    // The C1-failed sector has its precommit on chain but is in the commit phase.
+    const failed = await status(36)
+    const pcw = await t.fails('sectors:previewUpdateState', ['site-1', [36], 'precommitwait'])
+    expect(pcw.code).toBe('mutation/refused')
+    expect(pcw.message).toContain(`sector 36 (${failed.State}) → PreCommitWait`)
+    expect((await status(37)).Log.length).toBe(logBefore)
+    expect(t.audit().filter((a) => a.action === 'sector.update-state')).toEqual([])
   })
 
-  it('precommitwait.sh: the runbook\'s spelling resolves to Lotus\'s PreCommitWait', async () => {
-    const preview = await t.ok<MutationPreview>('sectors:previewUpdateState', ['site-1', [39], 'precommitwait'])
-    expect(preview.steps).toEqual([{ kind: 'api', host: 'site-1', text: 'Filecoin.SectorsUpdate [39,"PreCommitWait"]' }])
-    expect(preview.params).toMatchObject({ sector: 39, state: 'PreCommitWait' })
-    await t.ok('ops:cancel', [preview.id])
-    expect((await t.fails('ops:execute', [preview.id, null])).code).toBe('mutation/not-confirmed')
+  it('an explicit override sends it, audited as an override; Lotus then fails the sector as its handler does', async () => {
+    const { preview, outcome } = await t.run('sectors:previewUpdateState', ['site-1', [37], 'commitwait', { override: true }])
+    expect(preview.steps).toEqual([{ kind: 'api', host: 'site-1', text: 'Filecoin.SectorsUpdate [37,"CommitWait"]' }])
+    expect(preview.params).toMatchObject({ sector: 37, state: 'CommitWait', override: '37' })
+    expect(preview.warnings.map((w) => w.text).join('\n')).toContain('OVERRIDE: sector 37')
+    expect(outcome.data).toEqual({ '37': 'ok' })
+    const s = await waitFor('Lotus to fail the forced CommitWait', 15_000, async () => {
+      const x = await status(37)
+      return x.Log.some((l) => l.Trace.includes('entered commit wait with no commit cid')) ? x : null
+    })
+    expect(s.Log.some((l) => l.Kind === 'event;sealing.SectorForceState' && l.Message === '{"User":{"State":"CommitWait"}}')).toBe(true)
+    expect(t.audit().filter((a) => a.action === 'sector.update-state').map((a) => [a.command, a.result, a.detail ?? ''])).toEqual([
+      ['site-1: Filecoin.SectorsUpdate [37,"CommitWait"]', 'started', expect.stringMatching(/^override: sent although refused as unsafe \(37: [a-z+-]*no-commit-message\)$/)],
+      ['site-1: Filecoin.SectorsUpdate [37,"CommitWait"]', 'ok', expect.any(String)]
+    ])
   })
 
   it('bulk update-state: one step and one result per sector', async () => {
     const { preview, outcome } = await t.run('sectors:previewUpdateState', ['site-1', [3, 4, '5'], 'Proving'])
     expect(preview.steps.map((s) => s.text)).toEqual(['Filecoin.SectorsUpdate [3,"Proving"]', 'Filecoin.SectorsUpdate [4,"Proving"]', 'Filecoin.SectorsUpdate [5,"Proving"]'])
-    expect(preview.warnings.join('\n')).toContain('already in Proving')
+    expect(preview.warnings.map((w) => w.text).join('\n')).toContain('already in Proving')
     expect(outcome.data).toEqual({ '3': 'ok', '4': 'ok', '5': 'ok' })
     expect(outcome.steps.every((s) => s.status === 'ok')).toBe(true)
   })
@@ -198,7 +206,7 @@ describe('remove.sh', () => {
   it('bulk remove asks for the number of sectors and reports each one', async () => {
     const preview = await t.ok<MutationPreview>('sectors:previewRemove', ['site-1', [20, 21]])
     expect(preview.confirm).toEqual({ kind: 'type', expected: '2' })
-    expect(preview.warnings.join('\n')).toContain('does NOT terminate it')
+    expect(preview.warnings.map((w) => w.text).join('\n')).toContain('does NOT terminate it')
     const outcome = await t.ok<{ ok: boolean; data: Record<string, string> }>('ops:execute', [preview.id, '2'])
     expect(outcome.data).toEqual({ '20': 'removed', '21': 'removed' })
     await waitFor('sectors 20 and 21 to be Removed', 20_000, async () => (await status(20)).State === 'Removed' && (await status(21)).State === 'Removed')

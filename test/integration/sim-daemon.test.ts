@@ -23,7 +23,7 @@ import {
  * compared key path by key path with the daemon's answer.
  */
 
-const CONFORMANCE = join(process.cwd(), '..', 'shared', 'lotus-conformance')
+import { CONFORMANCE_DIR as CONFORMANCE } from '../support/lotus/conformance'
 
 function example(name: string): unknown {
   return JSON.parse(readFileSync(join(CONFORMANCE, name), 'utf8')) as unknown

@@ -134,7 +134,7 @@ describe('miner JSON-RPC: conformance with the API documentation examples', () =
   })
 })
 
-describe('miner JSON-RPC: endpoints and permissions (lotus-reference §1)', () => {
+describe('miner JSON-RPC: endpoints and permissions', () => {
   const raw = (path: string, headers: Record<string, string> = {}) =>
     new Promise<{ status: number; body: string }>((resolve, reject) => {
       const body = JSON.stringify({ jsonrpc: '2.0', method: 'Filecoin.Version', params: [], id: 1 })
@@ -256,16 +256,16 @@ describe('lotus-miner CLI', () => {
     expect(lines.slice(2, 50).filter((l) => l.endsWith('(current)'))).toHaveLength(1)
     expect(lines[2 + dl]).toMatch(new RegExp(`^${dl} +\\d\\d:\\d\\d:\\d\\d  1 +3[0-9] \\(0\\) +[01]`))
     expect(site.run('lotus-miner', ['proving', 'info']).stdout).toMatch(/^Miner: f0\d+\nCurrent Epoch: {11}\d+\nProving Period Boundary: \d+\nProving Period Start: {4}\d+ \(\d\d \w{3} \d\d \d\d:\d\d \S+, [^)]+\)\n/)
-    let t0 = Date.now()
     const fast = site.run('lotus-miner', ['proving', 'check', String(dl)])
-    const fastMs = Date.now() - t0
-    t0 = Date.now()
+    const t0 = Date.now()
     const slow = site.run('lotus-miner', ['proving', 'check', '--slow', String(dl)])
     const slowMs = Date.now() - t0
     expect(fast.stdout.split('\n')[0]).toBe('deadline  partition  sector  status')
     expect(fast.stdout).toMatch(new RegExp(`^${dl} +0 +5 +good$`, 'm'))
     expect(slow.stdout).toBe(fast.stdout)
-    expect(slowMs - fastMs).toBeGreaterThan(1000)
+    // The slow check reads every challenged leaf: at least 1.5 s (a busy machine only adds to it;
+    // comparing with the fast check's time would depend on the machine's load).
+    expect(slowMs).toBeGreaterThanOrEqual(1500)
   })
 
   it('info and storage list', () => {

@@ -44,7 +44,7 @@ describe('abort a sealing job (lotus-miner sealing abort)', () => {
     expect(preview.action).toBe('job.abort')
     expect(preview.confirm).toEqual({ kind: 'click' })
     expect(preview.steps).toEqual([{ kind: 'api', host: 'site-1', text: `Filecoin.SealingAbort ${JSON.stringify([job.ID])}` }])
-    expect(preview.warnings[0]).toBe(`aborting job ${job.ID.Sector.Miner}-38-${job.ID.ID}, task PC2, sector 38, running on host site-1-pc2`)
+    expect(preview.warnings[0]?.text).toBe(`aborting job ${job.ID.Sector.Miner}-38-${job.ID.ID}, task PC2, sector 38, running on host site-1-pc2`)
     expect(outcome.ok).toBe(true)
     expect(outcome.data).toEqual({ aborted: true })
     const after = Object.values(await jobsOf('site-1')).flatMap((l) => l ?? [])
@@ -76,7 +76,7 @@ describe('abort a sealing job (lotus-miner sealing abort)', () => {
     expect(jobs.length).toBeGreaterThan(0)
     const running = jobs.find((j: JobRow) => j.state === 'running')
     expect(running?.hostname).toMatch(/^site-2-/)
-    expect(running?.expectedSec).toBeGreaterThan(0)
+    expect(running?.timing?.expectedSec).toBeGreaterThan(0)
   })
 })
 
@@ -106,7 +106,7 @@ describe('worker processes (wps.sh, killw.sh, runworker.sh)', () => {
     expect(preview.confirm).toEqual({ kind: 'type', expected: 'pc1' })
     expect(preview.steps[0]).toEqual({ kind: 'signal', host: 'site-1', text: `kill -TERM ${pid1}` })
     expect(preview.steps[1]?.text).toMatch(new RegExp(`^kill -KILL ${pid1} +\\(only those still running 10 s after TERM\\)$`))
-    expect(preview.warnings.join('\n')).toMatch(/site-1-pc1 \(pid \d+\)/)
+    expect(preview.warnings.map((w) => w.text).join('\n')).toMatch(/site-1-pc1 \(pid \d+\)/)
     // A wrong confirmation runs nothing and leaves the preview waiting.
     const wrong = await t.call('ops:execute', [preview.id, 'pc2'])
     expect(!wrong.ok && wrong.error.code).toBe('mutation/not-confirmed')
@@ -170,7 +170,7 @@ describe('worker processes (wps.sh, killw.sh, runworker.sh)', () => {
     expect(preview.steps).toEqual([{ kind: 'command', host: 'site-1', text: `cd "$HOME" && sh -c ./runworker.sh` }])
     expect(preview.params).toMatchObject({ host: 'site-1', command: './runworker.sh', script: 'runworker.sh' })
     // site-1-pc2 and the C2 worker still run: the operator is told before confirming.
-    expect(preview.warnings.join('\n')).toMatch(/lotus-worker process\(es\) of this site already run on site-1: .*site-1-pc2/)
+    expect(preview.warnings.map((w) => w.text).join('\n')).toMatch(/lotus-worker process\(es\) of this site already run on site-1: .*site-1-pc2/)
     const outcome = await t.ok<{ ok: boolean; data?: Record<string, unknown>; steps: { output?: string }[] }>('ops:execute', [preview.id, null])
     expect(outcome.ok).toBe(true)
     expect(outcome.steps[0]?.output).toMatch(/started site-1-pc1 \(pid \d+\)/)

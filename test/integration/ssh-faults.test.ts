@@ -1,72 +1,17 @@
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { chmodSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { type MinerDeskError, type ConnectionInfo, type ConnectionStateName } from '../../preload/contract'
-import { createSshPool, type ManagedSshPool, type SshPoolInternals } from '../../electron/core/ssh/pool'
-import { createMemoryOnlySecretStore } from '../../electron/core/ssh/secrets'
-import type { SshHost, SshPrompts } from '../../electron/core/ssh/types'
-import { startTestSshd, type TestSshd } from '../support/sshd'
-
-const noPrompts: SshPrompts = {
-  hostKeyUnknown: () => Promise.reject(new Error('unexpected host key prompt')),
-  passphrase: () => Promise.reject(new Error('unexpected passphrase prompt'))
-}
-
-/** Resolves with the time a host first reports `state` (checked now, then on every change). */
-function when(host: SshHost, state: ConnectionStateName, timeoutMs: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    if (host.info.state === state) return resolve(Date.now())
-    const timer = setTimeout(() => {
-      off()
-      reject(new Error(`no ${state} within ${timeoutMs} ms (now ${host.info.state}: ${host.info.detail})`))
-    }, timeoutMs)
-    const off = host.onState((i) => {
-      if (i.state !== state) return
-      clearTimeout(timer)
-      off()
-      resolve(Date.now())
-    })
-  })
-}
+import { describe, expect, it } from 'vitest'
+import { type MinerDeskError, type ConnectionInfo } from '../../preload/contract'
+import { sshFaultSuite, when } from '../support/sshFaults'
 
 describe('faults: sshd dies and comes back', () => {
-  let s: TestSshd
-  let shared: string
-  const pools: ManagedSshPool[] = []
-  const unhandled: unknown[] = []
-  const onUnhandled = (e: unknown): void => void unhandled.push(e)
-
-  beforeAll(async () => {
-    process.on('unhandledRejection', onUnhandled)
-    process.on('uncaughtException', onUnhandled)
-    s = await startTestSshd()
-    shared = mkdtempSync(join(tmpdir(), 'md-faults-'))
-    chmodSync(shared, 0o777)
-  })
-  afterEach(async () => {
-    await Promise.all(pools.splice(0).map((p) => p.closeAll()))
-    expect(unhandled).toEqual([])
-  })
-  afterAll(async () => {
-    process.off('unhandledRejection', onUnhandled)
-    process.off('uncaughtException', onUnhandled)
-    s?.thaw()
-    await s?.stop()
-    rmSync(shared, { recursive: true, force: true })
-  })
-
-  function pool(internals: SshPoolInternals = {}, configPath = s.sshConfigPath): ManagedSshPool {
-    const p = createSshPool({ configPath, prompts: noPrompts, secrets: createMemoryOnlySecretStore() }, internals)
-    pools.push(p)
-    return p
-  }
+  const f = sshFaultSuite()
 
   it('sshd killed during a stream of execs: unreachable at once, back within seconds, nothing re-sent', async () => {
-    const host = pool().host(s.alias, 'site-k')
+    const host = f.pool().host(f.sshd.alias, 'site-k')
     const states: ConnectionInfo[] = []
     host.onState((i) => states.push(i))
-    const ledger = join(shared, 'ledger')
+    const ledger = join(f.shared, 'ledger')
     writeFileSync(ledger, '')
     chmodSync(ledger, 0o666)
     let id = 0
@@ -87,7 +32,7 @@ describe('faults: sshd dies and comes back', () => {
     expect(host.info.state).toBe('connected')
 
     const killedAt = Date.now()
-    await s.killAll()
+    await f.sshd.killAll()
     const unreachableAt = await when(host, 'unreachable', 30_000)
     await new Promise((r) => setTimeout(r, 2500))
     // Commands during the outage fail fast, each one trying to reconnect.
@@ -96,7 +41,7 @@ describe('faults: sshd dies and comes back', () => {
     expect(new Set(during.map((o) => o.code))).toEqual(new Set(['ssh/unreachable']))
 
     const restartedAt = Date.now()
-    await s.restart()
+    await f.sshd.restart()
     const backAt = await when(host, 'connected', 10_000)
     await new Promise((r) => setTimeout(r, 500))
     running = false
@@ -117,15 +62,15 @@ describe('faults: sshd dies and comes back', () => {
   })
 
   it('an idle host finds sshd again by backoff alone', async () => {
-    const host = pool().host(s.alias, 'site-i')
+    const host = f.pool().host(f.sshd.alias, 'site-i')
     await host.connect()
-    await s.killAll()
+    await f.sshd.killAll()
     await when(host, 'unreachable', 5000)
     await new Promise((r) => setTimeout(r, 8000))
     const attempts = host.info.attempt ?? 0
     expect(attempts).toBeGreaterThanOrEqual(3)
     const restartedAt = Date.now()
-    await s.restart()
+    await f.sshd.restart()
     const backAt = await when(host, 'connected', 10_000)
     console.log(`idle host, 8 s outage (${attempts} attempts): sshd back → connected by backoff in ${backAt - restartedAt} ms`)
     // ≤ 5 s of backoff (plus jitter) and a login, on a machine that may be busy.

@@ -1,76 +1,21 @@
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { writeFileSync } from 'node:fs'
 import { createServer, type AddressInfo } from 'node:net'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { type MinerDeskError, type ConnectionInfo, type ConnectionStateName } from '../../preload/contract'
-import { createSshPool, type ManagedSshPool, type SshPoolInternals } from '../../electron/core/ssh/pool'
-import { createMemoryOnlySecretStore } from '../../electron/core/ssh/secrets'
-import type { SshHost, SshPrompts } from '../../electron/core/ssh/types'
-import { startTestSshd, type TestSshd } from '../support/sshd'
-
-const noPrompts: SshPrompts = {
-  hostKeyUnknown: () => Promise.reject(new Error('unexpected host key prompt')),
-  passphrase: () => Promise.reject(new Error('unexpected passphrase prompt'))
-}
-
-/** Resolves with the time a host first reports `state` (checked now, then on every change). */
-function when(host: SshHost, state: ConnectionStateName, timeoutMs: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    if (host.info.state === state) return resolve(Date.now())
-    const timer = setTimeout(() => {
-      off()
-      reject(new Error(`no ${state} within ${timeoutMs} ms (now ${host.info.state}: ${host.info.detail})`))
-    }, timeoutMs)
-    const off = host.onState((i) => {
-      if (i.state !== state) return
-      clearTimeout(timer)
-      off()
-      resolve(Date.now())
-    })
-  })
-}
+import { sshFaultSuite, when } from '../support/sshFaults'
 
 describe('faults: sshd freezes, or is not there', () => {
-  let s: TestSshd
-  let shared: string
-  const pools: ManagedSshPool[] = []
-  const unhandled: unknown[] = []
-  const onUnhandled = (e: unknown): void => void unhandled.push(e)
-
-  beforeAll(async () => {
-    process.on('unhandledRejection', onUnhandled)
-    process.on('uncaughtException', onUnhandled)
-    s = await startTestSshd()
-    shared = mkdtempSync(join(tmpdir(), 'md-faults-'))
-    chmodSync(shared, 0o777)
-  })
-  afterEach(async () => {
-    await Promise.all(pools.splice(0).map((p) => p.closeAll()))
-    expect(unhandled).toEqual([])
-  })
-  afterAll(async () => {
-    process.off('unhandledRejection', onUnhandled)
-    process.off('uncaughtException', onUnhandled)
-    s?.thaw()
-    await s?.stop()
-    rmSync(shared, { recursive: true, force: true })
-  })
-
-  function pool(internals: SshPoolInternals = {}, configPath = s.sshConfigPath): ManagedSshPool {
-    const p = createSshPool({ configPath, prompts: noPrompts, secrets: createMemoryOnlySecretStore() }, internals)
-    pools.push(p)
-    return p
-  }
+  const f = sshFaultSuite()
 
   it('a frozen sshd: stale, then unreachable when keepalives go unanswered, then back', async () => {
-    const p = pool({ hostOptions: { keepaliveIntervalMs: 500, deadAfterMs: 2500, connectTimeoutMs: 1500 } })
-    const host = p.host(s.alias, 'site-f')
+    const p = f.pool({ hostOptions: { keepaliveIntervalMs: 500, deadAfterMs: 2500, connectTimeoutMs: 1500 } })
+    const host = p.host(f.sshd.alias, 'site-f')
     await host.connect()
     const seen: ConnectionStateName[] = []
     host.onState((i) => seen.push(i.state))
     const frozenAt = Date.now()
-    s.freeze()
+    f.sshd.freeze()
     try {
       const pending = host.exec({ argv: ['echo', 'into the void'] }).catch((e: unknown) => e)
       const staleAt = await when(host, 'stale', 5000)
@@ -82,7 +27,7 @@ describe('faults: sshd freezes, or is not there', () => {
       expect(deadAt - frozenAt).toBeLessThan(4500)
       expect(deadAt).toBeGreaterThan(staleAt)
     } finally {
-      s.thaw()
+      f.sshd.thaw()
     }
     const thawedAt = Date.now()
     await when(host, 'connected', 10_000)
@@ -99,9 +44,9 @@ describe('faults: sshd freezes, or is not there', () => {
         srv.close(() => resolve(p))
       })
     })
-    const cfg = join(shared, 'dead_config')
-    writeFileSync(cfg, `Host dead\n  HostName 127.0.0.1\n  Port ${port}\n  StrictHostKeyChecking yes\n  UserKnownHostsFile ${s.knownHostsPath}\n`)
-    const host = pool({}, cfg).host('dead', 'site-d')
+    const cfg = join(f.shared, 'dead_config')
+    writeFileSync(cfg, `Host dead\n  HostName 127.0.0.1\n  Port ${port}\n  StrictHostKeyChecking yes\n  UserKnownHostsFile ${f.sshd.knownHostsPath}\n`)
+    const host = f.pool({}, cfg).host('dead', 'site-d')
     const infos: ConnectionInfo[] = []
     host.onState((i) => infos.push(i))
     const t0 = Date.now()

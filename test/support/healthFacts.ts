@@ -121,10 +121,10 @@ export interface FactsInput {
   factor?: number
 }
 
-export function snapshotOf(i: FactsInput): Omit<SiteSnapshot, 'alerts'> {
+export function snapshotOf(i: FactsInput): Omit<SiteSnapshot, 'findings'> {
   const raw = i.raw ?? conformanceRaw(i.now)
   const { snapshot } = buildSnapshot({ siteId: 's1', alias: 'miner-a', seq: 1, raw, prev: null, memory: i.memory ?? emptyMemory(), settings: DEFAULT_SETTINGS, site: { durations: {} }, now: i.now ?? raw.finishedAt })
-  const { alerts: _alerts, ...rest } = snapshot
+  const { findings: _findings, ...rest } = snapshot
   return rest
 }
 

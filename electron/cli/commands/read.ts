@@ -2,8 +2,8 @@ import type { Command } from 'commander'
 import { MinerDeskError, resolveSectorState, SECTOR_STATES, siteHealth, type SiteSnapshot } from '../../../preload/contract'
 import { shortDuration } from '../../core/overview/format'
 import { renderTable } from '../../core/util/textTable'
-import { translate } from '../../core/i18n/translate'
-import { action, call, cliCore, globals, printJson, siteOf, snapshotOf, EXIT, type ExitCode } from '../host'
+import { findingLines } from '../findingsText'
+import { action, call, cliCore, cliLanguage, globals, printJson, siteOf, snapshotOf, EXIT, type ExitCode } from '../host'
 
 /**
  * The read-only subcommands: sites, overview, jobs, workers, sectors, messages, deadlines. Each
@@ -50,7 +50,7 @@ export function registerReadCommands(program: Command): void {
 
   program
     .command('overview [sites...]')
-    .description('poll every site (or the named ones) once and show the key numbers and alerts; exit 1 if any site is down')
+    .description('poll every site (or the named ones) once and show the key numbers and one line per finding; exit 1 if any site is down')
     .action(
       action(async (cmd, [names]) => {
         const o = globals(cmd)
@@ -62,7 +62,7 @@ export function registerReadCommands(program: Command): void {
           printJson({ sites: Object.fromEntries(snaps.map((s) => [s.siteId, s])) })
           return healthy ? EXIT.ok : EXIT.failed
         }
-        const lang = (await call(core, 'settings:get')).language === 'zh-CN' && process.env.LANG?.startsWith('zh') ? 'zh-CN' : 'en'
+        const lang = await cliLanguage(core)
         process.stdout.write(
           `${renderTable(snaps, [
             { header: 'SITE', value: (s) => s.siteId },
@@ -81,13 +81,14 @@ export function registerReadCommands(program: Command): void {
             { header: 'DEADLINE', value: (s) => s.proving?.deadlineIndex, align: 'right' },
             { header: 'FAULTS', value: (s) => s.proving?.faults, align: 'right' },
             { header: 'MSGS', value: (s) => s.messages?.count, align: 'right' },
-            { header: 'ALERTS', value: (s) => s.alerts.length, align: 'right' }
+            { header: 'FINDINGS', value: (s) => s.findings.length, align: 'right' }
           ])}\n`
         )
-        const alerts = snaps.flatMap((s) => s.alerts)
-        if (alerts.length > 0) {
+        // One line per finding; `minerdesk findings` gives cause, consequence and remedies.
+        const findings = snaps.flatMap((s) => s.findings)
+        if (findings.length > 0) {
           process.stdout.write('\n')
-          for (const a of alerts) process.stdout.write(`${a.severity.toUpperCase().padEnd(8)} ${a.siteId}: ${translate(lang, `alerts.${a.kind}`, a.params)}\n`)
+          for (const f of findings) process.stdout.write(`${findingLines(lang, f, { site: f.siteId, detail: false }).join('\n')}\n`)
         }
         return healthy ? EXIT.ok : EXIT.failed
       })
@@ -95,7 +96,7 @@ export function registerReadCommands(program: Command): void {
 
   program
     .command('jobs <site>')
-    .description('sealing jobs (the runbook\'s jobs.sh), with elapsed time against the expected duration')
+    .description('sealing jobs (the runbook\'s jobs.sh): TIME as Lotus shows it; IN STAGE, the time the sector has been in the stage the job works on, judged against the expected time (the same on every screen)')
     .action(
       action(async (cmd, [name]) => {
         const o = globals(cmd)
@@ -112,9 +113,10 @@ export function registerReadCommands(program: Command): void {
             { header: 'HOSTNAME', value: (j) => j.hostname },
             { header: 'TASK', value: (j) => j.task },
             { header: 'STATE', value: (j) => (j.state === 'assigned' ? `assigned(${j.runWait - 1})` : j.state) },
-            { header: 'ELAPSED', value: (j) => ago(j.elapsedSec), align: 'right' },
-            { header: 'EXPECTED', value: (j) => ago(j.expectedSec), align: 'right' },
-            { header: '', value: (j) => (j.overdue ? 'OVERDUE' : '') }
+            { header: 'TIME', value: (j) => ago(j.elapsedSec), align: 'right' },
+            { header: 'IN STAGE', value: (j) => ago(j.timing?.elapsedSec), align: 'right' },
+            { header: 'EXPECTED', value: (j) => ago(j.timing?.expectedSec), align: 'right' },
+            { header: '', value: (j) => (j.timing?.level === 'overdue' ? 'OVERDUE' : j.timing?.level === 'late' ? 'LATE' : '') }
           ])}\n`
         )
       })

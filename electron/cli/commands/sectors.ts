@@ -1,6 +1,9 @@
 import type { Command } from 'commander'
-import { MinerDeskError, type AutopledgeState, type SectorDetail, type SectorFilesReport } from '../../../preload/contract'
-import { action, call, cliCore, globals, previewThenRun, printJson, siteOf, EXIT, type ExitCode } from '../host'
+import { MinerDeskError, type AutopledgeState, type Language, type SectorDetail, type SectorFilesReport } from '../../../preload/contract'
+import { shortDuration } from '../../core/overview/format'
+import { translate } from '../../core/i18n/translate'
+import { findingLines } from '../findingsText'
+import { action, call, cliCore, cliLanguage, globals, previewThenRun, printJson, siteOf, EXIT, type ExitCode } from '../host'
 
 /**
  * The runbook's sector scripts as subcommands: status (status.sh --log), update-state,
@@ -10,6 +13,11 @@ import { action, call, cliCore, globals, previewThenRun, printJson, siteOf, EXIT
  * --yes, through the same one-shot, audited `ops:execute`.
  */
 
+/** `--force`: the operator's explicit override of update-state safety. */
+function overrideArg(cmd: Command): [{ override: true }] | [] {
+  return cmd.opts<{ force?: boolean }>().force === true ? [{ override: true }] : []
+}
+
 /** `12,13 14` → ['12','13','14'] (validated by the contract's sector list schema). */
 function sectorArgs(raw: unknown): string[] {
   const list = (Array.isArray(raw) ? raw : [raw]).map(String)
@@ -18,11 +26,14 @@ function sectorArgs(raw: unknown): string[] {
 
 const time = (ms: number | null) => (ms === null ? '-' : new Date(ms).toISOString().replace('T', ' ').slice(0, 19))
 
-function printStatus(d: SectorDetail, withLog: boolean): void {
+function printStatus(d: SectorDetail, withLog: boolean, lang: Language): void {
+  const tm = d.timing
+  const verdict = tm?.level === 'overdue' ? '   (OVERDUE)' : tm?.level === 'late' ? '   (LATE)' : ''
+  const fault = d.fault ? `   ${d.fault.status.toUpperCase()} ON CHAIN: deadline ${d.fault.deadline}, partition ${d.fault.partition}${d.fault.dueAt !== null ? `, next due ${time(d.fault.dueAt)}` : ''}` : ''
   const l: string[] = [
     `SectorID:   ${d.sector}`,
-    `Status:     ${d.state}${d.stuck ? '   (STUCK: longer than expected)' : ''}`,
-    `Since:      ${time(d.enteredAt)}${d.expectedSec !== null ? `   expected ${Math.round(d.expectedSec / 60)} min` : ''}`,
+    `Status:     ${d.state}${verdict}${fault}`,
+    `Since:      ${time(d.enteredAt)}${tm ? `   in state ${shortDuration(tm.elapsedSec)}, expected ${shortDuration(tm.expectedSec)} (overdue past ${shortDuration(tm.expectedSec * tm.factor)})` : ''}`,
     `CIDcommD:   ${d.commD ?? '<nil>'}`,
     `CIDcommR:   ${d.commR ?? '<nil>'}`,
     `TicketH:    ${d.ticketEpoch}`,
@@ -36,12 +47,10 @@ function printStatus(d: SectorDetail, withLog: boolean): void {
   ]
   for (const j of d.jobs) l.push(`Job:        ${j.task} ${j.state} on ${j.hostname || j.workerId.slice(0, 8)} (${j.id.slice(0, 8)})`)
   l.push('', 'Diagnosis:')
-  if (d.diagnosis.clean) l.push('  no error to explain')
-  for (const f of d.diagnosis.findings) {
-    l.push(`  [${f.severity}] ${f.title}`, `    seen:   ${f.evidence}`, `    remedy: ${f.remedy}`)
-  }
-  if (d.diagnosis.unknown) l.push(`  [unknown] MinerDesk does not know this error: ${d.diagnosis.unknown.text || '(no error text left in the log)'}`)
-  if (d.diagnosis.next) l.push(`  Lotus:  ${d.diagnosis.next.text}`)
+  if (d.diagnosis.clean) l.push(`  ${translate(lang, 'findingsPanel.none')}`)
+  for (const f of d.diagnosis.findings) l.push(...findingLines(lang, f).map((x) => `  ${x}`))
+  if (d.diagnosis.next) l.push(`  Lotus: ${translate(lang, d.diagnosis.next.key, d.diagnosis.next.params)}`)
+  if (d.updateTargets.suggested.length) l.push(`  update-state: ${d.updateTargets.suggested.join(', ')}`)
   if (withLog) {
     l.push('', '--------', 'Event Log:')
     d.log.forEach((e, i) => {
@@ -91,20 +100,21 @@ export function registerSectorCommands(program: Command): void {
         const detail = await call(core, 'sectors:status', site.id, String(sector))
         const files = opts.files ? await call(core, 'sectors:files', site.id, String(sector)) : null
         if (o.json) return printJson({ site: site.id, sector: detail, ...(files ? { files } : {}) })
-        printStatus(detail, opts.log === true)
+        printStatus(detail, opts.log === true, await cliLanguage(core))
         if (files) printFiles(files)
       })
     )
 
   program
     .command('update-state <site> <sectors> <state>')
-    .description('lotus-miner sectors update-state --really-do-it: SECTORS is one number or a list (12,13,14); STATE must be one Lotus accepts (checked before anything runs)')
+    .description("lotus-miner sectors update-state --really-do-it: SECTORS is one number or a list (12,13,14); STATE must be one Lotus accepts, and one Lotus's handlers can take for each sector (CommitWait needs a commit message…): an unsafe target is refused before anything is sent (exit 3)")
     .option('-y, --yes', 'run it (without: show what would run)')
+    .option('--force', 'send a target MinerDesk refuses as unsafe anyway (the preview says what Lotus will do; the audit log records the override)')
     .action(
       action(async (cmd, [name, sectors, state]) => {
         const core = cliCore(globals(cmd))
         const site = await siteOf(core, name)
-        return previewThenRun(core, cmd, await call(core, 'sectors:previewUpdateState', site.id, sectorArgs(sectors), String(state)))
+        return previewThenRun(core, cmd, await call(core, 'sectors:previewUpdateState', site.id, sectorArgs(sectors), String(state), ...overrideArg(cmd)))
       })
     )
 
@@ -114,13 +124,14 @@ export function registerSectorCommands(program: Command): void {
   ] as const) {
     program
       .command(`${script} <site> <sectors...>`)
-      .description(`${script}.sh: update-state to ${state}`)
+      .description(`${script}.sh: update-state to ${state} (refused, exit 3, for a sector without its ${state === 'CommitWait' ? 'commit' : 'precommit'} message)`)
       .option('-y, --yes', 'run it (without: show what would run)')
+      .option('--force', 'send it even where MinerDesk refuses it as unsafe (audited)')
       .action(
         action(async (cmd, [name, sectors]) => {
           const core = cliCore(globals(cmd))
           const site = await siteOf(core, name)
-          return previewThenRun(core, cmd, await call(core, 'sectors:previewUpdateState', site.id, sectorArgs(sectors), String(state)))
+          return previewThenRun(core, cmd, await call(core, 'sectors:previewUpdateState', site.id, sectorArgs(sectors), String(state), ...overrideArg(cmd)))
         })
       )
   }

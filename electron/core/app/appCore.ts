@@ -26,6 +26,8 @@ import { createRestartFeature } from '../restart/feature'
 import { createSectorsFeature } from '../sectors/feature'
 import { createSiteOpsFeature } from '../siteops/feature'
 import { createHistoryFeature } from '../history/feature'
+import { createHealthFeature } from '../health/feature'
+import { HealthInputs } from '../health/inputs'
 import { MetricsExporter } from '../exporter/exporter'
 import { MirroredAuditLog, TeamService } from '../team/service'
 import { createTeamFeature } from '../team/feature'
@@ -128,7 +130,8 @@ export function createAppCore(opts: AppCoreOptions): AppCore {
     if (opts.sshConfig.mode === 'persist') for (const s of aliasSites()) store.addSite({ alias: s.alias })
     else source = new EphemeralSites(aliasSites(), store)
   }
-  const sites = new SitesRuntime(source, pool, events, { poll: opts.poll, home })
+  const health = new HealthInputs()
+  const sites = new SitesRuntime(source, pool, events, { poll: opts.poll, health, home })
   const demo = opts.demo ? opts.demo({ home, store, events, onSshConfig: () => pool.setConfigPath(configPath()) }) : noDemo()
 
   store.onSettingsChanged((s) => {
@@ -152,14 +155,17 @@ export function createAppCore(opts: AppCoreOptions): AppCore {
   audit.mirror = (e) => team.mirror(e)
   const ops = new OpsRegistry(audit, events)
   ops.setGuard(team)
-  const context: ServiceContext = { home, store, sites, audit, pool, events, ops, team }
-  const features = [createRestartFeature(context), createSectorsFeature(context), createSiteOpsFeature(context), createHistoryFeature(context, { record: opts.poll })] as const
+  const context: ServiceContext = { home, store, sites, audit, pool, events, ops, team, health }
+  const siteops = createSiteOpsFeature(context)
+  health.setProvingChecks((id) => siteops.provingChecks.list(id))
+  const features = [createRestartFeature(context), createSectorsFeature(context), siteops, createHistoryFeature(context, { record: opts.poll }), createHealthFeature(context)] as const
 
   const all: Handlers = {
     ...features[0].handlers,
     ...features[1].handlers,
     ...features[2].handlers,
     ...features[3].handlers,
+    ...features[4].handlers,
     ...createTeamFeature(context, team).handlers,
     'app:info': async (): Promise<AppInfo> => ({
       version: opts.version,

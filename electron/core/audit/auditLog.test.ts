@@ -50,6 +50,9 @@ describe('AuditLog', () => {
     const xs = await log.list({ site: 'x', limit: 10 })
     expect(xs.map((e) => e.action)).toEqual([2997, 2994, 2991, 2988, 2985, 2982, 2979, 2976, 2973, 2970].map((i) => `a${i}`))
     expect(await new AuditLog({ home: join(home, 'none'), via: 'cli' }).list()).toEqual([])
+    // A date range: only entries inside it, and reading stops at the first one before it.
+    const range = await log.list({ since: new Date(1000_000).toISOString(), until: new Date(1009_000).toISOString(), limit: 5000 })
+    expect(range.map((e) => e.action)).toEqual([1009, 1008, 1007, 1006, 1005, 1004, 1003, 1002, 1001, 1000].map((i) => `a${i}`))
   })
 
   it('keeps lines whole when two processes append at once', async () => {

@@ -49,6 +49,10 @@ export type AuditInput = Pick<AuditEntry, 'site' | 'action' | 'command' | 'resul
 export interface AuditQuery {
   site?: string
   limit?: number
+  /** Entries at or after this time (ISO 8601). */
+  since?: string
+  /** Entries at or before this time (ISO 8601). */
+  until?: string
 }
 
 export interface AuditLogOptions {
@@ -171,10 +175,16 @@ export class AuditLog {
    */
   async list(q: AuditQuery = {}): Promise<AuditEntry[]> {
     const limit = Math.min(Math.max(1, q.limit ?? DEFAULT_LIST_LIMIT), MAX_LIST_LIMIT)
+    const since = q.since ? Date.parse(q.since) : -Infinity
+    const until = q.until ? Date.parse(q.until) : Infinity
     const out: AuditEntry[] = []
     await readBackwards(this.file, (line) => {
       const e = parseLine(line)
-      if (e && (q.site === undefined || e.site === q.site)) out.push(e)
+      if (!e) return true
+      const t = Date.parse(e.time)
+      // The log is written in time order: reading backwards, the first entry before `since` ends the list.
+      if (t < since) return false
+      if (t <= until && (q.site === undefined || e.site === q.site)) out.push(e)
       return out.length < limit
     })
     return out

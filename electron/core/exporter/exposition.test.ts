@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process'
 import { describe, expect, it } from 'vitest'
-import { DEFAULT_START_COMMANDS, type SiteConfig, type SiteSnapshot } from '../../../preload/contract'
+import { DEFAULT_START_COMMANDS, type Finding, type FindingKind, type SiteConfig, type SiteSnapshot, type Subject } from '../../../preload/contract'
 import { FAMILIES } from './families'
 import { Exposition, splitFamilies, type SiteView } from './exposition'
 
@@ -8,6 +8,11 @@ const NOW = 1_800_000_000_000
 
 function site(id: string, group: string, name = id): SiteConfig {
   return { id, alias: `${id}.example`, name, group, order: 0, pollIntervalSec: 15, durations: {}, workDir: '~', startCommands: DEFAULT_START_COMMANDS, expectedEnv: {}, workerHosts: {} }
+}
+
+function finding(siteId: string, kind: FindingKind, severity: Finding['severity'], subject: Subject): Finding {
+  const t = { key: `findings.${kind}.title`, params: {} }
+  return { id: `${siteId}:${kind}:${subject.kind}:${subject.id}`, siteId, kind, severity, subject, title: t, cause: t, consequence: t, deadline: null, remedies: [], evidence: [], related: [], since: 0 }
 }
 
 function snapshot(siteId: string, over: Partial<SiteSnapshot> = {}): SiteSnapshot {
@@ -24,9 +29,9 @@ function snapshot(siteId: string, over: Partial<SiteSnapshot> = {}): SiteSnapsho
       total: 3,
       byTask: { PC1: { running: 2 }, C2: { assigned: 1 } },
       list: [
-        { id: 'a', workerId: 'w1', hostname: 'pc1-a', sector: 10, task: 'PC1', taskType: 'seal/v0/precommit/1', state: 'running', runWait: 0, start: NOW - 9e6, elapsedSec: 9000, expectedSec: 3600, overdue: true },
-        { id: 'b', workerId: 'w1', hostname: 'pc1-a', sector: 11, task: 'PC1', taskType: 'seal/v0/precommit/1', state: 'running', runWait: 0, start: NOW - 6e5, elapsedSec: 600, expectedSec: 3600, overdue: false },
-        { id: '0', workerId: 'w2', hostname: 'c2-a', sector: 9, task: 'C2', taskType: 'seal/v0/commit/2', state: 'assigned', runWait: 1, start: null, elapsedSec: null, expectedSec: 900, overdue: false }
+        { id: 'a', workerId: 'w1', hostname: 'pc1-a', sector: 10, task: 'PC1', taskType: 'seal/v0/precommit/1', state: 'running', runWait: 0, start: NOW - 9e6, elapsedSec: 9000, timing: { state: 'PreCommit1', class: 'compute', since: NOW - 9e6, elapsedSec: 9000, expectedSec: 3600, factor: 2, level: 'overdue' }, overdue: true },
+        { id: 'b', workerId: 'w1', hostname: 'pc1-a', sector: 11, task: 'PC1', taskType: 'seal/v0/precommit/1', state: 'running', runWait: 0, start: NOW - 6e5, elapsedSec: 600, timing: { state: 'PreCommit1', class: 'compute', since: NOW - 6e5, elapsedSec: 600, expectedSec: 3600, factor: 2, level: 'ok' }, overdue: false },
+        { id: '0', workerId: 'w2', hostname: 'c2-a', sector: 9, task: 'C2', taskType: 'seal/v0/commit/2', state: 'assigned', runWait: 1, start: null, elapsedSec: null, timing: null, overdue: false }
       ]
     },
     workers: { list: [], online: 2, disabled: 1, missing: 1 },
@@ -48,10 +53,8 @@ function snapshot(siteId: string, over: Partial<SiteSnapshot> = {}): SiteSnapsho
       sectors: 90
     },
     messages: { count: 2, oldestAgeSec: 700, list: [] },
-    alerts: [
-      { key: 'k1', siteId, kind: 'faults', severity: 'critical', subject: '', since: 0, params: {} },
-      { key: 'k2', siteId, kind: 'job-overdue', severity: 'warning', subject: 'a', since: 0, params: {} }
-    ],
+    sectors: null,
+    findings: [finding(siteId, 'sectors-faulty', 'critical', { kind: 'deadline', id: '7' }), finding(siteId, 'stage-overdue', 'warning', { kind: 'site', id: 'stage-overdue-PreCommit1-running-pc1-a' })],
     ...over
   }
 }
@@ -91,7 +94,7 @@ describe('exporter exposition', () => {
     expect(series(text, 'minerdesk_jobs_overdue')).toEqual(['{site="s1",group="east",task="PC1"} 1', '{site="s1",group="east",task="C2"} 0'])
     expect(series(text, 'minerdesk_workers')).toContain('{site="s1",group="east",state="missing"} 1')
     expect(series(text, 'minerdesk_messages_oldest_age_seconds')).toEqual(['{site="s1",group="east"} 705'])
-    expect(series(text, 'minerdesk_findings')).toEqual(['{site="s1",group="east",severity="critical",kind="faults"} 1', '{site="s1",group="east",severity="warning",kind="job-overdue"} 1'])
+    expect(series(text, 'minerdesk_findings')).toEqual(['{site="s1",group="east",severity="critical",kind="sectors-faulty"} 1', '{site="s1",group="east",severity="warning",kind="stage-overdue"} 1'])
     expect(series(text, 'minerdesk_poll_requests')).toEqual(['{site="s1",group="east"} 3'])
     expect(series(text, 'minerdesk_poll_bytes')).toEqual(['{site="s1",group="east"} 120000'])
     expect(series(text, 'minerdesk_polls_total')).toEqual(['{site="s1",group="east"} 1'])
@@ -108,7 +111,7 @@ describe('exporter exposition', () => {
       workers: null,
       proving: null,
       messages: null,
-      alerts: []
+      findings: []
     })
     const views: SiteView[] = [
       { config: site('s1', 'east', 'Site "one"\\'), snapshot: snapshot('s1'), poll: null },
@@ -146,7 +149,7 @@ describe('exporter exposition', () => {
   it('passes promtool check metrics', async () => {
     const views: SiteView[] = [
       { config: site('s1', 'east'), snapshot: snapshot('s1'), poll: { seq: 3, tookMs: 1, calls: 1, httpRequests: 3, bytes: 1 } },
-      { config: site('s2', ''), snapshot: snapshot('s2', { alerts: [] }), poll: null }
+      { config: site('s2', ''), snapshot: snapshot('s2', { findings: [] }), poll: null }
     ]
     const text = await render(views)
     const r = spawnSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8' })

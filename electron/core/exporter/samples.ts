@@ -18,17 +18,18 @@ const one = (value: number | undefined | null, labels: Record<string, string> = 
 
 const bool = (v: boolean): number => (v ? 1 : 0)
 
-/** Sectors MinerDesk counts as stuck: those whose sealing job is overdue. */
+/** Sectors MinerDesk counts as stuck: overdue in their state by the health model's one rule. */
 export function stuckSectors(s: SiteSnapshot): number {
   const sectors = new Set<number>()
+  for (const w of s.sectors?.list ?? []) if (w.timing?.level === 'overdue') sectors.add(w.n)
   for (const j of s.jobs?.list ?? []) if (j.overdue) sectors.add(j.sector)
   return sectors.size
 }
 
-/** Findings by severity and kind (today the snapshot's alerts, one per root cause). */
+/** Findings by severity and kind (the health model's, one per root cause). */
 export function findingCounts(s: SiteSnapshot): Sample[] {
   const counts = new Map<string, Sample>()
-  for (const a of s.alerts) {
+  for (const a of s.findings) {
     const k = `${a.severity}|${a.kind}`
     const c = counts.get(k)
     if (c) c.value++

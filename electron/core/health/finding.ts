@@ -1,4 +1,4 @@
-import type { Evidence, FindingAction, FindingKind, FindingSeverity, I18nParams, I18nText, Remedy, Subject, SubjectKind } from '../../../preload/contract'
+import type { Evidence, Finding, FindingAction, FindingKind, I18nParams, I18nText, Remedy, Subject, SubjectKind } from '../../../preload/contract'
 import type { SiteFacts } from './facts'
 
 /**
@@ -7,17 +7,8 @@ import type { SiteFacts } from './facts'
  * root cause. Texts are i18n keys under `findings.<kind>[.<variant>]`.
  */
 
-export interface Draft {
-  kind: FindingKind
-  severity: FindingSeverity
-  subject: Subject
-  title: I18nText
-  cause: I18nText
-  consequence: I18nText
-  deadline: number | null
-  remedies: Remedy[]
-  evidence: Evidence[]
-  related: Subject[]
+/** A finding as a rule makes it: evaluate.ts adds its id, site and `since`. */
+export type Draft = Omit<Finding, 'id' | 'siteId' | 'since'> & {
   /** Subject kinds this finding explains wholesale (a site that cannot be reached explains everything). */
   claimsAll?: SubjectKind[]
 }

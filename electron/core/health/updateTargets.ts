@@ -1,6 +1,6 @@
 import type { TargetRefusal, UpdateTargetCheck } from '../../../preload/contract'
 import { FSM_NEXT, NO_HANDLER, sameHandler } from '../../../preload/contract/lotus/fsm'
-import { operatorGroup, SECTOR_STATES } from '../../../preload/contract/lotus/states'
+import { sectorGroup, SECTOR_STATES } from '../../../preload/contract/lotus/states'
 import type { SectorDigest } from './sectorLog'
 
 /**
@@ -72,7 +72,7 @@ function preconditions(s: TargetFacts, target: string): TargetRefusal[] {
       break
   }
   if (RESEAL.has(target) && committed && !RESEAL.has(s.state)) r.push('already-committed')
-  if (ON_CHAIN_ONLY.has(target) && operatorGroup(s.state) !== 'proving' && !['Faulty', 'FaultReported', 'FaultedFinal', 'Terminating', 'TerminateWait', 'TerminateFinality', 'TerminateFailed'].includes(s.state)) r.push('not-on-chain')
+  if (ON_CHAIN_ONLY.has(target) && sectorGroup(s.state) !== 'proving' && !['Faulty', 'FaultReported', 'FaultedFinal', 'Terminating', 'TerminateWait', 'TerminateFinality', 'TerminateFailed'].includes(s.state)) r.push('not-on-chain')
   return r
 }
 

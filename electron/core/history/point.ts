@@ -1,6 +1,6 @@
 import type { HistoryPoint } from '../../../preload/contract/history'
 import type { SiteSnapshot } from '../../../preload/contract'
-import { operatorGroup } from '../../../preload/contract/lotus/states'
+import { sectorGroup } from '../../../preload/contract/lotus/states'
 
 /**
  * A poll's snapshot reduced to a history point (pure). `done` is what the previous point of the
@@ -14,8 +14,8 @@ export function pointFromSnapshot(s: SiteSnapshot, lastDone: number | null): { p
   if (p) {
     byState = {}
     for (const [state, n] of Object.entries(p.byState)) {
-      const g = operatorGroup(state)
-      if (n > 0 && (g === 'sealing' || g === 'failed')) byState[state] = n
+      const g = sectorGroup(state)
+      if (n > 0 && g !== 'proving' && g !== 'removed') byState[state] = n
     }
   }
   const done = p ? p.byGroup.proving + p.byGroup.removed : null

@@ -28,7 +28,8 @@ function snap(t: number, o: { proving?: number; removed?: number; sealing?: Reco
     workers: null,
     proving: minerUp ? ({ faults: o.faults ?? 0, recoveries: 0 } as SiteSnapshot['proving']) : null,
     messages: null,
-    alerts: []
+    sectors: null,
+    findings: []
   }
 }
 

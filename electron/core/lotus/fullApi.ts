@@ -14,6 +14,8 @@ import type {
   Partition,
   PeerAddrInfo,
   PubsubScore,
+  MsgLookup,
+  SectorChainLocation,
   SectorOnChainInfo,
   SignedMessage,
   SyncState,
@@ -57,6 +59,16 @@ export const fullCalls = {
   /** null when the sector is not on chain. */
   stateSectorGetInfo: (actor: string, sector: number, tsk: TipSetKey = []): CallSpec<SectorOnChainInfo | null> => spec('StateSectorGetInfo', [actor, sector, tsk], S.sectorOnChain),
   stateMinerActiveSectors: (actor: string, tsk: TipSetKey = []): CallSpec<SectorOnChainInfo[]> => spec('StateMinerActiveSectors', [actor, tsk], S.sectorsOnChain, orEmptyArray<SectorOnChainInfo>),
+  /** The receipt of a message that landed (LookbackNoLimit, replaced messages allowed, as the sealing FSM searches); null while pending. */
+  stateSearchMsg: (msg: Cid, tsk: TipSetKey = []): CallSpec<MsgLookup | null> => spec('StateSearchMsg', [tsk, msg, -1, true], S.msgLookup),
+  /** Where a live sector is proven: its deadline and partition; null when it is not on chain. */
+  stateSectorPartition: (actor: string, sector: number, tsk: TipSetKey = []): CallSpec<SectorChainLocation | null> => spec('StateSectorPartition', [actor, sector, tsk], S.sectorLocation),
+  /** read. Why a block was marked bad; '' when it was not (`lotus sync check-bad`). */
+  syncCheckBad: (block: Cid): CallSpec<string> => spec('SyncCheckBad', [block], S.string),
+  /** admin. `lotus sync unmark-bad <cid>`. */
+  syncUnmarkBad: (block: Cid): CallSpec<void> => spec('SyncUnmarkBad', [block], S.nothing, () => undefined),
+  /** admin. `lotus sync unmark-bad --all`. */
+  syncUnmarkAllBad: (): CallSpec<void> => spec('SyncUnmarkAllBad', [], S.nothing, () => undefined),
   /** admin. What `lotus daemon stop` calls. */
   shutdown: (): CallSpec<void> => spec('Shutdown', [], S.nothing, () => undefined)
 } as const

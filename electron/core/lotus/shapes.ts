@@ -178,6 +178,9 @@ export const S = {
     )
     .nullable(),
   sectorOnChain: z.looseObject({ SectorNumber: int, Activation: int, Expiration: int }).nullable(),
+  /** StateSearchMsg: null while the message is not on chain. */
+  msgLookup: z.looseObject({ Receipt: z.looseObject({ ExitCode: int }), Height: int }).nullable(),
+  sectorLocation: z.looseObject({ Deadline: int, Partition: int }).nullable(),
   sectorsOnChain: z.array(z.looseObject({ SectorNumber: int, Activation: int, Expiration: int })).nullable(),
 
   /* miner */

@@ -5,7 +5,7 @@ import { apiVersionString, type VersionInfo } from '../../../preload/contract/lo
  * The oldest Lotus APIs MinerDesk talks to.
  *
  * Miner: API 1.5.0 (66816), the version current lotus-miner reports and whose method shapes
- * lotus-reference.md documents (WorkerJobs with Hostname, WorkerStats with Enabled and
+ * preload/contract/lotus/types.ts describes (WorkerJobs with Hostname, WorkerStats with Enabled and
  * TaskCounts, SectorsSummary, SealingRemoveRequest). Older miners lack some of these or shape
  * them differently, and mutating them blind is not safe.
  *

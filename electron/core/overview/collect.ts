@@ -6,6 +6,7 @@ import type { CallSpec } from '../lotus/shapes'
 import type { SiteLotus, SiteLotusStats } from '../lotus/siteLotus'
 import type { Deadline, DeadlineInfo, MinerInfo, Partition, TipSetKey } from '../../../preload/contract/lotus/types'
 import { emptyRaw, type Got, type PollMemory, type RawChain, type RawDaemon, type RawMiner, type RawPoll } from './raw'
+import { scanSectors, type Run } from './sectorScan'
 
 /**
  * One poll's Lotus calls — bulk calls only — with as few round trips through SSH as possible.
@@ -30,6 +31,8 @@ export interface CollectOptions {
   timeoutMs?: number
   mode?: CollectMode
   now?: () => number
+  /** A watched sector whose state has not changed is read again after this long (default 2.5 min). */
+  sectorRefreshMs?: number
 }
 
 function httpRequests(s: SiteLotusStats): number {
@@ -134,12 +137,24 @@ export async function collectPoll(lotus: SiteLotus, o: CollectOptions): Promise<
     return out
   })()
 
-  const [daemon, miner, chain] = await Promise.all([daemonP, minerP, chainP])
+  // The sector scan (sectorScan.ts): after the miner's summary, beside the proving calls.
+  const sectorsP = minerP.then(async (m) => {
+    if (!m.summary?.ok) return null
+    try {
+      return await scanSectors(run as Run, m.summary.value, o.memory, now(), o.sectorRefreshMs ?? 150_000)
+    } catch (err) {
+      if (toErrorInfo(err).code === 'cancelled') throw err
+      return null
+    }
+  })
+
+  const [daemon, miner, chain, sectors] = await Promise.all([daemonP, minerP, chainP, sectorsP])
   if (o.signal?.aborted) throw new MinerDeskError({ code: 'cancelled', message: 'poll cancelled' })
 
   raw.daemon = daemon
   raw.miner = miner
   raw.chain = chain
+  raw.sectors = sectors
   raw.connection = lotus.host.info
   // Every call failed and SSH says why (its errors, or a connection that is no longer up):
   // the host went away during the poll. Streams cut by the drop show as "connection lost".

@@ -1,11 +1,12 @@
-import { DURATION_KEYS, type DurationKey, type Durations, type JobRow, type JobsSnapshot, type WorkerRow } from '../../../preload/contract'
+import { DURATION_KEYS, type DurationKey, type Durations, type JobRow, type JobsSnapshot, type StageTiming, type WorkerRow } from '../../../preload/contract'
+import { stateOfTask } from '../health/stages'
 import { jobState, taskShort } from '../../../preload/contract/lotus/tasks'
 import type { WorkerJob, WorkerStats } from '../../../preload/contract/lotus/types'
 
 /**
  * Jobs as `lotus-miner sealing jobs` lists them (cli/miner/sealing.go): hostname from the job
  * (ret-wait entries carry it) else from WorkerStats, sorted by RunWait, then start, then call ID.
- * A running job is overdue once it has run `stuckMultiple` × the task's expected duration.
+ * Whether a job is late is the health model's one rule on its sector's stage (attachTimings).
  */
 
 const DURATION_KEY_SET = new Set<string>(DURATION_KEYS)
@@ -24,8 +25,6 @@ export function expectedFor(task: string, durations: Durations): number | null {
 export function buildJobs(
   jobs: Record<string, WorkerJob[]>,
   stats: Record<string, WorkerStats> | null,
-  durations: Durations,
-  stuckMultiple: number,
   now: number
 ): JobsSnapshot {
   const list: JobRow[] = []
@@ -35,7 +34,6 @@ export function buildJobs(
       const start = jobStart(j.Start)
       const state = jobState(j.RunWait)
       const elapsedSec = start === null ? null : Math.max(0, Math.floor((now - start) / 1000))
-      const expectedSec = expectedFor(task, durations)
       list.push({
         id: j.ID.ID,
         workerId,
@@ -47,8 +45,8 @@ export function buildJobs(
         runWait: j.RunWait,
         start,
         elapsedSec,
-        expectedSec,
-        overdue: state === 'running' && elapsedSec !== null && expectedSec !== null && elapsedSec > stuckMultiple * expectedSec
+        timing: null,
+        overdue: false
       })
     }
   }
@@ -59,6 +57,21 @@ export function buildJobs(
     t[j.state] = (t[j.state] ?? 0) + 1
   }
   return { total: list.length, byTask, list }
+}
+
+/**
+ * Gives each job the timing of its sector's stage when the job is that stage's work (a PC1 job of a
+ * sector in PreCommit1): the same elapsed time and verdict the sectors screen and the CLI show.
+ */
+export function attachTimings(jobs: JobsSnapshot, timings: ReadonlyMap<number, StageTiming>): JobsSnapshot {
+  return {
+    ...jobs,
+    list: jobs.list.map((j) => {
+      const t = timings.get(j.sector)
+      if (!t || !stateOfTask(j.task).includes(t.state) || j.runWait < 0) return j
+      return { ...j, timing: t, overdue: t.level === 'overdue' }
+    })
+  }
 }
 
 /** `8:seal/v0/precommit/1` → PC1, summed per short name. */

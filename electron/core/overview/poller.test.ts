@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { DEFAULT_SETTINGS, type Alert, type SiteConfig } from '../../../preload/contract'
+import { DEFAULT_SETTINGS, type Finding, type SiteConfig } from '../../../preload/contract'
 import { SiteLotus } from '../lotus/siteLotus'
 import { provingGeometry, startFakeSite, type FakeSite } from '../../../test/support/lotus/fakeSite'
 import { observedFor } from './observed'
@@ -43,12 +43,21 @@ describe('SitePoller against a fake Lotus site', () => {
     expect(s.proving).toMatchObject({ deadlineIndex: g.index, periodStart: g.periodStart, sectors: 16 * 50, faults: 0 })
     expect(s.proving?.deadlines).toHaveLength(48)
     expect(s.messages).toMatchObject({ count: 1, list: [{ cid: 'bafy2bzacelocal1', nonce: 17 }] })
-    expect(s.alerts.map((a) => a.kind)).toEqual(['job-overdue', 'sectors-failed'])
+    // The C2 of sector 101 runs 2 h against 15 min 10 s; sector 108 failed its commit check.
+    expect(s.findings.map((a) => [a.kind, a.subject.id])).toEqual([
+      ['sector-error', 'error-invalid-proof'],
+      ['stage-overdue', 'stage-overdue-Committing-running-c2-host']
+    ])
+    // The sector scan read every sector outside Proving/Removed, each with its one timing.
+    expect(s.sectors?.list.map((w) => [w.n, w.state, w.timing?.level ?? null])).toEqual([
+      [100, 'PreCommit1', 'ok'], [102, 'PreCommit1', 'ok'], [103, 'PreCommit1', 'ok'], [105, 'PreCommit2', 'ok'], [106, 'WaitSeed', 'ok'], [107, 'WaitSeed', 'ok'], [108, 'CommitFailed', 'ok']
+    ])
     expect(s.partErrors).toBeUndefined()
 
     // 8 daemon + 6 miner (one batch each), then ProvingDeadline + Deadlines + StateMinerInfo, then
-    // the 48 partitions: 65 calls in 4 HTTP requests.
-    expect(poller.lastPoll).toMatchObject({ calls: 65, httpRequests: 4 })
+    // the 48 partitions, then the scan: SectorsListInStates of 4 states and SectorsStatus of 7
+    // sectors: 76 calls in 6 HTTP requests.
+    expect(poller.lastPoll).toMatchObject({ calls: 76, httpRequests: 6 })
     const conns = [site.daemon.connections, site.miner.connections]
     expect(conns[0]).toBeLessThanOrEqual(2)
     expect(conns[1]).toBeLessThanOrEqual(2)
@@ -56,8 +65,9 @@ describe('SitePoller against a fake Lotus site', () => {
     const s2 = await poller.refresh()
     expect(s2.seq).toBe(2)
     // StateMinerInfo only once per miner session; the deadline count is known now, so the
-    // partitions join the deadlines' batch; no new streams; no new discovery.
-    expect(poller.lastPoll).toMatchObject({ calls: 64, httpRequests: 3 })
+    // partitions join the deadlines' batch; sectors whose state did not change are not read again;
+    // no new streams; no new discovery.
+    expect(poller.lastPoll).toMatchObject({ calls: 68, httpRequests: 4 })
     expect([site.daemon.connections, site.miner.connections]).toEqual(conns)
     expect(site.daemon.calls.filter((c) => c === 'StateMinerInfo')).toHaveLength(1)
     expect(site.host.counters.execs).toBe(1)
@@ -120,7 +130,7 @@ describe('SitePoller against a fake Lotus site', () => {
     expect(s.miner.up).toBe(true)
     expect(s.jobs?.total).toBe(3)
     expect([s.proving, s.messages]).toEqual([null, null])
-    expect(s.alerts.map((a) => a.kind)).toContain('daemon-down')
+    expect(s.findings.map((a) => a.kind)).toContain('daemon-down')
 
     await site.restartNode('daemon')
     await site.stopNode('miner') // crash: the api file stays behind
@@ -129,7 +139,7 @@ describe('SitePoller against a fake Lotus site', () => {
     expect(s.daemon.up).toBe(true)
     expect(s.miner).toMatchObject({ up: false, error: { code: 'lotus/miner-down' }, actor: 'f01234', sectorSize: 34359738368 })
     expect(s.proving?.deadlines).toHaveLength(48)
-    expect(s.alerts.map((a) => a.kind)).toEqual(['miner-down'])
+    expect(s.findings.map((a) => a.kind)).toEqual(['miner-down'])
   })
 
   it('says when the host is unreachable and recovers when it is back', async () => {
@@ -139,23 +149,23 @@ describe('SitePoller against a fake Lotus site', () => {
     const down = await poller.refresh()
     expect(down.connection.state).toBe('unreachable')
     expect(down.daemon).toMatchObject({ up: false, error: { code: 'ssh/unreachable' } })
-    expect(down.alerts.map((a) => a.key)).toEqual(['sz-01:site-unreachable:'])
+    expect(down.findings.map((a) => a.id)).toEqual(['sz-01:site-unreachable:site:'])
     site.host.setReachable(true)
     const up = await poller.refresh()
     expect(up.daemon.up && up.miner.up).toBe(true)
     expect(up.workers?.missing).toBe(0)
   })
 
-  it('reports only new alerts, as they appear', async () => {
+  it('reports only new findings, as they appear', async () => {
     const { site, poller } = await setup()
-    const batches: Alert[][] = []
-    poller.onNewAlerts((a) => batches.push(a))
+    const batches: Finding[][] = []
+    poller.onNewFindings((a) => batches.push(a))
     await poller.refresh()
     await poller.refresh()
     site.state.faulty = [300, 301]
     await poller.refresh()
-    expect(batches.map((b) => b.map((a) => a.kind))).toEqual([['job-overdue', 'sectors-failed'], ['faults']])
-    expect(batches[1]![0]!.params).toEqual({ faults: 2, recoveries: 0 })
+    expect(batches.map((b) => b.map((a) => a.kind))).toEqual([['sector-error', 'stage-overdue'], ['sectors-faulty']])
+    expect(batches[1]![0]!.title.params).toMatchObject({ faults: 2, recoveries: 0, sectors: '300, 301' })
   })
 
   it('works with a Lotus that has no batch support (partitions as single calls)', async () => {
@@ -210,8 +220,9 @@ describe('poll cost, measured', () => {
       `[measure] warm poll, no latency: ${warm.tookMs} ms, ${fast.poller.lastPoll!.calls} calls in ${fast.poller.lastPoll!.httpRequests} HTTP requests\n` +
         `[measure] warm poll, 20 ms each way: batch ${batch.ms} ms (${batch.stats.httpRequests} HTTP requests), concurrent ${concurrent.ms} ms (${concurrent.stats.httpRequests} HTTP requests)`
     )
-    expect(batch.stats.httpRequests).toBe(3)
-    expect(concurrent.stats.httpRequests).toBe(64)
+    // The sector scan's list (SectorsListInStates) runs beside the proving batch: one request more, no round trip more.
+    expect(batch.stats.httpRequests).toBe(4)
+    expect(concurrent.stats.httpRequests).toBe(68)
     expect(batch.ms).toBeLessThan(concurrent.ms)
   })
 })

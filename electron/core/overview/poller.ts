@@ -1,6 +1,7 @@
-import { DEFAULT_SETTINGS, MinerDeskError, type Alert, type AppSettings, type SiteConfig, type SiteSnapshot } from '../../../preload/contract'
+import { DEFAULT_SETTINGS, MinerDeskError, type AppSettings, type Finding, type ProvingCheckState, type SiteConfig, type SiteSnapshot } from '../../../preload/contract'
+import { newFindings } from '../health/evaluate'
+import type { HealthThresholds, LogFacts } from '../health/facts'
 import type { SiteLotus } from '../lotus/siteLotus'
-import { newAlerts, type AlertThresholds } from './alerts'
 import type { ObservedMemory } from './observed'
 import { collectPoll, type CollectMode } from './collect'
 import { emptyMemory, type PollMemory, type RawPoll } from './raw'
@@ -23,7 +24,9 @@ export interface SitePollerOptions {
   callTimeoutMs?: number
   /** 'batch' (default): a few JSON-RPC batches per poll; 'concurrent': every call on its own. */
   mode?: CollectMode
-  thresholds?: AlertThresholds
+  thresholds?: HealthThresholds
+  /** What the health model knows beyond the poll (logs read over SSH, finished proving checks). */
+  extras?: () => { logs: LogFacts | null; provingChecks: readonly ProvingCheckState[] }
   /** Where first sightings are kept for every host on the same MINERDESK_HOME (read at the first poll). */
   observed?: ObservedMemory
 }
@@ -54,7 +57,7 @@ export class SitePoller {
   private started = false
   private stopped = false
   private readonly snapshotListeners = new Set<Listener<SiteSnapshot>>()
-  private readonly alertListeners = new Set<Listener<Alert[]>>()
+  private readonly findingListeners = new Set<Listener<Finding[]>>()
   private readonly errorListeners = new Set<Listener<Error>>()
 
   constructor(o: SitePollerOptions) {
@@ -66,6 +69,11 @@ export class SitePoller {
   /** The latest snapshot (null before the first poll ends). */
   get snapshot(): SiteSnapshot | null {
     return this.last
+  }
+
+  /** What the health model remembers between polls (sector digests, receipts, job first-seen times). */
+  get healthMemory(): Pick<PollMemory, 'sectors' | 'receipts' | 'jobFirstSeen'> {
+    return { sectors: this.memory.sectors, receipts: this.memory.receipts, jobFirstSeen: this.memory.jobFirstSeen }
   }
 
   get running(): boolean {
@@ -83,10 +91,10 @@ export class SitePoller {
     return () => this.snapshotListeners.delete(l)
   }
 
-  /** Alerts that appeared in the latest snapshot (for notifications). */
-  onNewAlerts(l: Listener<Alert[]>): () => void {
-    this.alertListeners.add(l)
-    return () => this.alertListeners.delete(l)
+  /** Findings (warning or worse) that appeared in the latest snapshot (for notifications). */
+  onNewFindings(l: Listener<Finding[]>): () => void {
+    this.findingListeners.add(l)
+    return () => this.findingListeners.delete(l)
   }
 
   /** A poll that failed in MinerDesk itself (a bug); polling goes on. */
@@ -177,6 +185,8 @@ export class SitePoller {
         signal: ac.signal,
         timeoutMs: this.o.callTimeoutMs ?? 20_000,
         mode: this.o.mode ?? 'batch',
+        // A watched sector whose state did not change is read again every 10 polls.
+        sectorRefreshMs: this.intervalMs() * 10,
         now: this.now
       })
       if (this.stopped) throw new MinerDeskError({ code: 'cancelled', message: `polling of ${this.siteId} stopped` })
@@ -193,15 +203,16 @@ export class SitePoller {
         settings,
         site,
         now: this.now(),
-        ...(this.o.thresholds ? { thresholds: this.o.thresholds } : {})
+        ...(this.o.thresholds ? { thresholds: this.o.thresholds } : {}),
+        ...(this.o.extras ? { extras: this.o.extras() } : {})
       })
       this.memory = memory
       this.safely(() => this.o.observed?.save({ messageFirstSeen: memory.messageFirstSeen, workers: memory.workers }))
       this.last = snapshot
       this.lastRaw = raw
       for (const l of this.snapshotListeners) this.safely(() => l(snapshot))
-      const fresh = newAlerts(prev?.alerts ?? [], snapshot.alerts)
-      if (fresh.length > 0) for (const l of this.alertListeners) this.safely(() => l(fresh))
+      const fresh = newFindings(prev?.findings ?? [], snapshot.findings)
+      if (fresh.length > 0) for (const l of this.findingListeners) this.safely(() => l(fresh))
       return snapshot
     } finally {
       if (this.abort === ac) this.abort = null

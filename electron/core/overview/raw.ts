@@ -1,11 +1,14 @@
 import type { ConnectionInfo, ErrorInfo, Result, WorkerRow } from '../../../preload/contract'
+import type { SectorDigest } from '../health/sectorLog'
 import type {
   Deadline,
   DeadlineInfo,
   MinerInfo,
   NodeStatus,
+  MsgLookup,
   Partition,
   PeerAddrInfo,
+  SectorInfo,
   SignedMessage,
   SyncState,
   TipSet,
@@ -52,6 +55,18 @@ export interface RawChain {
   partitions: Array<Result<Partition[]>> | null
 }
 
+/** The sector scan: every sector outside Proving/Available/Removed, and the statuses read this poll. */
+export interface RawSectors {
+  /** State → sectors (SectorsListInStates), for the states SectorsSummary reported. */
+  lists: Record<string, number[]>
+  /** SectorsStatus (without on-chain info) of the sectors the scan chose to (re)read. */
+  statuses: SectorInfo[]
+  /** SectorsStatus calls that failed (a sector removed between the list and its status, say). */
+  errors: number
+  /** StateSearchMsg of commit messages not known yet: CID → lookup (null while pending). */
+  receipts: Record<string, MsgLookup | null>
+}
+
 export interface RawPoll {
   startedAt: number
   finishedAt: number
@@ -61,6 +76,8 @@ export interface RawPoll {
   daemon: RawDaemon
   miner: RawMiner
   chain: RawChain
+  /** Null when the miner's summary did not answer (or the scan failed as a whole). */
+  sectors: RawSectors | null
   /** JSON-RPC calls made (each element of a batch counts) and HTTP requests sent. */
   calls: number
   httpRequests: number
@@ -80,10 +97,16 @@ export interface PollMemory {
   workers: Record<string, WorkerRow>
   /** Local pending message CID → when first seen pending (ms). */
   messageFirstSeen: Record<string, number>
+  /** What the health model keeps of each watched sector (not its log), by number. */
+  sectors: Record<number, SectorDigest>
+  /** Receipts of watched sectors' commit messages that landed, by CID (they never change). */
+  receipts: Record<string, { exitCode: number; height: number }>
+  /** `${callId}|${sector}|${state}` → when a job was first seen in that state (ms). */
+  jobFirstSeen: Record<string, number>
 }
 
 export function emptyMemory(): PollMemory {
-  return { actor: null, sectorSize: null, minerInfoKey: null, deadlineCount: null, workers: {}, messageFirstSeen: {} }
+  return { actor: null, sectorSize: null, minerInfoKey: null, deadlineCount: null, workers: {}, messageFirstSeen: {}, sectors: {}, receipts: {}, jobFirstSeen: {} }
 }
 
 export function emptyRaw(connection: ConnectionInfo, startedAt: number): RawPoll {
@@ -95,6 +118,7 @@ export function emptyRaw(connection: ConnectionInfo, startedAt: number): RawPoll
     daemon: { version: null, id: null, head: null, syncState: null, nodeStatus: null, peers: null, walletList: null, mpoolPending: null },
     miner: { version: null, session: null, actor: null, summary: null, workerStats: null, workerJobs: null },
     chain: { actor: null, minerInfo: null, provingDeadline: null, deadlines: null, partitions: null },
+    sectors: null,
     calls: 0,
     httpRequests: 0,
     bytes: 0

@@ -87,7 +87,7 @@ describe('snapshot builder on Lotus documentation data', () => {
     expect(s.pipeline).toEqual({ byState: { Proving: 120 }, byGroup: { sealing: 0, failed: 0, proving: 120, removed: 0, other: 0 }, total: 120 })
   })
 
-  it('lists jobs with elapsed vs expected and flags the overdue ones', () => {
+  it('lists jobs with their stage timing (from the job start when the sector was not read) and flags the overdue ones', () => {
     const start = Date.parse('2020-11-12T09:22:07Z')
     expect(s.jobs).toEqual({
       total: 1,
@@ -103,7 +103,7 @@ describe('snapshot builder on Lotus documentation data', () => {
         runWait: 0,
         start,
         elapsedSec: Math.floor((NOW - start) / 1000),
-        expectedSec: 3600,
+        timing: { state: 'PreCommit2', class: 'compute', since: start, elapsedSec: Math.floor((NOW - start) / 1000), expectedSec: 3600, factor: 2, level: 'overdue' },
         overdue: true
       }]
     })
@@ -146,13 +146,16 @@ describe('snapshot builder on Lotus documentation data', () => {
     expect(build(raw).snapshot.messages).toEqual({ count: 0, oldestAgeSec: null, list: [] })
   })
 
-  it('derives the alerts of that state', () => {
-    expect(s.alerts.map((a) => [a.kind, a.severity, a.subject, a.params])).toEqual([
-      ['faults', 'critical', '', { faults: 1, recoveries: 1 }],
-      ['job-overdue', 'warning', '76081ba0-61bd-45a5-bc08-af05f1c26e5d', { task: 'PC2', sector: 100, host: 'host', elapsed: expect.stringMatching(/^\d+h\d*m?$/), expected: '1h' }],
-      ['sync-behind', 'warning', '', { epochs: 42, headAge: '1m' }]
+  it('judges that state with the health model', () => {
+    expect(s.findings.map((f) => [f.kind, f.severity, f.subject])).toEqual([
+      ['sectors-faulty', 'critical', { kind: 'deadline', id: '0' }],
+      ['stage-overdue', 'warning', { kind: 'site', id: 'stage-overdue-PreCommit2-running-host' }],
+      ['sync-behind', 'warning', { kind: 'daemon', id: 'sync' }]
     ])
-    expect(s.alerts[0]!.key).toBe('s1:faults:')
+    expect(s.findings[0]!.id).toBe('s1:sectors-faulty:deadline:0')
+    expect(s.findings[0]!.title.params).toMatchObject({ deadline: 0, faults: 1, recoveries: 1, sectors: '5' })
+    expect(s.findings[1]!.title.params).toMatchObject({ state: 'PreCommit2', sectors: '100', host: 'host', expected: '1h' })
+    expect(s.findings[2]!.title.params).toEqual({ epochs: 42, headAge: '1m' })
     expect(s.partErrors).toBeUndefined()
   })
 })
@@ -171,7 +174,7 @@ describe('snapshot builder when parts fail', () => {
     expect(s.proving).toBeNull()
     expect(s.messages).toBeNull()
     expect(s.partErrors).toBeUndefined() // the daemon's error says it all
-    expect(s.alerts.map((a) => a.kind)).toEqual(['daemon-down', 'job-overdue'])
+    expect(s.findings.map((a) => a.kind)).toEqual(['daemon-down', 'stage-overdue'])
   })
 
   it('shows a down miner with proving still computed from the remembered actor', () => {
@@ -185,7 +188,7 @@ describe('snapshot builder when parts fail', () => {
     expect(s.pipeline).toBeNull()
     expect(s.workers).toBeNull()
     expect(s.proving?.faults).toBe(1)
-    expect(s.alerts.map((a) => a.kind)).toEqual(['faults', 'miner-down', 'sync-behind'])
+    expect(s.findings.map((a) => a.kind)).toEqual(['miner-down', 'sectors-faulty', 'sync-behind'])
   })
 
   it('says an unreachable site is unreachable, and only that', () => {
@@ -196,7 +199,7 @@ describe('snapshot builder when parts fail', () => {
     expect(s.daemon).toEqual({ up: false, error: raw.sshError })
     expect(s.miner).toEqual({ up: false, error: raw.sshError })
     expect([s.pipeline, s.jobs, s.workers, s.proving, s.messages]).toEqual([null, null, null, null, null])
-    expect(s.alerts.map((a) => [a.kind, a.severity])).toEqual([['site-unreachable', 'critical']])
+    expect(s.findings.map((a) => [a.kind, a.severity])).toEqual([['site-unreachable', 'critical']])
   })
 
   it('explains a part missing while its node is up (token without write for WalletList)', () => {
@@ -220,7 +223,6 @@ describe('snapshot builder when parts fail', () => {
     raw.miner.summary = ok({ Proving: 3, CommitFailed: 2, Removed: 1, SomeFutureState: 4, PreCommit1: 5 })
     const { snapshot: s } = build(raw)
     expect(s.pipeline?.byGroup).toEqual({ sealing: 5, failed: 2, proving: 3, removed: 1, other: 4 })
-    expect(s.alerts.find((a) => a.kind === 'sectors-failed')?.params).toEqual({ sectors: 2 })
   })
 })
 
@@ -241,8 +243,8 @@ describe('what the builder remembers across polls', () => {
       ['w2b', 'pc1-a', false, null]
     ])
     expect(r.snapshot.workers).toMatchObject({ online: 2, missing: 1 })
-    // Within the grace period: no worker-lost alert yet.
-    expect(r.snapshot.alerts.some((a) => a.kind === 'worker-lost')).toBe(false)
+    // Within the grace period: not gone yet.
+    expect(r.snapshot.findings.some((a) => a.kind === 'worker-down')).toBe(false)
     // Still missing 3 minutes later (miner briefly down in between: memory kept).
     raw = conformanceRaw(NOW + 30_000)
     raw.miner.workerStats = fail('lotus/miner-down')
@@ -251,8 +253,9 @@ describe('what the builder remembers across polls', () => {
     raw = conformanceRaw(NOW + 195_000)
     raw.miner.workerStats = ok({ w1: worker('pc1-a'), w2b: worker('pc1-a') })
     r = build(raw, { prev: r.snapshot, memory: r.memory })
-    const lost = r.snapshot.alerts.filter((a) => a.kind === 'worker-lost')
-    expect(lost).toEqual([expect.objectContaining({ key: 's1:worker-lost:w3', subject: 'w3', params: { host: 'c2-b' }, since: NOW + 195_000 })])
+    const lost = r.snapshot.findings.filter((a) => a.kind === 'worker-down')
+    // Gone without jobs: capacity lost, a warning (with jobs it is critical).
+    expect(lost).toEqual([expect.objectContaining({ id: 's1:worker-down:worker:w3', severity: 'warning', subject: { kind: 'worker', id: 'w3', label: 'c2-b' }, since: NOW + 195_000 })])
     expect(r.snapshot.workers?.list.find((w) => w.id === 'w3')?.missingSince).toBe(NOW + 15_000)
     // Forgotten after 24 h away.
     raw = conformanceRaw(NOW + 25 * 3600_000)
@@ -270,7 +273,8 @@ describe('what the builder remembers across polls', () => {
     raw.daemon.mpoolPending = ok([msg('bafyA', 1), msg('bafyB', 2)])
     r = build(raw, { prev: r.snapshot, memory: r.memory })
     expect(r.snapshot.messages).toMatchObject({ count: 2, oldestAgeSec: 660 })
-    expect(r.snapshot.alerts.filter((a) => a.kind === 'message-stuck').map((a) => [a.subject, a.params])).toEqual([['bafyA', { from: 'f01234', nonce: 1, age: '11m' }]])
+    expect(r.snapshot.findings.filter((a) => a.kind === 'message-stuck').map((a) => [a.subject.id, a.title.params])).toEqual([['bafyA', { from: 'f01234', nonce: 1, age: '11m', method: 1 }]])
+    expect(r.snapshot.findings.find((a) => a.kind === 'message-stuck')?.remedies[0]?.action).toEqual({ kind: 'mpool-replace', from: 'f01234', nonce: 1 })
     raw = conformanceRaw(NOW + 12 * 60_000)
     raw.daemon.mpoolPending = ok([msg('bafyB', 2)])
     r = build(raw, { prev: r.snapshot, memory: r.memory })

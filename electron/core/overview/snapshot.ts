@@ -4,6 +4,7 @@ import type {
   ErrorInfo,
   MinerSnapshot,
   PipelineSnapshot,
+  ProvingCheckState,
   SectorGroup,
   SiteConfig,
   SiteSnapshot,
@@ -11,20 +12,23 @@ import type {
   SyncWorker
 } from '../../../preload/contract'
 import { effectiveDurations } from '../settings/store'
-import { isSectorState, operatorGroup } from '../../../preload/contract/lotus/states'
+import { sectorGroup } from '../../../preload/contract/lotus/states'
 import { SYNC_STAGES, type SyncState, type TipSet } from '../../../preload/contract/lotus/types'
 import { versionProblem } from '../lotus/versions'
-import { deriveAlerts, type AlertThresholds } from './alerts'
-import { buildJobs } from './jobs'
+import { evaluate } from '../health/evaluate'
+import { DEFAULT_THRESHOLDS, type HealthThresholds, type LogFacts } from '../health/facts'
+import { sectorTimings } from '../health/stages'
+import { attachTimings, buildJobs } from './jobs'
 import { buildMessages } from './messages'
 import { buildProving, type ChainClock } from './proving'
 import type { Got, PollMemory, RawPoll } from './raw'
+import { jobsFirstSeen, mergeReceipts, mergeSectors, watchedList } from './watch'
 import { buildWorkers } from './workers'
 
 /**
  * The pure snapshot builder: raw call results + previous snapshot + memory + settings + now →
- * one SiteSnapshot (alerts included) and the memory for the next poll. No I/O, no clock.
- * The daemon part and the miner part are built independently: either may be down.
+ * one SiteSnapshot (the health model's findings included) and the memory for the next poll. No
+ * I/O, no clock. The daemon part and the miner part are built independently: either may be down.
  */
 
 export interface BuildInput {
@@ -38,7 +42,9 @@ export interface BuildInput {
   settings: AppSettings
   site: Pick<SiteConfig, 'durations'> | null
   now: number
-  thresholds?: AlertThresholds
+  thresholds?: HealthThresholds
+  /** What the health model knows beyond the poll: logs read over SSH, finished proving checks. */
+  extras?: { logs: LogFacts | null; provingChecks: readonly ProvingCheckState[] }
 }
 
 export interface BuildOutput {
@@ -140,8 +146,8 @@ function buildPipeline(summary: Record<string, number>): PipelineSnapshot {
   const byGroup: Record<SectorGroup, number> = { sealing: 0, failed: 0, proving: 0, removed: 0, other: 0 }
   let total = 0
   for (const [state, n] of Object.entries(summary)) {
-    // States newer than MinerDesk knows are counted, but not guessed into a group.
-    const group: SectorGroup = isSectorState(state) ? operatorGroup(state) : 'other'
+    // States newer than MinerDesk knows are counted, but not guessed into a group ('other').
+    const group: SectorGroup = sectorGroup(state)
     byGroup[group] += n
     total += n
   }
@@ -181,7 +187,7 @@ export function buildSnapshot(input: BuildInput): BuildOutput {
 
   const stats = value(raw.miner.workerStats) ?? null
   const jobsRaw = value(raw.miner.workerJobs)
-  const jobs = jobsRaw ? buildJobs(jobsRaw, stats, effectiveDurations(settings, input.site), settings.stuckMultiple, now) : null
+  const built = jobsRaw ? buildJobs(jobsRaw, stats, now) : null
   partError('jobs', miner.up, raw.miner.workerJobs)
 
   let workers = null
@@ -220,7 +226,18 @@ export function buildSnapshot(input: BuildInput): BuildOutput {
   }
   partError('messages', daemon.up, raw.daemon.walletList, raw.daemon.mpoolPending)
 
-  const base: Omit<SiteSnapshot, 'alerts'> = {
+  // The health model's inputs: watched sectors, their one timing each, and what else it knows.
+  next.sectors = mergeSectors(memory.sectors, raw.sectors, now)
+  next.receipts = mergeReceipts(memory.receipts, raw.sectors, next.sectors)
+  next.jobFirstSeen = jobsFirstSeen(memory.jobFirstSeen, built?.list ?? null, now)
+  const durations = effectiveDurations(settings, input.site)
+  const blockDelay = daemon.blockDelay || DEFAULT_BLOCK_DELAY
+  const digests = new Map(Object.values(next.sectors).map((d) => [d.n, d]))
+  const timings = sectorTimings(raw.sectors || Object.keys(memory.sectors).length ? digests : null, built?.list ?? [], now, { durations, blockDelay }, settings.stuckMultiple)
+  const jobs = built ? attachTimings(built, timings) : null
+  const sectors = raw.sectors || digests.size > 0 ? { list: watchedList(next.sectors, timings), read: digests.size, errors: raw.sectors?.errors ?? 0 } : null
+
+  const base: Omit<SiteSnapshot, 'findings'> = {
     siteId: input.siteId,
     takenAt: raw.finishedAt,
     tookMs: raw.finishedAt - raw.startedAt,
@@ -232,9 +249,27 @@ export function buildSnapshot(input: BuildInput): BuildOutput {
     jobs,
     workers,
     proving,
-    messages
+    messages,
+    sectors
   }
   if (Object.keys(partErrors).length > 0) base.partErrors = partErrors
-  const alerts = deriveAlerts(base, input.prev?.alerts ?? [], now, input.thresholds)
-  return { snapshot: { ...base, alerts }, memory: next }
+  const findings = evaluate(
+    {
+      siteId: input.siteId,
+      now,
+      snapshot: base,
+      sectors: raw.sectors || digests.size > 0 ? digests : null,
+      receipts: new Map(Object.entries(next.receipts)),
+      jobFirstSeen: next.jobFirstSeen,
+      timings,
+      logs: input.extras?.logs ?? null,
+      provingChecks: input.extras?.provingChecks ?? [],
+      durations,
+      blockDelay,
+      factor: settings.stuckMultiple,
+      thresholds: input.thresholds ?? DEFAULT_THRESHOLDS
+    },
+    input.prev?.findings ?? []
+  )
+  return { snapshot: { ...base, findings }, memory: next }
 }

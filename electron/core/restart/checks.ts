@@ -22,6 +22,19 @@ export function checkEnv(expected: Readonly<Record<string, string>>, actual: Rea
   return { readable: true, rows, ok: rows.every((r) => r.ok) }
 }
 
+/**
+ * The environment's problems as params of a translated text: `problems` in English (CLI, report)
+ * and `envRows`, the wrong rows as JSON (`[name, actual or null, expected]`), from which the
+ * window writes them in its own language; `unreadable` when the environment could not be read.
+ */
+export function envParams(env: EnvCheck): { problems: string; envRows: string; unreadable: number } {
+  return {
+    problems: envProblems(env),
+    envRows: JSON.stringify(env.rows.filter((r) => !r.ok).map((r) => [r.name, r.actual, r.expected])),
+    unreadable: !env.readable && env.rows.length > 0 ? 1 : 0
+  }
+}
+
 export function envProblems(env: EnvCheck): string {
   if (!env.readable && env.rows.length > 0) return "the miner's environment could not be read (is the SSH login the user that runs lotus-miner?)"
   return env.rows

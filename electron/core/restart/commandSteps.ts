@@ -97,7 +97,7 @@ export class CommandSteps {
     }
     cmd = mainCommand(step)
     if (cmd && kind === 'start' && cmd.status === 'error' && cmd.error?.code !== 'ssh/timeout') {
-      throw new GateFailure('start-failed', `the start command failed: ${cmd.error?.message ?? cmd.output ?? ''}`, {}, cmd.output, 'check the site\'s start command (Settings → site)')
+      throw new GateFailure('start-failed', `the start command failed: ${cmd.error?.message ?? cmd.output ?? ''}`, { hintKey: 'start-failed' }, cmd.output, 'check the site\'s start command (Settings → site)')
     }
     const g = this.runs.gateCtx(run, step, handle, signal)
     if (kind === 'stop') {
@@ -142,14 +142,13 @@ export class CommandSteps {
     step.logOffset = await logSize(handle, logPaths(handle.config)[role])
     const record: CommandRecord = { previewId: '', kind: 'command', host: handle.config.alias, text, status: 'previewed', at: Date.now() }
     const start = KIND[stepId] === 'start'
-    const warnings = start ? [`Runs the site's start command in ${handle.config.workDir} as configured (Settings → site).`] : []
+    const warnings = start ? [{ key: 'start-command', params: { dir: handle.config.workDir }, text: `Runs the site's start command in ${handle.config.workDir} as configured (Settings → site).` }] : []
     const preview = this.ctx.ops.preview({
       site: run.siteId,
       action: RESTART_STEP_ACTION[stepId],
       params: { site: run.siteId },
       steps: [{ kind: 'command', host: handle.config.alias, text }],
       warnings,
-      ...(start ? { warningKeys: ['start-command'] } : {}),
       execute: async (s) => {
         const current = this.runs.mine(run.id)
         current.decision = null
@@ -222,10 +221,9 @@ export class CommandSteps {
       params: { site: run.siteId, pids: list },
       steps: records.map((r) => ({ kind: 'signal' as const, host: r.host, text: r.text })),
       warnings: [
-        `${ROLE_NAME[role]} (pid ${list}) did not stop by itself. kill -TERM asks it to shut down; if it still runs after ${shortDuration(termWait)}, kill -KILL ends it at once.`,
-        `A killed ${ROLE_NAME[role]} leaves its api file and repo lock behind; Lotus takes a dead process's lock over at the next start.`
+        { key: 'kill', params: { process: ROLE_NAME[role], pids: list, wait: shortDuration(termWait) }, text: `${ROLE_NAME[role]} (pid ${list}) did not stop by itself. kill -TERM asks it to shut down; if it still runs after ${shortDuration(termWait)}, kill -KILL ends it at once.` },
+        { key: 'kill-leftovers', params: { process: ROLE_NAME[role] }, text: `A killed ${ROLE_NAME[role]} leaves its api file and repo lock behind; Lotus takes a dead process's lock over at the next start.` }
       ],
-      warningKeys: ['kill', 'kill-leftovers'],
       typeToConfirm: String(pids[0]),
       execute: async (s) => {
         const current = this.runs.mine(run.id)

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import { MinerDeskError, type MutationPreview } from '../../../preload/contract'
+import { MinerDeskError, type MutationPreview, type OpWarning } from '../../../preload/contract'
 import {
   RESTART_STEPS,
   type DecisionAnswer,
@@ -253,12 +253,11 @@ export class RestartEngine {
     const handle = this.ctx.sites.get(run.siteId)
     const from = RESTART_STEPS.indexOf(run.current)
     const planned = COMMAND_STEPS.filter((s) => RESTART_STEPS.indexOf(s) >= from && this.runs.stepOf(run, s).status !== 'ok' && this.runs.stepOf(run, s).status !== 'skipped').map((s) => ({ s, text: this.steps.commandFor(run, handle, s).text }))
-    const warnings = [
-      'Each command runs only when the step before it passed its gate; each is written to the audit log on its own.',
-      ...(run.override ? [`The pre-check verdict was overridden: ${run.override.verdict}`] : []),
-      ...(run.phase === 'waiting' ? ['The restart waits for the next safe window first.'] : [])
+    const warnings: OpWarning[] = [
+      { key: 'sequence', params: {}, text: 'Each command runs only when the step before it passed its gate; each is written to the audit log on its own.' },
+      ...(run.override ? [{ key: 'overridden', params: { verdict: run.override.verdict }, text: `The pre-check verdict was overridden: ${run.override.verdict}` }] : []),
+      ...(run.phase === 'waiting' ? [{ key: 'waits-window', params: {}, text: 'The restart waits for the next safe window first.' }] : [])
     ]
-    const warningKeys = ['sequence', ...(run.override ? ['overridden'] : []), ...(run.phase === 'waiting' ? ['waits-window'] : [])]
     const steps = planned.length > 0 ? planned.map((p) => ({ kind: 'command' as const, host: handle.config.alias, text: p.text })) : [{ kind: 'api' as const, host: handle.config.alias, text: 'post-check (reads only)' }]
     return this.ctx.ops.preview({
       site: run.siteId,
@@ -266,7 +265,6 @@ export class RestartEngine {
       params: { site: run.siteId, steps: planned.length },
       steps,
       warnings,
-      warningKeys,
       execute: async (s) => {
         const current = this.runs.mine(run.id)
         for (let i = 0; i < steps.length; i++) s.skip(i, 'confirmed: runs as its own audited step once the step before it has passed')

@@ -9,7 +9,7 @@ import { RollingRestarts } from './rolling'
 import { ownedByMe } from './runStore'
 
 /**
- * The restart wizard (issue #4) as a core feature: the contract handlers over the engine, the
+ * The restart wizard as a core feature: the contract handlers over the engine, the
  * rolling restarts and the live log tails. At host start, runs left unfinished by a MinerDesk
  * that died are marked interrupted (the window shows them where they were); runs another live
  * MinerDesk drives (the CLI next to the app) are followed through their saved state.

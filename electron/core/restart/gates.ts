@@ -4,7 +4,7 @@ import { fullCalls } from '../lotus/fullApi'
 import { SYNC_STAGES } from '../../../preload/contract/lotus/types'
 import { shortDuration } from '../overview/format'
 import type { SiteHandle } from '../runtime/sitesRuntime'
-import { checkEnv, envProblems, versionMatches } from './checks'
+import { checkEnv, envParams, envProblems, versionMatches } from './checks'
 import { around, findWarmup, splitLines, WARMUP, type WarmupOutcome } from './logs'
 import { alivePids, apiAnswers, logPaths, readLog, roleProcesses, type Role } from './remote'
 import { clockText, provingView, type DeadlineLoad } from './verdict'
@@ -154,7 +154,7 @@ function checkVersion(g: GateCtx, role: Role, actual: string): void {
   throw new GateFailure(
     'version',
     `${NAME[role]} runs ${actual}, ${expected ? `not the expected ${expected}` : `not ${want} as before the restart`}`,
-    { role: NAME[role], version: actual, want },
+    { role: NAME[role], version: actual, want, hintKey: expected ? 'version-expected' : 'version-upgrade' },
     undefined,
     expected ? 'check which binary the start command runs' : 'for an upgrade, say which version to expect (--expect-version / the pre-check form)'
   )
@@ -178,7 +178,7 @@ async function waitApi(g: GateCtx, role: Role, until: number, onLog?: () => Prom
       if (procs.length === 0) {
         const tail = await logTail(g, role, 30)
         if (tail.length > 0) g.step.excerpts.push({ file: logPaths(g.handle.config)[role], lines: tail })
-        throw new GateFailure('process-gone', `${NAME[role]} is not running: it exited, or the start command did not start it`, { role: NAME[role] }, tail.join('\n'), `read ${logPaths(g.handle.config)[role]} in ${g.handle.config.workDir}`)
+        throw new GateFailure('process-gone', `${NAME[role]} is not running: it exited, or the start command did not start it`, { role: NAME[role], hintKey: 'process-gone', log: logPaths(g.handle.config)[role], dir: g.handle.config.workDir }, tail.join('\n'), `read ${logPaths(g.handle.config)[role]} in ${g.handle.config.workDir}`)
       }
     }
     if (Date.now() >= until) throw new GateFailure('api-timeout', `${NAME[role]} API did not answer within ${shortDuration((until - t0) / 1000)}`, { role: NAME[role] }, api.error?.message)
@@ -301,7 +301,7 @@ export async function minerGate(g: GateCtx): Promise<void> {
     g.step.excerpts.push({ file, lines })
     const error = /\{.*"error":\s*"(.*)"\s*\}/.exec(o.line)?.[1] ?? o.line
     g.observe('warmup-failed', { error }, 'critical', `winning PoSt warm-up failed: ${error}`)
-    throw new GateFailure('warmup-failed', 'winning PoSt warmup failed', { error }, lines.join('\n'), 'read the lines around it; fix the cause (proof parameters, storage paths, GPU) before starting the miner again')
+    throw new GateFailure('warmup-failed', 'winning PoSt warmup failed', { error, hintKey: 'warmup-failed' }, lines.join('\n'), 'read the lines around it; fix the cause (proof parameters, storage paths, GPU) before starting the miner again')
   }
 
   const version = await waitApi(g, 'miner', until, readNew)
@@ -311,8 +311,8 @@ export async function minerGate(g: GateCtx): Promise<void> {
   const procs = await roleProcesses(host, 'miner', g.run.repos!.miner, g.signal)
   const env = checkEnv(handle.config.expectedEnv, procs[0]?.env ?? null)
   if (!env.ok) {
-    g.observe('env-bad', { problems: envProblems(env) }, 'critical', `wrong environment: ${envProblems(env)}`)
-    throw new GateFailure('env', `the miner's environment is not the expected one: ${envProblems(env)}`, { problems: envProblems(env), pid: procs[0]?.pid ?? 0 }, env.rows.map((r) => `${r.ok ? 'ok ' : 'BAD'} ${r.name}=${r.actual ?? '(not set)'}  expected ${r.expected}`).join('\n'), "fix the miner's start command (e.g. runminer.sh) or the site's expected environment, then stop the miner and start it again")
+    g.observe('env-bad', envParams(env), 'critical', `wrong environment: ${envProblems(env)}`)
+    throw new GateFailure('env', `the miner's environment is not the expected one: ${envProblems(env)}`, { ...envParams(env), pid: procs[0]?.pid ?? 0, hintKey: 'env' }, env.rows.map((r) => `${r.ok ? 'ok ' : 'BAD'} ${r.name}=${r.actual ?? '(not set)'}  expected ${r.expected}`).join('\n'), "fix the miner's start command (e.g. runminer.sh) or the site's expected environment, then stop the miner and start it again")
   }
   g.observe('env-ok', { n: env.rows.length }, 'ok', env.rows.length > 0 ? `environment as expected (${env.rows.length} variable(s))` : 'no expected environment configured')
 
@@ -399,7 +399,7 @@ export async function postcheckGate(g: GateCtx): Promise<void> {
         lastNote = now
         g.observe('workers-missing', { hosts: gone.join(' ') }, 'info', `waiting for worker(s) to register again: ${gone.join(', ')}`)
       }
-      if (now >= until) throw new GateFailure('workers-missing', `worker(s) did not register again: ${gone.join(', ')}`, { hosts: gone.join(' ') }, undefined, 'start them again (runworker.sh / runworkerC2.sh) and check their logs')
+      if (now >= until) throw new GateFailure('workers-missing', `worker(s) did not register again: ${gone.join(', ')}`, { hosts: gone.join(' '), hintKey: 'workers-missing' }, undefined, 'start them again (runworker.sh / runworkerC2.sh) and check their logs')
     } else if (now >= until) {
       throw new GateFailure('miner-down', 'the miner does not answer after the restart', {}, snap.miner.error?.message)
     }

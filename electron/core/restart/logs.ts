@@ -6,7 +6,7 @@ import type { ExecStream } from '../ssh/types'
 import { logPaths } from './remote'
 
 /**
- * Lotus log lines the wizard looks for (lotus-reference §6.2), in go-log's console format
+ * Lotus log lines the wizard looks for (docs/lotus.md "Processes, environment and start-up logs"), in go-log's console format
  * (`<time>\tINFO\tminer\tminer/warmup.go:87\twinning PoSt warmup successful\t{"took": 4.69}`) or
  * its JSON format (`"msg":"winning PoSt warmup successful"`): the message text is the same.
  */

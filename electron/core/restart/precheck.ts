@@ -2,7 +2,7 @@ import { MinerDeskError, type SiteSnapshot } from '../../../preload/contract'
 import type { PlannedCommand, Precheck, Verdict, VerdictReason, RestartRun } from '../../../preload/contract/restart'
 import { shortDuration } from '../overview/format'
 import type { SiteHandle } from '../runtime/sitesRuntime'
-import { checkEnv, envProblems, jobEffect } from './checks'
+import { checkEnv, envParams, envProblems, jobEffect } from './checks'
 import { lotusRole, repoOf } from '../remote/processes'
 import { bothProcesses, commandText, lotusProcesses, readRepos, startLine, stopCommand, type Repos } from './remote'
 import { startConfigProblems } from './startConfig'
@@ -116,7 +116,8 @@ export async function runPrecheck(handle: SiteHandle, history: readonly RestartR
   if (!snap.miner.up) warn('miner-down', {}, 'the miner is not answering: the restart starts it')
   if (snap.daemon.behindEpochs !== undefined && snap.daemon.behindEpochs > 5) warn('sync-behind', { epochs: snap.daemon.behindEpochs }, `the daemon is ${snap.daemon.behindEpochs} epochs behind already`)
   if ((snap.proving?.faults ?? 0) > 0) warn('faults', { faults: snap.proving!.faults }, `${snap.proving!.faults} faulty sector(s) before the restart`)
-  if (minerProc && !env.ok) warn('env-now', { problems: envProblems(env) }, `the running miner's environment already differs from the expected one: ${envProblems(env)}`)
+  if (minerProc && !env.ok) warn('env-now', envParams(env), `the running miner's environment already differs from the expected one: ${envProblems(env)}`)
+  // Lotus's default start command with an expected environment is refused by startConfigProblems.
   if (Object.keys(handle.config.expectedEnv).length === 0) warn('env-none', {}, 'no expected environment is configured for this site: the environment check has nothing to compare')
   // The site's process not found, but one of another repo runs: the SSH login may not see the repo
   // the start script sets (LOTUS_MINER_PATH exported in runminer.sh only). Stopping "nothing" would be wrong.

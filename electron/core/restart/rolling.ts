@@ -53,10 +53,11 @@ export class RollingRestarts {
       params: { sites: siteIds.join(', '), n: siteIds.length },
       steps,
       warnings: [
-        `Restarts ${siteIds.join(', ')} one after another, each with its own pre-check and gates; it stops at the first site that does not finish well.`,
-        options.waitForWindow ? 'Each site waits for its next safe window.' : 'A site whose pre-check is not "safe now" stops the rolling restart.'
+        { key: 'rolling', params: { sites: siteIds.join(', ') }, text: `Restarts ${siteIds.join(', ')} one after another, each with its own pre-check and gates; it stops at the first site that does not finish well.` },
+        options.waitForWindow
+          ? { key: 'rolling-wait', params: {}, text: 'Each site waits for its next safe window.' }
+          : { key: 'rolling-no-wait', params: {}, text: 'A site whose pre-check is not "safe now" stops the rolling restart.' }
       ],
-      warningKeys: ['rolling', options.waitForWindow ? 'rolling-wait' : 'rolling-no-wait'],
       execute: async (s) => {
         for (let i = 0; i < steps.length; i++) s.skip(i, 'confirmed: runs in its site\'s own restart, audited there')
         await this.ctx.audit.record({ site: siteIds[0]!, action: 'wizard.rolling', command: `rolling restart of ${siteIds.join(', ')}`, result: 'ok', detail: 'confirmed once for all sites' })

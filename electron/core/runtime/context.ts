@@ -1,4 +1,5 @@
 import type { AuditLog } from '../audit/auditLog'
+import type { HealthInputs } from '../health/inputs'
 import type { SettingsStore } from '../settings/store'
 import type { ManagedSshPool } from '../ssh/pool'
 import type { EventBus } from './eventBus'
@@ -15,6 +16,8 @@ export interface ServiceContext {
   pool: ManagedSshPool
   events: EventBus
   ops: OpsRegistry
+  /** What the health model knows beyond the polls (logs read, proving checks). */
+  health: HealthInputs
   /** The operator's identity, site locks, the site's own audit log, read-only sites. */
   team: TeamService
 }

@@ -6,6 +6,7 @@ import {
   type MutationOutcome,
   type MutationPreview,
   type MutationStep,
+  type OpWarning,
   type StepOutcome
 } from '../../../preload/contract'
 import type { AuditInput, AuditLog } from '../audit/auditLog'
@@ -34,6 +35,7 @@ export type Executor = (steps: StepRunner) => Promise<void>
 interface Pending {
   preview: MutationPreview
   execute: Executor
+  auditDetail?: string
 }
 
 export interface PreviewInput {
@@ -41,10 +43,11 @@ export interface PreviewInput {
   action: string
   params?: Record<string, string | number>
   steps: MutationStep[]
-  warnings?: string[]
-  warningKeys?: string[]
+  warnings?: OpWarning[]
   /** Destructive changes: the operator must type this value. */
   typeToConfirm?: string
+  /** Written with each step's `started` audit entry (e.g. that the operator overrode a safety refusal). */
+  auditDetail?: string
   execute: Executor
 }
 
@@ -81,11 +84,10 @@ export class OpsRegistry {
       params: input.params ?? {},
       steps: input.steps,
       warnings: input.warnings ?? [],
-      ...(input.warningKeys ? { warningKeys: input.warningKeys } : {}),
       confirm: input.typeToConfirm !== undefined ? { kind: 'type', expected: input.typeToConfirm } : { kind: 'click' },
       expiresAt: this.now() + PREVIEW_TTL_MS
     }
-    this.pending.set(preview.id, { preview, execute: input.execute })
+    this.pending.set(preview.id, { preview, execute: input.execute, ...(input.auditDetail ? { auditDetail: input.auditDetail } : {}) })
     return preview
   }
 
@@ -145,7 +147,7 @@ export class OpsRegistry {
         const command = `${step.host}: ${step.text}`
         set(index, { status: 'running' })
         try {
-          await record({ command, result: 'started' })
+          await record({ command, result: 'started', ...(p.auditDetail ? { detail: p.auditDetail } : {}) })
         } catch (err) {
           // Not written down, not run: the audit entry comes first.
           set(index, { status: 'error', error: toErrorInfo(err) })

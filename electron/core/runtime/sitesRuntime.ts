@@ -6,6 +6,7 @@ import {
   type SiteConfig,
   type SiteSnapshot
 } from '../../../preload/contract'
+import type { HealthInputs } from '../health/inputs'
 import { SiteLotus } from '../lotus/siteLotus'
 import { observedFor } from '../overview/observed'
 import { SitePoller } from '../overview/poller'
@@ -40,7 +41,7 @@ interface Entry {
 /**
  * The live side of the configured sites: one SiteLotus and one poller per site, over the one
  * pooled SSH connection of its alias. Follows the settings store (sites added, removed, alias
- * changes) and republishes connection states, snapshots and new alerts as events.
+ * changes) and republishes connection states, snapshots and new findings as events.
  */
 export class SitesRuntime {
   private readonly entries = new Map<string, Entry>()
@@ -53,7 +54,7 @@ export class SitesRuntime {
     private readonly pool: ManagedSshPool,
     private readonly events: EventBus,
     /** `home`: MINERDESK_HOME, where what pollers saw over time is shared with the other hosts. */
-    private readonly opts: { poll: boolean; home?: string }
+    private readonly opts: { poll: boolean; health?: HealthInputs; home?: string }
   ) {
     this.stopSettings = store.onSitesChanged(() => this.sync())
     this.sync()
@@ -135,7 +136,8 @@ export class SitesRuntime {
       lotus,
       getSite: () => this.store.getSite(site.id),
       getSettings: () => this.store.getSettings(),
-      ...(this.opts.home ? { observed: observedFor(this.opts.home, site.id) } : {})
+      ...(this.opts.home ? { observed: observedFor(this.opts.home, site.id) } : {}),
+      ...(this.opts.health ? { extras: () => this.opts.health!.extras(site.id) } : {})
     })
     const entry: Entry = { alias: site.alias, host, lotus, poller, unsubscribe: [] }
     entry.unsubscribe.push(
@@ -146,8 +148,8 @@ export class SitesRuntime {
         this.events.emit('ssh:connection', mine)
       }),
       poller.onSnapshot((snap) => this.events.emit('overview:snapshot', snap)),
-      poller.onNewAlerts((alerts) => {
-        if (alerts.length > 0) this.events.emit('alerts:new', alerts)
+      poller.onNewFindings((findings) => {
+        if (findings.length > 0) this.events.emit('findings:new', findings)
       }),
       poller.onError((err) => console.error(`minerdesk: polling ${site.id} failed:`, err))
     )

@@ -142,8 +142,8 @@ export class Autopledge {
         }
       ],
       warnings: [
-        'each pledged sector costs a pre-commit deposit and gas when it precommits',
-        `runs in this MinerDesk process (pid ${process.pid}) until stopped; it is not resumed after MinerDesk restarts`
+        { key: 'pledgeDeposit', params: {}, text: 'each pledged sector costs a pre-commit deposit and gas when it precommits' },
+        { key: 'autopledgeInProcess', params: { pid: process.pid }, text: `runs in this MinerDesk process (pid ${process.pid}) until stopped; it is not resumed after MinerDesk restarts` }
       ],
       execute: async (runner) => {
         await runner.run(0, async () => {

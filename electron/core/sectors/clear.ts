@@ -1,5 +1,5 @@
 import { posix } from 'node:path'
-import { MinerDeskError, type MutationStep } from '../../../preload/contract'
+import { MinerDeskError, type MutationStep, type OpWarning } from '../../../preload/contract'
 import { SECTOR_FILE_KINDS, type ClearPlanItem, type ClearPreview, type PathListing, type SectorFileKind, type SectorLocation } from '../../../preload/contract/sectors'
 import { sectorFileName } from '../../../preload/contract/lotus/types'
 import type { ServiceContext } from '../runtime/context'
@@ -110,9 +110,13 @@ export async function previewClear(ctx: ServiceContext, siteId: string, sector: 
   const steps = clearSteps(plan)
   if (steps.length === 0) return { plan, problems, preview: null }
   const kept = plan.filter((p) => p.action === 'keep')
-  const warnings = [
-    ...kept.map((k) => `kept (${k.reason === 'current' ? "Lotus's current storage" : `worker on port ${reservePort}`}): ${k.storage.alias}:${k.path}`),
-    ...problems.map((p) => `not searched: ${p.message}`)
+  const warnings: OpWarning[] = [
+    ...kept.map((k): OpWarning =>
+      k.reason === 'current'
+        ? { key: 'clearKeepsCurrent', params: { host: k.storage.alias, path: k.path }, text: `kept (Lotus's current storage): ${k.storage.alias}:${k.path}` }
+        : { key: 'clearKeepsReserve', params: { host: k.storage.alias, path: k.path, port: reservePort ?? '' }, text: `kept (worker on port ${reservePort}): ${k.storage.alias}:${k.path}` }
+    ),
+    ...problems.map((p): OpWarning => ({ key: `sectors.fileProblem.${p.kind}`, params: { ...p.params, alias: p.alias ?? '—' }, text: `not searched: ${p.message}` }))
   ]
   const preview = ctx.ops.preview({
     site: siteId,

@@ -1,7 +1,7 @@
 import type { FileCheck, FileEntry, FileStage, PathListing, SectorFileKind } from '../../../preload/contract/sectors'
 
 /**
- * Which files a sector must have at its stage (runbook §1–§2, lotus-reference §7.2) and the
+ * Which files a sector must have at its stage (docs/lotus.md "Sector files") and the
  * check of a listing against it: missing, extra (files a stage should no longer have, or names
  * Lotus never writes) and empty files, and sector entries held in more than one place.
  *

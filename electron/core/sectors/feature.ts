@@ -8,7 +8,7 @@ import { findFiles, sectorFiles, storageFind } from './files'
 import { sectorDetail } from './sectorDetail'
 import { sectorTable } from './sectorTable'
 
-/** Sectors: list, sector page, diagnosis, files and sector actions (issue #5) as a core feature. */
+/** Sectors: list, sector page, diagnosis, files and sector actions as a core feature. */
 export function createSectorsFeature(ctx: ServiceContext): Feature<keyof typeof sectorsChannels> & { autopledge: Autopledge } {
   const autopledge = new Autopledge(ctx)
   return {
@@ -19,7 +19,7 @@ export function createSectorsFeature(ctx: ServiceContext): Feature<keyof typeof 
       'sectors:files': async ([site, n]) => sectorFiles(ctx, site, n),
       'sectors:storageFind': async ([site, n]) => storageFind(ctx, site, n),
       'sectors:findFiles': async ([site, pattern]) => findFiles(ctx, site, pattern),
-      'sectors:previewUpdateState': async ([site, sectors, state]) => previewUpdateState(ctx, site, sectors, state),
+      'sectors:previewUpdateState': async ([site, sectors, state, override]) => previewUpdateState(ctx, site, sectors, state, override),
       'sectors:previewRemove': async ([site, sectors]) => previewRemove(ctx, site, sectors),
       'sectors:previewPledge': async ([site]) => previewPledge(ctx, site),
       'sectors:previewClear': async ([site, n, port]) => previewClear(ctx, site, n, port),

@@ -35,13 +35,13 @@ export async function listPaths(topo: Topology, paths: readonly StoragePathRef[]
       try {
         const r = await topo.host(alias).exec(listCommand(dirs, pattern, deep), { timeoutMs: 120_000, maxOutputBytes: 64 << 20, ...(o.signal ? { signal: o.signal } : {}) })
         if (r.code !== 0 && r.stdout === '') throw new MinerDeskError({ code: 'ssh/command-failed', message: `listing sector files failed (exit ${r.code})`, details: r.stderr.trim() })
-        if (r.code !== 0) problems.push({ alias, kind: 'listing-failed', message: `${alias}: some paths could not be read: ${r.stderr.trim().split('\n')[0] ?? ''}` })
-        if (r.truncated) problems.push({ alias, kind: 'listing-failed', message: `${alias}: the listing was too long and was cut` })
+        if (r.code !== 0) problems.push({ alias, kind: 'listing-partial', params: { alias }, detail: r.stderr.trim().split('\n')[0] ?? '', message: `${alias}: some paths could not be read: ${r.stderr.trim().split('\n')[0] ?? ''}` })
+        if (r.truncated) problems.push({ alias, kind: 'listing-cut', params: { alias }, message: `${alias}: the listing was too long and was cut` })
         const entries = parseListing(r.stdout, dirs)
         for (const ref of refs) listings.push({ storage: ref, entries: entries.filter((e) => e.storagePath === ref.path).map(({ storagePath: _, ...e }) => e) })
       } catch (err) {
         const e = err instanceof MinerDeskError ? err : new MinerDeskError({ code: 'internal', message: String(err) })
-        problems.push({ alias, kind: 'listing-failed', message: `${alias}: ${e.message}` })
+        problems.push({ alias, kind: 'listing-failed', params: { alias, code: e.code }, detail: [e.message, e.details].filter(Boolean).join('\n'), message: `${alias}: ${e.message}` })
       }
     })
   )

@@ -1,13 +1,16 @@
 import { MinerDeskError } from '../../../preload/contract'
-import { type SectorJob, type SectorRowDetail, type SectorStateGroup, type SectorTable } from '../../../preload/contract/sectors'
+import { type SectorJob, type SectorRowDetail, type SectorTable } from '../../../preload/contract/sectors'
+import { sectorGroup, type SectorGroup } from '../../../preload/contract/lotus/states'
 import { minerCalls } from '../lotus/minerApi'
 import type { SectorInfo } from '../../../preload/contract/lotus/types'
 import type { Result } from '../../../preload/contract'
 import type { ServiceContext } from '../runtime/context'
 import { effectiveDurations } from '../settings/store'
-import { enteredAt, lastError, logEntries } from './diagnosis'
 import { jobsBySector } from './sectorJobs'
-import { expectedSecFor, isStuck, needsDetail, stateGroup, updateTargets } from './states'
+import { digestSector, lastErrorText } from '../health/sectorLog'
+import { stageTiming } from '../health/stages'
+import { safeTargets } from '../health/updateTargets'
+import { allTargets, needsDetail } from './states'
 import { minerIdOf } from './topology'
 
 /**
@@ -52,7 +55,7 @@ function sortedCopy(list: readonly number[]): Float64Array {
  * million Proving sectors in a row cost one comparison each. A sector that moved between two of
  * the calls shows up in two lists: it keeps one row.
  */
-export function buildRuns(lists: readonly { state: string; sectors: readonly number[] }[]): { states: string[]; stateGroups: SectorStateGroup[]; runs: number[]; rows: number } {
+export function buildRuns(lists: readonly { state: string; sectors: readonly number[] }[]): { states: string[]; stateGroups: SectorGroup[]; runs: number[]; rows: number } {
   const states = lists.map((l) => l.state)
   const sorted = lists.map((l) => sortedCopy(l.sectors))
   const pos = new Array<number>(sorted.length).fill(0)
@@ -95,7 +98,7 @@ export function buildRuns(lists: readonly { state: string; sectors: readonly num
     rows += count
     last = lowest + count - 1
   }
-  return { states, stateGroups: states.map(stateGroup), runs, rows }
+  return { states, stateGroups: states.map(sectorGroup), runs, rows }
 }
 
 /** Each sector number with the state its run gives it, for the runs whose states pass `keep`. */
@@ -113,9 +116,11 @@ export function sectorsIn(t: { states: readonly string[]; runs: readonly number[
 
 export async function sectorTable(ctx: ServiceContext, siteId: string): Promise<SectorTable> {
   const t0 = Date.now()
-  const { lotus, config } = ctx.sites.get(siteId)
+  const { lotus, config, poller } = ctx.sites.get(siteId)
   const settings = ctx.store.getSettings()
   const durations = effectiveDurations(settings, config)
+  // Chain waits are counted in epochs: the block time the poller last read (30 s on mainnet).
+  const blockDelay = poller.snapshot?.daemon.blockDelay || 30
   let batches = 0
 
   const [actor, summary, jobsRes, statsRes] = await lotus.miner.batch([minerCalls.actorAddress(), minerCalls.sectorsSummary(), minerCalls.workerJobs(), minerCalls.workerStats()] as const)
@@ -153,15 +158,16 @@ export async function sectorTable(ctx: ServiceContext, siteId: string): Promise<
     if (!info) continue
     // The list is the truth for the state column; the status may be a moment newer.
     const state = stateOf.get(info.SectorID) ?? info.State
-    const entered = enteredAt(info.Log)
-    const expectedSec = expectedSecFor(state, durations)
+    const d = digestSector({ ...info, State: state }, now)
+    const timing = stageTiming(state, d.enteredAt, now, { durations, blockDelay }, settings.stuckMultiple)
     details.push({
       n: info.SectorID,
-      enteredAt: entered,
-      retries: info.Retries ?? 0,
-      lastErr: lastError(info.LastErr ?? '', logEntries(info.Log)).slice(0, 500),
-      expectedSec,
-      stuck: isStuck(entered === null ? null : (now - entered) / 1000, expectedSec, settings.stuckMultiple)
+      enteredAt: d.enteredAt,
+      retries: d.retries,
+      lastErr: lastErrorText(d).slice(0, 500),
+      timing,
+      stuck: timing?.level === 'overdue',
+      targets: safeTargets(d)
     })
   }
 
@@ -176,7 +182,7 @@ export async function sectorTable(ctx: ServiceContext, siteId: string): Promise<
     ...cols,
     details,
     jobs,
-    targets: { all: updateTargets('').all, usual: Object.fromEntries(cols.states.map((st) => [st, updateTargets(st).suggested])) },
+    targets: { all: allTargets() },
     durations,
     stuckMultiple: settings.stuckMultiple,
     calls: { batches, sectorsStatus: wanted.length },

@@ -1,17 +1,12 @@
-import { MinerDeskError, type Durations } from '../../../preload/contract'
-import { type SectorStateGroup } from '../../../preload/contract/sectors'
-import { operatorGroup, resolveSectorState, SECTOR_STATES } from '../../../preload/contract/lotus/states'
+import { MinerDeskError } from '../../../preload/contract'
+import { resolveSectorState, SECTOR_STATES } from '../../../preload/contract/lotus/states'
 
 /**
- * Sector states as the sectors screen and the update-state action use them: the operator group,
- * the expected time in a state (runbook durations), and the update-state targets an operator
- * usually picks from a given state (lotus-reference §3.3–§3.4), validated against the 63 states
- * Lotus accepts — Lotus's CLI prints the list and exits 0 on a typo, so MinerDesk refuses instead.
+ * Sector states as the sectors screen and the update-state action use them: state names
+ * validated against the 63 Lotus accepts — Lotus's CLI prints the list and exits 0 on a typo,
+ * so MinerDesk refuses instead. How long a state may last and which update-state
+ * targets are safe are the health model's (electron/core/health/stages.ts, updateTargets.ts).
  */
-
-export function stateGroup(state: string): SectorStateGroup {
-  return operatorGroup(state)
-}
 
 /** States whose sectors are not fetched one by one for the list (the bulk of a site). */
 const NO_DETAIL = new Set(['Proving', 'Available', 'Removed'])
@@ -19,90 +14,9 @@ export function needsDetail(state: string): boolean {
   return !NO_DETAIL.has(state)
 }
 
-/**
- * Expected seconds in a state from the site's durations (runbook §0): the worker task a state
- * waits for, or the chain wait. Null where the runbook gives no figure (batching waits, chain
- * message waits): those are never called stuck.
- */
-export function expectedSecFor(state: string, d: Durations): number | null {
-  switch (state) {
-    case 'AddPiece':
-    case 'Packing':
-      return d.AP
-    case 'PreCommit1':
-      return d.PC1
-    case 'PreCommit2':
-      return d.PC2
-    case 'WaitSeed':
-      return d.WaitSeed
-    case 'Committing':
-      return d.C1 + d.C2
-    case 'CommitFinalize':
-    case 'FinalizeSector':
-      return d.FIN + d.GET
-    default:
-      return null
-  }
-}
-
-/** Stuck: in a state with an expected duration for longer than `multiple` × that duration. */
-export function isStuck(timeInStateSec: number | null, expectedSec: number | null, multiple: number): boolean {
-  return timeInStateSec !== null && expectedSec !== null && timeInStateSec > multiple * expectedSec
-}
-
-/**
- * The update-state targets operators usually choose from a state (issues and the runbook), in
- * order of preference. The runbook's two shortcuts (CommitWait, PreCommitWait) are offered for
- * the states they help with.
- */
-const USUAL: Record<string, string[]> = {
-  ComputeProofFailed: ['Committing', 'SealPreCommit1Failed', 'PreCommit1'],
-  RemoteCommitFailed: ['Committing', 'PreCommit1'],
-  CommitFailed: ['Committing', 'CommitWait', 'SubmitCommit', 'PreCommit1'],
-  CommitFinalizeFailed: ['CommitFinalize', 'FinalizeSector'],
-  PreCommitFailed: ['PreCommitting', 'PreCommitWait', 'SubmitPreCommitBatch'],
-  SealPreCommit1Failed: ['PreCommit1', 'GetTicket'],
-  SealPreCommit2Failed: ['PreCommit2', 'PreCommit1'],
-  FinalizeFailed: ['FinalizeSector'],
-  AddPieceFailed: ['WaitDeals', 'Packing'],
-  PackingFailed: ['Packing'],
-  RemoveFailed: ['Removing'],
-  TerminateFailed: ['Terminating'],
-  DealsExpired: ['Removing'],
-  RecoverDealIDs: ['PreCommitting', 'SubmitCommit'],
-  Packing: ['Packing', 'GetTicket'],
-  AddPiece: ['Packing'],
-  GetTicket: ['GetTicket', 'PreCommit1'],
-  PreCommit1: ['PreCommit1', 'SealPreCommit1Failed'],
-  PreCommit2: ['PreCommit2', 'SealPreCommit2Failed', 'PreCommit1'],
-  PreCommitting: ['PreCommitting', 'PreCommitWait'],
-  SubmitPreCommitBatch: ['PreCommitting', 'PreCommitWait'],
-  PreCommitBatchWait: ['PreCommitWait', 'PreCommitting'],
-  PreCommitWait: ['PreCommitWait', 'WaitSeed', 'PreCommitting'],
-  WaitSeed: ['WaitSeed', 'Committing'],
-  Committing: ['Committing', 'ComputeProofFailed'],
-  SubmitCommit: ['SubmitCommit', 'CommitWait'],
-  SubmitCommitAggregate: ['SubmitCommit', 'CommitWait'],
-  CommitAggregateWait: ['CommitWait', 'SubmitCommit'],
-  CommitWait: ['CommitWait', 'SubmitCommit'],
-  CommitFinalize: ['CommitFinalize', 'FinalizeSector'],
-  FinalizeSector: ['FinalizeSector', 'FinalizeFailed'],
-  FailedUnrecoverable: ['Removing'],
-  Faulty: ['FaultReported'],
-  FaultReported: ['FaultedFinal']
-}
-
-const SHORTCUTS = ['CommitWait', 'PreCommitWait']
-const SHORTCUT_FROM = new Set([
-  'CommitFailed', 'CommitAggregateWait', 'SubmitCommitAggregate', 'SubmitCommit', 'CommitWait', 'Committing', 'ComputeProofFailed',
-  'PreCommitFailed', 'PreCommitBatchWait', 'SubmitPreCommitBatch', 'PreCommitting', 'PreCommitWait'
-])
-
-/** The usual targets for a state first (the runbook's shortcuts where they apply), then every state Lotus accepts. */
-export function updateTargets(state: string): { suggested: string[]; all: string[] } {
-  const suggested = [...(USUAL[state] ?? [])]
-  if (SHORTCUT_FROM.has(state)) for (const s of SHORTCUTS) if (!suggested.includes(s)) suggested.push(s)
-  return { suggested: suggested.filter((s) => SECTOR_STATES.includes(s)), all: [...SECTOR_STATES].sort() }
+/** Every state update-state names, sorted (the safe ones for a sector come from the health model). */
+export function allTargets(): string[] {
+  return [...SECTOR_STATES].sort()
 }
 
 /** Edit distance (small strings), for "did you mean" on a mistyped state. */

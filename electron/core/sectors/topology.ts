@@ -121,7 +121,7 @@ export async function discoverTopology(ctx: ServiceContext, siteId: string, o: {
         return await scanHost(hostOf(alias), alias)
       } catch (err) {
         const e = err instanceof MinerDeskError ? err : new MinerDeskError({ code: 'internal', message: String(err) })
-        problems.push({ alias, kind: 'unreachable', message: `${alias}: ${e.message}${e.details ? ` (${e.details.split('\n')[0]})` : ''}` })
+        problems.push({ alias, kind: 'unreachable', params: { alias, code: e.code }, detail: [e.message, e.details?.split('\n')[0]].filter(Boolean).join('\n'), message: `${alias}: ${e.message}${e.details ? ` (${e.details.split('\n')[0]})` : ''}` })
         return { alias, workers: [] } as HostScan
       }
     })
@@ -148,7 +148,7 @@ export async function discoverTopology(ctx: ServiceContext, siteId: string, o: {
   for (const [id, raw] of Object.entries(local.value)) {
     const path = cleanStoragePath(raw)
     if (!path) {
-      problems.push({ alias: config.alias, kind: 'unresolved-storage', message: `the miner's storage ${id} has an unusable path ${JSON.stringify(raw).slice(0, 100)}` })
+      problems.push({ alias: config.alias, kind: 'unresolved-storage', params: { id, path: JSON.stringify(raw).slice(0, 100) }, message: `the miner's storage ${id} has an unusable path ${JSON.stringify(raw).slice(0, 100)}` })
       continue
     }
     const k = known.get(id.toLowerCase())
@@ -185,8 +185,9 @@ export function unresolvedProblem(topo: Topology, id: string, urls: readonly str
     return {
       alias: null,
       kind: 'unmapped-ip',
+      params: { id, url: url || '—', host: h ?? '—' },
       message: `storage ${id} is at ${url || 'no URL'}: ${h ?? 'its host'} is not one of the site's worker hosts — add it in the site's settings (worker hosts: IP → SSH alias)`
     }
   }
-  return { alias, kind: 'no-worker', message: `storage ${id} is at ${url} (${alias}), but no running lotus-worker there has it in its storage.json` }
+  return { alias, kind: 'no-worker', params: { id, url, alias }, message: `storage ${id} is at ${url} (${alias}), but no running lotus-worker there has it in its storage.json` }
 }

@@ -104,8 +104,7 @@ export async function previewAbort(ctx: ServiceContext, siteId: string, input: {
       action: 'job.remove-request',
       params: { request: schedId, sector: req.sector, task: req.task },
       steps: [{ kind: 'api', host: config.alias, text: apiStepText('SealingRemoveRequest', [schedId]) }],
-      warnings: [`The ${req.task} request of sector ${req.sector} is dropped from the queue; the sector's task fails with "scheduling request removed" and Lotus handles it like any failed task.`],
-      warningKeys: ['removeRequest'],
+      warnings: [{ key: 'removeRequest', params: { task: req.task, sector: req.sector }, text: `The ${req.task} request of sector ${req.sector} is dropped from the queue; the sector's task fails with "scheduling request removed" and Lotus handles it like any failed task.` }],
       execute: async (s) => {
         await s.run(0, async () => {
           await lotus.miner.sealingRemoveRequest(schedId)
@@ -128,10 +127,9 @@ export async function previewAbort(ctx: ServiceContext, siteId: string, input: {
     params: { job: call.ID, sector: job.Sector.Number, task, host: hostname, state: jobStateLabel(job.RunWait) },
     steps: [{ kind: 'api', host: config.alias, text: apiStepText('SealingAbort', [call]) }],
     warnings: [
-      `aborting job ${callIdText(call)}, task ${task}, sector ${job.Sector.Number}, running on host ${hostname}`,
-      'The job leaves the list and the sector goes to the task\'s failed state (Lotus retries it). The worker process may keep computing until it finishes or is restarted (Lotus issues #5262, #9191).'
+      { key: 'abortJob', params: { call: callIdText(call), task, sector: job.Sector.Number, host: hostname }, text: `aborting job ${callIdText(call)}, task ${task}, sector ${job.Sector.Number}, running on host ${hostname}` },
+      { key: 'abortKeepsComputing', params: {}, text: 'The job leaves the list and the sector goes to the task\'s failed state (Lotus retries it). The worker process may keep computing until it finishes or is restarted (Lotus issues #5262, #9191).' }
     ],
-    warningKeys: ['abortJob', 'abortKeepsComputing'],
     execute: async (s) => {
       // Still there? An abort of a call that already ended would only confuse the manager's bookkeeping.
       const now = await lotus.miner.workerJobs()

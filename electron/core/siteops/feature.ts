@@ -7,9 +7,10 @@ import { previewMpoolReplace } from './mpoolReplace'
 import { listPeers, previewBlockPeer } from './peers'
 import { ProvingChecks } from './provingCheck'
 import { previewRunWorker } from './runWorker'
+import { previewUnmarkBad, syncCheckBad } from './syncBad'
 
 /**
- * Jobs, workers and their processes, proving checks, chain and messages (issue #5) as a core
+ * Jobs, workers and their processes, proving checks, chain and messages as a core
  * feature. Every change is a preview (ops.ts) that `ops:execute` runs once, audited; reads and
  * the proving check run directly. Arguments arrive validated by the contract's schemas.
  */
@@ -36,7 +37,9 @@ export function createSiteOpsFeature(ctx: ServiceContext): SiteOpsFeature {
       'siteops:provingChecks': async ([site]) => checks.list(site),
       'siteops:peers': async ([site]) => listPeers(ctx, site),
       'siteops:previewBlockPeer': async ([site, peer]) => previewBlockPeer(ctx, site, peer),
-      'siteops:previewMpoolReplace': async ([site, input]) => previewMpoolReplace(ctx, site, input)
+      'siteops:previewMpoolReplace': async ([site, input]) => previewMpoolReplace(ctx, site, input),
+      'siteops:syncCheckBad': async ([site, cid]) => syncCheckBad(ctx, site, cid),
+      'siteops:previewUnmarkBad': async ([site, cid]) => previewUnmarkBad(ctx, site, cid)
     },
     async close() {
       checks.close()

@@ -1,4 +1,4 @@
-import { MinerDeskError, type MutationPreview, type MutationStep, type SiteProcess, type WpsResult } from '../../../preload/contract'
+import { MinerDeskError, type MutationPreview, type MutationStep, type OpWarning, type SiteProcess, type WpsResult } from '../../../preload/contract'
 import { listProcesses, signalProcesses } from '../remote/processes'
 import type { ServiceContext } from '../runtime/context'
 import type { StepRunner } from '../runtime/ops'
@@ -98,14 +98,18 @@ export async function previewKillWorkers(ctx: ServiceContext, siteId: string, fl
     steps.push({ kind: 'signal', host: t.alias, text: `kill -KILL ${pids}   (only those still running ${Math.round(grace / 1000)} s after TERM)` })
   }
   const jobs = await runningJobs(ctx, siteId)
-  const warnings: string[] = []
+  const warnings: OpWarning[] = []
   for (const t of targets) {
     for (const p of t.procs) {
       const running = p.workerName ? jobs.get(p.workerName) : undefined
-      warnings.push(`${t.alias}: ${describe(p)}${running?.length ? ` is running ${running.join(', ')}: that work is lost and the sector retries it` : ''}`)
+      warnings.push(
+        running?.length
+          ? { key: 'killLosesWork', params: { host: t.alias, process: describe(p), jobs: running.join(', ') }, text: `${t.alias}: ${describe(p)} is running ${running.join(', ')}: that work is lost and the sector retries it` }
+          : { key: 'killProcess', params: { host: t.alias, process: describe(p) }, text: `${t.alias}: ${describe(p)}` }
+      )
     }
   }
-  for (const h of found.hosts) if (h.error) warnings.push(`${h.host} could not be searched: ${h.error.message}`)
+  for (const h of found.hosts) if (h.error) warnings.push({ key: 'hostNotSearched', params: { host: h.host, detail: h.error.message }, text: `${h.host} could not be searched: ${h.error.message}` })
   const total = targets.reduce((n, t) => n + t.procs.length, 0)
   return ctx.ops.preview({
     site: siteId,

@@ -1,4 +1,4 @@
-import { attoToFil, MinerDeskError, type MutationPreview } from '../../../preload/contract'
+import { attoToFil, MinerDeskError, type MutationPreview, type OpWarning } from '../../../preload/contract'
 import type { Discovery } from '../lotus/discover'
 import { fullCalls } from '../lotus/fullApi'
 import type { ServiceContext } from '../runtime/context'
@@ -65,9 +65,12 @@ export async function previewMpoolReplace(ctx: ServiceContext, siteId: string, i
   const line = buildCommandLine(cmd)
   const currentMax = attoToFil((BigInt(m.GasFeeCap) * BigInt(m.GasLimit)).toString())
   const rbf = mpoolCfg.ok ? minimumReplacementPremium(m.GasPremium, mpoolCfg.value.ReplaceByFeeRatio).toString() : null
-  const warnings = [
-    `The replacement may spend up to ${input.feeLimit} FIL on gas (--fee-limit ${input.feeLimit}).`,
-    `Now: premium ${m.GasPremium}, fee cap ${m.GasFeeCap} attoFIL/gas, gas limit ${m.GasLimit}: at most ${currentMax} FIL.${rbf ? ` Lotus raises the premium to at least ${rbf} attoFIL/gas (replace-by-fee).` : ''}`
+  const gas = { premium: m.GasPremium, feeCap: m.GasFeeCap, gasLimit: m.GasLimit, max: currentMax }
+  const warnings: OpWarning[] = [
+    { key: 'feeLimit', params: { fee: input.feeLimit }, text: `The replacement may spend up to ${input.feeLimit} FIL on gas (--fee-limit ${input.feeLimit}).` },
+    rbf
+      ? { key: 'currentGasRbf', params: { ...gas, rbf }, text: `Now: premium ${m.GasPremium}, fee cap ${m.GasFeeCap} attoFIL/gas, gas limit ${m.GasLimit}: at most ${currentMax} FIL. Lotus raises the premium to at least ${rbf} attoFIL/gas (replace-by-fee).` }
+      : { key: 'currentGas', params: gas, text: `Now: premium ${m.GasPremium}, fee cap ${m.GasFeeCap} attoFIL/gas, gas limit ${m.GasLimit}: at most ${currentMax} FIL.` }
   ]
   return ctx.ops.preview({
     site: siteId,
@@ -75,7 +78,6 @@ export async function previewMpoolReplace(ctx: ServiceContext, siteId: string, i
     params: { from: m.From, nonce: m.Nonce, feeLimit: input.feeLimit, cid: found.CID['/'], currentMaxFee: currentMax },
     steps: [{ kind: 'command', host: config.alias, text: line }],
     warnings,
-    warningKeys: ['feeLimit', 'currentGas'],
     execute: async (s) => {
       await s.run(0, async () => {
         const r = await host.exec(cmd, { timeoutMs: 120_000 })

@@ -44,9 +44,8 @@ export async function previewBlockPeer(ctx: ServiceContext, siteId: string, peer
     params: { peer },
     steps: [{ kind: 'api', host: config.alias, text: apiStepText('NetBlockAdd', [acl]) }],
     warnings: connected
-      ? [`${peer} is connected now (${connected.addrs.join(' ') || 'no address'}): blocking closes that connection at once.`]
-      : [`${peer} is not connected now; the block keeps it from connecting.`],
-    warningKeys: [connected ? 'peerConnected' : 'peerNotConnected'],
+      ? [{ key: 'peerConnected', params: { peer, addrs: connected.addrs.join(' ') || '—' }, text: `${peer} is connected now (${connected.addrs.join(' ') || 'no address'}): blocking closes that connection at once.` }]
+      : [{ key: 'peerNotConnected', params: { peer }, text: `${peer} is not connected now; the block keeps it from connecting.` }],
     execute: async (s) => {
       await s.run(0, async () => {
         await lotus.full.netBlockAdd(acl)

@@ -37,8 +37,9 @@ export async function previewRunWorker(ctx: ServiceContext, siteId: string, inpu
     return (h?.processes ?? []).filter((p) => p.role === 'worker')
   }
   const before = await workersNow()
+  const running = before.map((p) => `${p.workerName ?? '?'} (pid ${p.pid})`).join(', ')
   const warnings = before.length
-    ? [`${before.length} lotus-worker process(es) of this site already run on ${alias}: ${before.map((p) => `${p.workerName ?? '?'} (pid ${p.pid})`).join(', ')}. A worker started again with the same repo or port fails to start.`]
+    ? [{ key: 'workersAlreadyRunning', params: { count: before.length, host: alias, processes: running }, text: `${before.length} lotus-worker process(es) of this site already run on ${alias}: ${running}. A worker started again with the same repo or port fails to start.` }]
     : []
   const wait = opts.waitMs ?? START_WAIT_MS
   return ctx.ops.preview({
@@ -47,7 +48,6 @@ export async function previewRunWorker(ctx: ServiceContext, siteId: string, inpu
     params: { host: alias, command: snippet, script: SCRIPT_NAME[input.kind] ?? input.kind },
     steps: [{ kind: 'command', host: alias, text: line }],
     warnings,
-    ...(before.length ? { warningKeys: ['workersAlreadyRunning'] } : {}),
     execute: async (s) => {
       const known = new Set((await workersNow()).map((p) => `${p.pid}:${p.startedAt}`))
       await s.run(0, async () => {

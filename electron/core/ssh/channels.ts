@@ -139,20 +139,23 @@ function killChannel(ch: ClientChannel): void {
   ch.once('close', () => clearTimeout(timer))
 }
 
+/** A slot of the command queue and an exec channel in it; the slot goes back if the channel cannot be opened. */
+async function openQueuedExec(host: ChannelHost, line: string, stop: AbortSignal | undefined): Promise<{ ch: ClientChannel; exit: ExitInfo; release: () => void }> {
+  const release = await host.queue.acquire(stop)
+  try {
+    return { ...(await openExec(host, line)), release }
+  } catch (err) {
+    release()
+    throw err
+  }
+}
+
 /**
  * Runs one command line. `stop` aborts it (reason 'timeout' or 'aborted' in its reason): waiting
  * for a slot it just gives up; running, it sends KILL and closes the channel.
  */
 export async function runExec(host: ChannelHost, line: string, opts: ExecOptions, stop: AbortSignal, stopMessage: () => { reason: 'timeout' | 'aborted'; message: string }): Promise<ExecResult> {
-  const release = await host.queue.acquire(stop)
-  let opened: { ch: ClientChannel; exit: ExitInfo }
-  try {
-    opened = await openExec(host, line)
-  } catch (err) {
-    release()
-    throw err
-  }
-  const { ch, exit } = opened
+  const { ch, exit, release } = await openQueuedExec(host, line, stop)
   const cap = opts.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES
   const out = new Collector(cap)
   const err = new Collector(cap)
@@ -186,15 +189,7 @@ export async function runExec(host: ChannelHost, line: string, opts: ExecOptions
 
 /** Runs one command line with its output as live streams (log tails). */
 export async function runExecStream(host: ChannelHost, line: string, stop: AbortSignal | undefined): Promise<ExecStream> {
-  const release = await host.queue.acquire(stop)
-  let opened: { ch: ClientChannel; exit: ExitInfo }
-  try {
-    opened = await openExec(host, line)
-  } catch (err) {
-    release()
-    throw err
-  }
-  const { ch, exit } = opened
+  const { ch, exit, release } = await openQueuedExec(host, line, stop)
   // ssh2 emits 'close' only after the streams ended, which needs them read: a killed stream is
   // drained so its queue slot comes back even if the caller stopped reading.
   const kill = (): void => {

@@ -33,8 +33,7 @@ export function createTeamFeature(ctx: ServiceContext, team: TeamService): Featu
           action: 'restart.break-lock',
           params: { operator: lock.operator, machine: lock.machine, since: lock.since, heartbeat: lock.heartbeat },
           steps: [{ kind: 'command', host: handle.config.alias, text: buildCommandLine(lockCommand('break', lock.run)) }],
-          warnings: [`the lock of ${holderText(lock)} has had no heartbeat since ${new Date(lock.heartbeat).toISOString()}: break it only if that MinerDesk is really gone`],
-          warningKeys: ['break-lock'],
+          warnings: [{ key: 'break-lock', params: { holder: holderText(lock), heartbeat: new Date(lock.heartbeat).toISOString().slice(0, 19).replace('T', ' ') }, text: `the lock of ${holderText(lock)} has had no heartbeat since ${new Date(lock.heartbeat).toISOString()}: break it only if that MinerDesk is really gone` }],
           typeToConfirm: siteId,
           execute: async (steps) => {
             await steps.run(0, async () => `${await team.breakLock(siteId, lock.run)}: was held by ${holderText(lock)}`)

@@ -1,6 +1,6 @@
 import type { SimSiteConfig } from './siteConfig'
 
-/** Mainnet protocol constants (lotus-reference §5, §2.10). */
+/** Mainnet protocol constants (docs/lotus.md "Protocol constants"). */
 export const EPOCH_SECONDS = 30
 export const WPOST_PERIOD_DEADLINES = 48
 export const WPOST_CHALLENGE_WINDOW = 60

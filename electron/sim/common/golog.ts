@@ -1,6 +1,6 @@
 /**
  * Log lines in go-log's console format, as Lotus writes them to daemon.log / miner.log
- * (lotus-reference §6.1): `<RFC3339 ms + zone>\t<LEVEL>\t<logger>\t<file:line>\t<msg>\t{fields}`.
+ * (docs/lotus.md "Log encodings"): `<RFC3339 ms + zone>\t<LEVEL>\t<logger>\t<file:line>\t<msg>\t{fields}`.
  * Fields are written by zap's spaced JSON encoder: `{"took": 4.69, "sector": "1"}`.
  */
 export type Level = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR'

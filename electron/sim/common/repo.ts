@@ -5,7 +5,7 @@ import { pidAlive } from '../front/procs'
 import type { ApiEndpoint } from './rpcClient'
 
 /**
- * Lotus repos as the simulated processes and CLI find them (lotus-reference §1.2):
+ * Lotus repos as the simulated processes and CLI find them (docs/lotus.md "API, tokens and repos"):
  * `$LOTUS_PATH` (~/.lotus), `$LOTUS_MINER_PATH` (deprecated `$LOTUS_STORAGE_PATH`, ~/.lotusminer),
  * `$LOTUS_WORKER_PATH` (deprecated `$WORKER_PATH`, ~/.lotusworker). Each holds `api` (multiaddr),
  * `token` (JWT) and, while its process runs, `repo.lock`.

@@ -3,7 +3,7 @@ import { hasPermission, verifyToken, type Permission } from './jwt'
 
 /**
  * A JSON-RPC server that behaves like Lotus's go-jsonrpc over HTTP POST
- * (lotus-reference §1.2–1.3): `Filecoin.<Method>` names, positional params with an exact count,
+ * (docs/lotus.md "API, tokens and repos"): `Filecoin.<Method>` names, positional params with an exact count,
  * bearer-token auth (no header → read only; bad header or token → 401 with an empty body;
  * missing permission → code 1 "missing permission to invoke 'X' (need 'p')"), `result: null`
  * for methods without a return value, batches.

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { SimSiteConfig } from '../common/siteConfig'
-import { EXIT, METHOD, MinerActor, newActorState } from './actor'
+import { EXIT, METHOD, MinerActor } from './actor'
+import { newActorState } from './actorGenesis'
 import { initialDeadlines } from './init'
 import * as R from './rangeSet'
 import { sealedCidFor } from './sectorInfo'

@@ -1,9 +1,10 @@
 import type { BitField, Deadline, Partition, SectorOnChainInfo } from '../../../preload/contract/lotus/types'
+import { METHOD_SEND, MINER_METHODS } from '../../../preload/contract/lotus/methods'
 import { PARTITION_SECTORS_32G, PRECOMMIT_CHALLENGE_DELAY, provingDeadline, WPOST_CHALLENGE_WINDOW, WPOST_PERIOD_DEADLINES } from '../common/clock'
-import type { ActorStateData, DeadlineState, PartitionState, PreCommitOnChain, SectorPreCommitInfo } from './actorState'
+import { emptyPartition, type ActorStateData, type DeadlineState, type PartitionState, type PreCommitOnChain, type SectorPreCommitInfo } from './actorState'
 import * as R from './rangeSet'
 import { seededInt } from './ids'
-import { initialSector, pledgeValues, toOnChainInfo, TYPICAL_PLEDGE } from './sectorInfo'
+import { initialSector, pledgeValues, toOnChainInfo } from './sectorInfo'
 
 /**
  * The miner actor's message handlers and WindowPoSt cron (builtin-actors semantics, simplified
@@ -12,15 +13,8 @@ import { initialSector, pledgeValues, toOnChainInfo, TYPICAL_PLEDGE } from './se
  * than a lookup is cached until the state changes.
  */
 
-export const METHOD = {
-  Send: 0,
-  SubmitWindowedPoSt: 5,
-  TerminateSectors: 9,
-  DeclareFaultsRecovered: 11,
-  WithdrawBalance: 16,
-  ProveCommitAggregate: 26,
-  PreCommitSectorBatch2: 28
-} as const
+/** The miner actor methods the sim's actor implements (numbers from the contract's Lotus knowledge). */
+export const METHOD = { Send: METHOD_SEND, ...MINER_METHODS } as const
 
 export const EXIT = { Ok: 0, IllegalArgument: 16, NotFound: 17, Forbidden: 18, InsufficientFunds: 19 } as const
 
@@ -49,10 +43,6 @@ class ActorAbort extends Error {
 
 function abort(code: number, message: string): never {
   throw new ActorAbort(code, message)
-}
-
-function emptyPartition(): PartitionState {
-  return { all: R.EMPTY, faulty: R.EMPTY, recovering: R.EMPTY, terminated: R.EMPTY, unproven: R.EMPTY }
 }
 
 export function live(p: PartitionState): R.Runs {
@@ -368,7 +358,7 @@ export class MinerActor {
   }
 
   /**
-   * Puts new sectors into partitions (sim-design rule): fill the last partially filled partition
+   * Puts new sectors into partitions (the sim's simplified rule): fill the last partially filled partition
    * of a mutable deadline, else open a partition in the mutable deadline with the fewest
    * partitions. The current and next deadlines are immutable.
    */
@@ -529,78 +519,4 @@ export class MinerActor {
     }
     this.changed()
   }
-}
-
-/** The actor state the chain init writes: Proving sectors spread over deadlines, precommits recorded. */
-export function newActorState(args: {
-  minerId: number
-  sealProof: number
-  sectorSize: number
-  periodOffset: number
-  epoch: number
-  active: number[]
-  precommitted: { sector: number; epoch: number }[]
-  deadlines: number[]
-  sealedCid: (sector: number) => string
-  lowFunds: boolean
-  /** Mark the partitions of the deadline open at `epoch` as already proven. */
-  openDeadlineProven?: boolean
-}): ActorStateData {
-  const deadlines: DeadlineState[] = Array.from({ length: WPOST_PERIOD_DEADLINES }, () => ({ partitions: [], posted: [] }))
-  const sorted = [...args.active].sort((a, b) => a - b)
-  for (let p = 0, start = 0; start < sorted.length; p++, start += PARTITION_SECTORS_32G) {
-    const chunk = R.fromNumbers(sorted.slice(start, start + PARTITION_SECTORS_32G))
-    const d = args.deadlines[p % args.deadlines.length] as number
-    ;(deadlines[d] as DeadlineState).partitions.push({ ...emptyPartition(), all: chunk })
-  }
-  if (args.openDeadlineProven) {
-    // The miner ran before the simulation began: the deadline open at that moment was already
-    // proven (otherwise a freshly started site would show faults its miner had no time to avoid).
-    const open = deadlines[provingDeadline(args.epoch, args.periodOffset).Index] as DeadlineState
-    open.posted = open.partitions.map((_p, i) => i)
-  }
-  const st: ActorStateData = {
-    minerId: args.minerId,
-    sealProof: args.sealProof,
-    sectorSize: args.sectorSize,
-    periodOffset: args.periodOffset,
-    deadlines,
-    precommits: {},
-    sectors: {},
-    initial: { runs: R.fromNumbers(sorted), epoch: args.epoch, count: (sorted[sorted.length - 1] ?? -1) + 1 },
-    allocated: R.EMPTY,
-    funds: { balance: '0', initialPledge: '0', preCommitDeposits: '0', lockedFunds: '0' }
-  }
-  const actor = new MinerActor(st, { lowFunds: false })
-  let deposits = 0n
-  for (const pc of args.precommitted) {
-    const deposit = actor.preCommitDeposit(pc.sector)
-    deposits += deposit
-    st.precommits[String(pc.sector)] = {
-      Info: {
-        SealProof: args.sealProof,
-        SectorNumber: pc.sector,
-        SealedCID: { '/': args.sealedCid(pc.sector) },
-        SealRandEpoch: pc.epoch - 91,
-        DealIDs: null,
-        Expiration: pc.epoch + 540 * 2880 + 2880,
-        UnsealedCid: null
-      },
-      PreCommitDeposit: deposit.toString(),
-      PreCommitEpoch: pc.epoch
-    }
-  }
-  st.allocated = R.fromNumbers([...sorted, ...args.precommitted.map((p) => p.sector)])
-  // The sum over 100,000 sectors of their (±8 %) pledges is their count times the typical pledge.
-  const pledge = BigInt(sorted.length) * TYPICAL_PLEDGE
-  const locked = pledge / 9n
-  // Enough for months of precommits, unless the site simulates the insufficient-funds failure.
-  const spare = args.lowFunds ? 12_345_678_901_234_567n : 2_500n * 10n ** 18n
-  st.funds = {
-    balance: (pledge + locked + deposits + spare).toString(),
-    initialPledge: pledge.toString(),
-    preCommitDeposits: deposits.toString(),
-    lockedFunds: locked.toString()
-  }
-  return st
 }

@@ -1,4 +1,4 @@
-import type { Runs } from './rangeSet'
+import { EMPTY, type Runs } from './rangeSet'
 
 /**
  * The persisted miner actor: what builtin-actors' miner State holds that MinerDesk can see
@@ -13,6 +13,10 @@ export interface PartitionState {
   terminated: Runs
   /** Activated, not yet proven by a WindowPoSt. */
   unproven: Runs
+}
+
+export function emptyPartition(): PartitionState {
+  return { all: EMPTY, faulty: EMPTY, recovering: EMPTY, terminated: EMPTY, unproven: EMPTY }
 }
 
 export interface DeadlineState {

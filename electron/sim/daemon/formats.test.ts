@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { filUnitless, formatFil, parseBigInt, parseFil } from './fil'
 import { formatGoDuration } from './goDuration'
-import { chainCid, checkAddress, checkPeerId, commDCid, commRCid, keyAddress, peerIdFrom, ZERO_PIECE_32G, base32Decode } from './ids'
+import { chainCid, checkAddress, checkPeerId, commDCid, commRCid, keyAddress, peerIdFrom, ZERO_PIECE_32G } from './ids'
+import { base32Decode } from '../common/multibase'
 import { goTime } from './sync'
 
 describe('Go duration strings (time.Duration.String)', () => {

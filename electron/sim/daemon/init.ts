@@ -1,7 +1,7 @@
 import { join } from 'node:path'
 import { ChainClock, WPOST_PERIOD_DEADLINES, WPOST_PROVING_PERIOD, PARTITION_SECTORS_32G } from '../common/clock'
 import { actorAddress, hasScenario, type SimSiteConfig } from '../common/siteConfig'
-import { newActorState } from './actor'
+import { newActorState } from './actorGenesis'
 import { saveChainState, type ChainStateFile } from './chainState'
 import { seededInt } from './ids'
 import { messageCid } from './messages'

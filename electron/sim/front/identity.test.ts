@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { blake2b } from './blake2b'
-import { addressChecksumOk, base58btc, newBlsAddress, newMinerIds, newPeerId, newSecpAddress } from './identity'
+import { base58 as base58btc } from '../common/multibase'
+import { addressChecksumOk, newBlsAddress, newMinerIds, newPeerId, newSecpAddress } from './identity'
 
 describe('blake2b', () => {
   it('matches node:crypto blake2b512 for 64-byte digests over block boundaries', () => {

@@ -1,62 +1,12 @@
 import { generateKeyPairSync, randomBytes, randomInt } from 'node:crypto'
 import { blake2b } from './blake2b'
+import { base32 as base32Lower, base32Decode, base58 as base58btc } from '../common/multibase'
 
 /**
  * Identities a real mainnet site has: a miner actor ID in the range live miners have, BLS (f3)
  * owner/worker wallets, a secp256k1 (f1) control wallet, and a libp2p peer ID. Addresses carry
  * correct blake2b-32 checksums so that any tool validating them accepts them.
  */
-
-const BASE32 = 'abcdefghijklmnopqrstuvwxyz234567'
-const BASE58 = '123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz'
-
-/** RFC 4648 base32, lower case, no padding (Filecoin's address encoding). */
-export function base32Lower(data: Uint8Array): string {
-  let bits = 0
-  let value = 0
-  let out = ''
-  for (const byte of data) {
-    value = (value << 8) | byte
-    bits += 8
-    while (bits >= 5) {
-      out += BASE32[(value >>> (bits - 5)) & 31]
-      bits -= 5
-    }
-  }
-  if (bits > 0) out += BASE32[(value << (5 - bits)) & 31]
-  return out
-}
-
-export function base32LowerDecode(s: string): Buffer {
-  let bits = 0
-  let value = 0
-  const out: number[] = []
-  for (const ch of s) {
-    const i = BASE32.indexOf(ch)
-    if (i < 0) throw new Error(`invalid base32 character ${ch}`)
-    value = (value << 5) | i
-    bits += 5
-    if (bits >= 8) {
-      out.push((value >>> (bits - 8)) & 0xff)
-      bits -= 8
-    }
-  }
-  return Buffer.from(out)
-}
-
-export function base58btc(data: Uint8Array): string {
-  let n = BigInt(`0x${Buffer.from(data).toString('hex') || '0'}`)
-  let out = ''
-  while (n > 0n) {
-    out = (BASE58[Number(n % 58n)] as string) + out
-    n /= 58n
-  }
-  for (const byte of data) {
-    if (byte !== 0) break
-    out = `1${out}`
-  }
-  return out
-}
 
 /** Checksum of a Filecoin address: blake2b-32 over protocol byte + payload. */
 export function addressChecksum(protocol: number, payload: Uint8Array): Buffer {
@@ -73,7 +23,8 @@ export function addressChecksumOk(addr: string): boolean {
   const m = /^[ft]([13])([a-z2-7]+)$/.exec(addr)
   if (!m) return false
   const protocol = Number(m[1])
-  const raw = base32LowerDecode(m[2] as string)
+  const raw = base32Decode(m[2] as string)
+  if (!raw) return false
   const payloadLen = protocol === 1 ? 20 : 48
   if (raw.length !== payloadLen + 4) return false
   return addressChecksum(protocol, raw.subarray(0, payloadLen)).equals(raw.subarray(payloadLen))

@@ -2,7 +2,7 @@ import type { SimSiteConfig } from '../common/siteConfig'
 import { initChainState } from '../daemon/init'
 import { initMinerState } from '../miner/init'
 
-/** MINER's sector state, then CHAIN's chain state holding MINER's on-chain facts (sim-design.md "Initial state"). */
+/** MINER's sector state, then CHAIN's chain state holding MINER's on-chain facts; the chain is built second because it records what the miner sealed. */
 export async function initSiteState(cfg: SimSiteConfig): Promise<void> {
   const onChain = await initMinerState(cfg)
   await initChainState(cfg, onChain)

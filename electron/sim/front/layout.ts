@@ -1,6 +1,6 @@
 import { join } from 'node:path'
 
-/** Where everything of a simulator directory lives (sim-design.md, "A site on disk"). */
+/** Where everything of a simulator directory lives: the one place that names its paths. */
 export interface DirLayout {
   dir: string
   sshConfig: string

@@ -43,7 +43,7 @@ export function loginScript(cfg: SimSiteConfig, layout: SiteLayout): string {
   ].join('\n')
 }
 
-/** Proof and log settings every sealing box of the runbook exports (lotus-reference §6.4). */
+/** Proof and log settings every sealing box of the runbook exports (docs/lotus.md "Processes, environment and start-up logs"). */
 function proofsEnv(cfg: SimSiteConfig, multicoreSdr: boolean): string[] {
   const lines = [
     'export FIL_PROOFS_PARAMETER_CACHE=/var/tmp/filecoin-proof-parameters',

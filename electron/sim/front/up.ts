@@ -18,7 +18,7 @@ import { startSiteProcesses } from './startSite'
 import { readSimState, writeSimState, type SimState, type SiteState } from './state'
 
 /**
- * `up`: creates N sites in DIR and starts them behind SSH (sim-design.md, issue #2 "SSH front").
+ * `up`: creates N sites in DIR and starts them behind SSH (one sshd per site, layout.ts).
  * Used by the CLI, by the test harness and by the app's embedded demo.
  */
 

@@ -1,5 +1,6 @@
 import { callRpc, type ApiEndpoint } from '../common/rpcClient'
 import type { DeadlineInfo, Partition, SectorOnChainInfo, TipSet } from '../../../preload/contract/lotus/types'
+import { MINER_METHODS } from '../../../preload/contract/lotus/methods'
 
 /**
  * The miner's view of its full node (`/rpc/v1`, admin token from FULLNODE_API_INFO or ~/.lotus):
@@ -15,14 +16,8 @@ export interface MsgLookup {
   Height: number
 }
 
-/** builtin-actors miner method numbers the sim uses. */
-export const METHOD = {
-  SubmitWindowedPoSt: 5,
-  TerminateSectors: 9,
-  DeclareFaultsRecovered: 11,
-  ProveCommitAggregate: 26,
-  PreCommitSectorBatch2: 28
-} as const
+/** builtin-actors miner method numbers (the contract's Lotus knowledge). */
+export const METHOD = MINER_METHODS
 
 export class ChainApi {
   constructor(

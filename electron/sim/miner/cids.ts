@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto'
+import { base32 } from '../common/multibase'
 
 /**
  * CIDs as Lotus prints them, built for real (CIDv1, multibase base32 lower): message and
@@ -6,24 +7,6 @@ import { createHash, randomBytes } from 'node:crypto'
  * (`bagboea4b5abc…`, fil-commitment-sealed + poseidon), unsealed commitments CommD / piece
  * CIDs (`baga6ea4seaq…`, fil-commitment-unsealed + sha2-256-trunc254-padded).
  */
-
-const BASE32 = 'abcdefghijklmnopqrstuvwxyz234567'
-
-function base32(data: Uint8Array): string {
-  let bits = 0
-  let value = 0
-  let out = ''
-  for (const byte of data) {
-    value = ((value << 8) | byte) & 0xffff
-    bits += 8
-    while (bits >= 5) {
-      out += BASE32[(value >>> (bits - 5)) & 31]
-      bits -= 5
-    }
-  }
-  if (bits > 0) out += BASE32[(value << (5 - bits)) & 31]
-  return out
-}
 
 function varint(n: number): number[] {
   const out: number[] = []

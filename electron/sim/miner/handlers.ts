@@ -2,7 +2,7 @@ import { PRECOMMIT_CHALLENGE_DELAY, SEAL_RANDOMNESS_LOOKBACK, type ChainClock } 
 import type { GoLogger } from '../common/golog'
 import { corruptPAux } from '../worker/files'
 import type { Batchers } from './batchers'
-import { bitfieldNumbers, type ChainApi, type MsgLookup } from './chain'
+import type { ChainApi, MsgLookup } from './chain'
 import type { MinerConfig } from './config'
 import { CallError, ERR_TEMP_ALLOCATE_SPACE, ERR_TEMP_WORKER_RESTART } from './calls'
 import { GET_TICKET_SECONDS, MIN_RETRY_SECONDS, INTERACTIVE_POREP_CONFIDENCE, SOFT_ERR_RETRY_SECONDS, WAIT_DEALS_DELAY_SECONDS } from './durations'
@@ -13,13 +13,16 @@ import type { Manager } from './manager'
 import type { Handler } from './sealing'
 import type { SectorRecord } from './sectorTypes'
 import type { StorageIndex } from './storageIndex'
+import { endHandlers } from './endHandlers'
+import { failedHandlers } from './failedHandlers'
+import { snapHandlers } from './snapHandlers'
 
 /**
  * What each sector state's handler does (storage/pipeline/states_*.go), on the sim's workers and
- * chain: happy path, failure-state retries with Lotus's rules and the 1-minute cooldown (divided
- * by the site speed), snap-deal and termination states, removal. States a CC sector cannot
- * meaningfully run (snap deals without deals, ReceiveSector…) fail or wait exactly where Lotus's
- * handlers fail or wait.
+ * chain. Here: the sealing path (states_sealing.go) and CommitFailed, which shares its commit
+ * checks; the other failure states in failedHandlers.ts, termination, removal and faults in
+ * endHandlers.ts, snap deals in snapHandlers.ts. States a CC sector cannot meaningfully run
+ * (snap deals without deals, ReceiveSector…) fail or wait exactly where Lotus's handlers do.
  */
 
 /** policy.MaxPreCommitRandomnessLookback (EpochsInDay + SealRandomnessLookback). */
@@ -28,8 +31,6 @@ const MAX_TICKET_AGE = 2880 + SEAL_RANDOMNESS_LOOKBACK
 const MAX_PROVE_COMMIT_DURATION = 30 * 2880 + PRECOMMIT_CHALLENGE_DELAY
 /** CommittedCapacitySectorLifetime (540 days). */
 const CC_LIFETIME = 540 * 2880
-/** WinningPoStSectorSetLookback (TerminateFinality). */
-const WINNING_POST_LOOKBACK = 10
 
 const C1_BACKTRACE = [
   '',
@@ -59,6 +60,18 @@ export interface HandlerDeps {
   chainAt: (epoch: number, cb: () => void) => void
   /** Persist a handler's direct record changes now. */
   commit: (rec: SectorRecord) => void
+}
+
+/** What the handlers of failedHandlers.ts, endHandlers.ts and snapHandlers.ts share with these. */
+export interface HandlerKit {
+  epochMs(): number
+  msg(e: unknown): string
+  sleep(ms: number): Promise<unknown>
+  /** failedCooldown: waits until MinRetryTime after the sector's last log entry. */
+  cooldown(rec: SectorRecord): Promise<void>
+  /** The precommit is on chain and the sector not yet proven. */
+  precommitOnChain(rec: SectorRecord): boolean
+  ticketExpired(rec: SectorRecord, height: number): string | null
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
@@ -377,59 +390,6 @@ export function createHandlers(d: HandlerDeps): (state: string) => Handler | und
     send(d.config.makeCCSectorsAvailable && !hasData(rec) ? E.finalizedAvailable() : E.finalized())
   }
 
-  const addPieceFailed: Handler = async ({ send }) => send(E.retryWaitDeals())
-
-  const sealPreCommit1Failed: Handler = async ({ rec, send }) => {
-    if (rec.pc1Fails > 3) return send(E.remove())
-    await cooldown(rec)
-    send(E.retrySealPreCommit1())
-  }
-
-  const sealPreCommit2Failed: Handler = async ({ rec, send }) => {
-    await cooldown(rec)
-    send(rec.pc2Fails > 3 ? E.retrySealPreCommit1() : E.retrySealPreCommit2())
-  }
-
-  const preCommitFailed: Handler = async ({ rec, send }) => {
-    const head = await d.chain.head()
-    if (rec.precommitMsg) {
-      let mw
-      try {
-        mw = await d.chain.searchMsg(rec.precommitMsg)
-      } catch {
-        await cooldown(rec)
-        return send(E.retryPreCommitWait())
-      }
-      if (!mw) return send(E.retryPreCommitWait())
-      if (mw.Receipt.ExitCode === 0) return send(E.retryPreCommitWait())
-      if (mw.Receipt.ExitCode === 7) return send(E.retryPreCommit())
-    }
-    const expired = ticketExpired(rec, head.Height)
-    if (expired) return send(E.sealPreCommit1Failed(`ticket expired error: ${expired}`))
-    if (precommitOnChain(rec)) {
-      if (!rec.precommitMsg) {
-        d.log.warn('pipeline/states_failed.go:160', `sector ${rec.n} is precommitted on chain, but we don't have precommit message`)
-        return send(E.preCommitLanded(head.Cids.map((c) => c['/'])))
-      }
-      await cooldown(rec)
-      return send(E.retryWaitSeed())
-    }
-    if (rec.precommitMsg) d.log.warn('pipeline/states_failed.go:181', 'retrying precommit even though the message failed to apply')
-    await cooldown(rec)
-    send(E.retryPreCommit())
-  }
-
-  const computeProofFailed: Handler = async ({ rec, send }) => {
-    await cooldown(rec)
-    send(rec.invalidProofs > 1 ? E.sealPreCommit1Failed('consecutive compute fails') : E.retryComputeProof())
-  }
-
-  const remoteCommitFailed: Handler = async ({ rec, send }) => {
-    await cooldown(rec)
-    if (rec.invalidProofs > 1) d.log.error('pipeline/states_failed.go:208', 'consecutive remote commit fails', { sector: rec.n, c1url: '', c2url: '' })
-    send(E.retryComputeProof())
-  }
-
   const commitFailed: Handler = async ({ rec, send }) => {
     if (!rec.commitMsg && (await provenUnrecorded(rec))) {
       d.log.error('pipeline/states_failed.go:290', `handleCommitFailed: sector number already allocated, not proceeding: sector ${rec.n} is allocated, but PreCommit info wasn't found on chain`)
@@ -475,154 +435,10 @@ export function createHandlers(d: HandlerDeps): (state: string) => Handler | und
     send(E.retryComputeProof())
   }
 
-  const finalizeFailed: Handler = async ({ rec, send }) => {
-    await cooldown(rec)
-    send(E.retryFinalize())
-  }
-
-  const removeFailed: Handler = async ({ rec, send }) => {
-    await cooldown(rec)
-    send(E.remove())
-  }
-
-  const dealsExpired: Handler = async ({ rec, send }) => {
-    const si = await d.chain.sectorInfo(rec.n).catch((e: unknown) => {
-      throw new Error(`getting sector info: ${msg(e)}`)
-    })
-    if (si) throw new Error("sector is committed on-chain, but we're in DealsExpired")
-    send(E.remove())
-  }
-
-  const recoverDealIDs: Handler = async ({ send }) => send(E.updateDealIDs())
-
-  const checkReplicaUpdate = (rec: SectorRecord): string | null => (rec.ccUpdate ? null : 'replica update on sector not marked for update')
-
-  const replicaUpdateFailed: Handler = async ({ rec }) => {
-    await cooldown(rec)
-    const err = checkReplicaUpdate(rec)
-    if (err) {
-      d.log.error('pipeline/states_failed.go:263', `sanity check error, not proceeding: +${err}`)
-      throw new Error(`checkReplica sanity check error: ${err}`)
-    }
-  }
-
-  const waitMutable: Handler = async ({ rec, send }) => {
-    const loc = await locateSector(rec.n)
-    if (!loc) {
-      d.log.error('pipeline/states_replica_update.go:235', `handleWaitMutable: api error, not proceeding: sector ${rec.n} not found in any partition`)
-      return
-    }
-    for (;;) {
-      const di = await d.chain.provingDeadline()
-      if (loc !== di.Index && loc !== (di.Index + 1) % di.WPoStPeriodDeadlines) return send(E.deadlineMutable())
-      await sleep(epochMs() * 10)
-    }
-  }
-
-  async function locateSector(n: number): Promise<number | null> {
-    const dls = await d.chain.deadlines()
-    for (let dl = 0; dl < dls.length; dl++) {
-      const parts = await d.chain.partitions(dl)
-      if (parts.some((p) => bitfieldNumbers(p.AllSectors).includes(n))) return dl
-    }
-    return null
-  }
-
-  const terminating: Handler = async ({ rec, send }) => {
-    let si
-    try {
-      si = await d.chain.sectorInfo(rec.n)
-    } catch (e) {
-      return send(E.terminateFailed(`getting sector info: ${msg(e)}`))
-    }
-    if (!si) {
-      if (precommitOnChain(rec)) return send(E.terminateFailed('sector was precommitted but not proven, remove instead of terminating'))
-      return send(E.remove())
-    }
-    try {
-      const cid = await d.batchers.terminate.add(rec.n, null)
-      send(E.terminating(cid))
-    } catch (e) {
-      send(E.terminateFailed(`queueing termination: ${msg(e)}`))
-    }
-  }
-
-  const terminateWait: Handler = async ({ rec, send }) => {
-    if (!rec.terminateMsg) {
-      const head = await d.chain.head()
-      return send(E.terminated(head.Height))
-    }
-    const mw = await d.chain.waitMsg(rec.terminateMsg, epochMs())
-    if (mw.Receipt.ExitCode !== 0) return send(E.terminateFailed(`terminate message failed to execute: exit ${mw.Receipt.ExitCode}: <nil>`))
-    send(E.terminated(mw.Height))
-  }
-
-  const terminateFinality: Handler = async ({ rec, send }) => {
-    for (;;) {
-      const head = await d.chain.head()
-      if (head.Height >= rec.terminatedAt + WINNING_POST_LOOKBACK) return send(E.remove())
-      await sleep((rec.terminatedAt + WINNING_POST_LOOKBACK - head.Height) * epochMs())
-    }
-  }
-
-  const terminateFailed: Handler = async ({ rec, send }) => {
-    if (precommitOnChain(rec)) return
-    await cooldown(rec)
-    send(E.terminate())
-  }
-
-  const removing: Handler = async ({ rec, send }) => {
-    try {
-      d.manager.removeSector(rec)
-    } catch (e) {
-      return send(E.removeFailed(msg(e)))
-    }
-    send(E.removed())
-  }
-
-  const faultReported: Handler = async ({ rec }) => {
-    if (!rec.faultReportMsg) throw new Error('entered fault reported state without a FaultReportMsg cid')
-  }
-
-  /** Snap-deal states for a CC sector: abort where Lotus aborts, fail where Lotus's handler fails. */
-  const noDeals: Handler = async ({ send }) => send(E.abortUpgrade('sector had no deals'))
-  const abortUpgrade: Handler = async ({ rec }) => {
-    if (!rec.ccUpdate) throw new Error('should never reach AbortUpgrade as a non-CCUpdate sector')
-  }
-  const snapDealsExpired: Handler = async ({ rec }) => {
-    if (!rec.ccUpdate) throw new Error('should never reach SnapDealsDealsExpired as a non-CCUpdate sector')
-  }
-  const proveReplicaUpdate: Handler = async ({ rec }) => {
-    throw new Error(`invalid sector ${rec.n} with nil UpdateSealed or UpdateUnsealed output`)
-  }
-  const submitReplicaUpdate: Handler = async ({ rec, send }) => {
-    if (checkReplicaUpdate(rec)) return send(E.submitReplicaUpdateFailed())
-  }
-  const replicaUpdateWait: Handler = async ({ send }) => {
-    d.log.error('pipeline/states_replica_update.go:293', 'handleReplicaUpdateWait: no replica update message cid recorded')
-    send(E.submitReplicaUpdateFailed())
-  }
-  const finalizeReplicaUpdate: Handler = async ({ rec, send }) => {
-    // Lotus schedules FinalizeReplicaUpdate where the update cache is: no worker has one, so the
-    // request waits in the scheduler queue (until the sector's jobs are aborted).
-    try {
-      await d.manager.waitForever(rec, 'seal/v0/finalize/replicaupdate')
-    } catch (e) {
-      send(E.finalizeFailed(`finalize sector: ${msg(e)}`))
-    }
-  }
-  const updateActivating: Handler = async () => {
-    throw new Error('nil sector.ReplicaUpdateMessage!')
-  }
-  const releaseSectorKey: Handler = async ({ send }) => send(E.keyReleased())
-  const releaseSectorKeyFailed: Handler = async ({ rec, send }) => {
-    await cooldown(rec)
-    send(E.updateActive())
-  }
-  const snapRecoverDealIDs: Handler = async ({ send }) => send(E.updateDealIDs())
   const receiveSector: Handler = async ({ send }) => send({ type: 'SectorReceived', user: {} })
   const nothing: Handler = async () => {}
 
+  const kit: HandlerKit = { epochMs, msg, sleep, cooldown, precommitOnChain, ticketExpired }
   const table: Record<string, Handler> = {
     ReceiveSector: receiveSector,
     Empty: waitDeals,
@@ -647,42 +463,13 @@ export function createHandlers(d: HandlerDeps): (state: string) => Handler | und
     SnapDealsWaitDeals: waitDeals,
     SnapDealsAddPiece: async ({ send }) => send(E.pieceAdded()),
     SnapDealsPacking: packing,
-    UpdateReplica: noDeals,
-    ProveReplicaUpdate: proveReplicaUpdate,
-    SubmitReplicaUpdate: submitReplicaUpdate,
-    WaitMutable: waitMutable,
-    ReplicaUpdateWait: replicaUpdateWait,
-    FinalizeReplicaUpdate: finalizeReplicaUpdate,
-    UpdateActivating: updateActivating,
-    ReleaseSectorKey: releaseSectorKey,
-    AddPieceFailed: addPieceFailed,
-    SealPreCommit1Failed: sealPreCommit1Failed,
-    SealPreCommit2Failed: sealPreCommit2Failed,
-    PreCommitFailed: preCommitFailed,
-    ComputeProofFailed: computeProofFailed,
-    RemoteCommitFailed: remoteCommitFailed,
     CommitFailed: commitFailed,
-    CommitFinalizeFailed: finalizeFailed,
-    FinalizeFailed: finalizeFailed,
-    DealsExpired: dealsExpired,
-    RecoverDealIDs: recoverDealIDs,
-    SnapDealsAddPieceFailed: addPieceFailed,
-    SnapDealsDealsExpired: snapDealsExpired,
-    SnapDealsRecoverDealIDs: snapRecoverDealIDs,
-    ReplicaUpdateFailed: replicaUpdateFailed,
-    ReleaseSectorKeyFailed: releaseSectorKeyFailed,
-    FinalizeReplicaUpdateFailed: finalizeFailed,
-    AbortUpgrade: abortUpgrade,
     Proving: nothing,
     Available: nothing,
-    Terminating: terminating,
-    TerminateWait: terminateWait,
-    TerminateFinality: terminateFinality,
-    TerminateFailed: terminateFailed,
-    Removing: removing,
-    RemoveFailed: removeFailed,
     Faulty: nothing,
-    FaultReported: faultReported
+    ...failedHandlers(d, kit),
+    ...endHandlers(d, kit),
+    ...snapHandlers(d, kit)
   }
   return (state) => table[state]
 }

@@ -14,10 +14,10 @@ import {
   writeFileSync
 } from 'node:fs'
 import { dirname, join } from 'node:path'
-import { sectorFileName } from '../../../preload/contract/lotus/types'
+import { sectorFileName, type StorageInfo } from '../../../preload/contract/lotus/types'
 
 /**
- * Sector files as Lotus lays them out in a storage path (lotus-reference §7, runbook §1–§2):
+ * Sector files as Lotus lays them out in a storage path (docs/lotus.md "Sector files"):
  * `unsealed/s-t0<miner>-<n>`, `sealed/s-t0<miner>-<n>`, `cache/s-t0<miner>-<n>/…`. Big files are
  * sparse (ftruncate to their real size), p_aux/t_aux have small real contents.
  */
@@ -188,19 +188,7 @@ export function scanPath(path: string, minerId: number): Map<number, number> {
 }
 
 /** LocalStorageMeta (sectorstore.json), written with 2-space indent as `storage attach --init` does. */
-export interface LocalStorageMeta {
-  ID: string
-  Weight: number
-  CanSeal: boolean
-  CanStore: boolean
-  MaxStorage: number
-  Groups: string[] | null
-  AllowTo: string[] | null
-  AllowTypes: string[] | null
-  DenyTypes: string[] | null
-  AllowMiners: string[] | null
-  DenyMiners: string[] | null
-}
+export type LocalStorageMeta = Omit<StorageInfo, 'URLs'>
 
 export function storageMeta(id: string, canSeal: boolean, canStore: boolean): LocalStorageMeta {
   return {

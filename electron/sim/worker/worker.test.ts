@@ -1,13 +1,13 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { clearCache, FILE_KIND_BITS, pAuxValid, scanPath, sectorPath, storageMeta, writeStorageMeta, writeLayer, writePC2Final, writePC2Step, writeTreeD, writeUnsealed } from './files'
 import { hardwareFor, resourceTable, taskThreads } from './resources'
 import { runTask } from './tasks'
 import { taskTypesFromFlags, WORKER_RUN_FLAGS } from './taskTypes'
 
-const CONFORMANCE = resolve(__dirname, '../../../../shared/lotus-conformance')
+import { CONFORMANCE_DIR as CONFORMANCE } from '../../../test/support/lotus/conformance'
 const G32 = 34359738368
 const dirs: string[] = []
 afterEach(() => {
@@ -76,7 +76,7 @@ describe('lotus-worker run task switches (cli/worker/worker.go)', () => {
   })
 })
 
-describe('sector files (lotus-reference §7, runbook §1–§2)', () => {
+describe('sector files', () => {
   it('PC1 layers and tree-d, PC2 trees and aux files, finalize keeps p_aux, t_aux and tree-r-last', () => {
     const p = tmp()
     writeUnsealed(p, 1000, 7, G32)

@@ -94,21 +94,36 @@ export function statBucket(state: string): StatBucket {
 }
 
 /**
- * MinerDesk's operator-facing groups: sealing (staging + sealing), failed (failure and fault
- * states), proving (Proving/Available and snap activation), removed (removal and termination).
+ * The operator's groups of sector states, the one grouping everything in MinerDesk uses:
+ * sealing (staging and sealing, Lotus's UndefinedSectorState "" included, as Lotus counts it),
+ * failed (failure and fault states), proving (Proving/Available and snap activation), removed
+ * (removal and termination), and `other` for a name this MinerDesk does not know (a newer
+ * Lotus): counted, never guessed into a group.
  */
-export type OperatorGroup = 'sealing' | 'failed' | 'proving' | 'removed'
+export type SectorGroup = 'sealing' | 'failed' | 'proving' | 'removed' | 'other'
 
-const OP_FAILED = new Set<string>([...FAILURE_STATES, ...FAULT_STATES])
-const OP_REMOVED = new Set<string>([...REMOVAL_STATES, ...TERMINATION_STATES])
-const OP_PROVING = new Set(['Proving', 'Available', 'UpdateActivating', 'ReleaseSectorKey'])
+/** The groups in the order they are shown. */
+export const SECTOR_GROUPS: readonly SectorGroup[] = ['sealing', 'failed', 'proving', 'removed', 'other']
 
-export function operatorGroup(state: string): OperatorGroup {
-  if (OP_FAILED.has(state)) return 'failed'
-  if (OP_REMOVED.has(state)) return 'removed'
-  if (OP_PROVING.has(state)) return 'proving'
-  return 'sealing'
+const G_FAILED = new Set<string>([...FAILURE_STATES, ...FAULT_STATES])
+const G_REMOVED = new Set<string>([...REMOVAL_STATES, ...TERMINATION_STATES])
+const G_PROVING = new Set(['Proving', 'Available', 'UpdateActivating', 'ReleaseSectorKey'])
+
+export function sectorGroup(state: string): SectorGroup {
+  if (G_FAILED.has(state)) return 'failed'
+  if (G_REMOVED.has(state)) return 'removed'
+  if (G_PROVING.has(state)) return 'proving'
+  return state === '' || STATE_SET.has(state) ? 'sealing' : 'other'
 }
+
+/** Sealing states in pipeline order (current Lotus), then snap deals: the order they are listed in. */
+export const SEALING_ORDER: readonly string[] = [
+  '', 'Empty', 'WaitDeals', 'AddPiece', 'Packing', 'GetTicket', 'PreCommit1', 'PreCommit2', 'PreCommitting',
+  'SubmitPreCommitBatch', 'PreCommitBatchWait', 'PreCommitWait', 'WaitSeed', 'Committing', 'CommitFinalize',
+  'SubmitCommit', 'SubmitCommitAggregate', 'CommitAggregateWait', 'CommitWait', 'FinalizeSector', 'ReceiveSector',
+  'SnapDealsWaitDeals', 'SnapDealsAddPiece', 'SnapDealsPacking', 'UpdateReplica', 'ProveReplicaUpdate',
+  'SubmitReplicaUpdate', 'WaitMutable', 'ReplicaUpdateWait', 'FinalizeReplicaUpdate'
+]
 
 /** Current Lotus's happy path for a pledged (CC) sector. */
 export const CC_PIPELINE = [

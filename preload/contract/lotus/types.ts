@@ -1,6 +1,6 @@
 /**
  * JSON shapes of the Lotus API methods MinerDesk and the simulator use, as Lotus (v1.36) puts
- * them on the wire (see ../shared/lotus-reference.md §1–§2 and ../shared/lotus-conformance/).
+ * them on the wire (docs/lotus.md "API, tokens and repos" for the envelope).
  * Field names and nesting are Lotus's; do not rename.
  */
 
@@ -196,6 +196,20 @@ export interface Partition {
   RecoveringSectors: BitField
   LiveSectors: BitField
   ActiveSectors: BitField
+}
+
+/** StateSearchMsg / StateWaitMsg (api.MsgLookup): where a message landed and its receipt. */
+export interface MsgLookup {
+  Message: Cid
+  Receipt: { ExitCode: number; Return: string | null; GasUsed: number }
+  TipSet: TipSetKey
+  Height: number
+}
+
+/** StateSectorPartition (Lotus's miner.SectorLocation): where a live sector is proven. */
+export interface SectorChainLocation {
+  Deadline: number
+  Partition: number
 }
 
 export interface SectorOnChainInfo {

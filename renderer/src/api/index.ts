@@ -70,3 +70,11 @@ export function getTransport(): Transport {
 export function getApi(): MinerDeskApi {
   return getTransport().api
 }
+
+/**
+ * One call of the contract, bound when it runs (the transport is made on first use). The stores
+ * and feature hooks name the calls they make with it; components call those, never the API.
+ */
+export function call<D extends keyof MinerDeskApi, M extends keyof MinerDeskApi[D]>(domain: D, method: M): MinerDeskApi[D][M] {
+  return ((...args: unknown[]) => (getApi()[domain][method] as (...a: unknown[]) => unknown)(...args)) as MinerDeskApi[D][M]
+}

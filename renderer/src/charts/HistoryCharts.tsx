@@ -65,12 +65,15 @@ function HistoryBody({ history, error, minPoints = 2, children }: { history: Sit
   return <>{children}</>
 }
 
+/** A chart over a range the operator picks (6 h first): the history of that range and the chart styles. */
+function useRangedHistory(siteId: string) {
+  const [range, setRange] = useState<HistoryRange>(21600)
+  return { range, setRange, ...useHistory(siteId, range), style: useAxisStyle(), palette: usePalette() }
+}
+
 export function PipelineHistory({ siteId }: { siteId: string }) {
   const { t } = useTranslation()
-  const [range, setRange] = useState<HistoryRange>(21600)
-  const { history, error, version } = useHistory(siteId, range)
-  const style = useAxisStyle()
-  const palette = usePalette()
+  const { range, setRange, history, error, version, style, palette } = useRangedHistory(siteId)
   const option = useMemo(() => {
     const series = pipelineSeries(history?.points ?? [])
     return {
@@ -105,10 +108,7 @@ export function PipelineHistory({ siteId }: { siteId: string }) {
 
 export function SyncHistory({ siteId }: { siteId: string }) {
   const { t } = useTranslation()
-  const [range, setRange] = useState<HistoryRange>(21600)
-  const { history, error, version } = useHistory(siteId, range)
-  const style = useAxisStyle()
-  const palette = usePalette()
+  const { range, setRange, history, error, version, style, palette } = useRangedHistory(siteId)
   const option = useMemo(() => {
     const points = history?.points ?? []
     const behind = t('history.behind')

@@ -1,5 +1,5 @@
 import type { HistoryPoint } from '@contract'
-import { SEALING_ORDER, sectorGroup } from '@renderer/model/sectorStates'
+import { SEALING_ORDER, sectorGroup } from '@contract'
 
 /** Chart data from history points (pure; the charts only lay it out). */
 

@@ -1,5 +1,5 @@
 import { useTranslation } from 'react-i18next'
-import type { AlertSeverity, ConnectionInfo, ConnectionStateName, Health } from '@contract'
+import type { ConnectionInfo, ConnectionStateName, FindingSeverity, Health } from '@contract'
 import { CONNECTION_TONE, HEALTH_TONE, SEVERITY_TONE } from '@renderer/theme/tokens'
 import { StatusText } from './StatusText'
 
@@ -22,7 +22,7 @@ export function ConnectionText({ info, state, testId }: { info?: ConnectionInfo;
   )
 }
 
-export function SeverityText({ severity }: { severity: AlertSeverity }) {
+export function SeverityText({ severity }: { severity: FindingSeverity }) {
   const { t } = useTranslation()
   return (
     <StatusText tone={SEVERITY_TONE[severity]} strong={severity === 'critical'}>

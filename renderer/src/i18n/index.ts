@@ -9,7 +9,7 @@ import en from '../../../resources/locales/en.json'
 
 /**
  * zh-CN first, English second. The locale files live in resources/locales so the main process can
- * render the same `alerts.<kind>`, `errors.<code>` and `connection.<state>` texts for desktop
+ * render the same `findings.<kind>…`, `errors.<code>` and `connection.<state>` texts for desktop
  * notifications and the CLI; keys there are stable.
  */
 export const RESOURCES = { 'zh-CN': zhCN, en } as const

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { CONNECTION_STATES, DEMO_STEPS, type AlertKind, type AlertParamsByKind, type ErrorCode } from '@contract'
+import { CONNECTION_STATES, DEMO_STEPS, FINDING_KINDS, TARGET_REFUSALS, type ErrorCode, type FindingAction } from '@contract'
 import zhCN from '../../../resources/locales/zh-CN.json'
 import en from '../../../resources/locales/en.json'
 
@@ -21,15 +21,10 @@ const placeholders = (s: string) => [...s.matchAll(/\{\{\s*(\w+)[^}]*\}\}/g)].ma
 // Only the markup Trans renders (<mono>); other angle brackets are literal text such as <alias>.
 const tags = (s: string) => [...s.matchAll(/<(mono)>/g)].map((m) => m[1]).sort()
 
-// Exhaustive by type: adding a kind or code to the contract fails compilation here until listed.
-const ALERT_KINDS: Record<AlertKind, true> = {
-  'site-unreachable': true, 'daemon-down': true, 'miner-down': true, 'sync-behind': true, 'sectors-failed': true,
-  'job-overdue': true, 'worker-lost': true, faults: true, 'message-stuck': true
-}
-const ALERT_PARAMS: { [K in AlertKind]: (keyof AlertParamsByKind[K])[] } = {
-  'site-unreachable': [], 'daemon-down': [], 'miner-down': [], 'sync-behind': ['epochs', 'headAge'], 'sectors-failed': ['sectors'],
-  'job-overdue': ['task', 'sector', 'host', 'elapsed', 'expected'], 'worker-lost': ['host'], faults: ['faults', 'recoveries'],
-  'message-stuck': ['from', 'nonce', 'age']
+// Exhaustive by type: adding an action kind or an error code to the contract fails compilation here until listed.
+const ACTION_KINDS: Record<FindingAction['kind'], true> = {
+  abort: true, 'update-state': true, remove: true, runworker: true, killw: true, wps: true, 'proving-check': true, 'mpool-replace': true,
+  'sync-check-bad': true, 'sync-unmark-bad': true, status: true, 'read-logs': true, restart: true
 }
 const ERROR_CODES: Record<ErrorCode, true> = {
   'invalid-input': true, 'not-found': true, conflict: true, cancelled: true, internal: true, 'ssh/config': true,
@@ -63,12 +58,10 @@ describe('locale files', () => {
       }
     }
   })
-  it('translate every alert kind with exactly its params', () => {
-    for (const kind of Object.keys(ALERT_KINDS) as AlertKind[]) {
-      const text = zh.get(`alerts.${kind}`)
-      expect(text, kind).toBeDefined()
-      expect(placeholders(text ?? ''), kind).toEqual([...(ALERT_PARAMS[kind] as string[])].sort())
-    }
+  it('name every finding kind, remedy action and update-state refusal (the finding texts themselves are checked with the health model)', () => {
+    for (const kind of FINDING_KINDS) expect([...zh.keys()].some((k) => k.startsWith(`findings.${kind}.`)), kind).toBe(true)
+    for (const a of Object.keys(ACTION_KINDS)) expect(zh.has(`findingsPanel.action.${a}`), a).toBe(true)
+    for (const r of TARGET_REFUSALS) expect(zh.has(`sectors.refusal.${r}`), r).toBe(true)
   })
   it('translate every error code with a hint, and every connection state and demo step', () => {
     for (const code of Object.keys(ERROR_CODES)) {

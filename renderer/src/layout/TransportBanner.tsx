@@ -1,8 +1,8 @@
 import { Alert, Button } from 'antd'
 import { useTranslation } from 'react-i18next'
 import { Until } from '@renderer/components/Ago'
-import { getTransport } from '@renderer/api'
-import { selectTransportStatus, useTransportStore } from '@renderer/stores/transport'
+import { reconnectNow, selectTransportStatus, useTransportStore } from '@renderer/stores/transport'
+import { Rich } from '@renderer/components/Rich'
 
 /** Browser host only: the page lost its WebSocket to the MinerDesk host (and what to do). */
 export function TransportBanner() {
@@ -17,7 +17,7 @@ export function TransportBanner() {
       title={t('transport.lost')}
       description={
         <span>
-          {status.hasToken ? t('transport.lostHint') : t('transport.noToken')}{' '}
+          <Rich text={status.hasToken ? t('transport.lostHint') : t('transport.noToken')} />{' '}
           {status.nextRetryAt !== null && (
             <span className="md-muted">
               {t('transport.retry', { attempt: status.attempt })} <Until at={status.nextRetryAt} />
@@ -26,7 +26,7 @@ export function TransportBanner() {
         </span>
       }
       action={
-        <Button size="small" onClick={() => getTransport().reconnectNow()} data-testid="transport-retry">
+        <Button size="small" onClick={reconnectNow} data-testid="transport-retry">
           {t('transport.retryNow')}
         </Button>
       }

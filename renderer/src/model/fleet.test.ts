@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest'
-import type { SiteConfig } from '@contract'
+import type { Finding, SiteConfig } from '@contract'
 import { fleetRow, sortFleet } from './fleet'
 import type { SiteSummary } from './summary'
 
 const site = (id: string, order: number): SiteConfig => ({ id, alias: id, name: id.toUpperCase(), group: '', order } as SiteConfig)
-const summary = (id: string, o: { failed?: number; behind?: number; next?: number; alerts?: number; minerUp?: boolean } = {}): SiteSummary => ({
+const summary = (id: string, o: { failed?: number; behind?: number; next?: number; findings?: number; minerUp?: boolean } = {}): SiteSummary => ({
   siteId: id,
   seq: 1,
   takenAt: 0,
@@ -16,14 +16,14 @@ const summary = (id: string, o: { failed?: number; behind?: number; next?: numbe
   workers: { online: 4, disabled: 0, missing: 0, total: 4 },
   proving: o.next === undefined ? null : { deadlineIndex: 0, closeAt: 0, next: { index: 3, openAt: o.next, sectors: 10 }, faults: 0, recoveries: 0, sectors: 100 },
   messages: { count: 0, oldestAgeSec: null, oldestFirstSeen: null },
-  alerts: Array.from({ length: o.alerts ?? 0 }, (_, i) => ({ key: `${id}:${i}`, siteId: id, kind: 'sectors-failed', severity: 'critical', subject: String(i), since: 0, params: {} }))
+  findings: Array.from({ length: o.findings ?? 0 }, (_, i) => ({ id: `${id}:sectors-failed:sector:${i}`, siteId: id, kind: 'sectors-failed', severity: 'critical', subject: { kind: 'sector', id: String(i) }, since: 0 }) as unknown as Finding)
 }) as SiteSummary
 const connected = (id: string) => ({ siteId: id, state: 'connected' as const, since: 0 })
 
 describe('fleet rows', () => {
   const rows = [
     fleetRow(site('a', 0), summary('a', { next: 3000 }), connected('a')),
-    fleetRow(site('b', 1), summary('b', { failed: 2, alerts: 1, next: 1000 }), connected('b')),
+    fleetRow(site('b', 1), summary('b', { failed: 2, findings: 1, next: 1000 }), connected('b')),
     fleetRow(site('c', 2), undefined, undefined),
     fleetRow(site('d', 3), summary('d', { behind: 40, next: 2000, minerUp: false }), connected('d'))
   ]

@@ -1,5 +1,5 @@
 import type { ConnectionInfo, Health, SiteConfig } from '@contract'
-import { healthOf, sortAlerts, type SiteSummary } from './summary'
+import { healthOf, sortFindings, type SiteSummary } from './summary'
 
 /**
  * One site as a row of the Overview's table: the facts an operator scans a fleet for, each with
@@ -51,13 +51,13 @@ export function fleetRow(site: SiteConfig, summary: SiteSummary | undefined, con
     faults: s?.proving?.faults ?? null,
     messages: s?.messages?.count ?? null,
     oldestMessageSec: s?.messages?.oldestAgeSec ?? null,
-    issues: s?.alerts.length ?? 0
+    issues: s?.findings.length ?? 0
   }
 }
 
-/** The alerts of a site, worst first (what the table's last column names). */
+/** The findings of a site, worst first (what the table's last column names). */
 export function siteIssues(s: SiteSummary | undefined) {
-  return s ? sortAlerts(s.alerts) : []
+  return s ? sortFindings(s.findings) : []
 }
 
 export type FleetSortKey = 'name' | 'health' | 'behind' | 'processes' | 'sealing' | 'failed' | 'proving' | 'overdue' | 'workers' | 'nextDeadline' | 'faults' | 'messages' | 'issues'

@@ -1,50 +1,16 @@
-/**
- * Lotus names shown as Lotus prints them (never translated): miner actor method numbers
- * (builtin-actors miner `Method` enum) and the order sealing tasks are listed in.
- */
-const MINER_METHODS: Record<number, string> = {
-  1: 'Constructor',
-  2: 'ControlAddresses',
-  3: 'ChangeWorkerAddress',
-  4: 'ChangePeerID',
-  5: 'SubmitWindowedPoSt',
-  6: 'PreCommitSector',
-  7: 'ProveCommitSector',
-  8: 'ExtendSectorExpiration',
-  9: 'TerminateSectors',
-  10: 'DeclareFaults',
-  11: 'DeclareFaultsRecovered',
-  12: 'OnDeferredCronEvent',
-  13: 'CheckSectorProven',
-  14: 'ApplyRewards',
-  15: 'ReportConsensusFault',
-  16: 'WithdrawBalance',
-  18: 'ChangeMultiaddrs',
-  19: 'CompactPartitions',
-  20: 'CompactSectorNumbers',
-  21: 'ConfirmChangeWorkerAddress',
-  22: 'RepayDebt',
-  23: 'ChangeOwnerAddress',
-  24: 'DisputeWindowedPoSt',
-  25: 'PreCommitSectorBatch',
-  26: 'ProveCommitAggregate',
-  27: 'ProveReplicaUpdates',
-  28: 'PreCommitSectorBatch2',
-  30: 'ChangeBeneficiary',
-  31: 'GetBeneficiary',
-  32: 'ExtendSectorExpiration2',
-  33: 'MovePartitions',
-  34: 'ProveCommitSectors3',
-  35: 'ProveReplicaUpdates3'
-}
+import { METHOD_SEND, minerMethodName } from '@contract'
 
+/**
+ * Lotus names shown as Lotus prints them (never translated): a message's method, and the order
+ * sealing tasks are listed in.
+ */
 /**
  * A message's method as the operator knows it. Method numbers only mean something per actor:
  * names are given for messages to the site's own miner actor, and 0 is always a plain Send.
  */
 export function methodName(method: number, to: string, minerActor: string | undefined): string | null {
-  if (method === 0) return 'Send'
-  if (minerActor && sameActor(to, minerActor)) return MINER_METHODS[method] ?? null
+  if (method === METHOD_SEND) return 'Send'
+  if (minerActor && sameActor(to, minerActor)) return minerMethodName(method)
   return null
 }
 

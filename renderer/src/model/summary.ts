@@ -1,4 +1,4 @@
-import { siteHealth, type Alert, type ConnectionInfo, type Health, type JobState, type SiteSnapshot } from '@contract'
+import { compareFindings, siteHealth, type ConnectionInfo, type Finding, type Health, type JobState, type SiteSnapshot } from '@contract'
 
 /**
  * What the Overview, the sidebar and the site header need of one snapshot: numbers only, no
@@ -33,7 +33,7 @@ export interface SiteSummary {
     sectors: number
   } | null
   messages: { count: number; oldestAgeSec: number | null; oldestFirstSeen: number | null } | null
-  alerts: Alert[]
+  findings: Finding[]
 }
 
 const QUEUED: JobState[] = ['prepared', 'assigned']
@@ -85,7 +85,7 @@ export function summarize(s: SiteSnapshot): SiteSummary {
         }
       : null,
     messages: s.messages ? { count: s.messages.count, oldestAgeSec: s.messages.oldestAgeSec, oldestFirstSeen: oldest } : null,
-    alerts: s.alerts
+    findings: s.findings
   }
 }
 
@@ -93,9 +93,7 @@ export function healthOf(summary: SiteSummary | undefined, connection: Connectio
   return siteHealth(summary, connection)
 }
 
-const SEVERITY_RANK = { critical: 0, warning: 1, info: 2 } as const
-
-/** Alerts of all sites, worst first, then oldest first (what has been wrong longest). */
-export function sortAlerts(alerts: Alert[]): Alert[] {
-  return [...alerts].sort((a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] || a.since - b.since || a.key.localeCompare(b.key))
+/** Findings of all sites, worst first, then oldest first (what has been wrong longest). */
+export function sortFindings(findings: Finding[]): Finding[] {
+  return [...findings].sort((a, b) => compareFindings(a, b) || a.since - b.since)
 }

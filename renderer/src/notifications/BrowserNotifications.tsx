@@ -1,19 +1,18 @@
 import { useEffect } from 'react'
 import { useTranslation } from 'react-i18next'
-import { getApi } from '@renderer/api'
-import type { Alert } from '@contract'
-import { alertText } from '@renderer/model/alertText'
+import type { Finding } from '@contract'
 import { selectAppInfo, selectNotificationsOn, useSettingsStore } from '@renderer/stores/settings'
 import { useSitesStore } from '@renderer/stores/sites'
+import { onNewFindings } from '@renderer/stores/overview'
 
 const ASKED_KEY = 'minerdesk.notificationPermissionAsked'
-/** More new alerts than this at once become one summary notification (a site going down raises several). */
+/** More new findings than this at once become one summary notification (a site going down raises several). */
 const MAX_SEPARATE = 3
 
 /**
- * Browser host only: new alerts raise the page's own Notification (in Electron the main process
- * notifies). Permission is asked once, on the operator's first click (browsers ignore requests
- * that no gesture started).
+ * Browser host only: new findings (warning or worse) raise the page's own Notification — title and
+ * cause — (in Electron the main process notifies). Permission is asked once, on the operator's
+ * first click (browsers ignore requests that no gesture started).
  */
 export function BrowserNotifications() {
   const { t } = useTranslation()
@@ -33,18 +32,19 @@ export function BrowserNotifications() {
 
   useEffect(() => {
     if (!active) return
-    return getApi().events.onAlertsNew((alerts: Alert[]) => {
-      if (Notification.permission !== 'granted' || alerts.length === 0) return
+    return onNewFindings((findings: Finding[]) => {
+      if (Notification.permission !== 'granted' || findings.length === 0) return
       const names = new Map(useSitesStore.getState().sites.map((s) => [s.id, s.name]))
-      const site = (a: Alert) => names.get(a.siteId) ?? a.siteId
-      if (alerts.length > MAX_SEPARATE) {
-        new Notification(t('notifications.manyTitle', { n: alerts.length }), {
-          body: alerts.map((a) => `${site(a)}: ${alertText(t, a)}`).join('\n'),
-          tag: 'minerdesk-alerts'
+      const site = (f: Finding) => names.get(f.siteId) ?? f.siteId
+      const title = (f: Finding) => String(t(f.title.key, f.title.params))
+      if (findings.length > MAX_SEPARATE) {
+        new Notification(t('notifications.manyTitle', { n: findings.length }), {
+          body: findings.map((f) => `${site(f)}: ${title(f)}`).join('\n'),
+          tag: 'minerdesk-findings'
         })
         return
       }
-      for (const a of alerts) new Notification(`MinerDesk · ${site(a)}`, { body: alertText(t, a), tag: a.key })
+      for (const f of findings) new Notification(`MinerDesk · ${site(f)} · ${title(f)}`, { body: String(t(f.cause.key, f.cause.params)), tag: f.id })
     })
   }, [active, t])
 

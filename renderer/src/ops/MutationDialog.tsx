@@ -1,10 +1,13 @@
 import { Alert, Button, Input, Modal, Spin, Table } from 'antd'
 import { useEffect, useState, type ReactNode } from 'react'
 import { useTranslation } from 'react-i18next'
-import { asMinerDeskError, getApi } from '@renderer/api'
+import { asMinerDeskError } from '@renderer/api'
+import { cancelOp, executeOp, onOpsProgress } from './calls'
 import { ErrorNotice } from '@renderer/components/ErrorNotice'
 import { Mono } from '@renderer/components/Mono'
 import { StatusText } from '@renderer/components/StatusText'
+import { Rich } from '@renderer/components/Rich'
+import { opWarningText } from './warningText'
 import type { ErrorInfo, MutationOutcome, MutationPreview, StepStatus } from '@contract'
 import type { StatusTone } from '@renderer/theme/tokens'
 
@@ -47,13 +50,13 @@ export function MutationDialog({ request, onClose, extra }: { request: MutationR
   const previewId = phase.kind === 'ready' || phase.kind === 'running' || phase.kind === 'done' ? phase.preview.id : null
   useEffect(() => {
     if (!previewId) return
-    return getApi().events.onOpsProgress((p) => {
+    return onOpsProgress((p) => {
       if (p.id === previewId) setProgress((cur) => ({ ...cur, [p.index]: p.status }))
     })
   }, [previewId])
 
   const close = () => {
-    if (phase.kind === 'ready') void getApi().ops.cancel(phase.preview.id).catch(() => undefined)
+    if (phase.kind === 'ready') void cancelOp(phase.preview.id).catch(() => undefined)
     onClose()
   }
 
@@ -63,7 +66,7 @@ export function MutationDialog({ request, onClose, extra }: { request: MutationR
     setPhase({ kind: 'running', preview })
     setExecError(null)
     try {
-      const outcome = await getApi().ops.execute(preview.id, preview.confirm.kind === 'type' ? typed : null)
+      const outcome = await executeOp(preview.id, preview.confirm.kind === 'type' ? typed : null)
       setPhase({ kind: 'done', preview, outcome })
       request.onDone?.(outcome)
     } catch (err) {
@@ -105,7 +108,7 @@ export function MutationDialog({ request, onClose, extra }: { request: MutationR
         {phase.kind === 'empty' && <Alert type="info" showIcon title={t('sectors.op.nothing')} data-testid="mutation-nothing" />}
         {preview && (
           <>
-            <div className="md-muted">{t('sectors.op.steps', { n: preview.steps.length })}</div>
+            <div className="md-muted">{t('sectors.op.steps', { n: preview.steps.length, count: preview.steps.length })}</div>
             <ol className="md-op-steps">
               {preview.steps.map((s, i) => {
                 const done = outcome?.steps[i]
@@ -132,8 +135,8 @@ export function MutationDialog({ request, onClose, extra }: { request: MutationR
                 description={
                   <ul className="md-op-warnings">
                     {preview.warnings.map((w, i) => (
-                      <li key={i} data-testid="mutation-warning">
-                        {w}
+                      <li key={i} data-testid="mutation-warning" data-key={w.key}>
+                        <Rich text={opWarningText(t, w)} />
                       </li>
                     ))}
                   </ul>

@@ -2,7 +2,9 @@ import { Alert, Button, Input, Space } from 'antd'
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { CopyableCommand } from '@renderer/components/CopyableCommand'
+import { Rich } from '@renderer/components/Rich'
 import type { MutationPreview } from '@contract'
+import { opWarningText } from './warningText'
 
 /**
  * A change before it runs: the exact command lines (or signals), each with the host it runs on,
@@ -24,11 +26,9 @@ export function PreviewBox({ preview, onConfirm, busy, confirmLabel, danger, tes
           </li>
         ))}
       </ol>
-      {preview.warnings.map((w, i) => {
-        // The wizard's previews name their warnings (wizard.pw.<key>); the English text is the fallback.
-        const key = preview.warningKeys?.[i]
-        return <Alert key={i} type={danger ? 'warning' : 'info'} showIcon title={key ? t(`wizard.pw.${key}`, { defaultValue: w }) : w} className="md-wz-warn" />
-      })}
+      {preview.warnings.map((w, i) => (
+        <Alert key={i} type={danger ? 'warning' : 'info'} showIcon title={<Rich text={opWarningText(t, w)} />} className="md-wz-warn" data-testid="preview-warning" data-key={w.key} />
+      ))}
       {onConfirm && (
         <Space className="md-gap-top" wrap>
           {needs !== null && (

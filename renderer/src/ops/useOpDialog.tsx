@@ -1,5 +1,5 @@
 import { useCallback, useState, type ReactNode } from 'react'
-import { getApi } from '@renderer/api'
+import { pollSiteNow } from '@renderer/stores/overview'
 import { MutationDialog, type MutationRequest } from './MutationDialog'
 
 /**
@@ -17,7 +17,7 @@ export function useOpDialog(siteId: string): { open: (request: MutationRequest) 
           ...request,
           onDone: (o) => {
             request.onDone?.(o)
-            void getApi().overview.refresh(siteId).catch(() => undefined)
+            void pollSiteNow(siteId).catch(() => undefined)
           }
         }
       }),

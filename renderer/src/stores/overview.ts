@@ -1,6 +1,6 @@
 import { create } from 'zustand'
 import type { ConnectionInfo, OverviewState, SiteSnapshot } from '@contract'
-import { getApi } from '@renderer/api'
+import { call, getApi } from '@renderer/api'
 import { summarize, type SiteSummary } from '@renderer/model/summary'
 
 /**
@@ -109,3 +109,9 @@ export async function refreshSites(siteId: string | null): Promise<void> {
     else setTimeout(() => useOverviewStore.getState().setRefreshing(key, false), 30_000)
   }
 }
+
+/** New findings as main raises them (for the desktop notifications). */
+export const onNewFindings = call('events', 'onFindingsNew')
+
+/** Asks main to poll one site again now, without the refresh spinner (after a change ran). */
+export const pollSiteNow = call('overview', 'refresh')

@@ -1,6 +1,6 @@
 import { create } from 'zustand'
 import { DEFAULT_SETTINGS, type AppInfo, type AppSettings, type Language, type SettingsPatch } from '@contract'
-import { getApi } from '@renderer/api'
+import { call, getApi } from '@renderer/api'
 
 interface SettingsState {
   /** null until the first `settings.get` answers. */
@@ -31,3 +31,6 @@ export async function updateSettings(patch: SettingsPatch): Promise<AppSettings>
   useSettingsStore.getState().setSettings(next)
   return next
 }
+
+/** The hosts of the operator's SSH config, for adding a site. */
+export const listSshConfig = call('sshConfig', 'list')

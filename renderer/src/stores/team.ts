@@ -22,6 +22,11 @@ export async function readTeam(siteId: string): Promise<void> {
   useTeamStore.getState().apply(await getApi().team.site(siteId))
 }
 
+/** The preview of breaking a stale restart lock (run through the mutation dialog). */
+export function previewBreakLock(siteId: string) {
+  return getApi().team.previewBreakLock(siteId)
+}
+
 export async function loadTeam(): Promise<void> {
   useTeamStore.getState().applyAll(await getApi().team.locks())
 }

@@ -1,5 +1,5 @@
 import { create } from 'zustand'
-import type { TransportStatus } from '@renderer/api'
+import { getTransport, type TransportStatus } from '@renderer/api'
 
 interface TransportStore {
   status: TransportStatus
@@ -13,3 +13,6 @@ export const useTransportStore = create<TransportStore>()((set) => ({
 
 export const selectTransportStatus = (s: TransportStore): TransportStatus => s.status
 export const selectTransportLost = (s: TransportStore): boolean => s.status.state === 'lost'
+
+/** Tries the browser host's WebSocket again now instead of at the next backoff. */
+export const reconnectNow = (): void => getTransport().reconnectNow()

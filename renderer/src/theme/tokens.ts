@@ -1,5 +1,5 @@
 import { theme, type MappingAlgorithm, type ThemeConfig } from 'antd'
-import type { AlertSeverity, ConnectionStateName, Health } from '@contract'
+import type { FindingSeverity, ConnectionStateName, Health } from '@contract'
 
 /**
  * MinerDesk's design tokens in one place (Curio STYLE.md spirit): dense, calm, a restrained
@@ -116,7 +116,7 @@ export function antdTheme(mode: ThemeMode): ThemeConfig {
 }
 
 export const HEALTH_TONE: Record<Health, StatusTone> = { ok: 'ok', warning: 'warning', critical: 'critical', unknown: 'unknown' }
-export const SEVERITY_TONE: Record<AlertSeverity, StatusTone> = { critical: 'critical', warning: 'warning', info: 'info' }
+export const SEVERITY_TONE: Record<FindingSeverity, StatusTone> = { critical: 'critical', warning: 'warning', info: 'info' }
 export const CONNECTION_TONE: Record<ConnectionStateName, StatusTone> = {
   idle: 'unknown',
   connecting: 'busy',

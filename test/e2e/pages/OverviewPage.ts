@@ -1,11 +1,11 @@
 import { expect, type Locator, type Page } from '@playwright/test'
 
-/** The Overview: toolbar, alerts, one card per site, the demo offer when there are no sites. */
+/** The Overview: toolbar, findings, one card per site, the demo offer when there are no sites. */
 export class OverviewPage {
   readonly root: Locator
   readonly refreshAll: Locator
-  readonly alerts: Locator
-  readonly alertRows: Locator
+  readonly findings: Locator
+  readonly findingRows: Locator
   readonly demoOffer: Locator
   readonly demoStart: Locator
   readonly demoProgress: Locator
@@ -14,8 +14,8 @@ export class OverviewPage {
   constructor(readonly page: Page) {
     this.root = page.getByTestId('overview-page')
     this.refreshAll = page.getByTestId('refresh-all')
-    this.alerts = page.getByTestId('overview-alerts')
-    this.alertRows = this.alerts.getByTestId('alert-row')
+    this.findings = page.getByTestId('overview-findings')
+    this.findingRows = this.findings.getByTestId('finding-row')
     this.demoOffer = page.getByTestId('demo-offer')
     this.demoStart = page.getByTestId('demo-start')
     this.demoProgress = page.getByTestId('demo-progress')
@@ -63,7 +63,14 @@ export class OverviewPage {
     await this.card(siteId).getByTestId('site-card-refresh').click()
   }
 
-  alertsOfKind(kind: string): Locator {
-    return this.alerts.locator(`[data-alert-kind="${kind}"]`)
+  findingsOfKind(kind: string, siteId?: string): Locator {
+    return this.findings.locator(`[data-testid="finding-row"][data-kind="${kind}"]${siteId ? `[data-site="${siteId}"]` : ''}`)
+  }
+
+  /** Opens a finding row to its whole finding (cause, consequence, remedies, evidence). */
+  async openFinding(kind: string, siteId?: string): Promise<Locator> {
+    const row = this.findingsOfKind(kind, siteId).first()
+    await row.locator('.ant-table-row-expand-icon').click()
+    return this.findings.locator(`[data-testid="finding"][data-kind="${kind}"]`).first()
   }
 }

@@ -80,7 +80,7 @@ export class SectorsPage {
   }
 
   findings(): Locator {
-    return this.diagnosis.getByTestId('diagnosis-finding')
+    return this.diagnosis.getByTestId('finding')
   }
 
   /** Runs the open mutation dialog: waits for its preview, types the confirmation if asked, runs it, waits for the result. */

@@ -1,7 +1,7 @@
 import { expect, type Locator, type Page } from '@playwright/test'
 
 /**
- * Page objects of the jobs, workers, proving and chain tabs' actions (issue #5), and of the
+ * Page objects of the jobs, workers, proving and chain tabs' actions, and of the
  * preview → confirm → result dialog they share with the sector actions.
  */
 

@@ -73,6 +73,25 @@ export function fixtureBackend(data: FixtureData): FixtureBackend {
   const handlers: Record<string, (...args: unknown[]) => unknown> = {
     'exporter:status': () => exporterStatus(),
     'team:locks': () => team,
+    // Breaking a stale lock: the preview, then its one run (the only preview this host makes).
+    'team:previewBreakLock': (id) => ({
+      id: '11111111-2222-4333-8444-555555555555',
+      site: id,
+      action: 'restart.break-lock',
+      params: {},
+      steps: [{ kind: 'command', host: id, text: "sh -c '…restart.lock…' sh break 7d3c2a10-0000-4000-8000-000000000001 300" }],
+      warnings: [{ key: 'break-lock', params: { holder: 'zhang.wei@noc-laptop-3', heartbeat: '2026-12-07 02:51:00' }, text: 'the lock of zhang.wei@noc-laptop-3 has had no heartbeat since 2026-12-07T02:51:00.000Z: break it only if that MinerDesk is really gone' }],
+      confirm: { kind: 'type', expected: id },
+      expiresAt: now() + 600_000
+    }),
+    'ops:cancel': () => null,
+    'ops:execute': (pid) => {
+      const site = 'sh-01'
+      const st = team[site] as { lock: unknown }
+      st.lock = null
+      emit('team:site', team[site])
+      return { id: pid, site, action: 'restart.break-lock', ok: true, steps: [{ step: { kind: 'command', host: site, text: 'break' }, status: 'ok', output: 'broken' }] }
+    },
     'team:site': (id) => team[id as string] ?? { siteId: id, lock: null, recent: [], readAt: now() },
     'app:info': () => data.appInfo,
     'settings:get': () => state.settings,
@@ -173,8 +192,12 @@ export function fixtureBackend(data: FixtureData): FixtureBackend {
     },
     'sectors:autopledgeStatus': () => [],
     'audit:list': (q) => {
-      const { site, limit } = (q ?? {}) as { site?: string; limit?: number }
-      return data.audit.filter((e) => !site || e.site === site).slice(-(limit ?? 100))
+      // As the core answers: newest first, of one site, within a date range.
+      const { site, limit, since, until } = (q ?? {}) as { site?: string; limit?: number; since?: string; until?: string }
+      return data.audit
+        .filter((e) => (!site || e.site === site) && (!since || e.time >= since) && (!until || e.time <= until))
+        .sort((a, b) => b.time.localeCompare(a.time))
+        .slice(0, limit ?? 200)
     },
     'audit:verify': () => ({ file: 'audit.log', ok: true, entries: data.audit.length, chained: data.audit.length, unchained: 0, tornLines: [] })
   }

@@ -1,7 +1,6 @@
 import {
   DEFAULT_SETTINGS,
   DEFAULT_START_COMMANDS,
-  type Alert,
   type AppInfo,
   type AppSettings,
   type AuditEntry,
@@ -19,8 +18,16 @@ import {
   type SiteConfig,
   type SiteSnapshot,
   type SshConfigListing,
-  type WorkerRow
+  type WorkerRow,
+  RUNBOOK_DURATIONS
 } from '../../../preload/contract'
+import type { SectorInfo, SectorLog } from '../../../preload/contract/lotus/types'
+import { evaluate } from '../../../electron/core/health/evaluate'
+import { DEFAULT_THRESHOLDS } from '../../../electron/core/health/facts'
+import { digestSector, type SectorDigest } from '../../../electron/core/health/sectorLog'
+import { sectorTimings } from '../../../electron/core/health/stages'
+import { attachTimings } from '../../../electron/core/overview/jobs'
+import { watchedList } from '../../../electron/core/overview/watch'
 
 /**
  * Test-only data for the fixture host: three sites built from the contract's types — a busy
@@ -89,7 +96,7 @@ const TASK_TYPE: Record<string, string> = {
 }
 const RUN_WAIT: Record<JobState, number> = { running: 0, prepared: 1, assigned: 2, 'ret-wait': -1, returned: -2, 'ret-done': -3 }
 
-function jobs(now: number, spec: { task: string; state: JobState; host: string; worker: number; sector: number; elapsed: number | null; expected: number; queuePos?: number }[], stuckMultiple: number): JobsSnapshot {
+function jobs(now: number, spec: { task: string; state: JobState; host: string; worker: number; sector: number; elapsed: number | null; expected: number; queuePos?: number }[], _stuckMultiple: number): JobsSnapshot {
   const list: JobRow[] = spec.map((j, i) => ({
     id: j.state === 'assigned' ? '00000000-0000-0000-0000-000000000000' : uuid(i + 1, j.sector),
     workerId: uuid(j.worker, 77),
@@ -101,8 +108,9 @@ function jobs(now: number, spec: { task: string; state: JobState; host: string; 
     runWait: j.state === 'assigned' ? 1 + (j.queuePos ?? 1) : RUN_WAIT[j.state],
     start: j.elapsed === null ? null : now - j.elapsed * 1000,
     elapsedSec: j.elapsed,
-    expectedSec: j.expected,
-    overdue: j.state === 'running' && j.elapsed !== null && j.elapsed > j.expected * stuckMultiple
+    // The stage timing comes from the health model (judged() below), as the poller attaches it.
+    timing: null,
+    overdue: false
   }))
   const byTask: JobsSnapshot['byTask'] = {}
   for (const j of list) {
@@ -135,7 +143,7 @@ function worker(n: number, host: string, tasks: string[], opts: Partial<WorkerRo
 }
 
 /** 48 deadlines of 60 epochs in a 2880-epoch period, like `proving deadlines` on mainnet. */
-function deadlines(now: number, currentIndex: number, currentEpoch: number, sectorsPer: (i: number) => number, faultsAt: Record<number, number>): { rows: DeadlineRow[]; periodStart: number } {
+function deadlines(now: number, currentIndex: number, currentEpoch: number, sectorsPer: (i: number) => number, faultsAt: Record<number, number[]>): { rows: DeadlineRow[]; periodStart: number } {
   // The current deadline opened 20 epochs (10 minutes) ago; the period started `index` deadlines before it.
   const base = currentEpoch - 20 - currentIndex * 60
   const rows: DeadlineRow[] = []
@@ -148,10 +156,11 @@ function deadlines(now: number, currentIndex: number, currentEpoch: number, sect
       openAt: now + (openEpoch - currentEpoch) * 30_000,
       partitions: sectors === 0 ? 0 : Math.ceil(sectors / 2349),
       sectors,
-      faults: faultsAt[i] ?? 0,
+      faults: faultsAt[i]?.length ?? 0,
       recoveries: 0,
       proven: i < currentIndex && sectors > 0 ? Math.ceil(sectors / 2349) : 0,
-      current: i === currentIndex
+      current: i === currentIndex,
+      ...(faultsAt[i] ? { faultsByPartition: [{ partition: 0, faulty: faultsAt[i]!, recovering: [] }] } : {})
     })
   }
   return { rows, periodStart: base }
@@ -165,8 +174,37 @@ function connected(siteId: string, now: number): ConnectionInfo {
   return { siteId, state: 'connected', since: now - 3 * 3600_000 }
 }
 
-function alert(siteId: string, kind: Alert['kind'], severity: Alert['severity'], subject: string, sinceMin: number, params: Alert['params'], now: number): Alert {
-  return { key: `${siteId}:${kind}:${subject}`, siteId, kind, severity, subject, since: now - sinceMin * 60_000, params }
+/** A sector as SectorsStatus returns it (Lotus's documented shape), in `state` since `sinceSec` ago, with its last error. */
+function sectorInfo(n: number, state: string, sinceSec: number, now: number, trace = '', o: Partial<SectorInfo> = {}): SectorInfo {
+  const at = Math.floor(now / 1000) - sinceSec
+  const cid = { '/': 'bafy2bzacea3wsdh6y3a36tb3skempjoxqpuyompjbmfeyf34fi3uy6uue42v4' }
+  const log: SectorLog[] = [{ Kind: 'event;sealing.SectorStartCC', Timestamp: at - 3 * 3600, Trace: '', Message: `{"User":{"ID":${n},"SectorType":8}}` }]
+  log.push(trace ? { Kind: 'event;sealing.SectorComputeProofFailed', Timestamp: at, Trace: trace, Message: '{"User":{}}' } : { Kind: 'event;sealing.SectorTicket', Timestamp: at, Trace: '', Message: '{"User":{}}' })
+  return {
+    SectorID: n, State: state, CommD: cid, CommR: cid, Proof: null, Deals: [], Pieces: [], Ticket: { Value: 'Bw==', Epoch: 4_500_000 }, Seed: { Value: null, Epoch: 0 },
+    PreCommitMsg: null, CommitMsg: null, Retries: 0, ToUpgrade: false, ReplicaUpdateMessage: null, LastErr: '', Log: log, SealProof: 8,
+    Activation: 0, Expiration: 0, DealWeight: '0', VerifiedDealWeight: '0', InitialPledge: '0', OnTime: 0, Early: 0, ...o
+  }
+}
+
+/**
+ * The fixture's findings, job timings and watched sectors as the poller builds them: the health
+ * model itself judges the fixture (so the screens show exactly what a real poll would).
+ */
+function judged(base: Omit<SiteSnapshot, 'findings' | 'sectors'>, infos: SectorInfo[], now: number, sinceMin: Record<string, number> = {}, durations = RUNBOOK_DURATIONS): SiteSnapshot {
+  const digests = new Map<number, SectorDigest>(infos.map((i) => [i.SectorID, digestSector(i, now)]))
+  const blockDelay = base.daemon.blockDelay ?? 30
+  const timings = sectorTimings(digests, base.jobs?.list ?? [], now, { durations, blockDelay }, 2)
+  const snap: Omit<SiteSnapshot, 'findings'> = {
+    ...base,
+    jobs: base.jobs ? attachTimings(base.jobs, timings) : null,
+    sectors: infos.length || base.jobs ? { list: watchedList(Object.fromEntries(digests), timings), read: digests.size, errors: 0 } : null
+  }
+  const findings = evaluate({
+    siteId: base.siteId, now, snapshot: snap, sectors: base.miner.up ? digests : null, receipts: new Map(), jobFirstSeen: {}, timings,
+    logs: null, provingChecks: [], durations, blockDelay, factor: 2, thresholds: DEFAULT_THRESHOLDS
+  }).map((f) => ({ ...f, since: now - (sinceMin[f.kind] ?? 5) * 60_000 }))
+  return { ...snap, findings }
 }
 
 function busySite(now: number, id: string, actor: string, height: number): SiteSnapshot {
@@ -185,11 +223,14 @@ function busySite(now: number, id: string, actor: string, height: number): SiteS
       { task: 'AP', state: 'assigned', host: 'sh01-w01', worker: 1, sector: 10244, elapsed: null, expected: 120, queuePos: 1 },
       { task: 'AP', state: 'assigned', host: 'sh01-w02', worker: 2, sector: 10245, elapsed: null, expected: 120, queuePos: 2 },
       { task: 'GET', state: 'running', host: 'sh01-w03', worker: 3, sector: 10220, elapsed: 6 * 60, expected: 1800 },
-      { task: 'FIN', state: 'running', host: 'sh01-w03', worker: 3, sector: 10221, elapsed: 80, expected: 600 }
+      { task: 'FIN', state: 'running', host: 'sh01-w03', worker: 3, sector: 10221, elapsed: 80, expected: 600 },
+      // sh01-w04 is disabled (the miner lost it) with two PC1s: one finding for the worker, not one per job.
+      { task: 'PC1', state: 'running', host: 'sh01-w04', worker: 5, sector: 10250, elapsed: 5 * 3600, expected: pc1 },
+      { task: 'PC1', state: 'running', host: 'sh01-w04', worker: 5, sector: 10251, elapsed: 5 * 3600, expected: pc1 }
     ],
     2
   )
-  const dl = deadlines(now, 16, height, (i) => (i < 30 ? 2349 - i * 3 : i < 40 ? 512 : 0), { 20: 2 })
+  const dl = deadlines(now, 16, height, (i) => (i < 30 ? 2349 - i * 3 : i < 40 ? 512 : 0), { 20: [7742, 7743] })
   const workers = [
     worker(1, 'sh01-w01', ['AP', 'PC1', 'PC2', 'GET', 'FIN'], { now, taskCounts: { PC1: 2, AP: 1 }, cpuUse: 96 }),
     worker(2, 'sh01-w02', ['AP', 'PC1', 'PC2', 'GET', 'FIN'], { now, taskCounts: { PC1: 2 }, cpuUse: 88 }),
@@ -198,7 +239,7 @@ function busySite(now: number, id: string, actor: string, height: number): SiteS
     worker(5, 'sh01-w04', ['AP', 'PC1'], { now, enabled: false, cpuUse: 0, memUsed: 12 * GiB }),
     worker(6, 'sh01-w05', ['AP', 'PC1', 'PC2'], { now, missing: true, lastSeen: now - 43 * 60_000, missingSince: now - 42 * 60_000, cpuUse: 0 })
   ]
-  return {
+  return judged({
     siteId: id,
     takenAt: now - 4_000,
     tookMs: 412,
@@ -241,15 +282,15 @@ function busySite(now: number, id: string, actor: string, height: number): SiteS
         message('bafy2bzacea3wsdh6y3a36tb3skempjoxqpuyompjbmfeyf34fi3uy6uue42v4', 'f3vfs6f7tagrcpnwv65wq3leznbajqyg77bmijrsvrdbtvfnqhblzs4gjoqkntz7ffhc5ggx7bcdhmmywvnnfa', actor, 9812, 28, 52 * 60, now),
         message('bafy2bzaceb6a7hmjbwq3wzd4zkj4qqxhf3nxa5k2ms7thp7jb2l6n7gywrfs6', 'f3vfs6f7tagrcpnwv65wq3leznbajqyg77bmijrsvrdbtvfnqhblzs4gjoqkntz7ffhc5ggx7bcdhmmywvnnfa', actor, 9813, 26, 3 * 60, now)
       ]
-    },
-    alerts: [
-      alert(id, 'faults', 'critical', '', 35, { faults: 2, recoveries: 0 }, now),
-      alert(id, 'job-overdue', 'warning', j.list[0]?.id ?? '', 95, { task: 'PC1', sector: 10231, host: 'sh01-w01', elapsed: '9h12m', expected: '4h' }, now),
-      alert(id, 'sectors-failed', 'warning', '', 180, { sectors: 2 }, now),
-      alert(id, 'worker-lost', 'warning', workers[5]?.id ?? '', 42, { host: 'sh01-w05' }, now),
-      alert(id, 'message-stuck', 'warning', 'bafy2bzacea3wsdh6y3a36tb3skempjoxqpuyompjbmfeyf34fi3uy6uue42v4', 22, { from: 'f3vfs6f7…ywvnnfa', nonce: 9812, age: '52m' }, now)
-    ]
-  }
+    }
+  }, [
+    // The sealing sectors the scan reads: the one that failed its C1, and those the jobs above work on.
+    sectorInfo(10199, 'ComputeProofFailed', 40 * 60, now, 'computing seal proof failed(1): storage call error 0: StandaloneSealCommit: Invalid vanilla proof generated'),
+    sectorInfo(10231, 'PreCommit1', 9 * 3600 + 12 * 60, now),
+    sectorInfo(10240, 'PreCommit1', 2 * 3600 + 5 * 60, now),
+    sectorInfo(10250, 'PreCommit1', 5 * 3600, now),
+    sectorInfo(10251, 'PreCommit1', 5 * 3600, now)
+  ], now, { 'sectors-faulty': 35, 'worker-down': 42, 'stage-overdue': 95, 'sector-error': 40, 'message-stuck': 22 }, { ...RUNBOOK_DURATIONS, PC1: 4 * 3600 })
 }
 
 function quietSite(now: number, id: string, actor: string, height: number): SiteSnapshot {
@@ -263,7 +304,7 @@ function quietSite(now: number, id: string, actor: string, height: number): Site
     ],
     2
   )
-  return {
+  return judged({
     siteId: id,
     takenAt: now - 9_000,
     tookMs: 288,
@@ -307,9 +348,8 @@ function quietSite(now: number, id: string, actor: string, height: number): Site
       recoveries: 0,
       sectors: dl.rows.reduce((a, d) => a + d.sectors, 0)
     },
-    messages: { count: 0, oldestAgeSec: null, list: [] },
-    alerts: []
-  }
+    messages: { count: 0, oldestAgeSec: null, list: [] }
+  }, [], now)
 }
 
 function unreachableSite(now: number, id: string): { snapshot: SiteSnapshot; connection: ConnectionInfo } {
@@ -317,7 +357,7 @@ function unreachableSite(now: number, id: string): { snapshot: SiteSnapshot; con
   const error = { code: 'ssh/unreachable' as const, message: 'connect ETIMEDOUT 10.8.0.21:22' }
   return {
     connection,
-    snapshot: {
+    snapshot: judged({
       siteId: id,
       takenAt: now - 6_000,
       tookMs: 10_000,
@@ -329,9 +369,8 @@ function unreachableSite(now: number, id: string): { snapshot: SiteSnapshot; con
       jobs: null,
       workers: null,
       proving: null,
-      messages: null,
-      alerts: [alert(id, 'site-unreachable', 'critical', '', 11, {}, now)]
-    }
+      messages: null
+    }, [], now, { 'site-unreachable': 11 })
   }
 }
 
@@ -396,10 +435,16 @@ export function buildFixture(opts: FixtureOptions = {}): FixtureData {
     snapshots: opts.empty ? [] : snapshots,
     connections: opts.empty ? [] : connections,
     demo: { phase: 'off', sites: [] },
+    // As the core writes it: `started` before each step runs, then how it ended; refusals alone.
     audit: [
-      { time: new Date(now - 3600_000).toISOString(), site: 'sh-01', operator: 'ops', via: 'electron', action: 'sector.updateState', command: 'lotus-miner sectors update-state --really-do-it 10198 Removing', result: 'ok' },
-      { time: new Date(now - 1800_000).toISOString(), site: 'sh-01', operator: 'ops', via: 'cli', action: 'job.abort', command: 'SealingAbort({"Sector":{"Miner":1234567,"Number":10190},"ID":"7a3b9c1d-0000-4000-8000-000000000000"})', result: 'error', detail: 'job not found' },
-      { time: new Date(now - 600_000).toISOString(), site: 'sh-02', operator: 'ops', via: 'web', action: 'miner.start', command: "cd ~/lotus && nohup lotus-miner run >> miner.log 2>&1 < /dev/null &", result: 'started' }
+      { time: new Date(now - 3 * 86400_000).toISOString(), site: '-', operator: 'ops@desk', via: 'electron', action: 'settings.change', command: 'language; theme', result: 'started' },
+      { time: new Date(now - 3 * 86400_000 + 40).toISOString(), site: '-', operator: 'ops@desk', via: 'electron', action: 'settings.change', command: 'language; theme', result: 'ok' },
+      { time: new Date(now - 3600_000).toISOString(), site: 'sh-01', operator: 'ops@desk', via: 'electron', action: 'sector.update-state', command: 'sh-01: Filecoin.SectorsUpdate [10198,"Removing"]', result: 'started' },
+      { time: new Date(now - 3600_000 + 300).toISOString(), site: 'sh-01', operator: 'ops@desk', via: 'electron', action: 'sector.update-state', command: 'sh-01: Filecoin.SectorsUpdate [10198,"Removing"]', result: 'ok', detail: '10198: Committing → Removing' },
+      { time: new Date(now - 2400_000).toISOString(), site: 'sh-02', operator: 'li@ops-2', via: 'cli', action: 'job.abort', command: 'sh-02: Filecoin.SealingAbort [{"Sector":{"Miner":1234567,"Number":10190},"ID":"7a3b9c1d-0000-4000-8000-000000000000"}]', result: 'refused', detail: 'sh-02 is being restarted by wang@ops-3' },
+      { time: new Date(now - 1800_000).toISOString(), site: 'sh-01', operator: 'ops@desk', via: 'cli', action: 'job.abort', command: 'sh-01: Filecoin.SealingAbort [{"Sector":{"Miner":1234567,"Number":10190},"ID":"7a3b9c1d-0000-4000-8000-000000000000"}]', result: 'started' },
+      { time: new Date(now - 1800_000 + 900).toISOString(), site: 'sh-01', operator: 'ops@desk', via: 'cli', action: 'job.abort', command: 'sh-01: Filecoin.SealingAbort [{"Sector":{"Miner":1234567,"Number":10190},"ID":"7a3b9c1d-0000-4000-8000-000000000000"}]', result: 'error', detail: 'job not found' },
+      { time: new Date(now - 600_000).toISOString(), site: 'sh-02', operator: 'wang@ops-3', via: 'web', action: 'restart.start-miner', command: 'sh-02: cd ~/lotus && nohup lotus-miner run >> miner.log 2>&1 < /dev/null &', result: 'started' }
     ],
     sshConfig: {
       path: '/home/ops/.ssh/config',

@@ -19,9 +19,9 @@ export function fleetOf(n: number): (d: FixtureData) => void {
       const snap = JSON.parse(JSON.stringify(base)) as SiteSnapshot
       snap.siteId = id
       snap.connection = { ...snap.connection, siteId: id }
-      for (const a of snap.alerts) {
-        a.siteId = id
-        a.key = a.key.replace(/^[^:]+/, id)
+      for (const f of snap.findings) {
+        f.siteId = id
+        f.id = f.id.replace(/^[^:]+/, id)
       }
       if (snap.pipeline) snap.pipeline = { ...snap.pipeline, byGroup: { ...snap.pipeline.byGroup, sealing: 10 + ((i * 7) % 40), proving: 5000 + i * 331 } }
       if (snap.proving?.nextWithSectors) snap.proving.nextWithSectors = { ...snap.proving.nextWithSectors, openAt: Date.now() + ((i * 97) % 1800) * 1000 }

@@ -4,7 +4,7 @@ import type { AddressInfo, Socket } from 'node:net'
 
 /**
  * TEST-ONLY: a JSON-RPC server on 127.0.0.1 that answers the way Lotus's go-jsonrpc does over
- * HTTP POST (lotus-reference.md §1.2–1.3): `Authorization: Bearer` checked (no header = read
+ * HTTP POST (docs/lotus.md "API, tokens and repos"): `Authorization: Bearer` checked (no header = read
  * rights; bad prefix or unknown token = HTTP 401, empty body), `Filecoin.` namespace, exact
  * param counts (-32602), unknown methods (-32601, HTTP 500), method errors as code 1 with HTTP
  * 200, `missing permission to invoke 'X' (need 'p')`, batches (or, with `batch: false`, the

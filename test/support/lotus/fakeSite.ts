@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { LocalSshHost } from '../localSshHost'
 import { encode } from '../../../electron/core/lotus/bitfield'
-import type { Partition, SignedMessage, TipSet, WorkerJob, WorkerStats } from '../../../preload/contract/lotus/types'
+import type { Partition, SectorInfo, SectorLog, SignedMessage, TipSet, WorkerJob, WorkerStats } from '../../../preload/contract/lotus/types'
 import { conformance } from './conformance'
 import { FakeLotusServer, type FakeMethod, type Perm } from './fakeLotusServer'
 
@@ -37,6 +37,8 @@ export interface FakeSiteState {
   summary: Record<string, number>
   workerStats: Record<string, WorkerStats>
   workerJobs: Record<string, WorkerJob[]>
+  /** The sectors outside Proving/Removed that SectorsListInStates / SectorsStatus answer for (consistent with summary). */
+  sectors: Record<number, { state: string; enteredMsAgo: number; trace?: string }>
   /** Deadlines (0..47) that hold sectors, and the faulty / recovering sector numbers. */
   deadlinesWithSectors: number[]
   faulty: number[]
@@ -76,6 +78,15 @@ export function defaultState(now = Date.now()): FakeSiteState {
     actor: 'f01234',
     session: '07070707-0707-0707-0707-070707070707',
     summary: { Proving: 120, PreCommit1: 3, PreCommit2: 1, WaitSeed: 2, CommitFailed: 1, Removed: 4 },
+    sectors: {
+      100: { state: 'PreCommit1', enteredMsAgo: 3600_000 },
+      102: { state: 'PreCommit1', enteredMsAgo: 600_000 },
+      103: { state: 'PreCommit1', enteredMsAgo: 300_000 },
+      105: { state: 'PreCommit2', enteredMsAgo: 900_000 },
+      106: { state: 'WaitSeed', enteredMsAgo: 1800_000 },
+      107: { state: 'WaitSeed', enteredMsAgo: 120_000 },
+      108: { state: 'CommitFailed', enteredMsAgo: 30_000, trace: 'commit check error: invalid proof (compute error?)' }
+    },
     workerStats: {
       [WORKER_A]: worker('pc1-host', ['seal/v0/addpiece', 'seal/v0/precommit/1', 'seal/v0/fetch']),
       [WORKER_B]: worker('c2-host', ['seal/v0/commit/2', 'seal/v0/fetch'])
@@ -172,6 +183,21 @@ export function minerMethods(state: FakeSiteState): Record<string, FakeMethod> {
     Session: r(0, () => state.session),
     ActorAddress: r(0, () => state.actor),
     SectorsSummary: r(0, () => state.summary),
+    SectorsListInStates: r(1, (p) => {
+      const wanted = new Set((p[0] as string[] | null) ?? [])
+      const out = Object.entries(state.sectors).filter(([, s]) => wanted.has(s.state)).map(([n]) => Number(n))
+      return out.length ? out : null
+    }),
+    SectorsStatus: r(2, (p) => {
+      const n = p[0] as number
+      const s = state.sectors[n]
+      if (!s) throw new Error(`sector ${n} not found`)
+      const doc = conformance<SectorInfo>('miner.SectorsStatus.response')
+      const at = Math.floor((Date.now() - s.enteredMsAgo) / 1000)
+      const log: SectorLog[] = [{ Kind: 'event;sealing.SectorStartCC', Timestamp: at - 60, Trace: '', Message: '{"User":{}}' }]
+      log.push(s.trace ? { Kind: 'event;sealing.SectorCommitFailed', Timestamp: at, Trace: s.trace, Message: '{"User":{}}' } : { Kind: 'event;sealing.SectorTicket', Timestamp: at, Trace: '', Message: '{"User":{}}' })
+      return { ...doc, SectorID: n, State: s.state, Log: log, LastErr: '', CommitMsg: null }
+    }),
     WorkerStats: r(0, () => state.workerStats, 'admin'),
     WorkerJobs: r(0, () => state.workerJobs, 'admin'),
     Shutdown: r(0, () => null, 'admin')

@@ -8,7 +8,8 @@ import { resolve } from 'node:path'
  * `null` where the example shows an object or array is a nil pointer/slice and ends that branch.
  */
 
-export const CONFORMANCE_DIR = resolve(__dirname, '../../../../shared/lotus-conformance')
+import { CONFORMANCE_DIR } from '../lotus/conformance'
+export { CONFORMANCE_DIR }
 
 export function conformanceExample(name: string): unknown {
   const f = resolve(CONFORMANCE_DIR, name)

@@ -24,10 +24,10 @@ export interface JobWait {
   waitedSec: number
 }
 
-/** How long each job has waited in its state; `firstSeen` is `${id}|${state}` → ms. */
+/** How long each job has waited in its state; `firstSeen` is `${id}|${sector}|${state}` → ms. */
 export function jobWaits(jobs: readonly JobRow[], firstSeen: Readonly<Record<string, number>>, durations: Parameters<typeof expectedFor>[1], now: number): JobWait[] {
   return jobs.map((job) => {
-    const seen = firstSeen[`${job.id}|${job.state}`]
+    const seen = firstSeen[`${job.id}|${job.sector}|${job.state}`]
     const fromSeen = seen !== undefined ? (now - seen) / 1000 : 0
     const expected = expectedFor(job.task, durations) ?? 0
     const fromStart = job.start !== null ? (now - job.start) / 1000 - (job.state === 'ret-wait' || job.state === 'returned' ? expected : 0) : 0

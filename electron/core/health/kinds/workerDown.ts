@@ -1,6 +1,6 @@
 import type { FindingAction, JobRow, Remedy, Subject, WorkerRow } from '../../../../preload/contract'
 import { shortDuration } from '../../overview/format'
-import { ev, keyList, keysOf, sectorList, type Draft, type FindingRule } from '../finding'
+import { ev, keyList, keysOf, sectorList, text, type Draft, type FindingRule } from '../finding'
 
 /**
  * A worker that is disabled (the miner's session check of it failed: storage/sealer/sched_worker.go
@@ -22,7 +22,10 @@ const FLAG = /^[A-Za-z0-9_][A-Za-z0-9_.:=@/-]{0,63}$/
 
 export const workerDown: FindingRule = {
   kind: 'worker-down',
-  keys: keyList('worker-down', ['disabled', 'gone'], { disabled: ['host', 'restart', 'abort'], gone: ['runworker', 'host', 'abort'] }),
+  keys: [
+    ...keyList('worker-down', ['disabled', 'gone'], { disabled: ['host', 'restart', 'abort'], gone: ['runworker', 'host', 'abort'] }),
+    ...['disabled', 'gone'].flatMap((v) => [`findings.worker-down.${v}.titleIdle`, `findings.worker-down.${v}.causeIdle`, `findings.worker-down.${v}.consequenceIdle`])
+  ],
   find({ snapshot: s, now, thresholds }, claimed) {
     const out: Draft[] = []
     const jobs = s.jobs?.list ?? []
@@ -59,9 +62,10 @@ export const workerDown: FindingRule = {
         kind: 'worker-down',
         severity: held.length > 0 ? 'critical' : 'warning',
         subject: { kind: 'worker', id: w.id, label: w.hostname },
-        title: k.title(params),
-        cause: k.cause(params),
-        consequence: k.consequence(params),
+        // Without jobs only capacity is lost: said so, in its own words.
+        title: held.length > 0 ? k.title(params) : text(`${k.base}.titleIdle`, params),
+        cause: held.length > 0 ? k.cause(params) : text(`${k.base}.causeIdle`, params),
+        consequence: held.length > 0 ? k.consequence(params) : text(`${k.base}.consequenceIdle`, params),
         deadline: null,
         remedies,
         evidence: [

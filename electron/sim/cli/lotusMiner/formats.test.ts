@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { SectorInfo, StorageInfoEntry, WorkerStats } from '../../../../preload/contract/lotus/types'
 import { durafmt2, epochTime, filShort, filString, goDurationMs, goDurationTruncated, goG4, goJsonTime, sizeStr } from '../../miner/gofmt'
@@ -9,7 +9,7 @@ import { formatEventLog, formatSectorStatus } from './sectors'
 import { formatFind } from './storage'
 import { TableWriter, tabwrite } from './text'
 
-const CONFORMANCE = resolve(__dirname, '../../../../../shared/lotus-conformance')
+import { CONFORMANCE_DIR as CONFORMANCE } from '../../../../test/support/lotus/conformance'
 const GiB = 2 ** 30
 
 describe('Go formatting helpers', () => {

@@ -1,4 +1,5 @@
 import { Button, Result, Steps } from 'antd'
+import { ClusterOutlined } from '@ant-design/icons'
 import { useTranslation } from 'react-i18next'
 import { ErrorNotice } from '@renderer/components/ErrorNotice'
 import { useReportError } from '@renderer/components/useReportError'
@@ -19,7 +20,7 @@ export function DemoOffer() {
   return (
     <div className="md-demo" data-testid="demo-offer" data-phase={status.phase}>
       <Result
-        status="info"
+        icon={<ClusterOutlined className="md-demo-icon" />}
         title={t('demo.title')}
         subTitle={
           <>

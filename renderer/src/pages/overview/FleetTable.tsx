@@ -8,7 +8,7 @@ import { Mono } from '@renderer/components/Mono'
 import { HealthText } from '@renderer/components/StatusTags'
 import { StatusText } from '@renderer/components/StatusText'
 import type { SiteConfig } from '@contract'
-import { alertText } from '@renderer/model/alertText'
+import { useFindingText } from '@renderer/findings/FindingCard'
 import { fleetRow, siteIssues, sortFleet, type FleetRow, type FleetSortKey } from '@renderer/model/fleet'
 import { formatDuration, formatInt } from '@renderer/model/format'
 import { useNow } from '@renderer/stores/clock'
@@ -24,6 +24,7 @@ import { SEVERITY_TONE } from '@renderer/theme/tokens'
  */
 export function FleetTable({ sites }: { sites: SiteConfig[] }) {
   const { t, i18n } = useTranslation()
+  const tx = useFindingText()
   const summaries = useOverviewStore(selectSummaries)
   const connections = useOverviewStore(selectConnections)
   const now = useNow()
@@ -118,9 +119,9 @@ export function FleetTable({ sites }: { sites: SiteConfig[] }) {
         const list = siteIssues(r.summary)
         const first = list[0]
         if (!first) return <span className="md-muted">—</span>
-        const text = alertText(t, first)
+        const text = tx(first.title)
         return (
-          <span title={list.map((a) => alertText(t, a)).join('\n')} data-testid="fleet-issues">
+          <span title={list.map((f) => tx(f.title)).join('\n')} data-testid="fleet-issues">
             <StatusText tone={SEVERITY_TONE[first.severity]} strong={first.severity === 'critical'}>
               {list.length > 1 ? `${list.length} · ` : ''}
               {text}

@@ -6,7 +6,7 @@ import { formatInt } from '@renderer/model/format'
 
 /**
  * "#17 · 1,234 sectors · 14:30 (in 12m)": the next deadline that has sectors to prove. `compact`
- * (the Overview card) keeps index, open time and sector count, the rest goes to the tooltip.
+ * (the Overview card) keeps index, the countdown and the sector count, the rest goes to the tooltip.
  */
 export function NextDeadline({ next, compact }: { next: { index: number; openAt: number; sectors: number }; compact?: boolean }) {
   const { t, i18n } = useTranslation()
@@ -14,13 +14,13 @@ export function NextDeadline({ next, compact }: { next: { index: number; openAt:
     const full = t('proving.nextFull', { index: next.index, n: formatInt(next.sectors, i18n.language), time: dayjs(next.openAt).format('HH:mm:ss') })
     return (
       <span className="md-nowrap" title={full}>
-        <Mono>#{next.index}</Mono> <Mono>{dayjs(next.openAt).format('HH:mm')}</Mono> <span className="md-muted">·</span> <Mono>{formatInt(next.sectors, i18n.language)}</Mono>
+        <Mono>#{next.index}</Mono> <Until at={next.openAt} /> <span className="md-muted">·</span> {t('proving.sectorsN', { n: formatInt(next.sectors, i18n.language), count: next.sectors })}
       </span>
     )
   }
   return (
     <span className="md-nowrap" title={dayjs(next.openAt).format('YYYY-MM-DD HH:mm:ss')}>
-      <Mono>#{next.index}</Mono> · {t('proving.sectorsN', { n: formatInt(next.sectors, i18n.language) })} · <Mono>{dayjs(next.openAt).format('HH:mm')}</Mono>{' '}
+      <Mono>#{next.index}</Mono> · {t('proving.sectorsN', { n: formatInt(next.sectors, i18n.language), count: next.sectors })} · <Mono>{dayjs(next.openAt).format('HH:mm')}</Mono>{' '}
       <span className="md-muted">
         (<Until at={next.openAt} />)
       </span>

@@ -4,7 +4,7 @@ import { OVERVIEW_CARDS_UP_TO } from '@contract'
 import { selectSettings, useSettingsStore } from '@renderer/stores/settings'
 import { groupSites, selectSites, selectSitesLoaded, useSitesStore } from '@renderer/stores/sites'
 import { FleetTable } from './FleetTable'
-import { AlertsPanel } from './AlertsPanel'
+import { FindingsPanel } from './FindingsPanel'
 import { DemoBar } from './DemoBar'
 import { DemoOffer } from './DemoOffer'
 import { OverviewToolbar } from './OverviewToolbar'
@@ -32,11 +32,11 @@ export function OverviewPage() {
       {table ? (
         <>
           <FleetTable sites={sites} />
-          <AlertsPanel />
+          <FindingsPanel />
         </>
       ) : (
         <>
-          <AlertsPanel />
+          <FindingsPanel />
           <Cards groups={groups} />
         </>
       )}

@@ -32,7 +32,7 @@ export function OverviewToolbar() {
     <div className="md-toolbar" data-testid="overview-toolbar">
       <h1 className="md-title">{t('overview.title')}</h1>
       <span className="md-muted" data-testid="overview-site-count">
-        {t('overview.siteCount', { n: sites.length })}
+        {t('overview.siteCount', { n: sites.length, count: sites.length })}
       </span>
       {ORDER.filter((h) => counts[h] > 0).map((h) => (
         <span key={h} data-testid={`overview-count-${h}`}>

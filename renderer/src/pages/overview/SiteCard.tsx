@@ -6,7 +6,9 @@ import { ConnectionAdvice } from '@renderer/components/ConnectionAdvice'
 import { Metric, MetricGap, MetricGrid, MetricRow } from '@renderer/components/Metrics'
 import { Mono } from '@renderer/components/Mono'
 import { ConnectionText, HealthText, ProcessText } from '@renderer/components/StatusTags'
-import type { SiteConfig } from '@contract'
+import type { Finding, SiteConfig } from '@contract'
+import { StatusText } from '@renderer/components/StatusText'
+import { SEVERITY_TONE } from '@renderer/theme/tokens'
 import { useSshConfigFor } from '@renderer/hooks/useSshConfigFor'
 import { formatBytes, formatDuration, formatInt } from '@renderer/model/format'
 import { healthOf, type SiteSummary } from '@renderer/model/summary'
@@ -19,7 +21,7 @@ import { ReadOnlyText, RestartLockText } from '@renderer/components/RestartLockT
 /**
  * One site at a glance: health, SSH, the key numbers, and what to do when it cannot be reached.
  * Only numbers whose label names a bad thing (failed, overdue, missing, faults, disabled) are
- * coloured; judgements such as "too few peers" come as alerts, in words.
+ * coloured; judgements come as the health model's findings, counted here by severity.
  */
 export function SiteCard({ site }: { site: SiteConfig }) {
   const { t } = useTranslation()
@@ -52,10 +54,7 @@ export function SiteCard({ site }: { site: SiteConfig }) {
           <span className="md-muted">{t('overview.refreshed')} </span>
           <Ago at={summary?.takenAt} testId="site-card-refreshed" />
         </span>
-        <span data-testid="site-card-alert-count">
-          <span className="md-muted">{t('overview.alerts')} </span>
-          <span className={summary && summary.alerts.length > 0 ? 'md-strong' : undefined}>{summary?.alerts.length ?? 0}</span>
-        </span>
+        <FindingCounts findings={summary?.findings ?? []} />
         <span className="md-flex-fill" />
         <Tooltip title={t('overview.refreshSite')}>
           <Button size="small" type="text" icon={<ReloadOutlined spin={refreshing} />} onClick={() => refreshSites(site.id).catch(report)} aria-label={t('overview.refreshSite')} data-testid="site-card-refresh" />
@@ -146,4 +145,27 @@ function hasData(s: SiteSummary): boolean {
 function shortVersion(v: string | undefined): string {
   if (!v) return '—'
   return v.split('+')[0] ?? v
+}
+
+/** The site's findings by severity, each with its word (the colour never stands alone). */
+function FindingCounts({ findings }: { findings: Finding[] }) {
+  const { t } = useTranslation()
+  const n = (s: Finding['severity']) => findings.filter((f) => f.severity === s).length
+  const parts = (['critical', 'warning', 'info'] as const).filter((s) => n(s) > 0)
+  return (
+    <span data-testid="site-card-finding-count" data-count={findings.length}>
+      <span className="md-muted">{t('overview.findings')} </span>
+      {parts.length === 0 ? (
+        <span>0</span>
+      ) : (
+        parts.map((s) => (
+          <span key={s} className="md-site-card-badge" data-severity={s} data-testid={`site-card-findings-${s}`}>
+            <StatusText tone={SEVERITY_TONE[s]} strong={s === 'critical'}>
+              {n(s)} {t(`severity.${s}`)}
+            </StatusText>
+          </span>
+        ))
+      )}
+    </span>
+  )
 }

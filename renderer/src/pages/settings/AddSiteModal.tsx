@@ -1,7 +1,8 @@
 import { Alert, AutoComplete, Form, Input, Modal, Select, type FormInstance } from 'antd'
 import { useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { asMinerDeskError, getApi } from '@renderer/api'
+import { asMinerDeskError } from '@renderer/api'
+import { listSshConfig } from '@renderer/stores/settings'
 import { ErrorNotice } from '@renderer/components/ErrorNotice'
 import { Mono } from '@renderer/components/Mono'
 import { useReportError } from '@renderer/components/useReportError'
@@ -59,8 +60,7 @@ function AddSiteBody({ form, existingGroups }: { form: FormInstance<AddForm>; ex
   const [loadError, setLoadError] = useState<ErrorInfo | null>(null)
   useEffect(() => {
     let live = true
-    getApi()
-      .sshConfig.list()
+    listSshConfig()
       .then(
         (l) => live && setListing(l),
         (err: unknown) => live && setLoadError(asMinerDeskError(err).toInfo())

@@ -1,4 +1,4 @@
-import { Button, Form, Input, InputNumber, Segmented, Select, Space, Switch } from 'antd'
+import { App, Button, Form, Input, InputNumber, Segmented, Select, Space, Switch } from 'antd'
 import { useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { DurationInput, durationRule } from '@renderer/components/DurationInput'
@@ -8,6 +8,7 @@ import { DURATION_KEYS, operatorNameSchema, parseListen, RUNBOOK_DURATIONS, type
 import { formatDuration } from '@renderer/model/format'
 import { ExporterStatusLine } from './ExporterStatusLine'
 import { selectAppInfo, selectSettings, selectSettingsLoaded, updateSettings, useSettingsStore } from '@renderer/stores/settings'
+import { Rich } from '@renderer/components/Rich'
 
 interface GeneralForm {
   sshConfigPath: string
@@ -37,6 +38,7 @@ export function GeneralSettings() {
   const info = useSettingsStore(selectAppInfo)
   const [form] = Form.useForm<GeneralForm>()
   const report = useReportError()
+  const { message } = App.useApp()
   const [saving, setSaving] = useState(false)
   const [saved, setSaved] = useState(false)
 
@@ -63,6 +65,7 @@ export function GeneralSettings() {
         operatorName: v.operatorName.trim() === '' ? null : v.operatorName.trim()
       })
       setSaved(true)
+      message.success(t('general.saved'))
     } catch (err) {
       report(err)
     } finally {
@@ -133,7 +136,7 @@ export function GeneralSettings() {
         <Input style={{ width: 280 }} placeholder={info?.operator ?? 'user@host'} data-testid="general-operator-name" />
       </Form.Item>
       <h3 className="md-form-heading">{t('exporter.title')}</h3>
-      <p className="md-muted md-field-note">{t('exporter.hint')}</p>
+      <p className="md-muted md-field-note"><Rich text={t('exporter.hint')} /></p>
       <div className="md-form-row">
         <Form.Item name="exporterEnabled" label={t('exporter.enabled')} valuePropName="checked">
           <Switch data-testid="general-exporter-enabled" />
@@ -142,7 +145,7 @@ export function GeneralSettings() {
           name="exporterListen"
           label={t('exporter.listen')}
           rules={[{ validator: async (_r, v: string) => (parseListen((v ?? '').trim()) ? undefined : Promise.reject(new Error(t('exporter.badListen')))) }]}
-          extra={t('exporter.listenHint')}
+          extra={<Rich text={t('exporter.listenHint')} />}
         >
           <Input className="md-mono" style={{ width: 220 }} placeholder="127.0.0.1:9720" data-testid="general-exporter-listen" />
         </Form.Item>

@@ -1,4 +1,4 @@
-import { Alert, Button, Drawer, Form, Input, InputNumber, Space, Switch } from 'antd'
+import { Alert, App, Button, Drawer, Form, Input, InputNumber, Space, Switch } from 'antd'
 import { MinusCircleOutlined, PlusOutlined } from '@ant-design/icons'
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
@@ -9,7 +9,7 @@ import { DEFAULT_START_COMMANDS, DURATION_KEYS, RUNBOOK_DURATIONS, type SiteConf
 import { formatDuration } from '@renderer/model/format'
 import { selectSettings, useSettingsStore } from '@renderer/stores/settings'
 import { updateSite } from '@renderer/stores/sites'
-import { isEnvName, isIpAddress, toForm, toPatch, type SiteForm } from './siteForm'
+import { ipProblem, isEnvName, toForm, toPatch, type SiteForm } from './siteForm'
 
 const START_KEYS = ['daemon', 'miner', 'worker', 'workerC2'] as const
 
@@ -19,6 +19,7 @@ export function SiteSettingsDrawer({ site, onClose }: { site: SiteConfig; onClos
   const [form] = Form.useForm<SiteForm>()
   const settings = useSettingsStore(selectSettings)
   const report = useReportError()
+  const { message } = App.useApp()
   const [saving, setSaving] = useState(false)
   const [invalid, setInvalid] = useState<string | null>(null)
 
@@ -33,6 +34,7 @@ export function SiteSettingsDrawer({ site, onClose }: { site: SiteConfig; onClos
     setSaving(true)
     try {
       await updateSite(site.id, r.patch)
+      message.success(t('siteSettings.saved', { name: r.patch.name || site.name }))
       onClose()
     } catch (err) {
       report(err)
@@ -135,7 +137,14 @@ export function SiteSettingsDrawer({ site, onClose }: { site: SiteConfig; onClos
             <div data-testid="site-host-rows">
               {fields.map((f) => (
                 <div key={f.key} className="md-pair-row">
-                  <Form.Item name={[f.name, 'ip']} rules={[{ validator: (_, v: string) => (isIpAddress(v ?? '') ? Promise.resolve() : Promise.reject(new Error(t('siteSettings.badIp')))) }]}>
+                  <Form.Item name={[f.name, 'ip']} rules={[
+                      {
+                        validator: (_, v: string) => {
+                          const p = ipProblem(v ?? '')
+                          return p ? Promise.reject(new Error(t(`siteSettings.ip.${p.key}`, p.params))) : Promise.resolve()
+                        }
+                      }
+                    ]}>
                     <Input className="md-mono" placeholder="10.0.0.11" />
                   </Form.Item>
                   <Form.Item name={[f.name, 'alias']} rules={[{ required: true, message: t('siteSettings.aliasRequired') }, { pattern: /^[^\s'"\\]+$/, message: t('siteSettings.aliasRequired') }]}>

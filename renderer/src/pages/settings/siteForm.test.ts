@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { DEFAULT_START_COMMANDS, type SiteConfig } from '@contract'
-import { isIpAddress, toForm, toPatch } from './siteForm'
+import { ipProblem, isIpAddress, toForm, toPatch } from './siteForm'
 
 const site: SiteConfig = {
   id: 'sh-01', alias: 'sh-01', name: '上海 01', group: '上海', order: 0, pollIntervalSec: 15,
@@ -39,5 +39,14 @@ describe('site settings form', () => {
     expect(isIpAddress('fe80::1')).toBe(true)
     expect(isIpAddress('10.0.0.256')).toBe(false)
     expect(isIpAddress('worker-1')).toBe(false)
+  })
+  it('says what is wrong with an IP address', () => {
+    expect(ipProblem('999.1.1.1')).toEqual({ key: 'octet', params: { part: '999' } })
+    expect(ipProblem('10.0.0.011')).toEqual({ key: 'octet', params: { part: '011' } })
+    expect(ipProblem('10.0.1')).toEqual({ key: 'parts', params: { value: '10.0.1' } })
+    expect(ipProblem('worker-1')).toEqual({ key: 'hostname', params: { value: 'worker-1' } })
+    expect(ipProblem(' ')).toEqual({ key: 'empty' })
+    expect(ipProblem('fe80::1::2')).toEqual({ key: 'v6' })
+    expect(ipProblem('192.168.1.254')).toBeNull()
   })
 })

@@ -61,6 +61,20 @@ export function isEnvName(s: string): boolean {
 
 /** IPv4 or IPv6 literal, as Lotus reports a worker's address. */
 export function isIpAddress(s: string): boolean {
-  const v4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/
-  return v4.test(s) || (/^[0-9a-fA-F:]+$/.test(s) && s.includes(':'))
+  return ipProblem(s) === null
+}
+
+/**
+ * What is wrong with a worker IP as typed, as an i18n key under `siteSettings.ip.` with its
+ * params, or null when it is an IPv4 or IPv6 address.
+ */
+export function ipProblem(raw: string): { key: 'empty' | 'hostname' | 'parts' | 'octet' | 'v6'; params?: Record<string, string> } | null {
+  const s = raw.trim()
+  if (s === '') return { key: 'empty' }
+  if (s.includes(':')) return /^[0-9a-fA-F:]+$/.test(s) && s.split(':').length <= 8 && (s.match(/::/g) ?? []).length <= 1 ? null : { key: 'v6' }
+  if (!/^[\d.]+$/.test(s)) return { key: 'hostname', params: { value: s } }
+  const parts = s.split('.')
+  if (parts.length !== 4 || parts.some((p) => p === '')) return { key: 'parts', params: { value: s } }
+  const bad = parts.find((p) => Number(p) > 255 || (p.length > 1 && p.startsWith('0')))
+  return bad === undefined ? null : { key: 'octet', params: { part: bad } }
 }

@@ -27,7 +27,7 @@ export function SiteHeader({ site }: { site: SiteConfig }) {
       {site.group && <span className="md-muted">{site.group}</span>}
       <HealthText health={healthOf(summary, connection)} testId="site-health" />
       <ReadOnlyText readOnly={site.readOnly} />
-      <RestartLockText siteId={site.id} testId="site-restart-lock" />
+      <RestartLockText siteId={site.id} testId="site-restart-lock" canBreak />
       <span>
         <span className="md-muted">SSH </span>
         <ConnectionText info={connection} state={connection ? undefined : 'idle'} testId="site-connection" />

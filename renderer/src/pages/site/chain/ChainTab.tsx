@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { getApi } from '@renderer/api'
+import { previewMpoolReplace } from '@renderer/stores/siteops'
 import { Mono } from '@renderer/components/Mono'
 import { Section } from '@renderer/components/Section'
 import { StatusText } from '@renderer/components/StatusText'
@@ -15,6 +15,10 @@ import { PeersSection } from './PeersSection'
 import { ReplaceMessageModal } from './ReplaceMessageModal'
 import { SyncTable } from './SyncTable'
 import { SyncHistory } from '@renderer/charts/HistoryCharts'
+import { Rich } from '@renderer/components/Rich'
+import { SiteFindings } from '@renderer/findings/SiteFindings'
+
+const CHAIN_FINDINGS = ['site-unreachable', 'daemon-down', 'miner-down', 'sync-error', 'sync-behind', 'message-stuck', 'late-block'] as const
 
 /**
  * lotus daemon and chain: sync, the miner process, local pending messages (a stuck one replaced
@@ -25,13 +29,13 @@ export function ChainTab({ snapshot, site }: SiteTabProps) {
   const ops = useOpDialog(site.id)
   const [replacing, setReplacing] = useState<PendingMessage | null>(null)
   const messages = snapshot.messages
-  const stuckCids = useMemo(() => new Set(snapshot.alerts.filter((a) => a.kind === 'message-stuck').map((a) => a.subject)), [snapshot.alerts])
+  const stuckCids = useMemo(() => new Set(snapshot.findings.filter((f) => f.kind === 'message-stuck').map((f) => f.subject.id)), [snapshot.findings])
 
   const preview = (m: PendingMessage, feeLimit: string) => {
     setReplacing(null)
     ops.open({
       title: t('siteops.action.mpool.replace'),
-      make: () => getApi().siteops.previewMpoolReplace(site.id, { from: m.from, nonce: m.nonce, feeLimit }),
+      make: () => previewMpoolReplace(site.id, { from: m.from, nonce: m.nonce, feeLimit }),
       extra: (
         <OpFacts
           testId="replace-facts"
@@ -45,7 +49,7 @@ export function ChainTab({ snapshot, site }: SiteTabProps) {
               )
             },
             { label: t('siteops.mpool.message'), value: <Mono>{`${m.from} · nonce ${m.nonce}`}</Mono> },
-            { label: t('siteops.common.note'), value: t('siteops.mpool.note', { fee: feeLimit }) }
+            { label: t('siteops.common.note'), value: <Rich text={t('siteops.mpool.note', { fee: feeLimit })} /> }
           ]}
         />
       )
@@ -54,6 +58,7 @@ export function ChainTab({ snapshot, site }: SiteTabProps) {
 
   return (
     <div className="md-stack" data-testid="chain-tab">
+      <SiteFindings snapshot={snapshot} kinds={CHAIN_FINDINGS} testId="chain-findings" />
       <div className="md-two-col">
         <DaemonPanel daemon={snapshot.daemon} takenAt={snapshot.takenAt} />
         <MinerPanel miner={snapshot.miner} />

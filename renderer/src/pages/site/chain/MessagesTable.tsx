@@ -27,11 +27,11 @@ export function MessagesTable({
   const rows = [...messages].sort((a, b) => a.firstSeen - b.firstSeen)
   const columns: ColumnsType<PendingMessage> = [
     { title: 'CID', dataIndex: 'cid', width: 150, ellipsis: { showTitle: false }, render: (v: string) => <Mono title={v}>{v}</Mono> },
-    { title: 'From', dataIndex: 'from', width: 130, ellipsis: { showTitle: false }, render: (v: string) => <Mono title={v}>{v}</Mono> },
-    { title: 'To', dataIndex: 'to', width: 90, ellipsis: { showTitle: false }, render: (v: string) => <Mono title={v}>{v}</Mono> },
-    { title: 'Nonce', dataIndex: 'nonce', width: 70, align: 'right', render: (v: number) => <Mono>{v}</Mono> },
+    { title: t('col.from'), dataIndex: 'from', width: 130, ellipsis: { showTitle: false }, render: (v: string) => <Mono title={v}>{v}</Mono> },
+    { title: t('col.to'), dataIndex: 'to', width: 90, ellipsis: { showTitle: false }, render: (v: string) => <Mono title={v}>{v}</Mono> },
+    { title: <Mono>Nonce</Mono>, dataIndex: 'nonce', width: 70, align: 'right', render: (v: number) => <Mono>{v}</Mono> },
     {
-      title: 'Method',
+      title: t('col.method'),
       dataIndex: 'method',
       width: 170,
       ellipsis: { showTitle: false },
@@ -45,10 +45,10 @@ export function MessagesTable({
         )
       }
     },
-    { title: 'Value', dataIndex: 'value', width: 80, align: 'right', render: (v: string) => <Mono title={`${v} attoFIL`}>{formatFil(v)}</Mono> },
-    { title: 'GasFeeCap', dataIndex: 'gasFeeCap', width: 90, align: 'right', render: (v: string) => <Mono title="attoFIL/gas">{v}</Mono> },
-    { title: 'GasPremium', dataIndex: 'gasPremium', width: 90, align: 'right', render: (v: string) => <Mono title="attoFIL/gas">{v}</Mono> },
-    { title: 'GasLimit', dataIndex: 'gasLimit', width: 95, align: 'right', render: (v: number) => <Mono>{formatInt(v, i18n.language)}</Mono> },
+    { title: t('col.value'), dataIndex: 'value', width: 80, align: 'right', render: (v: string) => <Mono title={`${v} attoFIL`}>{formatFil(v)}</Mono> },
+    { title: <Mono>GasFeeCap</Mono>, dataIndex: 'gasFeeCap', width: 90, align: 'right', render: (v: string) => <Mono title="attoFIL/gas">{v}</Mono> },
+    { title: <Mono>GasPremium</Mono>, dataIndex: 'gasPremium', width: 90, align: 'right', render: (v: string) => <Mono title="attoFIL/gas">{v}</Mono> },
+    { title: <Mono>GasLimit</Mono>, dataIndex: 'gasLimit', width: 95, align: 'right', render: (v: number) => <Mono>{formatInt(v, i18n.language)}</Mono> },
     { title: t('chain.pendingFor'), key: 'age', width: 100, align: 'right', render: (_, m) => <MessageAge firstSeen={m.firstSeen} stuck={stuckCids.has(m.cid)} /> },
     ...(onReplace
       ? [

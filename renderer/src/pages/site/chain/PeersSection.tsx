@@ -2,13 +2,15 @@ import { Button, Input, Table } from 'antd'
 import type { ColumnsType } from 'antd/es/table'
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { asMinerDeskError, getApi } from '@renderer/api'
+import { asMinerDeskError } from '@renderer/api'
+import { previewBlockPeer, readPeers } from '@renderer/stores/siteops'
 import { ErrorNotice } from '@renderer/components/ErrorNotice'
 import { Mono } from '@renderer/components/Mono'
 import { Section } from '@renderer/components/Section'
 import { StatusText } from '@renderer/components/StatusText'
 import { peerIdSchema, type ErrorInfo, type PeerRow, type PeersInfo } from '@contract'
 import { OpFacts, useOpDialog } from '@renderer/ops/useOpDialog'
+import { Rich } from '@renderer/components/Rich'
 
 /**
  * `lotus net peers` with `net scores`, read on demand, and `lotus net block add peer <id>` for a
@@ -27,7 +29,7 @@ export function PeersSection({ siteId }: { siteId: string }) {
     setLoading(true)
     setError(null)
     try {
-      setInfo(await getApi().siteops.peers(siteId))
+      setInfo(await readPeers(siteId))
     } catch (err) {
       setError(asMinerDeskError(err).toInfo())
     } finally {
@@ -38,11 +40,11 @@ export function PeersSection({ siteId }: { siteId: string }) {
   const block = (peer: string, connected: PeerRow | undefined) =>
     ops.open({
       title: t('siteops.action.net.block-peer'),
-      make: () => getApi().siteops.previewBlockPeer(siteId, peer),
+      make: () => previewBlockPeer(siteId, peer),
       extra: (
         <OpFacts
           items={[
-            { label: 'Peer ID', value: <Mono>{peer}</Mono> },
+            { label: t('col.peerId'), value: <Mono>{peer}</Mono> },
             { label: t('siteops.peers.addresses'), value: <Mono>{connected ? connected.addrs.join(' ') || '—' : t('siteops.peers.notConnected')}</Mono> },
             { label: t('siteops.common.note'), value: t('siteops.peers.blockNote') }
           ]}
@@ -52,8 +54,8 @@ export function PeersSection({ siteId }: { siteId: string }) {
     })
 
   const columns: ColumnsType<PeerRow> = [
-    { title: 'Peer ID', dataIndex: 'id', width: 440, render: (v: string) => <Mono>{v}</Mono> },
-    { title: 'Score', dataIndex: 'score', width: 110, align: 'right', render: (v: number | null) => <Mono>{v === null ? '—' : v.toFixed(6)}</Mono> },
+    { title: t('col.peerId'), dataIndex: 'id', width: 440, render: (v: string) => <Mono>{v}</Mono> },
+    { title: t('col.score'), dataIndex: 'score', width: 110, align: 'right', render: (v: number | null) => <Mono>{v === null ? '—' : v.toFixed(6)}</Mono> },
     { title: t('siteops.peers.addresses'), dataIndex: 'addrs', ellipsis: { showTitle: false }, render: (v: string[]) => <Mono title={v.join(' ')}>{v.join(' ')}</Mono> },
     {
       title: '',
@@ -97,7 +99,7 @@ export function PeersSection({ siteId }: { siteId: string }) {
           <Button danger disabled={!typedOk} onClick={() => block(typed, info?.peers.find((p) => p.id === typed))} data-testid="peer-block-typed">
             {t('siteops.peers.block')}
           </Button>
-          {typed && !typedOk && <StatusText tone="critical">{t('siteops.peers.badId')}</StatusText>}
+          {typed && !typedOk && <StatusText tone="critical"><Rich text={t('siteops.peers.badId')} /></StatusText>}
         </div>
         {error && <ErrorNotice error={error} testId="peers-error" />}
         {info ? (
@@ -120,7 +122,7 @@ export function PeersSection({ siteId }: { siteId: string }) {
             </div>
           </>
         ) : (
-          !error && <div className="md-muted">{t('siteops.peers.hint')}</div>
+          !error && <div className="md-muted"><Rich text={t('siteops.peers.hint')} /></div>
         )}
       </div>
       {ops.element}

@@ -5,6 +5,7 @@ import { Mono } from '@renderer/components/Mono'
 import { StatusText } from '@renderer/components/StatusText'
 import { filAmountSchema, type PendingMessage } from '@contract'
 import { formatFil } from '@renderer/model/format'
+import { Rich } from '@renderer/components/Rich'
 
 /** Lotus's default when `--fee-limit` is not given (DefaultDefaultMaxFee), and the runbook's 1 FIL. */
 const SUGGESTED = ['0.07', '0.5', '1']
@@ -45,9 +46,9 @@ export function ReplaceMessageModal({ message, onCancel, onPreview }: { message:
     >
       <div className="md-stack" data-testid="replace-modal">
         <div className="md-kv-grid">
-          <span>From</span>
+          <span>{t('col.from')}</span>
           <Mono>{message.from}</Mono>
-          <span>Nonce</span>
+          <span className="md-mono">Nonce</span>
           <Mono>{message.nonce}</Mono>
           <span>CID</span>
           <Mono>{message.cid}</Mono>
@@ -68,7 +69,7 @@ export function ReplaceMessageModal({ message, onCancel, onPreview }: { message:
             </Button>
           ))}
         </div>
-        {problem ? <StatusText tone="critical">{problem}</StatusText> : <div className="md-muted">{t('siteops.mpool.feeHint', { fee })}</div>}
+        {problem ? <StatusText tone="critical">{problem}</StatusText> : <div className="md-muted"><Rich text={t('siteops.mpool.feeHint', { fee })} /></div>}
       </div>
     </Modal>
   )

@@ -1,7 +1,7 @@
 import { Button } from 'antd'
 import { useMemo, useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { getApi } from '@renderer/api'
+import { previewAbort } from '@renderer/stores/siteops'
 import { Mono } from '@renderer/components/Mono'
 import { Section } from '@renderer/components/Section'
 import { Unavailable } from '@renderer/components/Unavailable'
@@ -13,6 +13,10 @@ import { JobsMatrix } from './JobsMatrix'
 import { JobsTable } from './JobsTable'
 import { SchedQueue } from './SchedQueue'
 import { OpFacts, useOpDialog } from '@renderer/ops/useOpDialog'
+import { Rich } from '@renderer/components/Rich'
+import { SiteFindings } from '@renderer/findings/SiteFindings'
+
+const JOB_FINDINGS = ['job-uncollected', 'worker-down', 'stage-overdue', 'commit-failed'] as const
 
 /**
  * `lotus-miner sealing jobs`: a task × state matrix, then the jobs (filtered by a matrix row),
@@ -29,7 +33,7 @@ export function JobsTab({ snapshot, site }: SiteTabProps) {
   const abort = (j: JobRow) =>
     ops.open({
       title: t('siteops.action.job.abort'),
-      make: () => getApi().siteops.previewAbort(site.id, { job: j.id }),
+      make: () => previewAbort(site.id, { job: j.id }),
       extra: (
         <OpFacts
           items={[
@@ -45,13 +49,13 @@ export function JobsTab({ snapshot, site }: SiteTabProps) {
   const removeRequest = (r: SchedRequest) =>
     ops.open({
       title: t('siteops.action.job.remove-request'),
-      make: () => getApi().siteops.previewAbort(site.id, { job: r.schedId, sched: true }),
+      make: () => previewAbort(site.id, { job: r.schedId, sched: true }),
       extra: (
         <OpFacts
           items={[
-            { label: 'SchedId', value: <Mono>{r.schedId}</Mono> },
+            { label: <Mono>SchedId</Mono>, value: <Mono>{r.schedId}</Mono> },
             { label: t('jobs.task'), value: <Mono>{`${r.task} · ${t('jobs.sector')} ${r.sector}`}</Mono> },
-            { label: t('siteops.common.note'), value: t('siteops.sched.removeNote') }
+            { label: t('siteops.common.note'), value: <Rich text={t('siteops.sched.removeNote')} /> }
           ]}
         />
       )
@@ -59,6 +63,7 @@ export function JobsTab({ snapshot, site }: SiteTabProps) {
 
   return (
     <div className="md-stack" data-testid="jobs-tab">
+      <SiteFindings snapshot={snapshot} kinds={JOB_FINDINGS} testId="jobs-findings" />
       <Section title={t('jobs.matrix')} testId="jobs-matrix-section">
         <JobsMatrix jobs={jobs} selected={task} onSelect={setTask} />
       </Section>

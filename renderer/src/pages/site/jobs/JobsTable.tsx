@@ -25,19 +25,21 @@ export function JobsTable({ jobs, onAbort }: { jobs: JobRow[]; onAbort?: (job: J
   const columns: ColumnsType<JobRow> = [
     { title: 'ID', dataIndex: 'id', width: 100, render: (v: string) => <Mono title={v}>{shortUuid(v)}</Mono> },
     { title: t('jobs.sector'), dataIndex: 'sector', width: 90, align: 'right', render: (v: number) => <Mono>{v}</Mono> },
-    { title: 'Worker', dataIndex: 'workerId', width: 100, render: (v: string) => <Mono title={v}>{shortUuid(v)}</Mono> },
+    { title: t('col.worker'), dataIndex: 'workerId', width: 100, render: (v: string) => <Mono title={v}>{shortUuid(v)}</Mono> },
     { title: t('jobs.host'), dataIndex: 'hostname', width: 160, ellipsis: true, render: (v: string) => <Mono>{v}</Mono> },
     { title: t('jobs.task'), dataIndex: 'task', width: 70, render: (v: string, j) => <Mono title={j.taskType}>{v}</Mono> },
     { title: t('jobs.state'), dataIndex: 'state', width: 120, render: (_, j) => <Mono>{jobStateLabel(j.state, j.runWait)}</Mono> },
-    { title: t('jobs.elapsed'), dataIndex: 'elapsedSec', width: 90, align: 'right', render: (v: number | null) => <Mono>{v === null ? 'n/a' : formatDuration(v)}</Mono> },
-    { title: t('jobs.expected'), dataIndex: 'expectedSec', width: 90, align: 'right', render: (v: number | null) => <Mono>{v === null ? '—' : formatDuration(v)}</Mono> },
+    { title: t('jobs.elapsed'), dataIndex: 'elapsedSec', width: 90, align: 'right', render: (v: number | null) => <Mono>{v === null ? '—' : formatDuration(v)}</Mono> },
+    // The stage's one elapsed time and verdict (the same the sectors tab, the Overview and the CLI show).
+    { title: t('jobs.inStage'), key: 'inStage', width: 90, align: 'right', render: (_, j) => <Mono>{j.timing ? formatDuration(j.timing.elapsedSec) : '—'}</Mono> },
+    { title: t('jobs.expected'), key: 'expected', width: 90, align: 'right', render: (_, j) => <Mono>{j.timing ? formatDuration(j.timing.expectedSec) : '—'}</Mono> },
     {
       title: '',
       key: 'overdue',
       render: (_, j) =>
-        j.overdue ? (
-          <StatusText tone="warning" strong testId="job-overdue">
-            {t('jobs.overdueBy', { ratio: j.expectedSec && j.elapsedSec ? (j.elapsedSec / j.expectedSec).toFixed(1) : '—' })}
+        j.timing && j.timing.level !== 'ok' ? (
+          <StatusText tone={j.timing.level === 'overdue' ? 'warning' : 'info'} strong={j.timing.level === 'overdue'} testId={j.timing.level === 'overdue' ? 'job-overdue' : 'job-late'}>
+            {t(j.timing.level === 'overdue' ? 'jobs.overdueBy' : 'jobs.lateBy', { ratio: (j.timing.elapsedSec / j.timing.expectedSec).toFixed(1) })}
           </StatusText>
         ) : null
     },

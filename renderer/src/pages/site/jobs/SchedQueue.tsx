@@ -2,7 +2,8 @@ import { Button, Table } from 'antd'
 import type { ColumnsType } from 'antd/es/table'
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { asMinerDeskError, getApi } from '@renderer/api'
+import { asMinerDeskError } from '@renderer/api'
+import { readSchedRequests } from '@renderer/stores/siteops'
 import { ErrorNotice } from '@renderer/components/ErrorNotice'
 import { Mono } from '@renderer/components/Mono'
 import { Section } from '@renderer/components/Section'
@@ -22,7 +23,7 @@ export function SchedQueue({ siteId, onRemove }: { siteId: string; onRemove: (r:
     setLoading(true)
     setError(null)
     try {
-      setRows(await getApi().siteops.schedRequests(siteId))
+      setRows(await readSchedRequests(siteId))
     } catch (err) {
       setError(asMinerDeskError(err).toInfo())
     } finally {
@@ -30,10 +31,10 @@ export function SchedQueue({ siteId, onRemove }: { siteId: string; onRemove: (r:
     }
   }
   const columns: ColumnsType<SchedRequest> = [
-    { title: 'SchedId', dataIndex: 'schedId', width: 320, render: (v: string) => <Mono>{v}</Mono> },
+    { title: <Mono>SchedId</Mono>, dataIndex: 'schedId', width: 320, render: (v: string) => <Mono>{v}</Mono> },
     { title: t('jobs.sector'), dataIndex: 'sector', width: 90, align: 'right', render: (v: number) => <Mono>{v}</Mono> },
     { title: t('jobs.task'), dataIndex: 'task', width: 70, render: (v: string, r) => <Mono title={r.taskType}>{v}</Mono> },
-    { title: 'Priority', dataIndex: 'priority', width: 80, align: 'right', render: (v: number) => <Mono>{v}</Mono> },
+    { title: t('col.priority'), dataIndex: 'priority', width: 80, align: 'right', render: (v: number) => <Mono>{v}</Mono> },
     {
       title: '',
       key: 'remove',

@@ -33,18 +33,18 @@ export function ProvingCheckPanel({ view }: { view: ProvingCheckView }) {
   if (!check && !view.error) return null
 
   const columns: ColumnsType<ProvingCheckRow> = [
-    { title: 'deadline', dataIndex: 'deadline', width: 90, align: 'right', render: (v: number) => <Mono>{v}</Mono> },
-    { title: 'partition', dataIndex: 'partition', width: 90, align: 'right', render: (v: number) => <Mono>{v}</Mono> },
-    { title: 'sector', dataIndex: 'sector', width: 100, align: 'right', render: (v: number) => <Mono>{v}</Mono> },
+    { title: t('col.deadline'), dataIndex: 'deadline', width: 90, align: 'right', render: (v: number) => <Mono>{v}</Mono> },
+    { title: t('col.partition'), dataIndex: 'partition', width: 90, align: 'right', render: (v: number) => <Mono>{v}</Mono> },
+    { title: t('col.sector'), dataIndex: 'sector', width: 100, align: 'right', render: (v: number) => <Mono>{v}</Mono> },
     {
-      title: 'status',
+      title: t('col.status'),
       key: 'status',
       render: (_, r) =>
         r.ok ? (
-          <StatusText tone="ok">good</StatusText>
+          <StatusText tone="ok">{t('provingCheck.good')}</StatusText>
         ) : (
           <StatusText tone="critical" strong>
-            bad <span className="md-mono">({r.reason ?? ''})</span>
+            {t('provingCheck.bad')} <span className="md-mono">({r.reason ?? ''})</span>
           </StatusText>
         )
     }

@@ -13,6 +13,9 @@ import { DeadlineStrip } from '@renderer/charts/DeadlineStrip'
 import { DeadlinesTable } from './DeadlinesTable'
 import { ProvingCheckPanel } from './ProvingCheckPanel'
 import { useProvingCheck } from './useProvingCheck'
+import { SiteFindings } from '@renderer/findings/SiteFindings'
+
+const PROVING_FINDINGS = ['sectors-faulty', 'proving-check', 'wdpost-slow'] as const
 
 /** WindowPoSt: where the proving period stands, `lotus-miner proving deadlines`, and `proving check --slow` of a deadline. */
 export function ProvingTab({ snapshot, site }: SiteTabProps) {
@@ -24,14 +27,15 @@ export function ProvingTab({ snapshot, site }: SiteTabProps) {
   const next = p.nextWithSectors ? { ...p.nextWithSectors, sectors: p.deadlines.find((d) => d.index === p.nextWithSectors?.index)?.sectors ?? 0 } : null
   return (
     <div className="md-stack" data-testid="proving-tab">
+      <SiteFindings snapshot={snapshot} kinds={PROVING_FINDINGS} testId="proving-findings" />
       <Section title={<>{t('proving.summary')} <span className="md-muted md-mono">lotus-miner proving info</span></>}>
         <Descriptions
           size="small"
           column={4}
           items={[
-            { key: 'epoch', label: 'Current Epoch', children: <Mono>{p.currentEpoch}</Mono> },
-            { key: 'period', label: 'Proving Period Boundary', children: <Mono>{p.periodStart}</Mono> },
-            { key: 'index', label: 'Deadline Index', children: <Mono testId="proving-deadline-index">{p.deadlineIndex}</Mono> },
+            { key: 'epoch', label: t('proving.currentEpoch'), children: <Mono>{p.currentEpoch}</Mono> },
+            { key: 'period', label: t('proving.periodStart'), children: <Mono>{p.periodStart}</Mono> },
+            { key: 'index', label: t('proving.deadlineIndex'), children: <Mono testId="proving-deadline-index">{p.deadlineIndex}</Mono> },
             {
               key: 'window',
               label: t('proving.window'),
@@ -65,8 +69,8 @@ export function ProvingTab({ snapshot, site }: SiteTabProps) {
       </Section>
       {/* Above the 48 deadlines, so a started check is in view. */}
       <ProvingCheckPanel view={check} />
-      <Section title={<>{t('proving.deadlines')} <span className="md-muted md-mono">lotus-miner proving deadlines</span></>} extra={snapshot.miner.actor && <span className="md-muted">Miner: <Mono>{snapshot.miner.actor}</Mono></span>}>
-        <DeadlinesTable deadlines={p.deadlines} onCheck={(i) => void check.start(i)} checkBusy={check.starting || check.check?.status === 'running'} />
+      <Section title={<>{t('proving.deadlines')} <span className="md-muted md-mono">lotus-miner proving deadlines</span></>} extra={snapshot.miner.actor && <span className="md-muted">{t('proving.minerActor')} <Mono>{snapshot.miner.actor}</Mono></span>}>
+        <DeadlinesTable siteId={site.id} deadlines={p.deadlines} onCheck={(i) => void check.start(i)} checkBusy={check.starting || check.check?.status === 'running'} />
       </Section>
     </div>
   )

@@ -2,14 +2,15 @@ import { Alert, Button, Checkbox, Input, Space, Table } from 'antd'
 import dayjs from 'dayjs'
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { getApi } from '@renderer/api'
+import { executeOp } from '@renderer/ops/calls'
 import { Mono } from '@renderer/components/Mono'
 import { useReportError } from '@renderer/components/useReportError'
 import type { AuditEntry, RestartRun } from '@contract'
 import { VerdictBlock } from './PrecheckPanel'
 import { PreviewBox } from '@renderer/ops/PreviewBox'
 import { processState } from './text'
-import { useRestartStore } from './store'
+import { restartCalls, useRestartStore } from './store'
+import { Rich } from '@renderer/components/Rich'
 
 const ROLE: Record<'miner' | 'daemon', string> = { miner: 'lotus-miner', daemon: 'lotus daemon' }
 
@@ -22,7 +23,6 @@ export function DecisionPanel({ run }: { run: RestartRun }) {
   const [ack, setAck] = useState(false)
   const d = run.decision
   if (!d) return null
-  const api = getApi()
   const act = async (f: () => Promise<unknown>) => {
     setBusy(true)
     try {
@@ -44,7 +44,7 @@ export function DecisionPanel({ run }: { run: RestartRun }) {
         data-testid="wizard-decision"
         data-kind={kill ? 'kill' : 'confirm'}
         title={`${t('wizard.decision.confirmTitle')} · ${t(`wizard.step.${d.step}`)}`}
-        description={<PreviewBox preview={d.preview} busy={busy} danger={kill} onConfirm={(typed) => void act(() => api.ops.execute(d.preview.id, typed))} />}
+        description={<PreviewBox preview={d.preview} busy={busy} danger={kill} onConfirm={(typed) => void act(() => executeOp(d.preview.id, typed))} />}
       />
     )
   }
@@ -62,7 +62,7 @@ export function DecisionPanel({ run }: { run: RestartRun }) {
             <VerdictBlock precheck={{ ...run.precheck!, verdict: d.verdict }} />
             <div className="md-muted">{t('wizard.decision.verdictHint')}</div>
             <Space wrap>
-              <Button onClick={() => void act(() => api.restart.decide(run.id, { kind: 'recheck' }))} loading={busy} data-testid="wizard-recheck">
+              <Button onClick={() => void act(() => restartCalls.decide(run.id, { kind: 'recheck' }))} loading={busy} data-testid="wizard-recheck">
                 {t('wizard.recheck')}
               </Button>
             </Space>
@@ -71,7 +71,7 @@ export function DecisionPanel({ run }: { run: RestartRun }) {
                 {t('wizard.decision.overrideAck')}
               </Checkbox>
               <Input value={note} onChange={(e) => setNote(e.target.value)} placeholder={t('wizard.decision.overrideNote')} maxLength={500} data-testid="wizard-override-note" />
-              <Button danger disabled={!ack || note.trim().length < 4} loading={busy} onClick={() => void act(() => api.restart.override(run.id, note.trim()))} data-testid="wizard-override">
+              <Button danger disabled={!ack || note.trim().length < 4} loading={busy} onClick={() => void act(() => restartCalls.override(run.id, note.trim()))} data-testid="wizard-override">
                 {t('wizard.decision.override')}
               </Button>
             </div>
@@ -92,12 +92,12 @@ export function DecisionPanel({ run }: { run: RestartRun }) {
         title={t('wizard.decision.stopTimeoutTitle', { role: ROLE[d.role], pids: d.pids.join(' '), sec: d.waitedSec })}
         description={
           <div className="md-stack">
-            <div>{t('wizard.decision.stopTimeoutHint')}</div>
+            <div><Rich text={t('wizard.decision.stopTimeoutHint')} /></div>
             <Space wrap>
-              <Button onClick={() => void act(() => api.restart.decide(run.id, { kind: 'wait-longer', seconds: more }))} loading={busy} data-testid="wizard-wait-longer">
+              <Button onClick={() => void act(() => restartCalls.decide(run.id, { kind: 'wait-longer', seconds: more }))} loading={busy} data-testid="wizard-wait-longer">
                 {t('wizard.decision.waitLonger', { sec: more })}
               </Button>
-              <Button danger onClick={() => void act(() => api.restart.decide(run.id, { kind: 'kill' }))} loading={busy} data-testid="wizard-kill">
+              <Button danger onClick={() => void act(() => restartCalls.decide(run.id, { kind: 'kill' }))} loading={busy} data-testid="wizard-kill">
                 {t('wizard.decision.kill')}
               </Button>
             </Space>
@@ -108,10 +108,10 @@ export function DecisionPanel({ run }: { run: RestartRun }) {
   }
 
   const auditCols = [
-    { title: 'time', dataIndex: 'time', width: 170, render: (v: string) => <Mono>{dayjs(v).format('YYYY-MM-DD HH:mm:ss')}</Mono> },
-    { title: 'via', dataIndex: 'via', width: 60 },
-    { title: 'result', dataIndex: 'result', width: 80, render: (v: string) => <Mono>{v}</Mono> },
-    { title: 'command', dataIndex: 'command', ellipsis: true, render: (v: string) => <Mono title={v}>{v}</Mono> }
+    { title: t('col.time'), dataIndex: 'time', width: 170, render: (v: string) => <Mono>{dayjs(v).format('YYYY-MM-DD HH:mm:ss')}</Mono> },
+    { title: t('col.via'), dataIndex: 'via', width: 60 },
+    { title: t('col.result'), dataIndex: 'result', width: 80, render: (v: string) => <Mono>{v}</Mono> },
+    { title: t('col.command'), dataIndex: 'command', ellipsis: true, render: (v: string) => <Mono title={v}>{v}</Mono> }
   ]
   return (
     <Alert
@@ -133,7 +133,7 @@ export function DecisionPanel({ run }: { run: RestartRun }) {
             {t('wizard.decision.resendFacts', { facts: `${ROLE[d.role]} ${processState(t, d.running, d.pids.join(' '), d.running)}`, interpolation: { escapeValue: false } })}
           </div>
           <Space wrap>
-            <Button onClick={() => void act(() => api.restart.decide(run.id, { kind: 'recheck' }))} loading={busy} data-testid="wizard-recheck">
+            <Button onClick={() => void act(() => restartCalls.decide(run.id, { kind: 'recheck' }))} loading={busy} data-testid="wizard-recheck">
               {t('wizard.decision.recheckSite')}
             </Button>
             <Button
@@ -141,8 +141,8 @@ export function DecisionPanel({ run }: { run: RestartRun }) {
               loading={busy}
               onClick={() =>
                 void act(async () => {
-                  await api.restart.decide(run.id, { kind: 'resend' })
-                  return api.restart.next(run.id)
+                  await restartCalls.decide(run.id, { kind: 'resend' })
+                  return restartCalls.next(run.id)
                 })
               }
               data-testid="wizard-resend"

@@ -4,9 +4,13 @@ import { useTranslation } from 'react-i18next'
 import { Section } from '@renderer/components/Section'
 import { selectLogs, useRestartStore } from './store'
 
+/**
+ * One log file, each line whole: a long Lotus line (time, level, logger, source, message) wraps
+ * under itself instead of running out of the panel, so the message is always in view.
+ */
 function Pane({ name, lines, follow, testId }: { name: string; lines: string[]; follow: boolean; testId: string }) {
   const { t } = useTranslation()
-  const ref = useRef<HTMLPreElement>(null)
+  const ref = useRef<HTMLDivElement>(null)
   useEffect(() => {
     const el = ref.current
     if (el && follow) el.scrollTop = el.scrollHeight
@@ -14,9 +18,17 @@ function Pane({ name, lines, follow, testId }: { name: string; lines: string[]; 
   return (
     <div className="md-wz-logpane">
       <div className="md-wz-logname md-mono">{name}</div>
-      <pre ref={ref} className="md-wz-log" data-testid={testId} data-lines={lines.length}>
-        {lines.length > 0 ? lines.join('\n') : <span className="md-muted">{t('wizard.log.waiting')}</span>}
-      </pre>
+      <div ref={ref} className="md-wz-log" data-testid={testId} data-lines={lines.length} role="log">
+        {lines.length > 0 ? (
+          lines.map((l, i) => (
+            <div key={i} className="md-wz-logline" data-level={/\b(ERROR|WARN|INFO|DEBUG)\b/.exec(l.slice(0, 60))?.[1]?.toLowerCase()}>
+              {l}
+            </div>
+          ))
+        ) : (
+          <span className="md-muted">{t('wizard.log.waiting')}</span>
+        )}
+      </div>
     </div>
   )
 }

@@ -10,6 +10,7 @@ import { StatusText } from '@renderer/components/StatusText'
 import { formatDuration } from '@renderer/model/format'
 import type { DeadlineView, Precheck, PrecheckJob, PrecheckMessage } from '@contract'
 import { reasonText, verdictHeadline, warningText } from './text'
+import { Rich } from '@renderer/components/Rich'
 
 const clock = (ms: number): string => dayjs(ms).format(Math.abs(ms - Date.now()) < 10 * 60_000 ? 'HH:mm:ss' : 'HH:mm')
 
@@ -27,7 +28,7 @@ export function VerdictBlock({ precheck }: { precheck: Precheck }) {
         <ul className="md-wz-reasons">
           {v.reasons.map((r, i) => (
             <li key={i} data-code={r.code}>
-              {reasonText(t, r)}
+              <Rich text={reasonText(t, r)} />
             </li>
           ))}
         </ul>
@@ -45,27 +46,27 @@ export function PrecheckPanel({ precheck }: { precheck: Precheck }) {
   const { t } = useTranslation()
   const p = precheck
   const deadlineCols = [
-    { title: 'deadline', dataIndex: 'index', width: 80, align: 'right' as const, render: (v: number) => <Mono>{v}</Mono> },
+    { title: t('col.deadline'), dataIndex: 'index', width: 80, align: 'right' as const, render: (v: number) => <Mono>{v}</Mono> },
     { title: t('wizard.pre.opens'), dataIndex: 'openAt', width: 90, render: (v: number, d: DeadlineView) => <Mono title={`epoch ${d.openEpoch}`}>{dayjs(v).format('HH:mm:ss')}</Mono> },
     { title: t('wizard.pre.challenge'), dataIndex: 'challengeEpoch', width: 110, align: 'right' as const, render: (v: number) => <Mono>{v}</Mono> },
-    { title: 'partitions', dataIndex: 'partitions', width: 90, align: 'right' as const, render: (v: number) => <Num n={v} /> },
-    { title: 'sectors', dataIndex: 'sectors', width: 90, align: 'right' as const, render: (v: number) => <Num n={v} /> },
-    { title: 'proven partitions', dataIndex: 'proven', width: 130, align: 'right' as const, render: (v: number) => <Num n={v} /> },
+    { title: t('col.partitions'), dataIndex: 'partitions', width: 90, align: 'right' as const, render: (v: number) => <Num n={v} /> },
+    { title: t('col.sectors'), dataIndex: 'sectors', width: 90, align: 'right' as const, render: (v: number) => <Num n={v} /> },
+    { title: t('col.provenPartitions'), dataIndex: 'proven', width: 130, align: 'right' as const, render: (v: number) => <Num n={v} /> },
     { title: '', key: 'cur', render: (_: unknown, d: DeadlineView) => (d.current ? <StatusText tone="info">{t('proving.current')}</StatusText> : null) }
   ]
   const jobCols = [
     { title: 'ID', dataIndex: 'id', width: 90, render: (v: string) => <Mono>{v.slice(0, 8)}</Mono> },
-    { title: 'Sector', dataIndex: 'sector', width: 80, align: 'right' as const, render: (v: number) => <Mono>{v}</Mono> },
-    { title: 'Task', dataIndex: 'task', width: 60, render: (v: string) => <Mono>{v}</Mono> },
-    { title: 'Worker', dataIndex: 'hostname', width: 130, render: (v: string) => <Mono>{v}</Mono> },
-    { title: 'State', dataIndex: 'state', width: 90, render: (v: string) => <Mono>{v}</Mono> },
-    { title: t('wizard.pre.onRestart'), dataIndex: 'effect', render: (v: PrecheckJob['effect']) => <span data-effect={v}>{t(`wizard.jobEffect.${v}`)}</span> }
+    { title: t('col.sector'), dataIndex: 'sector', width: 80, align: 'right' as const, render: (v: number) => <Mono>{v}</Mono> },
+    { title: t('col.task'), dataIndex: 'task', width: 60, render: (v: string) => <Mono>{v}</Mono> },
+    { title: t('col.worker'), dataIndex: 'hostname', width: 130, render: (v: string) => <Mono>{v}</Mono> },
+    { title: t('col.state'), dataIndex: 'state', width: 90, render: (v: string) => <Mono>{v}</Mono> },
+    { title: t('wizard.pre.onRestart'), dataIndex: 'effect', render: (v: PrecheckJob['effect']) => <span data-effect={v}><Rich text={t(`wizard.jobEffect.${v}`)} /></span> }
   ]
   const msgCols = [
     { title: 'CID', dataIndex: 'cid', render: (v: string) => <Mono title={v}>{`${v.slice(0, 14)}…`}</Mono> },
-    { title: 'From', dataIndex: 'from', render: (v: string) => <Mono>{v}</Mono> },
-    { title: 'Nonce', dataIndex: 'nonce', width: 80, align: 'right' as const, render: (v: number) => <Mono>{v}</Mono> },
-    { title: 'Method', dataIndex: 'method', width: 80, align: 'right' as const, render: (v: number) => <Mono>{v}</Mono> },
+    { title: t('col.from'), dataIndex: 'from', render: (v: string) => <Mono>{v}</Mono> },
+    { title: <Mono>Nonce</Mono>, dataIndex: 'nonce', width: 80, align: 'right' as const, render: (v: number) => <Mono>{v}</Mono> },
+    { title: t('col.method'), dataIndex: 'method', width: 80, align: 'right' as const, render: (v: number) => <Mono>{v}</Mono> },
     { title: t('wizard.pre.waiting'), dataIndex: 'ageSec', width: 90, align: 'right' as const, render: (v: number) => <Mono>{formatDuration(v)}</Mono> }
   ]
   return (
@@ -102,7 +103,9 @@ export function PrecheckPanel({ precheck }: { precheck: Precheck }) {
           <ul className="md-wz-warnings" data-testid="wizard-warnings">
             {p.warnings.map((w, i) => (
               <li key={i} data-code={w.code}>
-                <StatusText tone={w.code === 'env-now' || w.code === 'env-default-start' || w.code === 'other-repo' || w.code === 'faults' || w.code === 'miner-many' ? 'warning' : 'info'}>{warningText(t, w)}</StatusText>
+                <StatusText tone={w.code === 'env-now' || w.code === 'other-repo' || w.code === 'faults' || w.code === 'miner-many' ? 'warning' : 'info'} wrap>
+                  <Rich text={warningText(t, w)} />
+                </StatusText>
               </li>
             ))}
           </ul>

@@ -3,7 +3,7 @@ import { DownloadOutlined } from '@ant-design/icons'
 import dayjs from 'dayjs'
 import { useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { getApi } from '@renderer/api'
+import { cancelOp, executeOp } from '@renderer/ops/calls'
 import { Mono } from '@renderer/components/Mono'
 import { Section } from '@renderer/components/Section'
 import { StatusText } from '@renderer/components/StatusText'
@@ -19,9 +19,10 @@ import { PrecheckPanel } from './PrecheckPanel'
 import { PreviewBox } from '@renderer/ops/PreviewBox'
 import { RestartSettings } from './RestartSettings'
 import { StepsPanel } from './StepsPanel'
-import { loadRolling, loadSite, retainRestartEvents, selectSiteRestart, useRestartStore } from './store'
-import { failureText, processState } from './text'
+import { loadRolling, loadSite, retainRestartEvents, restartCalls, selectSiteRestart, useRestartStore } from './store'
+import { failureHint, failureText, processState } from './text'
 import './restart.css'
+import { Rich } from '@renderer/components/Rich'
 
 const PHASE_TONE: Record<RestartPhase, StatusTone> = { ready: 'info', running: 'busy', waiting: 'warning', interrupted: 'warning', done: 'ok', failed: 'critical', aborted: 'unknown' }
 const TAIL_RENEW_MS = 30_000
@@ -46,8 +47,8 @@ function useLogTail(siteId: string): void {
   useEffect(() => {
     let stop = false
     const lease = () =>
-      getApi()
-        .restart.tail(siteId)
+      restartCalls
+        .tail(siteId)
         .then((tail) => {
           if (!stop) useRestartStore.getState().setLogs(siteId, tail.daemon, tail.miner, tail.files)
         })
@@ -76,7 +77,7 @@ function StartPanel({ site, compact }: { site: SiteConfig; compact: boolean }) {
     }
     setBusy(true)
     try {
-      useRestartStore.getState().applyRun(await getApi().restart.start(siteId, options))
+      useRestartStore.getState().applyRun(await restartCalls.start(siteId, options))
     } catch (err) {
       report(err)
     } finally {
@@ -118,7 +119,6 @@ function Toolbar({ run, latest, onLatest }: { run: RestartRun; latest: boolean; 
   const [busy, setBusy] = useState<string | null>(null)
   const [all, setAll] = useState<MutationPreview | null>(null)
   const now = useNow()
-  const api = getApi()
   const finished = isFinishedPhase(run.phase)
   const elsewhere = !finished && run.elsewhere === true
   // A "wait" verdict on a run that may wait for its window: everything can be confirmed now and runs once it is safe.
@@ -151,27 +151,27 @@ function Toolbar({ run, latest, onLatest }: { run: RestartRun; latest: boolean; 
       )}
       {elsewhere && <span className="md-muted">{t('wizard.elsewhere', { via: run.owner?.via ?? '' })}</span>}
       {!elsewhere && (run.phase === 'interrupted' || (run.owner === null && !finished)) ? (
-        <Button type="primary" loading={busy === 'resume'} onClick={() => void act('resume', () => api.restart.resume(run.id, {}))} data-testid="wizard-resume" title={t('wizard.resumeHint')}>
+        <Button type="primary" loading={busy === 'resume'} onClick={() => void act('resume', () => restartCalls.resume(run.id, {}))} data-testid="wizard-resume" title={t('wizard.resumeHint')}>
           {t('wizard.resume')}
         </Button>
       ) : null}
       {canRunAll && run.phase !== 'ready' && (
-        <Button type="primary" loading={busy === 'all'} onClick={() => void act('all', async () => setAll(await api.restart.previewAll(run.id)))} data-testid="wizard-run-all">
+        <Button type="primary" loading={busy === 'all'} onClick={() => void act('all', async () => setAll(await restartCalls.previewAll(run.id)))} data-testid="wizard-run-all">
           {t('wizard.runAllWhenSafe')}
         </Button>
       )}
       {run.phase === 'ready' && !elsewhere && run.owner !== null && (
         <>
-          <Button loading={busy === 'next'} onClick={() => void act('next', () => api.restart.next(run.id))} title={t('wizard.nextHint')} data-testid="wizard-next">
+          <Button loading={busy === 'next'} onClick={() => void act('next', () => restartCalls.next(run.id))} title={t('wizard.nextHint')} data-testid="wizard-next">
             {t('wizard.next')}
           </Button>
-          <Button type="primary" loading={busy === 'all'} onClick={() => void act('all', async () => setAll(await api.restart.previewAll(run.id)))} data-testid="wizard-run-all">
+          <Button type="primary" loading={busy === 'all'} onClick={() => void act('all', async () => setAll(await restartCalls.previewAll(run.id)))} data-testid="wizard-run-all">
             {t('wizard.runAll')}
           </Button>
         </>
       )}
       {!finished && !elsewhere && (
-        <Popconfirm title={t('wizard.abortConfirm')} onConfirm={() => void act('abort', () => api.restart.abort(run.id))} okButtonProps={{ danger: true, ...({ 'data-testid': 'wizard-abort-ok' } as Record<string, string>) }}>
+        <Popconfirm title={t('wizard.abortConfirm')} onConfirm={() => void act('abort', () => restartCalls.abort(run.id))} okButtonProps={{ danger: true, ...({ 'data-testid': 'wizard-abort-ok' } as Record<string, string>) }}>
           <Button danger loading={busy === 'abort'} data-testid="wizard-abort">
             {t('wizard.abort')}
           </Button>
@@ -179,10 +179,10 @@ function Toolbar({ run, latest, onLatest }: { run: RestartRun; latest: boolean; 
       )}
       {finished && (
         <Space.Compact>
-          <Button icon={<DownloadOutlined />} onClick={() => void act('md', async () => download(await api.restart.report(run.id, 'markdown')))} data-testid="wizard-export-md">
+          <Button icon={<DownloadOutlined />} onClick={() => void act('md', async () => download(await restartCalls.report(run.id, 'markdown')))} data-testid="wizard-export-md">
             {t('wizard.export')} · {t('wizard.exportMarkdown')}
           </Button>
-          <Button onClick={() => void act('json', async () => download(await api.restart.report(run.id, 'json')))} data-testid="wizard-export-json">
+          <Button onClick={() => void act('json', async () => download(await restartCalls.report(run.id, 'json')))} data-testid="wizard-export-json">
             {t('wizard.exportJson')}
           </Button>
         </Space.Compact>
@@ -192,7 +192,7 @@ function Toolbar({ run, latest, onLatest }: { run: RestartRun; latest: boolean; 
         title={t('wizard.runAllTitle')}
         footer={null}
         onCancel={() => {
-          if (all) void api.ops.cancel(all.id)
+          if (all) void cancelOp(all.id)
           setAll(null)
         }}
         width={760}
@@ -208,7 +208,7 @@ function Toolbar({ run, latest, onLatest }: { run: RestartRun; latest: boolean; 
                 const p = all
                 setAll(null)
                 void act('all', async () => {
-                  await api.ops.execute(p.id, typed)
+                  await executeOp(p.id, typed)
                 })
               }}
             />
@@ -230,7 +230,7 @@ function SiteStateText({ state }: { state: SiteState }) {
 }
 
 function Outcome({ run }: { run: RestartRun }) {
-  const { t } = useTranslation()
+  const { t, i18n } = useTranslation()
   const r = run.result
   return (
     <div className="md-stack" data-testid="wizard-outcome" data-ok={String(r?.ok ?? false)}>
@@ -239,12 +239,12 @@ function Outcome({ run }: { run: RestartRun }) {
         <Alert
           type={r.aborted ? 'info' : 'error'}
           showIcon
-          title={r.aborted ? t('wizard.phase.aborted') : failureText(t, r.error)}
+          title={r.aborted ? t('wizard.phase.aborted') : <Rich text={failureText(t, r.error)} />}
           description={
             <div className="md-stack">
               {r.failedStep && <span>{t(`wizard.step.${r.failedStep}`)}</span>}
               {r.error.details && <pre className="md-wz-pre">{r.error.details}</pre>}
-              {r.error.hint && <span className="md-muted">{r.error.hint}</span>}
+              {failureHint(t, r.error, i18n.language) && <span className="md-muted"><Rich text={failureHint(t, r.error, i18n.language) ?? ''} /></span>}
             </div>
           }
         />
@@ -311,7 +311,7 @@ export function RestartTab({ site }: SiteTabProps) {
   const latest = !viewing || viewing.id === run?.id
   const view = async (id: string) => {
     try {
-      setViewing(await getApi().restart.get(id))
+      setViewing(await restartCalls.get(id))
     } catch (err) {
       report(err)
     }
@@ -333,13 +333,14 @@ export function RestartTab({ site }: SiteTabProps) {
           )}
           {shown && latest && <DecisionPanel run={shown} />}
           {shown && finished && <Outcome run={shown} />}
-          {loaded && (!run || (finished && latest)) && <StartPanel site={site} compact={run !== null} />}
           {shown && (
             <Section title={t('wizard.title')} testId="wizard-steps-panel">
               <StepsPanel run={shown} />
             </Section>
           )}
           {shown?.precheck && <PrecheckPanel precheck={shown.precheck} />}
+          {/* A new restart starts below the last one's result, never above it. */}
+          {loaded && (!run || (finished && latest)) && <StartPanel site={site} compact={run !== null} />}
           <History history={history} current={shown?.id ?? null} onView={(id) => void view(id)} />
         </div>
         <div className="md-wz-side">

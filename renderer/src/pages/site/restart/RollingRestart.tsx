@@ -2,7 +2,7 @@ import { Badge, Button, Checkbox, Modal, Space, Table } from 'antd'
 import { SyncOutlined } from '@ant-design/icons'
 import { useEffect, useMemo, useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { getApi } from '@renderer/api'
+import { cancelOp, executeOp } from '@renderer/ops/calls'
 import { Mono } from '@renderer/components/Mono'
 import { StatusText } from '@renderer/components/StatusText'
 import { useReportError } from '@renderer/components/useReportError'
@@ -11,7 +11,7 @@ import { navigate } from '@renderer/stores/navigation'
 import { selectSites, useSitesStore } from '@renderer/stores/sites'
 import type { StatusTone } from '@renderer/theme/tokens'
 import { PreviewBox } from '@renderer/ops/PreviewBox'
-import { loadRolling, retainRestartEvents, selectRolling, useRestartStore } from './store'
+import { loadRolling, retainRestartEvents, restartCalls, selectRolling, useRestartStore } from './store'
 import './restart.css'
 
 const PHASE_TONE: Record<RollingRun['phase'], StatusTone> = { running: 'busy', done: 'ok', failed: 'critical', aborted: 'unknown', interrupted: 'warning' }
@@ -56,9 +56,8 @@ function RollingProgress({ rolling, sites }: { rolling: RollingRun; sites: SiteC
   const { t } = useTranslation()
   const report = useReportError()
   useEffect(() => {
-    const api = getApi()
     for (const runId of Object.values(rolling.runs)) {
-      api.restart
+      restartCalls
         .get(runId)
         .then((run) => useRestartStore.getState().applyRun(run))
         .catch(() => undefined)
@@ -87,7 +86,7 @@ function RollingProgress({ rolling, sites }: { rolling: RollingRun; sites: SiteC
       />
       {rolling.failure && <StatusText tone="critical">{t('wizard.rolling.failure', { site: rolling.failure.siteId, message: rolling.failure.message })}</StatusText>}
       {rolling.phase === 'running' && (
-        <Button danger onClick={() => getApi().restart.abortRolling().catch(report)} data-testid="rolling-abort">
+        <Button danger onClick={() => restartCalls.abortRolling().catch(report)} data-testid="rolling-abort">
           {t('wizard.rolling.abort')}
         </Button>
       )}
@@ -106,8 +105,8 @@ function UnfinishedRestarts() {
   const version = useRestartStore((s) => Object.values(s.sites).map((x) => `${x.run?.id}:${x.run?.phase}`).join(','))
   useEffect(() => {
     let stop = false
-    getApi()
-      .restart.list(null)
+    restartCalls
+      .list(null)
       .then((runs) => {
         if (!stop) setList(runs.filter((r) => r.phase === 'interrupted' || ((r.phase === 'waiting' || r.phase === 'ready') && !r.elsewhere)))
       })
@@ -147,14 +146,14 @@ export function RollingRestartButton() {
   const ordered = useMemo(() => sites.filter((s) => chosen.includes(s.id)).map((s) => s.id), [sites, chosen])
   const active = rolling?.phase === 'running'
   const close = () => {
-    if (preview) void getApi().ops.cancel(preview.id)
+    if (preview) void cancelOp(preview.id)
     setPreview(null)
     setOpen(false)
   }
   const makePreview = async () => {
     setBusy(true)
     try {
-      setPreview(await getApi().restart.previewRolling(ordered, { waitForWindow, allowKill }))
+      setPreview(await restartCalls.previewRolling(ordered, { waitForWindow, allowKill }))
     } catch (err) {
       report(err)
     } finally {
@@ -165,7 +164,7 @@ export function RollingRestartButton() {
     if (!preview) return
     setBusy(true)
     try {
-      const out = await getApi().ops.execute(preview.id, typed)
+      const out = await executeOp(preview.id, typed)
       if (!out.ok && out.error) report(out.error)
       setPreview(null)
       await loadRolling()

@@ -9,7 +9,8 @@ import { formatDuration } from '@renderer/model/format'
 import { useNow } from '@renderer/stores/clock'
 import type { StatusTone } from '@renderer/theme/tokens'
 import type { CommandRecord, ErrorInfo, ObservationTone, RestartRun, RestartStepState, RestartStepStatus } from '@contract'
-import { failureText, observationText } from './text'
+import { failureHint, failureText, observationText } from './text'
+import { Rich } from '@renderer/components/Rich'
 
 const STEP_TONE: Record<RestartStepStatus, StatusTone> = { pending: 'unknown', running: 'busy', waiting: 'warning', ok: 'ok', failed: 'critical', skipped: 'ok' }
 const OBS_TONE: Record<ObservationTone, StatusTone> = { info: 'info', ok: 'ok', warning: 'warning', critical: 'critical' }
@@ -91,7 +92,7 @@ function CommandError({ error }: { error: ErrorInfo }) {
 }
 
 function StepBody({ step, open }: { step: RestartStepState; open: boolean }) {
-  const { t } = useTranslation()
+  const { t, i18n } = useTranslation()
   const shown = open ? step.observations : step.observations.slice(-3)
   return (
     <div className="md-wz-step-body" data-testid={`wizard-step-body-${step.id}`}>
@@ -109,17 +110,19 @@ function StepBody({ step, open }: { step: RestartStepState; open: boolean }) {
           {shown.map((o, i) => (
             <li key={`${o.at}-${i}`} data-code={o.code} data-tone={o.tone}>
               <Mono>{dayjs(o.at).format('HH:mm:ss')}</Mono>
-              <StatusText tone={OBS_TONE[o.tone]}>{observationText(t, o)}</StatusText>
+              <StatusText tone={OBS_TONE[o.tone]} wrap>
+                <Rich text={observationText(t, o)} />
+              </StatusText>
             </li>
           ))}
         </ul>
       )}
       {step.error && step.status === 'failed' && (
         <div className="md-wz-failure" data-testid="wizard-step-error">
-          <StatusText tone="critical" strong>
-            {failureText(t, step.error)}
+          <StatusText tone="critical" strong wrap>
+            <Rich text={failureText(t, step.error)} />
           </StatusText>
-          {step.error.hint && <div className="md-muted">{step.error.hint}</div>}
+          {failureHint(t, step.error, i18n.language) && <div className="md-muted"><Rich text={failureHint(t, step.error, i18n.language) ?? ''} /></div>}
         </div>
       )}
       {open &&

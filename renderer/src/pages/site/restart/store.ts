@@ -1,6 +1,6 @@
 import { create } from 'zustand'
 import type { RollingRun, RestartLogLines, RestartRun, RestartRunSummary } from '@contract'
-import { getApi, getTransport } from '@renderer/api'
+import { call, getApi, getTransport } from '@renderer/api'
 
 /**
  * The restart wizard's state in the window: per site its current (or latest) run and its history,
@@ -112,4 +112,21 @@ export function retainRestartEvents(): () => void {
       unsubscribe = null
     }
   }
+}
+
+/* The restart wizard's calls to main (their answers go through applyRun where they return a run). */
+export const restartCalls = {
+  start: call('restart', 'start'),
+  get: call('restart', 'get'),
+  list: call('restart', 'list'),
+  tail: call('restart', 'tail'),
+  next: call('restart', 'next'),
+  decide: call('restart', 'decide'),
+  override: call('restart', 'override'),
+  resume: call('restart', 'resume'),
+  abort: call('restart', 'abort'),
+  report: call('restart', 'report'),
+  previewAll: call('restart', 'previewAll'),
+  previewRolling: call('restart', 'previewRolling'),
+  abortRolling: call('restart', 'abortRolling')
 }

@@ -13,7 +13,26 @@ function translateParams(t: TFunction, params: Record<string, string | number>):
   if (params.api === 'up' || params.api === 'down') out.api = t(`wizard.apiState.${params.api}`)
   if (params.state === 'running' || params.state === 'stopped') out.state = t(`wizard.runState.${params.state}`)
   if (typeof params.kind === 'string') out.verdict = t(`wizard.verdictKind.${params.kind}`, { defaultValue: params.kind })
+  if (typeof params.envRows === 'string') out.problems = envProblemsText(t, params.envRows, params.unreadable === 1)
   return out
+}
+
+/** The wrong environment variables in the operator's language (names and values as they are). */
+export function envProblemsText(t: TFunction, envRows: string, unreadable: boolean): string {
+  if (unreadable) return t('wizard.env.unreadable')
+  let rows: [string, string | null, string][] = []
+  try {
+    rows = JSON.parse(envRows) as [string, string | null, string][]
+  } catch {
+    return ''
+  }
+  return rows
+    .map(([name, actual, expected]) =>
+      actual === null
+        ? t('wizard.env.unset', { name, expected: expected === '*' ? t('wizard.env.anyValue') : expected, interpolation: { escapeValue: false } })
+        : t('wizard.env.differs', { name, actual, expected, interpolation: { escapeValue: false } })
+    )
+    .join(t('wizard.env.separator'))
 }
 
 /** `running (pid …)` / `stopped` of one node, in the operator's language. */
@@ -35,14 +54,24 @@ export function reasonText(t: TFunction, r: VerdictReason): string {
 }
 
 export function warningText(t: TFunction, w: { code: string; params: Record<string, string | number>; text: string }): string {
-  return t(`wizard.warning.${w.code}`, { ...w.params, defaultValue: w.text, interpolation: { escapeValue: false } })
+  return t(`wizard.warning.${w.code}`, { ...translateParams(t, w.params), defaultValue: w.text, interpolation: { escapeValue: false } })
 }
 
 /** A gate's failure (`params.gate`), else the error's own message. */
 export function failureText(t: TFunction, e: ErrorInfo): string {
   const gate = e.params?.gate
-  if (typeof gate === 'string') return t(`wizard.fail.${gate}`, { ...e.params, defaultValue: e.message, interpolation: { escapeValue: false } })
+  if (typeof gate === 'string') return t(`wizard.fail.${gate}`, { ...translateParams(t, e.params ?? {}), defaultValue: e.message, interpolation: { escapeValue: false } })
   return e.message
+}
+
+/**
+ * What to do about a gate's failure, in the operator's language (`wizard.failHint.<hintKey>`);
+ * the main side's English advice only in the English window.
+ */
+export function failureHint(t: TFunction, e: ErrorInfo, language: string): string | null {
+  const key = e.params?.hintKey
+  if (typeof key === 'string') return t(`wizard.failHint.${key}`, { ...e.params, defaultValue: language === 'en' ? (e.hint ?? '') : '', interpolation: { escapeValue: false } }) || null
+  return language === 'en' ? (e.hint ?? null) : null
 }
 
 export function verdictHeadline(t: TFunction, v: Verdict, clock: (ms: number) => string): string {

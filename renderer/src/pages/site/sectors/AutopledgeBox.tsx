@@ -1,7 +1,8 @@
 import { Button, InputNumber, Popover, Space } from 'antd'
 import { useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { asMinerDeskError, getApi } from '@renderer/api'
+import { asMinerDeskError } from '@renderer/api'
+import { onAutopledge, previewAutopledge, readAutopledge, stopAutopledge } from './sectorsStore'
 import { Mono } from '@renderer/components/Mono'
 import { StatusText } from '@renderer/components/StatusText'
 import { useReportError } from '@renderer/components/useReportError'
@@ -9,6 +10,7 @@ import type { AutopledgeState, SiteConfig } from '@contract'
 import { formatAge, secondsSince } from '@renderer/model/format'
 import { useNow } from '@renderer/stores/clock'
 import type { MutationRequest } from '@renderer/ops/MutationDialog'
+import { Rich } from '@renderer/components/Rich'
 
 /**
  * autopledge.sh as a switch with its state in view: off by default; started through a preview
@@ -26,12 +28,11 @@ export function AutopledgeBox({ site, onStart }: { site: SiteConfig; onStart: (r
 
   useEffect(() => {
     let live = true
-    const api = getApi()
-    api.sectors.autopledgeStatus(site.id).then(
+    readAutopledge(site.id).then(
       (list) => live && setState(list[0] ?? null),
       () => undefined
     )
-    const off = api.events.onSectorsAutopledge((s) => {
+    const off = onAutopledge((s) => {
       if (s.siteId === site.id) setState(s)
     })
     return () => {
@@ -43,7 +44,7 @@ export function AutopledgeBox({ site, onStart }: { site: SiteConfig; onStart: (r
   const stop = async () => {
     setStopping(true)
     try {
-      setState(await getApi().sectors.stopAutopledge(site.id))
+      setState(await stopAutopledge(site.id))
     } catch (err) {
       report(asMinerDeskError(err))
     } finally {
@@ -80,7 +81,7 @@ export function AutopledgeBox({ site, onStart }: { site: SiteConfig; onStart: (r
             onOpenChange={setFormOpen}
             trigger="click"
             placement="bottomRight"
-            title={t('sectors.autopledge.title')}
+            title={<Rich text={t('sectors.autopledge.title')} />}
             content={
               <div className="md-stack" style={{ width: 280 }}>
                 <span className="md-muted">{t('sectors.autopledge.explain')}</span>
@@ -97,7 +98,7 @@ export function AutopledgeBox({ site, onStart }: { site: SiteConfig; onStart: (r
                   type="primary"
                   onClick={() => {
                     setFormOpen(false)
-                    onStart({ title: t('sectors.autopledge.title'), make: () => getApi().sectors.previewAutopledge(site.id, { target, intervalSec: interval }) })
+                    onStart({ title: <Rich text={t('sectors.autopledge.title')} />, make: () => previewAutopledge(site.id, { target, intervalSec: interval }) })
                   }}
                   data-testid="autopledge-preview"
                 >

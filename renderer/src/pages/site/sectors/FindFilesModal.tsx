@@ -1,11 +1,14 @@
 import { Alert, Button, Input, Modal, Space, Table } from 'antd'
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { asMinerDeskError, getApi } from '@renderer/api'
+import { asMinerDeskError } from '@renderer/api'
+import { findFiles } from './sectorsStore'
 import { ErrorNotice } from '@renderer/components/ErrorNotice'
 import { Mono } from '@renderer/components/Mono'
 import type { ErrorInfo, FindFilesReport, PathListing, SiteConfig } from '@contract'
 import { formatBytes } from '@renderer/model/format'
+import { Rich } from '@renderer/components/Rich'
+import { HostProblemNotice, PathText } from './sector/fileText'
 
 export interface FileRow {
   key: string
@@ -46,7 +49,7 @@ export function FindFilesModal({ site, onClose, initial }: { site: SiteConfig; o
     setBusy(true)
     setError(null)
     try {
-      setReport(await getApi().sectors.findFiles(site.id, pattern.trim()))
+      setReport(await findFiles(site.id, pattern.trim()))
     } catch (err) {
       setError(asMinerDeskError(err).toInfo())
       setReport(null)
@@ -58,7 +61,7 @@ export function FindFilesModal({ site, onClose, initial }: { site: SiteConfig; o
   return (
     <Modal open title={t('sectors.find.title')} onCancel={onClose} footer={null} width={1100} data-testid="find-files-modal">
       <div className="md-stack">
-        <span className="md-muted">{t('sectors.find.hint')}</span>
+        <span className="md-muted"><Rich text={t('sectors.find.hint')} /></span>
         <Space>
           <Input value={pattern} onChange={(e) => setPattern(e.target.value)} onPressEnter={() => void search()} className="md-mono" style={{ width: 260 }} data-testid="find-files-pattern" />
           <Button type="primary" loading={busy} onClick={() => void search()} data-testid="find-files-run">
@@ -74,7 +77,7 @@ export function FindFilesModal({ site, onClose, initial }: { site: SiteConfig; o
             </span>
             {report.truncated && <Alert type="warning" showIcon title={t('sectors.find.truncated')} />}
             {report.problems.map((p, i) => (
-              <Alert key={i} type="warning" showIcon title={p.message} data-testid="find-files-problem" />
+              <HostProblemNotice key={i} problem={p} testId="find-files-problem" />
             ))}
             <Table<FileRow>
               size="small"
@@ -86,8 +89,8 @@ export function FindFilesModal({ site, onClose, initial }: { site: SiteConfig; o
               columns={[
                 { title: t('sectors.files.host'), dataIndex: 'alias', width: 110, render: (v: string) => <Mono>{v}</Mono> },
                 { title: t('sectors.files.owner'), dataIndex: 'owner', width: 110, render: (v: string) => <Mono>{v}</Mono> },
-                { title: t('sectors.files.path'), dataIndex: 'path', render: (_: string, r) => <span className="md-mono md-wrap">{`${r.path}/${r.kind}/${r.name}${r.rel ? `/${r.rel}` : ''}`}</span> },
-                { title: t('sectors.files.size'), dataIndex: 'size', width: 110, align: 'right', render: (v: number, r) => <Mono>{r.type === 'dir' ? 'dir' : formatBytes(v)}</Mono> }
+                { title: t('sectors.files.path'), dataIndex: 'path', ellipsis: true, render: (_: string, r) => <PathText path={`${r.path}/${r.kind}/${r.name}${r.rel ? `/${r.rel}` : ''}`} /> },
+                { title: t('sectors.files.size'), dataIndex: 'size', width: 110, align: 'right', render: (v: number, r) => (r.type === 'dir' ? <span className="md-muted">{t('sectors.files.dir')}</span> : <Mono>{formatBytes(v)}</Mono>) }
               ]}
               onRow={(r) => ({ 'data-testid': 'find-files-row', 'data-name': r.name, 'data-kind': r.kind }) as React.HTMLAttributes<HTMLElement>}
               data-testid="find-files-table"

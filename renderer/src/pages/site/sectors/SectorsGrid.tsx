@@ -148,14 +148,14 @@ const Row = memo(function Row({ model, row, top, now, selected, siteId, onOpen }
       <span className="md-sgrid-cell">
         <StatusText tone={GROUP_TONE[group]} strong={group === 'failed' || group === 'stuck'}>
           <span className="md-mono">{state}</span>
-          {group === 'stuck' && d?.expectedSec && inState !== null && <span>· {t('sectors.grid.stuckBy', { ratio: (inState / d.expectedSec).toFixed(1) })}</span>}
+          {group === 'stuck' && d?.timing && inState !== null && <span>· {t('sectors.grid.stuckBy', { ratio: (inState / d.timing.expectedSec).toFixed(1) })}</span>}
         </StatusText>
       </span>
       <span className="md-sgrid-cell md-sgrid-num">
         <Mono>{inState === null ? '—' : formatDuration(inState)}</Mono>
       </span>
       <span className="md-sgrid-cell md-sgrid-num">
-        <Mono>{d?.expectedSec ? formatDuration(d.expectedSec) : '—'}</Mono>
+        <Mono>{d?.timing ? formatDuration(d.timing.expectedSec) : '—'}</Mono>
       </span>
       <span className="md-sgrid-cell md-sgrid-num">
         <Mono>{d ? d.retries : '—'}</Mono>

@@ -2,7 +2,6 @@ import { Button, Input, Select, Space, Tooltip } from 'antd'
 import { ReloadOutlined } from '@ant-design/icons'
 import { useEffect, useMemo, useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { getApi } from '@renderer/api'
 import { ErrorNotice } from '@renderer/components/ErrorNotice'
 import { Mono } from '@renderer/components/Mono'
 import { StatusText } from '@renderer/components/StatusText'
@@ -17,8 +16,9 @@ import { MutationDialog, type MutationRequest } from '@renderer/ops/MutationDial
 import { GROUP_TONE } from './SectorsGrid'
 import { SectorsGrid } from './SectorsGrid'
 import { filterRows, rowOf } from './sectorsModel'
-import { loadSectors, setSelection, useSectorsModel, useSectorsStore, useSelection } from './sectorsStore'
+import { loadSectors, previewPledge, previewRemove, previewUpdateState, setSelection, useSectorsModel, useSectorsStore, useSelection } from './sectorsStore'
 import { UpdateStateModal } from './UpdateStateModal'
+import { Rich } from '@renderer/components/Rich'
 
 const EMPTY = new Int32Array(0)
 
@@ -77,7 +77,6 @@ export function SectorsScreen({ site }: { site: SiteConfig }) {
 
   const open = (request: MutationRequest) => setDialog({ id: Date.now(), request })
   const afterChange = () => void loadSectors(site.id)
-  const api = getApi()
 
   return (
     <div className="md-stack" data-testid="sectors-tab">
@@ -105,8 +104,8 @@ export function SectorsScreen({ site }: { site: SiteConfig }) {
         <span className="md-flex-fill" />
         <AutopledgeBox site={site} onStart={open} />
         <Space size={6}>
-          <Button onClick={() => open({ title: t('sectors.action.pledge'), make: () => api.sectors.previewPledge(site.id), onDone: afterChange })} data-testid="sectors-pledge">
-            {t('sectors.action.pledge')}
+          <Button onClick={() => open({ title: t('sectors.action.pledge'), make: () => previewPledge(site.id), onDone: afterChange })} data-testid="sectors-pledge">
+            <Rich text={t('sectors.action.pledge')} />
           </Button>
           <Button onClick={() => setFindOpen(true)} data-testid="sectors-find-files">
             {t('sectors.action.findFiles')}
@@ -130,7 +129,7 @@ export function SectorsScreen({ site }: { site: SiteConfig }) {
             <Button
               key={s}
               size="small"
-              onClick={() => open({ title: t('sectors.action.shortcut', { state: s }), make: () => api.sectors.previewUpdateState(site.id, selectedList, s), onDone: afterChange })}
+              onClick={() => open({ title: <Rich text={t('sectors.action.shortcut', { state: s })} />, make: () => previewUpdateState(site.id, selectedList, s), onDone: afterChange })}
               data-testid={`bulk-${s.toLowerCase()}`}
             >
               <Mono>{s}</Mono>
@@ -141,8 +140,8 @@ export function SectorsScreen({ site }: { site: SiteConfig }) {
             danger
             onClick={() =>
               open({
-                title: t('sectors.action.removeMany', { n: selectedList.length }),
-                make: () => api.sectors.previewRemove(site.id, selectedList),
+                title: t('sectors.action.removeMany', { n: selectedList.length, count: selectedList.length }),
+                make: () => previewRemove(site.id, selectedList),
                 onDone: () => {
                   setSelection(site.id, [])
                   afterChange()
@@ -167,7 +166,7 @@ export function SectorsScreen({ site }: { site: SiteConfig }) {
             <span data-testid="sectors-shown">{t('sectors.shown', { shown: formatInt(rows.length, i18n.language), total: formatInt(model.rows, i18n.language) })}</span>
             <span>{t('sectors.updated', { ago: formatAge(secondsSince(model.takenAt, now)), took: model.tookMs })}</span>
             <span>{t('sectors.stuckRule', { multiple: model.stuckMultiple })}</span>
-            {model.detailErrors > 0 && <StatusText tone="warning">{t('sectors.detailErrors', { n: model.detailErrors })}</StatusText>}
+            {model.detailErrors > 0 && <StatusText tone="warning">{t('sectors.detailErrors', { n: model.detailErrors, count: model.detailErrors })}</StatusText>}
             <span className="md-flex-fill" />
             <span className="md-mono">lotus-miner sectors list</span>
           </div>
@@ -181,11 +180,12 @@ export function SectorsScreen({ site }: { site: SiteConfig }) {
         <UpdateStateModal
           sectors={selectedList}
           currentStates={model ? selectedList.map((n) => stateOf(model, n)) : []}
-          targets={model?.targets ?? { all: [], usual: {} }}
+          safe={model ? selectedList.map((n) => safeTargetsOf(model, n)) : []}
+          all={model?.targets.all ?? []}
           onCancel={() => setUpdateOpen(false)}
-          onChoose={(state) => {
+          onChoose={(state, override) => {
             setUpdateOpen(false)
-            open({ title: t('sectors.action.updateStateTo', { state }), make: () => api.sectors.previewUpdateState(site.id, selectedList, state), onDone: afterChange })
+            open({ title: <Rich text={t('sectors.action.updateStateTo', { state })} />, make: () => previewUpdateState(site.id, selectedList, state, ...(override ? [{ override: true as const }] : [])), onDone: afterChange })
           }}
         />
       )}
@@ -194,7 +194,16 @@ export function SectorsScreen({ site }: { site: SiteConfig }) {
   )
 }
 
-function stateOf(model: NonNullable<ReturnType<typeof useSectorsModel>['model']>, n: number): string {
+type Model = NonNullable<ReturnType<typeof useSectorsModel>['model']>
+
+function stateOf(model: Model, n: number): string {
   const row = rowOf(model.numbers, n)
   return row < 0 ? '' : (model.states[model.stateIdx[row] as number] ?? '')
+}
+
+/** The update-state targets safe for sector n; null for a sector the list did not read (Proving, Available, Removed). */
+function safeTargetsOf(model: Model, n: number): string[] | null {
+  const row = rowOf(model.numbers, n)
+  const d = row < 0 ? -1 : (model.detailIdx[row] as number)
+  return d < 0 ? null : (model.details[d]?.targets ?? null)
 }

@@ -14,7 +14,7 @@ function table(n: number): SectorTable {
   }
   const details = number
     .filter((_, i) => state[i] === 1 || state[i] === 2)
-    .map((x) => ({ n: x, enteredAt: 0, retries: 0, lastErr: '', expectedSec: 100, stuck: x % 100 === 9 }))
+    .map((x) => ({ n: x, enteredAt: 0, retries: 0, lastErr: '', timing: null, stuck: x % 100 === 9, targets: [] }))
   return {
     siteId: 's',
     takenAt: 1,
@@ -25,7 +25,7 @@ function table(n: number): SectorTable {
     ...toRuns(number, state),
     details,
     jobs: { '8': [{ id: 'x', workerId: 'w', hostname: 'h', task: 'PC1', taskType: 'seal/v0/precommit/1', state: 'running', runWait: 0, start: 0 }] },
-    targets: { all: ['Committing', 'PreCommit1'], usual: {} },
+    targets: { all: ['Committing', 'PreCommit1'] },
     durations: DUR,
     stuckMultiple: 2,
     calls: { batches: 3, sectorsStatus: details.length },
@@ -73,11 +73,11 @@ describe('sectors model', () => {
     expect(filterRows(noRemoved, { group: 'all', states: [], search: '' })).toBe(noRemoved.order)
   })
 
-  it('handles a million sectors (speed is measured by the sectors bench, not here)', () => {
-    const m = buildModel(table(1_000_000))
-    expect(m.order.length).toBe(1_000_000)
-    expect(new Set(m.order).size).toBe(1_000_000)
-    expect(filterRows(m, { group: 'failed', states: [], search: '' }).length).toBe(10_000)
+  it('handles 200,000 sectors (speed is measured by the sectors bench, not here)', () => {
+    const m = buildModel(table(200_000))
+    expect(m.order.length).toBe(200_000)
+    expect(new Set(m.order).size).toBe(200_000)
+    expect(filterRows(m, { group: 'failed', states: [], search: '' }).length).toBe(2000)
     const prefixed = [1999, ...Array.from({ length: 10 }, (_, i) => 19990 + i), ...Array.from({ length: 100 }, (_, i) => 199900 + i)].filter((n) => n % 1000 !== 10)
     const rank = (n: number) => (n % 100 === 7 ? 0 : n % 100 === 9 ? 1 : n % 100 === 8 ? 2 : 3)
     expect(nums(m, filterRows(m, { group: 'all', states: [], search: '1999' }))).toEqual(prefixed.sort((a, b) => rank(a) - rank(b) || a - b))

@@ -1,4 +1,4 @@
-import type { SectorFilterGroup, SectorJob, SectorRowDetail, SectorStateGroup, SectorTable } from '@contract'
+import type { SectorFilterGroup, SectorJob, SectorRowDetail, SectorGroup, SectorTable } from '@contract'
 
 /**
  * The sectors screen's data outside React state: typed arrays expanded from the runs of the
@@ -16,10 +16,10 @@ export interface SectorsModel {
   numbers: Float64Array
   stateIdx: Uint16Array
   states: string[]
-  stateGroups: SectorStateGroup[]
+  stateGroups: SectorGroup[]
   /** Per row: its display group (GROUP_CODE of RowGroup: failed, stuck, sealing, proving, removed). */
   rowGroups: Uint8Array
-  /** Per row: the operator group of its state (GROUP_CODE of SectorStateGroup). */
+  /** Per row: the operator group of its state (GROUP_CODE of SectorGroup). */
   stateGroupOf: Uint8Array
   /** Index into `details`, -1 when the sector has none (Proving / Available / Removed). */
   detailIdx: Int32Array
@@ -39,6 +39,8 @@ export interface SectorsModel {
 export type RowGroup = 'failed' | 'stuck' | 'sealing' | 'proving' | 'removed'
 const ROW_GROUPS: RowGroup[] = ['failed', 'stuck', 'sealing', 'proving', 'removed']
 const GROUP_CODE: Record<RowGroup, number> = { failed: 0, stuck: 1, sealing: 2, proving: 3, removed: 4 }
+/** The screen has no filter for a state MinerDesk does not know (`other`): it is listed with the sealing ones. */
+const ROW_GROUP: Record<SectorGroup, RowGroup> = { failed: 'failed', sealing: 'sealing', proving: 'proving', removed: 'removed', other: 'sealing' }
 
 /** Row of sector `n` in the sorted numbers, or -1. */
 export function rowOf(numbers: Float64Array, n: number): number {
@@ -69,7 +71,7 @@ export function buildModel(t: SectorTable): SectorsModel {
     stateCounts[si] = (stateCounts[si] as number) + count
     at += count
   }
-  const stateCode = t.stateGroups.map((g) => GROUP_CODE[g])
+  const stateCode = t.stateGroups.map((g) => GROUP_CODE[ROW_GROUP[g]])
   const stateGroupOf = new Uint8Array(rows)
   for (let r = 0; r < rows; r++) stateGroupOf[r] = stateCode[stateIdx[r] as number] as number
   const rowGroups = stateGroupOf.slice()
@@ -89,7 +91,7 @@ export function buildModel(t: SectorTable): SectorsModel {
   const order = new Int32Array(rows)
   for (let r = 0; r < rows; r++) order[starts[rowGroups[r] as number]!++] = r
   const removedStates = stateCounts.reduce((a, c, i) => (t.stateGroups[i] === 'removed' ? a + c : a), 0)
-  const groupCount = (g: SectorStateGroup) => stateCounts.reduce((a, c, i) => (t.stateGroups[i] === g ? a + c : a), 0)
+  const groupCount = (g: RowGroup) => stateCounts.reduce((a, c, i) => (ROW_GROUP[t.stateGroups[i]!] === g ? a + c : a), 0)
   const counts = {
     all: rows - removedStates,
     failed: groupCount('failed'),

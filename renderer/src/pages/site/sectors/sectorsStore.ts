@@ -1,5 +1,5 @@
 import { create } from 'zustand'
-import { asMinerDeskError, getApi } from '@renderer/api'
+import { asMinerDeskError, call, getApi } from '@renderer/api'
 import type { ErrorInfo } from '@contract'
 import { buildModel, type SectorsModel } from './sectorsModel'
 
@@ -103,3 +103,17 @@ export function selectMany(siteId: string, numbers: Iterable<number>, on: boolea
   }
   useSectorsStore.getState().bumpSelection(siteId)
 }
+
+/* The sectors screen's and the sector page's calls to main. */
+export const readSectorStatus = call('sectors', 'status')
+export const readSectorFiles = call('sectors', 'files')
+export const readStorageFind = call('sectors', 'storageFind')
+export const findFiles = call('sectors', 'findFiles')
+export const previewUpdateState = call('sectors', 'previewUpdateState')
+export const previewRemove = call('sectors', 'previewRemove')
+export const previewPledge = call('sectors', 'previewPledge')
+export const previewClear = call('sectors', 'previewClear')
+export const readAutopledge = call('sectors', 'autopledgeStatus')
+export const onAutopledge = call('events', 'onSectorsAutopledge')
+export const previewAutopledge = call('sectors', 'previewAutopledge')
+export const stopAutopledge = call('sectors', 'stopAutopledge')

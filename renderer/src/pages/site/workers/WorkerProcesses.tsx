@@ -2,7 +2,8 @@ import { Button, Input, Select, Table, Tooltip } from 'antd'
 import type { ColumnsType } from 'antd/es/table'
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { asMinerDeskError, getApi } from '@renderer/api'
+import { asMinerDeskError } from '@renderer/api'
+import { previewKillWorkers, previewRunWorker, readWorkerProcesses } from '@renderer/stores/siteops'
 import { Ago } from '@renderer/components/Ago'
 import { ErrorNotice } from '@renderer/components/ErrorNotice'
 import { Mono } from '@renderer/components/Mono'
@@ -10,6 +11,7 @@ import { Section } from '@renderer/components/Section'
 import { StatusText } from '@renderer/components/StatusText'
 import { processFlagSchema, type ErrorInfo, type SiteConfig, type SiteProcess, type StartKind, type WpsResult } from '@contract'
 import { OpFacts, useOpDialog } from '@renderer/ops/useOpDialog'
+import { Rich } from '@renderer/components/Rich'
 
 const SCRIPT: Record<StartKind, string> = { worker: 'runworker.sh', workerC2: 'runworkerC2.sh' }
 
@@ -43,7 +45,7 @@ export function WorkerProcesses({ site }: { site: SiteConfig }) {
     setLoading(true)
     setError(null)
     try {
-      setResult(await getApi().siteops.wps(site.id, f))
+      setResult(await readWorkerProcesses(site.id, f))
     } catch (err) {
       setResult(null)
       setError(asMinerDeskError(err).toInfo())
@@ -56,7 +58,7 @@ export function WorkerProcesses({ site }: { site: SiteConfig }) {
     const f = flag
     ops.open({
       title: t('siteops.action.workers.kill'),
-      make: () => getApi().siteops.previewKillWorkers(site.id, f),
+      make: () => previewKillWorkers(site.id, f),
       extra: (
         <OpFacts
           items={[
@@ -71,8 +73,8 @@ export function WorkerProcesses({ site }: { site: SiteConfig }) {
 
   const start = (kind: StartKind) =>
     ops.open({
-      title: t(kind === 'worker' ? 'siteops.action.workers.start' : 'siteops.action.workers.start-c2'),
-      make: () => getApi().siteops.previewRunWorker(site.id, { kind, ...(host !== site.alias ? { host } : {}) }),
+      title: <Rich text={t(kind === 'worker' ? 'siteops.action.workers.start' : 'siteops.action.workers.start-c2')} />,
+      make: () => previewRunWorker(site.id, { kind, ...(host !== site.alias ? { host } : {}) }),
       extra: (
         <OpFacts
           items={[
@@ -130,10 +132,10 @@ export function WorkerProcesses({ site }: { site: SiteConfig }) {
             data-testid="wps-flag"
           />
           <Button onClick={() => void find()} loading={loading} disabled={!flagCheck.success} data-testid="wps-find">
-            {t('siteops.workers.find')}
+            <Rich text={t('siteops.workers.find')} />
           </Button>
           <Button danger onClick={kill} disabled={!flagCheck.success} data-testid="killw">
-            {t('siteops.workers.kill')}
+            <Rich text={t('siteops.workers.kill')} />
           </Button>
         </div>
         <div className="md-toolbar">
@@ -176,7 +178,7 @@ export function WorkerProcesses({ site }: { site: SiteConfig }) {
             <div className="md-muted" data-testid="wps-summary">
               {t('siteops.workers.summary', { n: rows.length, hosts: result.hosts.length, flag: result.flag })}
               {skipped > 0 && ` ${t('siteops.workers.skipped', { n: skipped })}`}
-              {result.matchedBy === 'home' && ` ${t('siteops.workers.matchedByHome')}`}
+              {result.matchedBy === 'home' && <> <Rich text={t('siteops.workers.matchedByHome')} /></>}
             </div>
           </>
         ) : (

@@ -11,6 +11,9 @@ import { formatBytes, formatPercent, shortUuid } from '@renderer/model/format'
 import { compareTasks } from '@renderer/model/lotusNames'
 import type { SiteTabProps } from '@renderer/pages/site/siteTabs'
 import { WorkerProcesses } from './WorkerProcesses'
+import { SiteFindings } from '@renderer/findings/SiteFindings'
+
+const WORKER_FINDINGS = ['worker-down', 'worker-lost-miner'] as const
 
 /** `lotus-miner sealing workers`: hosts, tasks they take, CPU/RAM/GPU, what runs, who went missing. */
 export function WorkersTab({ snapshot, site }: SiteTabProps) {
@@ -107,6 +110,7 @@ export function WorkersTab({ snapshot, site }: SiteTabProps) {
         <span className="md-flex-fill" />
         <span className="md-muted md-mono">lotus-miner sealing workers</span>
       </div>
+      <SiteFindings snapshot={snapshot} kinds={WORKER_FINDINGS} testId="workers-findings" />
       <Section title={`${t('site.tab.workers')} (${rows.length})`}>
         <Table<WorkerRow>
           size="small"

@@ -1,12 +1,13 @@
 import { Modal, Select, Table } from 'antd'
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { getApi } from '@renderer/api'
+import { previewClear } from '@renderer/pages/site/sectors/sectorsStore'
 import { Mono } from '@renderer/components/Mono'
 import { StatusText } from '@renderer/components/StatusText'
 import { formatBytes } from '@renderer/model/format'
 import { MutationDialog, type MutationRequest } from '@renderer/ops/MutationDialog'
 import type { ClearPlanItem, HostProblem } from '@contract'
+import { PathText, problemText } from './fileText'
 
 /**
  * clearsector.sh <n> <reservePort>: choose the worker whose copy stays, then MinerDesk lists what
@@ -38,7 +39,7 @@ export function ClearFilesFlow({ siteId, sector, ports, onClose, onDone }: { sit
         setRequest({
           title: t('sectors.clear.title', { sector }),
           make: async () => {
-            const cp = await getApi().sectors.previewClear(siteId, sector, port)
+            const cp = await previewClear(siteId, sector, port)
             setPlan({ items: cp.plan, problems: cp.problems })
             return cp.preview
           },
@@ -90,14 +91,14 @@ function PlanTable({ items, problems, port }: { items: ClearPlanItem[]; problems
               )
           },
           { title: t('sectors.files.host'), dataIndex: ['storage', 'alias'], width: 90, render: (v: string) => <Mono>{v}</Mono> },
-          { title: t('sectors.files.path'), dataIndex: 'path', render: (v: string) => <span className="md-mono md-wrap">{v}</span> },
-          { title: t('sectors.files.size'), dataIndex: 'size', width: 90, align: 'right', render: (v: number, r) => <Mono>{r.kind === 'cache' ? 'dir' : formatBytes(v)}</Mono> }
+          { title: t('sectors.files.path'), dataIndex: 'path', ellipsis: true, render: (v: string) => <PathText path={v} /> },
+          { title: t('sectors.files.size'), dataIndex: 'size', width: 90, align: 'right', render: (v: number, r) => (r.kind === 'cache' ? <span className="md-muted">{t('sectors.files.dir')}</span> : <Mono>{formatBytes(v)}</Mono>) }
         ]}
         onRow={(r) => ({ 'data-testid': 'clear-item', 'data-action': r.action, 'data-reason': r.reason, 'data-kind': r.kind }) as React.HTMLAttributes<HTMLElement>}
       />
       {problems.map((p, i) => (
         <StatusText key={i} tone="warning">
-          {t('sectors.clear.notSearched')} {p.message}
+          {t('sectors.clear.notSearched')} {problemText(t, p)}
         </StatusText>
       ))}
     </div>

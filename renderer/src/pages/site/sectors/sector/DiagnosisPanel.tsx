@@ -1,77 +1,59 @@
-import { Alert, Button, Space } from 'antd'
+import { Alert } from 'antd'
 import { useTranslation } from 'react-i18next'
+import { Until } from '@renderer/components/Ago'
 import { Mono } from '@renderer/components/Mono'
 import { Section } from '@renderer/components/Section'
 import { StatusText } from '@renderer/components/StatusText'
-import type { StatusTone } from '@renderer/theme/tokens'
-import type { Diagnosis, DiagnosisSeverity } from '@contract'
-
-const TONE: Record<DiagnosisSeverity, StatusTone> = { critical: 'critical', warning: 'warning', info: 'info' }
+import { FindingCard, useFindingText } from '@renderer/findings/FindingCard'
+import { useFindingActions } from '@renderer/findings/useFindingActions'
+import { findingForSector, type SectorDetail } from '@contract'
 
 /**
- * The diagnosis of the sector's last error: each known signature with the line that matched, the
- * operator's usual remedy and a button for it; what Lotus will do by itself; and a plain
- * statement when MinerDesk does not know the error.
+ * What MinerDesk judges about the sector: that the chain counts it faulty (whatever its sealing
+ * state says), the site's findings that concern it — the same the Overview shows, each with cause,
+ * what is lost, remedies and their actions — and what Lotus's state machine does by itself next.
  */
-export function DiagnosisPanel({ diagnosis, onAction }: { diagnosis: Diagnosis; onAction: (action: string) => void }) {
+export function DiagnosisPanel({ siteId, detail }: { siteId: string; detail: SectorDetail }) {
   const { t } = useTranslation()
+  const tx = useFindingText()
+  const actions = useFindingActions(siteId)
+  const d = detail.diagnosis
+  const fault = detail.fault
   return (
     <Section title={t('sectors.diag.title')} testId="sector-diagnosis">
-      <div className="md-stack" data-clean={String(diagnosis.clean)} data-unknown={String(diagnosis.unknown !== null)}>
-        {diagnosis.clean && (
+      <div className="md-stack" data-clean={String(d.clean)} data-findings={d.findings.length}>
+        {fault && (
+          <Alert
+            type={fault.status === 'faulty' ? 'error' : 'warning'}
+            showIcon
+            data-testid="sector-fault"
+            data-status={fault.status}
+            title={t(`sectors.fault.${fault.status}`, { deadline: fault.deadline, partition: fault.partition })}
+            description={
+              <span>
+                {t('sectors.fault.due', { deadline: fault.deadline })} {fault.dueAt !== null ? <Until at={fault.dueAt} /> : '—'}
+                {' · '}
+                <Mono>lotus-miner proving check {fault.deadline}</Mono>
+              </span>
+            }
+          />
+        )}
+        {d.clean && (
           <StatusText tone="ok" testId="diagnosis-clean">
             {t('sectors.diag.clean')}
           </StatusText>
         )}
-        {diagnosis.findings.map((f) => (
-          <div key={f.id} className="md-diag-finding" data-severity={f.severity} data-testid="diagnosis-finding" data-id={f.id}>
-            <StatusText tone={TONE[f.severity]} strong>
-              {t(`sectors.diag.${f.id}.title`, { defaultValue: f.title, ...f.params })}
-            </StatusText>
-            <div>
-              <span className="md-diag-label">{t('sectors.diag.seen')}</span>
-              <span className="md-mono md-wrap" data-testid="diagnosis-evidence">
-                {f.evidence}
-              </span>
-              {f.logIndex !== null && <span className="md-muted"> ({t('sectors.diag.logEntry', { index: f.logIndex })})</span>}
-            </div>
-            <div>
-              <span className="md-diag-label">{t('sectors.diag.remedy')}</span>
-              <span data-testid="diagnosis-remedy">{t(`sectors.diag.${f.id}.remedy`, { defaultValue: f.remedy, ...f.params })}</span>
-            </div>
-            {f.actions.length > 0 && (
-              <Space size={6} wrap>
-                {f.actions.map((a) => (
-                  <Button key={a} size="small" danger={a === 'remove'} onClick={() => onAction(a)} data-testid="diagnosis-action" data-action={a}>
-                    {a.startsWith('update-state:') ? (
-                      <>
-                        {t('sectors.action.updateState')} <Mono>{a.slice('update-state:'.length)}</Mono>
-                      </>
-                    ) : (
-                      t(`sectors.diag.action.${a}`)
-                    )}
-                  </Button>
-                ))}
-              </Space>
-            )}
-          </div>
+        {d.findings.map((f) => (
+          <FindingCard key={f.id} finding={findingForSector(f, detail.sector)} onAction={actions.run} busy={actions.busy} />
         ))}
-        {diagnosis.unknown && (
-          <Alert
-            type="warning"
-            showIcon
-            data-testid="diagnosis-unknown"
-            title={t('sectors.diag.unknown')}
-            description={diagnosis.unknown.text ? <span className="md-mono md-wrap">{diagnosis.unknown.text}</span> : t('sectors.diag.noText')}
-          />
-        )}
-        {diagnosis.next && (
-          <div data-testid="diagnosis-next" data-key={diagnosis.next.key}>
+        {d.next && (
+          <div data-testid="diagnosis-next" data-key={d.next.key}>
             <span className="md-diag-label">{t('sectors.diag.lotusNext')}</span>
-            {t(`sectors.next.${diagnosis.next.key}`, { defaultValue: diagnosis.next.text, ...diagnosis.next.params })}
+            {tx(d.next)}
           </div>
         )}
       </div>
+      {actions.element}
     </Section>
   )
 }

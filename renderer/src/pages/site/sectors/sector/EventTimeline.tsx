@@ -15,6 +15,33 @@ function colour(e: SectorLogEntry): string {
   return 'gray'
 }
 
+/** Lotus's JSON for an event, pretty-printed (its numbers and CIDs exact), when it is JSON. */
+export function prettyJson(text: string): string | null {
+  const s = text.trim()
+  if (!(s.startsWith('{') || s.startsWith('['))) return null
+  try {
+    return JSON.stringify(JSON.parse(s) as unknown, null, 2)
+  } catch {
+    return null
+  }
+}
+
+/**
+ * An event's message: JSON folded to one line, opened into its indented form on a click (or
+ * Enter); anything else as Lotus wrote it.
+ */
+function EventMessage({ text }: { text: string }) {
+  const pretty = prettyJson(text)
+  if (!pretty) return <div className="md-tl-msg md-mono">{text.length > 2000 ? `${text.slice(0, 2000)}…` : text}</div>
+  const oneLine = text.replace(/\s+/g, ' ')
+  return (
+    <details className="md-tl-json" data-testid="timeline-json">
+      <summary className="md-mono">{oneLine.length > 160 ? `${oneLine.slice(0, 160)}…` : oneLine}</summary>
+      <pre className="md-pre">{pretty}</pre>
+    </details>
+  )
+}
+
 /** The sector's event log as Lotus keeps it (event names untranslated), newest first, with error traces. */
 const SHOWN = 300
 
@@ -36,7 +63,7 @@ export function EventTimeline({ log }: { log: SectorLogEntry[] }) {
             <span className="md-mono md-strong">{e.name}</span>
             {e.name !== e.kind && <span className="md-mono md-muted">[{e.kind}]</span>}
           </div>
-          {e.message && e.message !== '{"User":{}}' && <div className="md-tl-msg md-mono">{e.message.length > 400 ? `${e.message.slice(0, 400)}…` : e.message}</div>}
+          {e.message && e.message !== '{"User":{}}' && <EventMessage text={e.message} />}
           {e.trace && (
             <pre className="md-pre" style={{ color: 'var(--md-critical)' }} data-testid="timeline-trace">
               {e.trace.length > 3000 ? `${e.trace.slice(0, 3000)}…` : e.trace}
@@ -50,7 +77,7 @@ export function EventTimeline({ log }: { log: SectorLogEntry[] }) {
       <div className="md-timeline">{items.length ? <Timeline items={items} /> : <span className="md-muted">{t('sectors.log.empty')}</span>}</div>
       {!all && log.length > SHOWN && (
         <Button size="small" type="link" onClick={() => setAll(true)} data-testid="timeline-all">
-          {t('sectors.log.showAll', { n: log.length })}
+          {t('sectors.log.showAll', { n: log.length, count: log.length })}
         </Button>
       )}
     </Section>

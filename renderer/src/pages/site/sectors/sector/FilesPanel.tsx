@@ -1,7 +1,8 @@
-import { Alert, Button, Table } from 'antd'
+import { Button, Table } from 'antd'
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { asMinerDeskError, getApi } from '@renderer/api'
+import { asMinerDeskError } from '@renderer/api'
+import { readStorageFind } from '@renderer/pages/site/sectors/sectorsStore'
 import { ErrorNotice } from '@renderer/components/ErrorNotice'
 import { Mono } from '@renderer/components/Mono'
 import { Section } from '@renderer/components/Section'
@@ -9,6 +10,8 @@ import { StatusText } from '@renderer/components/StatusText'
 import type { ErrorInfo, SectorFilesReport, StorageFindReport } from '@contract'
 import { formatBytes } from '@renderer/model/format'
 import { listingRows, type FileRow } from '@renderer/pages/site/sectors/FindFilesModal'
+import { Rich } from '@renderer/components/Rich'
+import { compareFiles, HostProblemNotice, PathText } from './fileText'
 
 /**
  * Where the sector's files are: what Lotus reports (StorageFindSector per file type), what is on
@@ -22,12 +25,12 @@ export function FilesPanel({ siteId, sector, files, error, loading, onReload, on
   const storageFind = async () => {
     setFindError(null)
     try {
-      setFind(await getApi().sectors.storageFind(siteId, sector))
+      setFind(await readStorageFind(siteId, sector))
     } catch (err) {
       setFindError(asMinerDeskError(err).toInfo())
     }
   }
-  const rows = files ? listingRows(files.listings) : []
+  const rows = files ? listingRows(files.listings).sort(compareFiles) : []
   const c = files?.check
   return (
     <Section
@@ -35,7 +38,7 @@ export function FilesPanel({ siteId, sector, files, error, loading, onReload, on
       extra={
         <span style={{ display: 'inline-flex', gap: 6 }}>
           <Button size="small" onClick={() => void storageFind()} data-testid="sector-storage-find">
-            storage find
+            <Rich text={t('sectors.files.storageFind')} />
           </Button>
           <Button size="small" onClick={onClear} data-testid="sector-clear-files">
             {t('sectors.action.clearFiles')}
@@ -54,7 +57,7 @@ export function FilesPanel({ siteId, sector, files, error, loading, onReload, on
           <div className="md-files-check" data-testid="files-check" data-ok={String(c.ok)} data-stage={c.stage}>
             <div>
               <span className="md-muted">{t('sectors.files.stage')} </span>
-              <Mono>{c.stage}</Mono> · {t(`sectors.files.stageName.${c.stage}`)}
+              <Mono>{c.stage}</Mono> · <Rich text={t(`sectors.files.stageName.${c.stage}`)} />
             </div>
             {c.ok && c.stage !== 'none' && c.stage !== 'unknown' && <StatusText tone="ok">{t('sectors.files.allThere')}</StatusText>}
             {c.missing.map((m) => (
@@ -81,15 +84,15 @@ export function FilesPanel({ siteId, sector, files, error, loading, onReload, on
         )}
         {files && files.locations.length > 0 && (
           <div className="md-files-check" data-testid="files-locations">
-            <span className="md-muted">{t('sectors.files.lotusSays')}</span>
+            <span className="md-muted"><Rich text={t('sectors.files.lotusSays')} /></span>
             {files.locations.map((l, i) => (
-              <span key={i} className="md-mono" data-testid="files-location" data-kind={l.kind}>
-                {l.kind.padEnd(8, ' ')} {l.storage ? `${l.storage.alias}:${l.storage.path}` : `${l.storageId} (${l.urls[0] ?? ''})`}
+              <span key={i} data-testid="files-location" data-kind={l.kind}>
+                <Mono>{l.kind.padEnd(8, ' ')}</Mono> {l.storage ? <PathText path={`${l.storage.alias}:${l.storage.path}`} /> : <Mono title={l.urls.join(' ')}>{`${l.storageId} (${l.urls[0] ?? ''})`}</Mono>}
               </span>
             ))}
           </div>
         )}
-        {files?.problems.map((p, i) => <Alert key={i} type="warning" showIcon title={p.message} data-testid="files-problem" />)}
+        {files?.problems.map((p, i) => <HostProblemNotice key={i} problem={p} testId="files-problem" />)}
         {files && (
           <Table<FileRow>
             size="small"
@@ -100,8 +103,8 @@ export function FilesPanel({ siteId, sector, files, error, loading, onReload, on
             locale={{ emptyText: t('sectors.files.none') }}
             columns={[
               { title: t('sectors.files.host'), dataIndex: 'alias', width: 90, render: (v: string) => <Mono>{v}</Mono> },
-              { title: t('sectors.files.path'), dataIndex: 'path', render: (_: string, r) => <span className="md-mono md-wrap" title={r.path}>{`…/${r.path.split('/').slice(-1)[0]}/${r.kind}/${r.rel ? `…/${r.rel}` : r.name}`}</span> },
-              { title: t('sectors.files.size'), dataIndex: 'size', width: 100, align: 'right', render: (v: number, r) => <Mono>{r.type === 'dir' ? 'dir' : formatBytes(v)}</Mono> }
+              { title: t('sectors.files.path'), dataIndex: 'path', ellipsis: true, render: (_: string, r) => <PathText path={`${r.path}/${r.kind}/${r.name}${r.rel ? `/${r.rel}` : ''}`} testId="file-path" /> },
+              { title: t('sectors.files.size'), dataIndex: 'size', width: 100, align: 'right', render: (v: number, r) => (r.type === 'dir' ? <span className="md-muted">{t('sectors.files.dir')}</span> : <Mono>{formatBytes(v)}</Mono>) }
             ]}
             onRow={(r) => ({ 'data-testid': 'file-row', 'data-kind': r.kind, 'data-rel': r.rel }) as React.HTMLAttributes<HTMLElement>}
             data-testid="sector-files-table"

@@ -1,27 +1,28 @@
-import { Button, Space, Table } from 'antd'
+import { Button, Space, Table, Tooltip } from 'antd'
 import { ArrowLeftOutlined, ReloadOutlined } from '@ant-design/icons'
 import dayjs from 'dayjs'
-import { useCallback, useEffect, useState } from 'react'
+import { useCallback, useEffect, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { asMinerDeskError, getApi } from '@renderer/api'
+import { asMinerDeskError } from '@renderer/api'
 import { ErrorNotice } from '@renderer/components/ErrorNotice'
 import { Mono } from '@renderer/components/Mono'
 import { Section } from '@renderer/components/Section'
 import { StatusText } from '@renderer/components/StatusText'
-import type { ErrorInfo, SectorDetail, SectorFilesReport, SectorJob, SectorStateGroup, SiteConfig } from '@contract'
+import type { ErrorInfo, SectorDetail, SectorFilesReport, SectorJob, SectorGroup, SiteConfig } from '@contract'
 import { formatDuration, formatFil } from '@renderer/model/format'
 import { useNow } from '@renderer/stores/clock'
 import { navigate } from '@renderer/stores/navigation'
 import type { StatusTone } from '@renderer/theme/tokens'
 import { MutationDialog, type MutationRequest } from '@renderer/ops/MutationDialog'
-import { loadSectors } from '@renderer/pages/site/sectors/sectorsStore'
+import { loadSectors, previewRemove, previewUpdateState, readSectorFiles, readSectorStatus } from '@renderer/pages/site/sectors/sectorsStore'
 import { UpdateStateModal } from '@renderer/pages/site/sectors/UpdateStateModal'
 import { ClearFilesFlow } from './ClearFilesFlow'
 import { DiagnosisPanel } from './DiagnosisPanel'
 import { EventTimeline } from './EventTimeline'
 import { FilesPanel } from './FilesPanel'
+import { Rich } from '@renderer/components/Rich'
 
-const GROUP_TONE: Record<SectorStateGroup, StatusTone> = { failed: 'critical', sealing: 'info', proving: 'ok', removed: 'unknown' }
+const GROUP_TONE: Record<SectorGroup, StatusTone> = { failed: 'critical', sealing: 'info', proving: 'ok', removed: 'unknown', other: 'unknown' }
 const REFRESH_MS = 10_000
 
 /**
@@ -44,8 +45,7 @@ export function SectorPage({ site, sector }: { site: SiteConfig; sector: number 
 
   const reloadFiles = useCallback(() => {
     setFilesLoading(true)
-    getApi()
-      .sectors.files(site.id, sector)
+    readSectorFiles(site.id, sector)
       .then(
         (f) => {
           setFiles(f)
@@ -61,8 +61,7 @@ export function SectorPage({ site, sector }: { site: SiteConfig; sector: number 
     let live = true
     let timer: ReturnType<typeof setTimeout> | undefined
     const load = () => {
-      getApi()
-        .sectors.status(site.id, sector)
+      readSectorStatus(site.id, sector)
         .then(
           (d) => {
             if (!live) return
@@ -96,15 +95,11 @@ export function SectorPage({ site, sector }: { site: SiteConfig; sector: number 
     refresh()
     void loadSectors(site.id)
   }
-  const open = (request: MutationRequest) => setDialog({ id: Date.now(), request })
-  const api = getApi()
-  const updateTo = (state: string) => open({ title: t('sectors.action.updateStateTo', { state }), make: () => api.sectors.previewUpdateState(site.id, [sector], state), onDone: afterAction })
-  const remove = () => open({ title: t('sectors.action.removeOne', { sector }), make: () => api.sectors.previewRemove(site.id, [sector]), onDone: afterAction })
-  const onAction = (a: string) => {
-    if (a === 'remove') remove()
-    else if (a === 'clear-files') setClearOpen(true)
-    else if (a.startsWith('update-state:')) updateTo(a.slice('update-state:'.length))
-  }
+  const dialogSeq = useRef(0)
+  const open = (request: MutationRequest) => setDialog({ id: ++dialogSeq.current, request })
+  const updateTo = (state: string, override = false) =>
+    open({ title: <Rich text={t('sectors.action.updateStateTo', { state })} />, make: () => previewUpdateState(site.id, [sector], state, ...(override ? [{ override: true as const }] : [])), onDone: afterAction })
+  const remove = () => open({ title: t('sectors.action.removeOne', { sector }), make: () => previewRemove(site.id, [sector]), onDone: afterAction })
   const ports = [...new Set((files?.listings ?? []).map((l) => l.storage.port).filter((p): p is number => p !== null))].sort((a, b) => a - b)
   const inState = detail?.enteredAt ? (now - detail.enteredAt) / 1000 : null
 
@@ -119,13 +114,22 @@ export function SectorPage({ site, sector }: { site: SiteConfig; sector: number 
         </h2>
         {detail && (
           <>
-            <StatusText tone={detail.stuck ? 'warning' : GROUP_TONE[detail.group]} strong testId="sector-state">
+            <StatusText tone={detail.fault?.status === 'faulty' ? 'critical' : detail.timing?.level === 'overdue' ? 'warning' : GROUP_TONE[detail.group]} strong testId="sector-state">
               <span className="md-mono">{detail.state}</span>
             </StatusText>
-            {detail.stuck && <StatusText tone="warning">{t('sectors.group.stuck')}</StatusText>}
+            {detail.fault && (
+              <StatusText tone={detail.fault.status === 'faulty' ? 'critical' : 'warning'} strong testId="sector-fault-tag">
+                {t(`sectors.fault.tag.${detail.fault.status}`)}
+              </StatusText>
+            )}
+            {detail.timing && detail.timing.level !== 'ok' && (
+              <StatusText tone={detail.timing.level === 'overdue' ? 'warning' : 'info'} testId="sector-timing">
+                {t(`sectors.timing.${detail.timing.level}`)}
+              </StatusText>
+            )}
             <span className="md-muted">
               {t('sectors.page.inState', { time: inState === null ? '—' : formatDuration(inState) })}
-              {detail.expectedSec !== null && ` · ${t('sectors.page.expected', { time: formatDuration(detail.expectedSec) })}`}
+              {detail.timing && ` · ${t('sectors.page.expected', { time: formatDuration(detail.timing.expectedSec) })}`}
             </span>
           </>
         )}
@@ -134,12 +138,17 @@ export function SectorPage({ site, sector }: { site: SiteConfig; sector: number 
           <Button onClick={() => setUpdateOpen(true)} disabled={!detail} data-testid="sector-update-state">
             {t('sectors.action.updateState')}
           </Button>
-          <Button onClick={() => updateTo('CommitWait')} data-testid="sector-commitwait">
-            <Mono>commitwait</Mono>
-          </Button>
-          <Button onClick={() => updateTo('PreCommitWait')} data-testid="sector-precommitwait">
-            <Mono>precommitwait</Mono>
-          </Button>
+          {(['CommitWait', 'PreCommitWait'] as const).map((target) => {
+            // The runbook's shortcuts are offered only where Lotus's handler can take them.
+            const refusal = detail?.updateTargets.refused.find((r) => r.state === target)
+            return (
+              <Tooltip key={target} title={refusal ? refusal.reasons.map((r) => t(`sectors.refusal.${r}`, { state: target })).join(' ') : undefined}>
+                <Button onClick={() => updateTo(target)} disabled={!detail || refusal !== undefined} data-testid={target === 'CommitWait' ? 'sector-commitwait' : 'sector-precommitwait'}>
+                  <Mono>{target.toLowerCase()}</Mono>
+                </Button>
+              </Tooltip>
+            )
+          })}
           <Button danger onClick={remove} data-testid="sector-remove">
             {t('sectors.action.remove')}
           </Button>
@@ -150,7 +159,7 @@ export function SectorPage({ site, sector }: { site: SiteConfig; sector: number 
       {detail && (
         <div className="md-two-col" style={{ alignItems: 'start' }}>
           <div className="md-stack">
-            <DiagnosisPanel diagnosis={detail.diagnosis} onAction={onAction} />
+            <DiagnosisPanel siteId={site.id} detail={detail} />
             <InfoPanel d={detail} />
             <JobsPanel jobs={detail.jobs} now={now} />
           </div>
@@ -166,11 +175,13 @@ export function SectorPage({ site, sector }: { site: SiteConfig; sector: number 
         <UpdateStateModal
           sectors={[sector]}
           currentStates={[detail.state]}
-          targets={{ all: detail.updateTargets.all, usual: { [detail.state]: detail.updateTargets.suggested } }}
+          safe={[detail.updateTargets.suggested]}
+          all={detail.updateTargets.all}
+          refused={detail.updateTargets.refused}
           onCancel={() => setUpdateOpen(false)}
-          onChoose={(s) => {
+          onChoose={(s, override) => {
             setUpdateOpen(false)
-            updateTo(s)
+            updateTo(s, override)
           }}
         />
       )}
