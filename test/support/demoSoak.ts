@@ -15,7 +15,7 @@ import { simBundle } from './simSites'
  * the settings the demo wrote and nothing changed. Meanwhile every snapshot is kept; at the end
  * the sectors are read back. The figures say whether the demo makes trouble of its own:
  *
- * - alerts on site-1 (no failure scenario) outside its restarts,
+ * - alerts on site-1 (no failure scenario) outside its restarts: its warning and critical findings,
  * - faulty sectors anywhere (no scenario makes any),
  * - site-1 sectors that ever entered a failed state,
  * - finalized sectors without what Lotus keeps (sealed, p_aux, t_aux, tree-r-last) or with layers left.
@@ -141,7 +141,7 @@ export async function runDemoSoak(o: SoakOptions): Promise<SoakFigures> {
     const since: Record<string, number> = {}
     for (const s of SITES) since[s] = Math.max(0, o.shape.sectors - 12)
     core.events.on('overview:snapshot', (s) => {
-      snaps.push({ t: s.takenAt, site: s.siteId, alerts: s.alerts.map((a) => `${a.kind}:${a.subject}`), faults: s.proving?.faults ?? 0 })
+      snaps.push({ t: s.takenAt, site: s.siteId, alerts: s.findings.filter((f) => f.severity !== 'info').map((f) => `${f.kind}:${f.subject.kind}:${f.subject.id}`), faults: s.proving?.faults ?? 0 })
     })
     log(`demo up: ${SITES.length} sites, speed ${o.shape.speed}, ${o.shape.sectors} sectors each, in ${demoDir}`)
     const wait = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)))

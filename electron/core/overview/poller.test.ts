@@ -197,7 +197,7 @@ describe('what a poller saw over time, shared through MINERDESK_HOME', () => {
     // A new process on the same home: without the shared sighting it would say 0 s.
     const cli = await poller(cliLotus).refresh()
     expect(cli.messages?.list[0]).toMatchObject({ cid: 'bafy2bzacelocal1', ageSec: 25 * 60, firstSeen: 1_000_000_000_000 })
-    expect(cli.alerts.map((a) => a.kind)).toContain('message-stuck')
+    expect(cli.findings.map((f) => f.kind)).toContain('message-stuck')
   })
 })
 
