@@ -104,8 +104,34 @@ export function cliCore(o: GlobalOptions, opts: { poll?: boolean; readOnly?: boo
       prompts: terminalPrompts(),
       ...(o.sshConfig ? { sshConfig: { path: o.sshConfig, mode: 'ephemeral' as const } } : {})
     })
+    warnAboutTrust(core)
   }
   return core
+}
+
+/**
+ * What every command says on stderr, until the operator deals with it: an unusable settings.json
+ * kept aside ("No sites" alone would hide that the settings were lost), and a site reached
+ * through a host whose SSH config turns host-key checking off.
+ */
+function warnAboutTrust(c: AppCore): void {
+  const bad = c.store.loadProblem
+  if (bad) {
+    process.stderr.write(
+      `minerdesk: WARNING: ${bad.file} could not be used (${bad.reason}); it is kept as ${bad.movedTo}.\n` +
+        `  MinerDesk runs without those settings (sites, start commands, expected environment).\n` +
+        `  Fix it and move it back (mv '${bad.movedTo}' '${bad.file}'), or delete it to start afresh.\n`
+    )
+  }
+  const warned = new Set<string>()
+  c.events.on('ssh:connection', (info) => {
+    if (!info.hostKeyCheckingOff?.length || warned.has(info.siteId)) return
+    warned.add(info.siteId)
+    process.stderr.write(
+      `minerdesk: WARNING: ${info.siteId}: StrictHostKeyChecking no for ${info.hostKeyCheckingOff.join(', ')} in your SSH config: a new host key is accepted without asking.\n` +
+        `  MinerDesk records it in known_hosts (as OpenSSH does) and still refuses a changed key; set StrictHostKeyChecking accept-new or ask to be asked.\n`
+    )
+  })
 }
 
 export async function closeCore(): Promise<void> {

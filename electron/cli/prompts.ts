@@ -29,15 +29,18 @@ export function terminalPrompts(): SshPrompts {
   return {
     async hostKeyUnknown({ alias, key }): Promise<HostKeyDecision> {
       const where = key.port === 22 ? key.host : `[${key.host}]:${key.port}`
+      // As OpenSSH says it: the keys of other types this host is known by, then the new one.
+      const others = (key.otherKnownKeys ?? []).map((o) => `WARNING: ${o.keyType} key found for host ${where}\nin ${o.file}:${o.line}\n${o.keyType} key fingerprint ${o.fingerprint}.\n`).join('')
+      const newType = others ? `\nbut keys of different type are already known for this host` : ''
       if (!tty) {
         process.stderr.write(
-          `minerdesk: the host key of ${alias} (${where}) is not in ${key.knownHostsFile}: refusing.\n` +
+          `${others}minerdesk: the host key of ${alias} (${where}) is not in ${key.knownHostsFile}${newType}: refusing.\n` +
             `  ${key.keyType} key fingerprint is ${key.fingerprint}\n` +
             `  Check it, then accept it once with: ssh ${alias} true   (or in the MinerDesk app)\n`
         )
         return 'reject'
       }
-      process.stderr.write(`The authenticity of host '${alias}' (${where}) can't be established.\n${key.keyType} key fingerprint is ${key.fingerprint}.\n`)
+      process.stderr.write(`${others}The authenticity of host '${alias}' (${where}) can't be established${newType}.\n${key.keyType} key fingerprint is ${key.fingerprint}.\n`)
       const a = (await ask('Save it to known_hosts and continue (yes), continue this once (once), or stop (no)? ')).trim().toLowerCase()
       return a === 'yes' ? 'accept-save' : a === 'once' ? 'accept-once' : 'reject'
     },

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync, rmSync } from 'node:fs'
 import { createHash } from 'node:crypto'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -8,6 +8,7 @@ import { attachSites, downSites, SITE_START_COMMANDS, upSites, type UpResult, ty
 import type { Demo, DemoDeps, DemoFactory } from '../core/runtime/demo'
 import type { SettingsStore } from '../core/settings/store'
 import type { EventBus } from '../core/runtime/eventBus'
+import { readRegularFile, writeDurably } from '../core/util/durableFile'
 
 /** How the host runs simulator processes: plain Node with out/node/sim.cjs, or Electron as Node. */
 export interface SimRuntime {
@@ -101,8 +102,20 @@ export class DemoManager implements Demo {
   }
 
   private readFile(): DemoFile | null {
-    if (!existsSync(this.file)) return null
-    const parsed = demoFileSchema.safeParse(JSON.parse(readFileSync(this.file, 'utf8')))
+    let text: string | null
+    try {
+      text = readRegularFile(this.file)
+    } catch {
+      return null
+    }
+    if (text === null) return null
+    let raw: unknown
+    try {
+      raw = JSON.parse(text)
+    } catch {
+      return null
+    }
+    const parsed = demoFileSchema.safeParse(raw)
     return parsed.success ? parsed.data : null
   }
 
@@ -207,7 +220,7 @@ export class DemoManager implements Demo {
     this.onSshConfig(up.sshConfigPath)
     const ids = this.applySiteSettings(up.sites)
     this.here = true
-    writeFileSync(this.file, JSON.stringify({ dir: up.dir, previousSshConfigPath: previous, siteIds: ids } satisfies DemoFile, null, 2))
+    writeDurably(this.file, JSON.stringify({ dir: up.dir, previousSshConfigPath: previous, siteIds: ids } satisfies DemoFile, null, 2))
     this.set({ phase: 'starting', step: 'connect', sites: ids, sshConfigPath: up.sshConfigPath })
     return this.set({ phase: 'running', sites: ids, sshConfigPath: up.sshConfigPath })
   }

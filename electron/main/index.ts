@@ -9,6 +9,7 @@ import { notifyFindings } from './notifications'
 import { registerAppScheme, serveRenderer } from './protocol'
 import { createSafeStorageSecrets } from './secrets'
 import { createMainWindow, hardenSession } from './window'
+import { keepRunningOnUnexpectedErrors } from '../core/util/lastResort'
 
 /**
  * The Electron shell: one hardened window over the core. Everything that touches sites lives in
@@ -16,6 +17,9 @@ import { createMainWindow, hardenSession } from './window'
  * shows desktop notifications and keeps a single instance.
  */
 registerAppScheme()
+// Logged (redacted) instead of Electron's error dialog, which would show a token on screen;
+// the app keeps running, with any restart in flight.
+keepRunningOnUnexpectedErrors('MinerDesk')
 
 let core: AppCore | null = null
 let win: BrowserWindow | null = null

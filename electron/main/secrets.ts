@@ -1,8 +1,8 @@
 import { safeStorage } from 'electron'
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { SecretProtection } from '../../preload/contract'
 import type { SecretStore } from '../core/ssh/types'
+import { readRegularFile, writeDurably } from '../core/util/durableFile'
 
 /**
  * Remembered SSH key passphrases, encrypted with Electron's safeStorage (Keychain, DPAPI,
@@ -19,18 +19,14 @@ export function createSafeStorageSecrets(home: string): SecretStore {
     if (backend === 'basic_text' || backend === 'unknown') protection = 'weak'
   }
   const load = (): Record<string, string> => {
-    if (!existsSync(file)) return {}
     try {
-      return JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>
+      const text = readRegularFile(file)
+      return text === null ? {} : (JSON.parse(text) as Record<string, string>)
     } catch {
       return {}
     }
   }
-  const save = (data: Record<string, string>): void => {
-    const tmp = `${file}.tmp`
-    writeFileSync(tmp, JSON.stringify(data), { mode: 0o600 })
-    renameSync(tmp, file)
-  }
+  const save = (data: Record<string, string>): void => writeDurably(file, JSON.stringify(data))
   return {
     protection,
     canRemember: available,

@@ -11,23 +11,10 @@ import { createMemoryOnlySecretStore } from '../core/ssh/secrets'
 import { openBrowser } from './openBrowser'
 import { startWebHost } from './server'
 import { APP_VERSION } from '../core/version'
-import { redactSecrets } from '../core/util/redact'
+import { keepRunningOnUnexpectedErrors } from '../core/util/lastResort'
 
-/**
- * The last resort: an error nothing else caught is logged (redacted) and the host keeps serving.
- * Ending the process here would end every restart in flight with it, leaving a miner
- * half-restarted; each request and call already has its own guard, so this only catches bugs.
- */
-function keepServing(kind: string, err: unknown): void {
-  const text = err instanceof Error ? (err.stack ?? err.message) : String(err)
-  try {
-    process.stderr.write(`minerdesk: unexpected ${kind} (the host keeps running): ${redactSecrets(text)}\n`)
-  } catch {
-    /* stderr gone: nothing else to do */
-  }
-}
-process.on('uncaughtException', (err) => keepServing('error', err))
-process.on('unhandledRejection', (reason) => keepServing('rejection', reason))
+// An error nothing else caught is logged and the host keeps serving (restarts may be in flight).
+keepRunningOnUnexpectedErrors('the host')
 
 function portArg(v: string): number {
   const n = Number(v)

@@ -25,6 +25,12 @@ export interface ConnectionInfo {
   nextRetryAt?: number
   /** Set for host-key states. */
   hostKey?: HostKeyInfo
+  /**
+   * SSH aliases on the way to this site (jump hosts, the site) whose OpenSSH config says
+   * `StrictHostKeyChecking no`: a new host key is accepted without asking (and recorded, as
+   * OpenSSH does). Shown as a lasting warning; MinerDesk still refuses changed or revoked keys.
+   */
+  hostKeyCheckingOff?: string[]
 }
 
 export interface HostKeyInfo {
@@ -38,6 +44,11 @@ export interface HostKeyInfo {
   knownHostsFile: string
   /** For a changed key: the 1-based line of known_hosts holding the old key (what the operator fixes). */
   knownHostsLine?: number
+  /**
+   * For an unknown key: keys of OTHER types already known for this host (OpenSSH's "keys of
+   * different type are already known for this host"): the host presents a new key type.
+   */
+  otherKnownKeys?: Array<{ keyType: string; fingerprint: string; file: string; line: number }>
 }
 
 /** An unknown host key waiting for the operator's decision. */

@@ -351,6 +351,11 @@ export interface RestartRun {
   result?: { ok: boolean; failedStep?: RestartStepId; aborted?: boolean; error?: ErrorInfo; endedAt: number; site?: SiteState }
   /** Set on runs shown to a window whose MinerDesk does not drive them (another live process does). Never saved. */
   elsewhere?: boolean
+  /**
+   * The run's state could not be written to its file (a full disk): the file still holds an
+   * earlier, whole state; a crash now would resume from there. Cleared by the next write that works.
+   */
+  stateNotSaved?: { at: number; file: string; error: string }
 }
 
 export interface RestartRunSummary {

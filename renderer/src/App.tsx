@@ -7,6 +7,7 @@ import { useKeyboardShortcuts } from './hooks/useKeyboardShortcuts'
 import { setLanguage } from './i18n'
 import { BootError } from './layout/BootError'
 import { Sidebar } from './layout/Sidebar'
+import { SettingsProblemBanner } from './layout/SettingsProblemBanner'
 import { TransportBanner } from './layout/TransportBanner'
 import { BrowserNotifications } from './notifications/BrowserNotifications'
 import { AuditPage } from './pages/audit/AuditPage'
@@ -84,6 +85,7 @@ function Shell({ mode }: { mode: ThemeMode }) {
       </Layout.Sider>
       <Layout className="md-main">
         <TransportBanner />
+        <SettingsProblemBanner />
         <BootError />
         <Layout.Content className="md-content">
           {route.page === 'overview' && <OverviewPage />}

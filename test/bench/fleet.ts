@@ -37,7 +37,7 @@ function fanOut(sim: SimSites, copies: number): string {
 export const fleetBench: Bench = {
   name: 'fleet-100x10k',
   estimate: '35 min (quick: 5 min)',
-  async run({ quick }) {
+  async run({ quick, minutes: asked }) {
     const sim = await startSimSites({ sites: BACKENDS, sectors: 10_000, speed: 1, workers: { pc1: 1, pc2: 0, c2: 0 }, timeoutMs: 600_000 })
     const config = fanOut(sim, SITES / BACKENDS)
     const { core, cleanup } = benchCore(config)
@@ -76,22 +76,26 @@ export const fleetBench: Bench = {
       await core.exporter.settled()
       const scrapes: number[] = []
       let text = ''
+      const scrapeCpu = process.cpuUsage()
       for (let i = 0; i < 30; i++) {
         t0 = performance.now()
         text = await core.exporter.scrape()
         scrapes.push(performance.now() - t0)
       }
+      const scrapeUsed = process.cpuUsage(scrapeCpu)
       const series = text.split('\n').filter((l) => l && !l.startsWith('#')).length
       metrics.push({ name: `scrape of ${SITES} sites, p50 of ${scrapes.length}`, value: round(pct(scrapes, 50), 1), unit: 'ms', target: '< 50 ms', ok: pct(scrapes, 50) < 50 })
+      // The CPU a scrape costs MinerDesk: the wall time above also holds waiting for a core.
+      metrics.push({ name: `main-side CPU time per scrape of ${SITES} sites`, value: round((scrapeUsed.user + scrapeUsed.system) / 1000 / scrapes.length, 1), unit: 'ms' })
       metrics.push({ name: `scrape of ${SITES} sites, p95`, value: round(pct(scrapes, 95), 1), unit: 'ms' })
       metrics.push({ name: 'series in one scrape', value: series, unit: 'count' })
-      metrics.push({ name: 'exposition size', value: round(text.length / 1024), unit: 'count' })
+      metrics.push({ name: 'exposition size (kB)', value: round(text.length / 1024), unit: 'count' })
       notes.push(`exposition: ${series} series, ${round(text.length / 1024)} kB`)
 
       // Memory while polling all 100 at the default 15 s, with the exporter rendering each poll.
       for (const s of core.store.listSites()) core.store.updateSite(s.id, { pollIntervalSec: 15 })
       core.sites.startPolling()
-      const minutes = quick ? 3 : 30
+      const minutes = asked ?? (quick ? 3 : 30)
       const samples: number[] = []
       const scrapeLate: number[] = []
       const started = Date.now()

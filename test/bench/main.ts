@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --only NAME]`: runs every bench (the hour-long demo-soak only
+ * `npm run bench [-- --quick] [-- --only NAME] [-- --minutes N]`: runs every bench (the hour-long demo-soak only
  * when named) and prints a table of figures
  * against their targets; `--json` writes bench-results/latest.json too. Exit 1 when a target
  * is missed.
@@ -14,6 +14,12 @@ async function main(): Promise<void> {
   const quick = args.includes('--quick')
   const onlyIdx = args.indexOf('--only')
   const only = onlyIdx >= 0 ? args[onlyIdx + 1] : undefined
+  const minutesIdx = args.indexOf('--minutes')
+  const minutes = minutesIdx >= 0 ? Number(args[minutesIdx + 1]) : undefined
+  if (minutes !== undefined && !(minutes > 0)) {
+    console.error('--minutes takes a positive number')
+    process.exit(2)
+  }
   const chosen = BENCHES.filter((b) => (only ? b.name === only : !b.onRequest))
   if (chosen.length === 0) {
     console.error(`no bench named ${only}; benches: ${BENCHES.map((b) => b.name).join(', ')}`)
@@ -23,7 +29,7 @@ async function main(): Promise<void> {
   for (const b of chosen) {
     console.log(`\n== ${b.name} (about ${b.estimate}${quick ? ', quick' : ''})`)
     try {
-      const r = await b.run({ quick })
+      const r = await b.run({ quick, ...(minutes !== undefined ? { minutes } : {}) })
       results.push(r)
       for (const m of r.metrics) {
         const mark = m.ok === undefined ? ' ' : m.ok ? '✓' : '✗'
@@ -37,7 +43,7 @@ async function main(): Promise<void> {
   }
   const dir = join(process.cwd(), 'bench-results')
   mkdirSync(dir, { recursive: true })
-  writeFileSync(join(dir, 'latest.json'), JSON.stringify({ at: new Date().toISOString(), quick, results }, null, 2))
+  writeFileSync(join(dir, 'latest.json'), JSON.stringify({ at: new Date().toISOString(), quick, ...(minutes !== undefined ? { minutes } : {}), results }, null, 2))
   const missed = results.flatMap((r) => r.metrics.filter((m) => m.ok === false).map((m) => `${r.name}: ${m.name}`))
   console.log(missed.length ? `\n${missed.length} target(s) missed:\n  ${missed.join('\n  ')}` : '\nAll targets met.')
   process.exit(missed.length ? 1 : 0)

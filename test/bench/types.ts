@@ -24,5 +24,6 @@ export interface Bench {
   estimate: string
   /** Runs only when named (`--only NAME`): too long for every `npm run bench`. */
   onRequest?: boolean
-  run(opts: { quick: boolean }): Promise<BenchResult>
+  /** `minutes`: the length of a bench's long (memory) phase, when given (`--minutes N`). */
+  run(opts: { quick: boolean; minutes?: number }): Promise<BenchResult>
 }

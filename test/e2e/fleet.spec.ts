@@ -56,3 +56,22 @@ test('the layout chosen is remembered; a few sites are cards by default', async 
   const calls = await page.evaluate(() => (window as unknown as { __fixture: { calls: { channel: string; args: unknown[] }[] } }).__fixture.calls)
   expect(calls.filter((c) => c.channel === 'settings:update').map((c) => c.args[0])).toContainEqual({ overviewLayout: 'table' })
 })
+
+for (const language of ['zh-CN', 'en'] as const) {
+  test(`another operator's restart shows in its row, whose and since when (${language})`, async ({ openApp, page }) => {
+    await page.setViewportSize({ width: 1440, height: 900 })
+    await openApp({ language, tweak: fleetOf(50) })
+    await expect(page.getByTestId('fleet-row')).toHaveCount(50)
+    await page.evaluate(() => {
+      const f = (window as unknown as { __fixture: { emit(n: string, p: unknown): void } }).__fixture
+      const t = Date.now()
+      const lock = { operator: 'zhang.wei', machine: 'noc-laptop-3', pid: 48213, run: '7d3c2a10-0000-4000-8000-000000000001', site: 'fleet-07', via: 'electron', since: t - 20 * 60_000, heartbeat: t - 10_000, stale: false, mine: false }
+      f.emit('team:site', { siteId: 'fleet-07', readAt: t, recent: [], lock })
+    })
+    const mark = page.locator('[data-testid="fleet-row"][data-site="fleet-07"]').getByTestId('fleet-restart-lock')
+    // What and since when first (the cell may cut the name); the whole sentence in the tooltip.
+    await expect(mark).toHaveText(new RegExp(language === 'en' ? '^restart \\d\\d:\\d\\d · zhang\\.wei$' : '^重启中 \\d\\d:\\d\\d · zhang\\.wei$'))
+    await expect(mark).toHaveAttribute('title', new RegExp(language === 'en' ? '^Being restarted by zhang.wei since \\d\\d:\\d\\d' : '^zhang.wei 自 \\d\\d:\\d\\d 起正在重启'))
+    await fullShot(page, `fleet-restart-lock-${language}`)
+  })
+}

@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
-import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -10,7 +10,7 @@ import { freePort } from '../../electron/common/ports'
 import { startSimSites, type SimSites } from '../support/simSites'
 
 /**
- * The exporter against a simulated site: its values are the Overview's, promtool accepts them,
+ * The exporter against two simulated sites: its values are the Overview's, promtool accepts them,
  * a real Prometheus (Debian's) scrapes them and loads the shipped alerting rules, and
  * `minerdesk exporter` serves them from its own poll loop.
  */
@@ -56,7 +56,7 @@ describe('Prometheus exporter', () => {
   let url: string
 
   beforeAll(async () => {
-    sim = await startSimSites({ sites: 1, sectors: 120, speed: 60 })
+    sim = await startSimSites({ sites: 2, sectors: 120, speed: 60 })
     home = mkdtempSync(join(tmpdir(), 'md-exporter-'))
     core = createAppCore({ host: 'web', version: 'test', home, secrets: createMemoryOnlySecretStore(), poll: false, sshConfig: { path: sim.sshConfigPath, mode: 'persist' } })
     core.store.updateSite('site-1', { group: 'east' })
@@ -132,15 +132,21 @@ describe('Prometheus exporter', () => {
         const r = (await (await fetch(`${api}/query?query=${encodeURIComponent(q)}`)).json()) as { status: string; data: { result: PromVector[] } }
         return r.data.result
       }
-      const height = await waitFor('Prometheus to hold minerdesk_chain_height', async () => {
+      const height = await waitFor('Prometheus to hold every site\'s minerdesk_chain_height', async () => {
         const r = await query('minerdesk_chain_height')
-        return r.length > 0 ? r : null
+        return r.length === 2 ? r : null
       }).catch((err: unknown) => {
         throw new Error(`${String(err)}\nprometheus log:\n${log}`)
       })
-      expect(height).toHaveLength(1)
-      expect(height[0]!.metric).toMatchObject({ site: 'site-1', group: 'east', job: 'minerdesk' })
-      expect(Number(height[0]!.value[1])).toBe(snap.daemon.height)
+      // Every site's series, each under its own labels (a site without a group has no group label).
+      const bySite = new Map(height.map((h) => [h.metric['site'], h]))
+      expect([...bySite.keys()].sort()).toEqual(['site-1', 'site-2'])
+      expect(bySite.get('site-1')!.metric).toMatchObject({ site: 'site-1', group: 'east', job: 'minerdesk' })
+      expect(Number(bySite.get('site-1')!.value[1])).toBe(snap.daemon.height)
+      expect(Number(bySite.get('site-2')!.value[1])).toBeGreaterThan(0)
+      const perSite = await query('count by (site) ({__name__=~"minerdesk_.+"})')
+      expect(perSite).toHaveLength(2)
+      for (const s of perSite) expect(Number(s.value[1]), s.metric['site']).toBeGreaterThan(40)
       const states = await query('minerdesk_sectors_by_state{site="site-1"}')
       expect(Object.fromEntries(states.map((s) => [s.metric['state'], Number(s.value[1])]))).toEqual(snap.pipeline!.byState)
       const faulty = await query('sum(minerdesk_deadline_faulty_sectors{site="site-1"})')
@@ -158,6 +164,19 @@ describe('Prometheus exporter', () => {
         return all.every((x) => x.health === 'ok') ? all : null
       })
       expect(evaluated.map((r) => r.name)).toContain('MinerDeskDeadlineAtRisk')
+
+      // The Grafana dashboard's queries, as Grafana sends them with "All" chosen: valid PromQL,
+      // and its fleet count sees both sites.
+      const dash = JSON.parse(readFileSync(join(ROOT, 'resources/grafana/minerdesk-dashboard.json'), 'utf8')) as { panels: Array<{ title: string; targets?: Array<{ expr: string }> }> }
+      for (const p of dash.panels) {
+        for (const t of p.targets ?? []) {
+          const q = t.expr.replaceAll('$group', '.*').replaceAll('$site', '.*')
+          const r = (await (await fetch(`${api}/query?query=${encodeURIComponent(q)}`)).json()) as { status: string; error?: string }
+          expect(r, `${p.title}: ${q}`).toMatchObject({ status: 'success' })
+        }
+      }
+      const sitesStat = dash.panels.find((p) => p.title === 'Sites')!.targets![0]!.expr.replaceAll('$group', '.*').replaceAll('$site', '.*')
+      expect(Number((await query(sitesStat))[0]!.value[1])).toBe(2)
     } finally {
       prom?.kill('SIGTERM')
       await new Promise((r) => (prom && prom.exitCode === null ? prom.once('exit', r) : r(null)))
@@ -180,13 +199,13 @@ describe('Prometheus exporter', () => {
         async () => {
           const t = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text()
           // A site seen whole: the daemon and the miner both answered (a poll every 15 s).
-          return /^minerdesk_chain_height\{site="site-1",group=""\} \d+$/m.test(t) && /^minerdesk_miner_up\{site="site-1",group=""\} 1$/m.test(t) ? t : null
+          return ['site-1', 'site-2'].every((id) => new RegExp(`^minerdesk_chain_height\\{site="${id}",group=""\\} \\d+$`, 'm').test(t) && new RegExp(`^minerdesk_miner_up\\{site="${id}",group=""\\} 1$`, 'm').test(t)) ? t : null
         },
         60_000
       ).catch((err: unknown) => {
         throw new Error(`${String(err)}\nstderr: ${stderr}`)
       })
-      expect(stderr).toContain(`serving 1 site(s) on http://127.0.0.1:${port}/metrics`)
+      expect(stderr).toContain(`serving 2 site(s) on http://127.0.0.1:${port}/metrics`)
       expect(parse(text).get('minerdesk_polls_total{site="site-1",group=""}')).toBeGreaterThanOrEqual(1)
       expect((await fetch(`http://127.0.0.1:${port}/nope`)).status).toBe(404)
       expect((await fetch(`http://127.0.0.1:${port}/metrics`, { method: 'POST' })).status).toBe(405)

@@ -1,7 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { SyncProgress, RestartRun } from '../../preload/contract/restart'
 import { auditOf, cleanupHome, homeWithSites, siteProcs, testCore, waitFor, type TestCore } from '../support/restartHarness'
-import { startSimSites, type SimSites } from '../support/simSites'
+import { epochsMs, startSimSites, type SimSites } from '../support/simSites'
+
+/** The simulator's speed factor: an epoch is 500 ms. */
+const SPEED = 60
 
 /**
  * The gates against simulated sites behind real sshd, through the contract as the window calls
@@ -15,7 +18,7 @@ let home: string
 let t: TestCore
 
 beforeAll(async () => {
-  sim = await startSimSites({ sites: 3, sectors: 30, speed: 60, workers: { pc1: 0, pc2: 0, c2: 1 }, scenarios: { 'site-1': ['warmup-fail'], 'site-2': ['slow-sync'] } })
+  sim = await startSimSites({ sites: 3, sectors: 30, speed: SPEED, workers: { pc1: 0, pc2: 0, c2: 1 }, scenarios: { 'site-1': ['warmup-fail'], 'site-2': ['slow-sync'] } })
   home = homeWithSites(sim)
   t = testCore(home)
 }, 120_000)
@@ -78,8 +81,8 @@ describe('restart wizard gates', () => {
     expect(run.current).toBe('stopDaemon')
     run = await oneStep(run)
     expect(run.current).toBe('startDaemon')
-    // The daemon stays down for a while: ~25 epochs to catch up at the slow-sync pace.
-    await new Promise((r) => setTimeout(r, 12_000))
+    // The daemon stays down for a while: 24 epochs to catch up at the slow-sync pace.
+    await new Promise((r) => setTimeout(r, epochsMs(24, SPEED)))
     const seen: SyncProgress[] = []
     const off = t.core.events.on('restart:update', (r) => {
       const p = r.id === run.id ? step(r, 'startDaemon').sync : undefined

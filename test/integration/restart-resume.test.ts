@@ -98,6 +98,8 @@ async function killAndResume(site: string, step: RestartStepId): Promise<void> {
   expect(killed.current, `${site} ${step}`).toBe(step)
   // 'interrupted' when the other site's CLI (same home) already noticed that its owner died.
   expect(['running', 'ready', 'waiting', 'interrupted']).toContain(killed.phase)
+  // The site's restart lock stays with the dead run (its heartbeat stops) until it resumes.
+  expect((await sim.sshOk(site, 'cat ~/.minerdesk/restart.lock/token')).trim(), `${site} ${step}`).toBe(killed.id)
 
   // A second CLI sees it interrupted and does not start a new restart over it.
   const plain = restart(site)
@@ -110,6 +112,8 @@ async function killAndResume(site: string, step: RestartStepId): Promise<void> {
   const run = reportOf(resumed).sites[0]!.run!
   expect(run.id).toBe(killed.id)
   expect(run.phase).toBe('done')
+  // Taken again on resume, let go at the end.
+  expect((await sim.ssh(site, 'test -e ~/.minerdesk/restart.lock')).code, `${site} ${step}`).toBe(1)
   expect(run.interruptions).toEqual([expect.objectContaining({ step, resumedAt: expect.any(Number) })])
   expect(run.steps.find((s) => s.id === step)!.observations.some((o) => o.code === 'resume')).toBe(step !== 'precheck')
   // One daemon and one miner, and every command of the run started exactly once.

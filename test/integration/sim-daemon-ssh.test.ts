@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { SyncState } from '../../preload/contract/lotus/types'
-import { startSimSites, type SimSites } from '../support/simSites'
+import { epochsMs, startSimSites, type SimSites } from '../support/simSites'
+
+/** The simulator's speed factor: an epoch is 250 ms. */
+const SPEED = 120
 
 /**
  * The runbook's daemon commands over real SSH on a site brought up with `npm run sim -- up`:
@@ -11,7 +14,7 @@ import { startSimSites, type SimSites } from '../support/simSites'
 let sim: SimSites
 
 beforeAll(async () => {
-  sim = await startSimSites({ sites: 1, speed: 120, sectors: 300, scenarios: ['stuck-message'] })
+  sim = await startSimSites({ sites: 1, speed: SPEED, sectors: 300, scenarios: ['stuck-message'] })
 }, 120_000)
 
 afterAll(async () => {
@@ -36,7 +39,7 @@ describe('lotus over SSH (runbook §3, §6)', () => {
     expect(await sim.ssh('site-1', 'lotus daemon stop')).toMatchObject({ code: 0, stdout: '' })
     const down = await sim.ssh('site-1', 'lotus net peers')
     expect(down).toMatchObject({ code: 1, stderr: 'ERROR: could not get API info for FullNode: could not get api endpoint: API not running (no endpoint)\n\n' })
-    await new Promise((r) => setTimeout(r, 2000)) // eight epochs of downtime
+    await new Promise((r) => setTimeout(r, epochsMs(8, SPEED))) // eight epochs of downtime
     await sim.sshOk('site-1', 'nohup lotus daemon >> daemon.log 2>&1 &')
     await sim.sshOk('site-1', 'lotus wait-api --timeout 20s')
     const wait = await sim.sshOk('site-1', 'lotus sync wait', { timeoutMs: 60_000 })

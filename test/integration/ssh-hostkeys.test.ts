@@ -12,12 +12,12 @@ import { writeEd25519KeyPair } from '../../electron/sim/ssh/keys'
 import { startTestSshd, type TestSshd } from '../support/sshd'
 
 /** Prompts answering host-key questions from a script, recording what was asked. */
-function scriptedPrompts(decisions: HostKeyDecision[]): SshPrompts & { asked: Array<{ alias: string; fingerprint: string; file: string }> } {
-  const asked: Array<{ alias: string; fingerprint: string; file: string }> = []
+function scriptedPrompts(decisions: HostKeyDecision[]): SshPrompts & { asked: Array<{ alias: string; fingerprint: string; file: string; keyType?: string; otherKnownKeys?: unknown }> } {
+  const asked: Array<{ alias: string; fingerprint: string; file: string; keyType?: string; otherKnownKeys?: unknown }> = []
   return {
     asked,
     hostKeyUnknown: async (req) => {
-      asked.push({ alias: req.alias, fingerprint: req.key.fingerprint, file: req.key.knownHostsFile })
+      asked.push({ alias: req.alias, fingerprint: req.key.fingerprint, file: req.key.knownHostsFile, ...(req.key.otherKnownKeys ? { keyType: req.key.keyType, otherKnownKeys: req.key.otherKnownKeys } : {}) })
       const d = decisions.shift()
       if (!d) throw new Error('no scripted decision left')
       return d
@@ -208,7 +208,7 @@ describe('host keys against a real sshd', () => {
     expect(next.asked).toHaveLength(1)
   })
 
-  it('StrictHostKeyChecking yes refuses unknown keys without asking; accept-new saves; no goes on', async () => {
+  it('StrictHostKeyChecking yes refuses unknown keys without asking; accept-new saves; no saves too (as OpenSSH) and warns for good', async () => {
     const yes = config('yes')
     const py = scriptedPrompts([])
     const hy = pool(yes.path, py).host(yes.alias, 'site-x')
@@ -221,8 +221,39 @@ describe('host keys against a real sshd', () => {
     expect(readFileSync(an.knownHosts, 'utf8')).toContain(s.hostKeyLine)
 
     const no = config('no')
-    await pool(no.path, scriptedPrompts([])).host(no.alias, 'site-x').connect()
-    expect(existsSync(no.knownHosts)).toBe(false)
+    const hn = pool(no.path, scriptedPrompts([])).host(no.alias, 'site-x')
+    const states: ConnectionInfo[] = []
+    hn.onState((i) => states.push(i))
+    await hn.connect()
+    // OpenSSH's "Permanently added … to the list of known hosts": the key is recorded all the same.
+    expect(readFileSync(no.knownHosts, 'utf8')).toContain(s.hostKeyLine)
+    expect(hn.info).toMatchObject({ state: 'connected', hostKeyCheckingOff: [no.alias] })
+    // The warning stays with the site in every state, not only while connecting.
+    expect(states.length).toBeGreaterThan(1)
+    expect(states.every((i) => i.hostKeyCheckingOff?.[0] === no.alias)).toBe(true)
+    await hn.close()
+    expect(hn.info.hostKeyCheckingOff).toEqual([no.alias])
+  })
+
+  it('a key of a new type is shown as such, with the type and fingerprint of the key already known', async () => {
+    const kh = join(dir, 'other-type')
+    execFileSync('ssh-keygen', ['-q', '-t', 'ecdsa', '-N', '', '-C', 'old', '-f', join(dir, 'old-ecdsa')])
+    const oldLine = readFileSync(join(dir, 'old-ecdsa.pub'), 'utf8').trim().split(' ').slice(0, 2).join(' ')
+    const oldFp = execFileSync('ssh-keygen', ['-lf', join(dir, 'old-ecdsa.pub')], { encoding: 'utf8' }).split(' ')[1]
+    writeFileSync(kh, `# the host as it was\n[${s.host}]:${s.port} ${oldLine}\n`)
+    const ask = config('ask', kh)
+    const prompts = scriptedPrompts(['reject'])
+    const err = (await pool(ask.path, prompts).host(ask.alias, 'site-x').connect().catch((e: unknown) => e)) as MinerDeskError
+    expect(prompts.asked).toEqual([
+      { alias: ask.alias, fingerprint: hostFp, file: kh, keyType: 'ssh-ed25519', otherKnownKeys: [{ keyType: 'ecdsa-sha2-nistp256', fingerprint: oldFp, file: kh, line: 2 }] }
+    ])
+    expect(err.code).toBe('ssh/host-key-rejected')
+    expect(err.message).toContain(`ecdsa-sha2-nistp256 ${oldFp} (${kh} line 2)`)
+    // StrictHostKeyChecking yes says the same in its refusal.
+    const yes = config('yes', kh)
+    const e2 = (await pool(yes.path, scriptedPrompts([])).host(yes.alias, 'site-x').connect().catch((e: unknown) => e)) as MinerDeskError
+    expect(e2.message).toMatch(/has no ssh-ed25519 key in known_hosts.*Keys of another type are already known for this host: ecdsa-sha2-nistp256/)
+    expect(readFileSync(kh, 'utf8')).toBe(`# the host as it was\n[${s.host}]:${s.port} ${oldLine}\n`)
   })
 
   describe('changed and revoked keys are refused whatever StrictHostKeyChecking says', () => {

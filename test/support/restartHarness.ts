@@ -21,9 +21,8 @@ import type { SimSites } from './simSites'
 
 const ROOT = resolve(__dirname, '../..')
 
-/** A fresh MINERDESK_HOME whose settings list the simulated sites (ids = aliases). */
-export function homeWithSites(sim: SimSites, patches: Record<string, SitePatch> = {}): string {
-  const home = mkdtempSync(join(tmpdir(), 'md-wizard-home-'))
+/** A fresh MINERDESK_HOME (or `home`, e.g. on a small disk) whose settings list the simulated sites (ids = aliases). */
+export function homeWithSites(sim: SimSites, patches: Record<string, SitePatch> = {}, home = mkdtempSync(join(tmpdir(), 'md-wizard-home-'))): string {
   const store = new SettingsStore({ home })
   store.updateSettings({ sshConfigPath: sim.sshConfigPath })
   for (const s of sim.sites) {

@@ -8,6 +8,7 @@ import { pathToFileURL } from 'node:url'
 import { readSiteConfig, type SimSiteConfig } from '../../electron/sim/common/siteConfig'
 import { freePort } from '../../electron/common/ports'
 import { DEFAULT_SPEED, type WorkerCounts } from '../../electron/sim/front/args'
+import { EPOCH_SECONDS } from '../../electron/sim/common/clock'
 import { findSiteProcs, pidAlive } from '../../electron/sim/front/procs'
 import { readSimState, type SimState } from '../../electron/sim/front/state'
 import { describeProcessTree, nodeReport } from './stuckProcess'
@@ -455,4 +456,9 @@ export async function startSimSites(o: StartSimSitesOptions = {}): Promise<SimSi
 export function siteFile(s: SimSiteHandle, relative: string): string {
   const p = join(s.siteDir, relative)
   return existsSync(p) ? readFileSync(p, 'utf8') : ''
+}
+
+/** Wall-clock milliseconds of `epochs` chain epochs at the simulator's `speed` (a test waits in epochs, never in fixed seconds). */
+export function epochsMs(epochs: number, speed: number): number {
+  return (epochs * EPOCH_SECONDS * 1000) / speed
 }

@@ -22,6 +22,14 @@ function requireUp(snap: SiteSnapshot, node: 'daemon' | 'miner'): void {
   if (!part.up) throw new MinerDeskError(part.error ?? { code: node === 'daemon' ? 'lotus/daemon-down' : 'lotus/miner-down', message: `${node} is not answering` })
 }
 
+/** The site's snapshot after a refresh, for a command that needs `node` answering. */
+async function liveSnapshot(o: ReturnType<typeof globals>, name: unknown, node: 'daemon' | 'miner'): Promise<SiteSnapshot> {
+  const core = cliCore(o)
+  const snap = await snapshotOf(core, (await siteOf(core, name)).id)
+  requireUp(snap, node)
+  return snap
+}
+
 export function registerReadCommands(program: Command): void {
   program
     .command('sites')
@@ -100,9 +108,7 @@ export function registerReadCommands(program: Command): void {
     .action(
       action(async (cmd, [name]) => {
         const o = globals(cmd)
-        const core = cliCore(o)
-        const snap = await snapshotOf(core, (await siteOf(core, name)).id)
-        requireUp(snap, 'miner')
+        const snap = await liveSnapshot(o, name, 'miner')
         const jobs = snap.jobs?.list ?? []
         if (o.json) return printJson({ site: snap.siteId, jobs })
         process.stdout.write(
@@ -128,9 +134,7 @@ export function registerReadCommands(program: Command): void {
     .action(
       action(async (cmd, [name]) => {
         const o = globals(cmd)
-        const core = cliCore(o)
-        const snap = await snapshotOf(core, (await siteOf(core, name)).id)
-        requireUp(snap, 'miner')
+        const snap = await liveSnapshot(o, name, 'miner')
         const workers = snap.workers?.list ?? []
         if (o.json) return printJson({ site: snap.siteId, workers })
         const gib = (b: number) => `${(b / 2 ** 30).toFixed(1)} GiB`
@@ -191,9 +195,7 @@ export function registerReadCommands(program: Command): void {
     .action(
       action(async (cmd, [name]) => {
         const o = globals(cmd)
-        const core = cliCore(o)
-        const snap = await snapshotOf(core, (await siteOf(core, name)).id)
-        requireUp(snap, 'daemon')
+        const snap = await liveSnapshot(o, name, 'daemon')
         const list = snap.messages?.list ?? []
         if (o.json) return printJson({ site: snap.siteId, messages: list })
         process.stdout.write(
@@ -217,9 +219,7 @@ export function registerReadCommands(program: Command): void {
     .action(
       action(async (cmd, [name]): Promise<ExitCode | void> => {
         const o = globals(cmd)
-        const core = cliCore(o)
-        const snap = await snapshotOf(core, (await siteOf(core, name)).id)
-        requireUp(snap, 'daemon')
+        const snap = await liveSnapshot(o, name, 'daemon')
         const p = snap.proving
         if (!p) throw new MinerDeskError(snap.partErrors?.proving ?? { code: 'lotus/rpc', message: 'the proving state could not be read' })
         if (o.json) return printJson({ site: snap.siteId, proving: p })

@@ -64,7 +64,7 @@ function optionsOf(f: RestartFlags): RestartOptions {
 /* ------------------------------------------------------------------ output */
 
 class Printer {
-  private readonly seen = new Map<string, { steps: Record<string, string>; commands: Record<string, string>; observations: Record<string, number>; sync: number; decision: string }>()
+  private readonly seen = new Map<string, { steps: Record<string, string>; commands: Record<string, string>; observations: Record<string, number>; sync: number; decision: string; notSaved: boolean }>()
 
   constructor(private readonly json: boolean) {}
 
@@ -80,9 +80,15 @@ class Printer {
 
   /** Prints what changed in the run since the last update: step states, commands, gate observations, sync progress. */
   update(run: RestartRun): void {
-    const s = this.seen.get(run.id) ?? { steps: {}, commands: {}, observations: {}, sync: 0, decision: '' }
+    const s = this.seen.get(run.id) ?? { steps: {}, commands: {}, observations: {}, sync: 0, decision: '', notSaved: false }
     this.seen.set(run.id, s)
     const tag = run.siteId
+    if (Boolean(run.stateNotSaved) !== s.notSaved) {
+      s.notSaved = Boolean(run.stateNotSaved)
+      const n = run.stateNotSaved
+      if (n) this.line({ type: 'state-not-saved', site: tag, run: run.id, file: n.file, error: n.error }, `${tag}  WARNING: the restart state could not be saved (${n.error}); ${n.file} still holds an earlier state. The restart goes on; if MinerDesk stops now, resuming starts from that state. Free space in MINERDESK_HOME.`)
+      else this.line({ type: 'state-saved', site: tag, run: run.id }, `${tag}  the restart state is saved again`)
+    }
     for (const step of run.steps) {
       if (step.id === 'precheck') continue
       const n = RESTART_STEPS.indexOf(step.id)

@@ -29,6 +29,7 @@ import { createHistoryFeature } from '../history/feature'
 import { createHealthFeature } from '../health/feature'
 import { HealthInputs } from '../health/inputs'
 import { MetricsExporter } from '../exporter/exporter'
+import { logProblem } from '../util/log'
 import { MirroredAuditLog, TeamService } from '../team/service'
 import { createTeamFeature } from '../team/feature'
 import { operatorIdentity } from '../team/identity'
@@ -118,7 +119,7 @@ export function createAppCore(opts: AppCoreOptions): AppCore {
     const taken: SiteConfig[] = []
     for (const a of listing.aliases) {
       if (!newSiteSchema.safeParse({ alias: a.alias }).success) {
-        console.error(`minerdesk: skipping SSH alias ${JSON.stringify(a.alias)}: not usable as a site name`)
+        logProblem(`skipping SSH alias ${JSON.stringify(a.alias)}: not usable as a site name`)
         continue
       }
       taken.push(newSiteConfig({ alias: a.alias }, taken, store.getSettings()))
@@ -144,7 +145,7 @@ export function createAppCore(opts: AppCoreOptions): AppCore {
   /** The app serves the metrics while its setting says so (the CLI's `exporter` command serves them itself). */
   const applyExporter = async (): Promise<void> => {
     const e = store.getSettings().exporter
-    await exporter.serve(e.enabled ? e.listen : null).catch((err: unknown) => console.error('minerdesk: exporter:', err instanceof Error ? err.message : err))
+    await exporter.serve(e.enabled ? e.listen : null).catch((err: unknown) => logProblem('exporter', err instanceof Error ? err.message : err))
   }
   let serving = false
   store.onSettingsChanged(() => {
@@ -268,7 +269,7 @@ export function createAppCore(opts: AppCoreOptions): AppCore {
       serving = true
       await applyExporter()
       for (const f of features) await f.start?.()
-      await demo.resume().catch((err: unknown) => console.error('minerdesk: could not resume the demo:', err))
+      await demo.resume().catch((err: unknown) => logProblem('could not resume the demo', err))
     },
     async close() {
       for (const f of features) await f.close?.().catch(() => undefined)

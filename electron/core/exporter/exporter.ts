@@ -3,6 +3,7 @@ import type { EventBus } from '../runtime/eventBus'
 import type { SitesRuntime } from '../runtime/sitesRuntime'
 import { Exposition, type SiteView } from './exposition'
 import { startMetricsServer, type MetricsServer } from './server'
+import { logProblem } from '../util/log'
 
 /**
  * The exporter over the live sites: it follows the pollers' snapshots (the one poll loop of the
@@ -70,7 +71,7 @@ export class MetricsExporter {
       const v = this.view(id)
       if (v) await this.exposition.update(v, countPoll)
     })
-    const settled = next.catch((err: unknown) => console.error(`minerdesk: exporter: rendering ${id} failed:`, err))
+    const settled = next.catch((err: unknown) => logProblem(`exporter: rendering ${id} failed`, err))
     this.chains.set(id, settled)
   }
 

@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http'
 import { MinerDeskError, formatListen, type ListenAddress } from '../../../preload/contract'
+import { logProblem } from '../util/log'
 
 /**
  * The exporter's HTTP endpoint: `GET /metrics` answers the exposition, `GET /` a page linking
@@ -41,7 +42,7 @@ export async function startMetricsServer(listen: ListenAddress, handler: Metrics
         res.writeHead(200, { 'Content-Type': handler.contentType, 'Cache-Control': 'no-store' }).end(req.method === 'HEAD' ? undefined : text)
       },
       (err: unknown) => {
-        console.error('minerdesk: rendering the metrics failed:', err)
+        logProblem('rendering the metrics failed', err)
         if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' })
         res.end('the metrics could not be rendered\n')
       }

@@ -36,6 +36,13 @@ describe('shipped Prometheus and Grafana files', () => {
     expect(r.status).toBe(0)
   })
 
+  it('the example alertmanager.yml passes amtool check-config', () => {
+    const r = spawnSync('amtool', ['check-config', 'alertmanager.yml'], { cwd: PROM, encoding: 'utf8' })
+    expect(r.error, 'amtool must be installed (Debian package prometheus-alertmanager)').toBeUndefined()
+    expect(`${r.stdout}${r.stderr}`).toMatch(/SUCCESS[\s\S]*1 inhibit rules[\s\S]*1 receivers/)
+    expect(r.status).toBe(0)
+  })
+
   it('rules cover every alert the exporter is for and name only served metrics', () => {
     const rules = readFileSync(join(PROM, 'minerdesk-rules.yml'), 'utf8')
     const alerts = [...rules.matchAll(/- alert: (\w+)/g)].map((m) => m[1])

@@ -2,6 +2,7 @@ import type { historyChannels } from '../../../preload/contract/history'
 import type { ServiceContext } from '../runtime/context'
 import type { Feature } from '../runtime/feature'
 import { HistoryStore } from './store'
+import { logProblem } from '../util/log'
 
 /**
  * The sites' history as a core feature: every snapshot of the app's poll loop becomes a point
@@ -12,7 +13,7 @@ export function createHistoryFeature(ctx: ServiceContext, opts: { record: boolea
   const store = new HistoryStore({
     home: ctx.home,
     ...(opts.flushMs !== undefined ? { flushMs: opts.flushMs } : {}),
-    onError: (err) => console.error('minerdesk: history:', err instanceof Error ? err.message : err)
+    onError: (err) => logProblem('history', err instanceof Error ? err.message : err)
   })
   const stops: (() => void)[] = []
   return {

@@ -109,6 +109,16 @@ describe('discovery over one remote command', () => {
     expect(`${ok(d.daemon).token}`).toBe('[redacted]')
   })
 
+  it('an *_API_INFO holding only a token is never quoted in the error (only its fingerprint)', async () => {
+    for (const only of [TOKEN, 'opaque-token-without-address']) {
+      host.env['FULLNODE_API_INFO'] = only
+      const e = err((await discoverEndpoints(host)).daemon)
+      expect(e.message).toMatch(/FULLNODE_API_INFO/)
+      expect(JSON.stringify(e)).not.toContain(only)
+      expect(e.details ?? '').toMatch(/\[token sha256:[0-9a-f]{12}\]/)
+    }
+  })
+
   it('keeps working when a shell profile prints noise, and with odd bytes in values', async () => {
     repo('.lotus', '/ip4/127.0.0.1/tcp/1234/http', 'tok')
     host.env['LOTUS_MINER_PATH'] = join(home, "it's a \"dir\"\nwith newline")

@@ -3,6 +3,7 @@ import type { SshHost } from '../ssh/types'
 import type { RemoteCommand } from '../../common/shellQuote'
 import { ApiAddressError, parseApiAddress, parseApiInfoMulti, parseRepoApiFile, parseRepoTokenFile, type ApiAddress } from './apiInfo'
 import { ApiToken } from './token'
+import { redactEnvValue } from '../util/redact'
 
 /**
  * Finds the daemon and miner API endpoints of a site as the Lotus CLI does
@@ -208,8 +209,10 @@ export function resolveEndpoint(facts: DiscoverFacts, node: NodeKind, alias: str
       }
       return { ok: true, endpoint }
     } catch (err) {
-      // Only the address part is quoted: the token never goes into an error.
-      const why = err instanceof ApiAddressError ? err.message : String(err)
+      // Only the address part is quoted, and one that may be a token alone (no address at all)
+      // only as its fingerprint: the token never goes into an error.
+      const addrText = first.addr.trim()
+      const why = (err instanceof ApiAddressError ? err.message : String(err)).split(addrText).join(redactEnvValue(name, addrText))
       return noApiInfo(`${name} on ${alias} has an address MinerDesk cannot use`, `fix ${name} (format TOKEN:/ip4/127.0.0.1/tcp/PORT/http)`, { alias, envVar: name }, why)
     }
   }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { secretFingerprint } from '../util/redact'
 import { checkEnv, envProblems, jobEffect, versionMatches } from './checks'
 
 describe('miner environment check', () => {
@@ -11,6 +12,24 @@ describe('miner environment check', () => {
       { name: 'TMPDIR', expected: '*', actual: '/data/tmp', ok: true }
     ])
     expect(envProblems(env)).toBe('FIL_PROOFS_USE_GPU_TREE_BUILDER is not set (expected 1); RUST_LOG=debug (expected info)')
+  })
+
+  it('compares secrets by fingerprint and never returns a token', () => {
+    const jwt = 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJBbGxvdyI6WyJhZG1pbiJdfQ.c2lnbmF0dXJlc2lnbmF0dXJl'
+    const addr = '/ip4/127.0.0.1/tcp/1234/http'
+    const fp = `[token ${secretFingerprint(jwt)}]:${addr}`
+    // The expected value as configured (raw) or as stored (fingerprinted) matches the same running token.
+    for (const expected of [`${jwt}:${addr}`, fp]) {
+      const env = checkEnv({ FULLNODE_API_INFO: expected }, { FULLNODE_API_INFO: `${jwt}:${addr}` })
+      expect(env).toEqual({ readable: true, ok: true, rows: [{ name: 'FULLNODE_API_INFO', expected: fp, actual: fp, ok: true }] })
+    }
+    // Another token (after `lotus auth create-token`) differs, and says so without showing either.
+    const other = checkEnv({ FULLNODE_API_INFO: fp }, { FULLNODE_API_INFO: `${jwt}x:${addr}` })
+    expect(other.ok).toBe(false)
+    expect(JSON.stringify(other)).not.toContain('eyJ')
+    expect(envProblems(other)).toMatch(/^FULLNODE_API_INFO=\[token sha256:[0-9a-f]{12}\]:\/ip4\/127\.0\.0\.1\/tcp\/1234\/http \(expected \[token sha256:[0-9a-f]{12}\]:/)
+    // A token-only value, and a variable named like a secret.
+    expect(checkEnv({ MINER_API_INFO: '*', LOTUS_TOKEN: '*' }, { MINER_API_INFO: jwt, LOTUS_TOKEN: 'abc' }).rows.map((r) => r.actual)).toEqual([`[token ${secretFingerprint('abc')}]`, `[token ${secretFingerprint(jwt)}]`])
   })
 
   it('treats an empty value as set, and an unreadable environment as failed unless nothing is expected', () => {

@@ -1,5 +1,6 @@
 import type { EnvCheck, JobEffect } from '../../../preload/contract/restart'
 import type { JobRow } from '../../../preload/contract'
+import { redactEnvValue } from '../util/redact'
 
 /**
  * Pure checks of the miner after a start: its environment against the site's expected
@@ -8,16 +9,22 @@ import type { JobRow } from '../../../preload/contract'
  * restart does to the sealing jobs of the moment.
  */
 
-/** `expected` is name → value, where `*` means "must be set, any value". */
+/**
+ * `expected` is name → value, where `*` means "must be set, any value". Secrets are compared and
+ * shown through the one redaction (util/redact): an `*_API_INFO` token as its fingerprint, so the
+ * rows (stored in the run, exported, printed, shown) never hold one; the same token on both sides
+ * gives the same fingerprint, another token another one.
+ */
 export function checkEnv(expected: Readonly<Record<string, string>>, actual: Readonly<Record<string, string>> | null): EnvCheck {
   const names = Object.keys(expected).sort()
+  const want = (name: string) => redactEnvValue(name, expected[name]!)
   if (actual === null) {
-    return { readable: false, rows: names.map((name) => ({ name, expected: expected[name]!, actual: null, ok: false })), ok: names.length === 0 }
+    return { readable: false, rows: names.map((name) => ({ name, expected: want(name), actual: null, ok: false })), ok: names.length === 0 }
   }
   const rows = names.map((name) => {
-    const want = expected[name]!
-    const have = Object.prototype.hasOwnProperty.call(actual, name) ? actual[name]! : null
-    return { name, expected: want, actual: have, ok: have !== null && (want === '*' || have === want) }
+    const w = want(name)
+    const have = Object.prototype.hasOwnProperty.call(actual, name) ? redactEnvValue(name, actual[name]!) : null
+    return { name, expected: w, actual: have, ok: have !== null && (w === '*' || have === w) }
   })
   return { readable: true, rows, ok: rows.every((r) => r.ok) }
 }

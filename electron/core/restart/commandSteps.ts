@@ -9,6 +9,7 @@ import { daemonGate, GateFailure, keepExcerpt, minerGate, observation, stepT0, s
 import type { Drivers } from './driver'
 import { alivePids, apiAnswers, commandText, logPaths, readLog, roleProcesses, startLine, stopCommand, type Role } from './remote'
 import { mainCommand, type Runs } from './runs'
+import { redactSecrets } from '../util/redact'
 
 /**
  * The restart's command steps (stop the miner, stop the daemon, start the daemon, start the
@@ -96,6 +97,9 @@ export class CommandSteps {
       return false
     }
     cmd = mainCommand(step)
+    if (cmd && cmd.status === 'error' && cmd.error?.code === 'audit/write-failed') {
+      throw new GateFailure('not-sent', `not sent: ${cmd.error.message}`, {}, undefined, cmd.error.hint)
+    }
     if (cmd && kind === 'start' && cmd.status === 'error' && cmd.error?.code !== 'ssh/timeout') {
       throw new GateFailure('start-failed', `the start command failed: ${cmd.error?.message ?? cmd.output ?? ''}`, { hintKey: 'start-failed' }, cmd.output, 'check the site\'s start command (Settings → site)')
     }
@@ -156,8 +160,10 @@ export class CommandSteps {
         record.status = 'sending'
         record.at = Date.now()
         this.runs.save(current)
+        let sent = false
         try {
           const out = await s.run(0, async () => {
+            sent = true
             let r
             try {
               r = await send()
@@ -177,6 +183,13 @@ export class CommandSteps {
             return r.output
           })
           void out
+        } catch (err) {
+          // Refused before it was sent (the audit log could not announce it): certainly not run.
+          if (!sent) {
+            record.status = 'error'
+            record.error = toErrorInfo(err)
+          }
+          throw err
         } finally {
           record.endedAt = Date.now()
           this.runs.save(current)
@@ -334,7 +347,9 @@ export class CommandSteps {
   private async auditOf(run: RestartRun, stepId: CommandStep, cmd: CommandRecord): Promise<AuditEntry[]> {
     const all = await this.ctx.audit.list({ site: run.siteId, limit: 500 })
     const since = new Date(cmd.at - 2000).toISOString()
-    return all.filter((e) => e.action === RESTART_STEP_ACTION[stepId] && e.command === `${cmd.host}: ${cmd.text}` && e.time >= since).reverse()
+    // The audit log holds commands redacted: compare them the same way.
+    const command = redactSecrets(`${cmd.host}: ${cmd.text}`)
+    return all.filter((e) => e.action === RESTART_STEP_ACTION[stepId] && e.command === command && e.time >= since).reverse()
   }
 }
 

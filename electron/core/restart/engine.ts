@@ -83,7 +83,7 @@ export class RestartEngine {
         r.phase = 'ready'
       }
       r.owner = null
-      this.runs.store.saveRun(r)
+      this.runs.persist(r)
     }
     return found
   }

@@ -7,6 +7,7 @@ import { LogTails } from './logs'
 import { reportFile } from './report'
 import { RollingRestarts } from './rolling'
 import { ownedByMe } from './runStore'
+import { logProblem } from '../util/log'
 
 /**
  * The restart wizard as a core feature: the contract handlers over the engine, the
@@ -43,7 +44,7 @@ export function createRestartFeature(ctx: ServiceContext, opts: EngineOptions = 
         }, 300)
       })
     } catch (err) {
-      console.warn('minerdesk: cannot watch the wizard state directory:', err)
+      logProblem('cannot watch the restart state directory', err)
     }
   }
 

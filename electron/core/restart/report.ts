@@ -1,5 +1,6 @@
 import type { RestartReportFile, RestartRun, RestartStepId } from '../../../preload/contract/restart'
 import { shortDuration } from '../overview/format'
+import { redactDeep } from '../util/redact'
 
 /**
  * A restart run as a report a person reads (Markdown, also fine as plain text) or a script
@@ -112,7 +113,9 @@ export function renderMarkdown(run: RestartRun): string {
   return `${out.join('\n')}\n`
 }
 
-export function reportFile(run: RestartRun, format: 'json' | 'markdown'): RestartReportFile {
+/** The run as a file to save; what it holds passes the one redaction first (no token in an export). */
+export function reportFile(raw: RestartRun, format: 'json' | 'markdown'): RestartReportFile {
+  const run = redactDeep(raw)
   const stamp = new Date(run.createdAt).toISOString().replace(/[:.]/g, '-').slice(0, 19)
   const base = `minerdesk-restart-${run.siteId}-${stamp}`
   if (format === 'json') return { filename: `${base}.json`, mime: 'application/json', content: `${JSON.stringify(run, null, 2)}\n` }

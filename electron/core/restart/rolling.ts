@@ -6,6 +6,7 @@ import { isFinished, type RestartEngine } from './engine'
 import { plannedCommands } from './precheck'
 import { readRepos } from './remote'
 import { me, ownedByMe, ownerAlive } from './runStore'
+import { logProblem } from '../util/log'
 
 /**
  * Rolling restart: the chosen sites one after another, each through its own wizard run (its own
@@ -30,7 +31,7 @@ export class RollingRestarts {
       if (r.phase === 'running' && !ownerAlive(r.owner)) {
         r.phase = 'interrupted'
         r.owner = null
-        this.engine.store.saveRolling(r)
+        this.persist(r)
       }
     }
     return all[0] ?? null
@@ -128,7 +129,16 @@ export class RollingRestarts {
 
   private save(r: RollingRun): void {
     r.updatedAt = Date.now()
-    this.engine.store.saveRolling(r)
+    this.persist(r)
     this.ctx.events.emit('restart:rolling', r)
+  }
+
+  /** A failed write (a full disk) keeps the previous file; each site's own run says so too. */
+  private persist(r: RollingRun): void {
+    try {
+      this.engine.store.saveRolling(r)
+    } catch (err) {
+      logProblem(`rolling restart ${r.id}: its state could not be saved`, err)
+    }
   }
 }

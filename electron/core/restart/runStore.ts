@@ -1,12 +1,18 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs'
+import { mkdirSync, readdirSync, rmSync } from 'node:fs'
 import { hostname } from 'node:os'
 import { join } from 'node:path'
 import type { RollingRun, RestartRun } from '../../../preload/contract/restart'
+import { readRegularFile, writeDurably } from '../util/durableFile'
+import { logProblem } from '../util/log'
+import { redactDeep } from '../util/redact'
 
 /**
  * Restart state on disk: MINERDESK_HOME/wizard/runs/<id>.json (one file per run, which is also
- * its report) and wizard/rolling/<id>.json. Every write is atomic (temp file, fsync, rename), so
- * a crash at any moment leaves the previous or the new state, never half of one.
+ * its report) and wizard/rolling/<id>.json. Every write is complete or not at all
+ * (util/durableFile), so a crash or a full disk leaves the previous or the new state, never half
+ * of one; a failed write throws and the previous file stays. What is written passes the one
+ * redaction first. Only regular files are read: anything else in these directories (a FIFO…)
+ * is skipped without being opened for reading.
  */
 export const KEEP_RUNS = 500
 
@@ -23,12 +29,17 @@ export class RunStore {
     mkdirSync(this.rollingDir, { recursive: true, mode: 0o700 })
   }
 
+  runFile(id: string): string {
+    return join(this.runsDir, `${id}.json`)
+  }
+
+  /** Throws (DurableWriteError) when the file could not be written; the previous one is kept. */
   saveRun(run: RestartRun): void {
-    atomicWrite(join(this.runsDir, `${run.id}.json`), JSON.stringify(run))
+    writeDurably(this.runFile(run.id), JSON.stringify(redactDeep(run)))
   }
 
   readRun(id: string): RestartRun | null {
-    return readJson<RestartRun>(join(this.runsDir, `${id}.json`))
+    return readJson<RestartRun>(this.runFile(id))
   }
 
   /** Every run on disk, newest first (files that do not parse are skipped). */
@@ -56,7 +67,7 @@ export class RunStore {
   }
 
   saveRolling(r: RollingRun): void {
-    atomicWrite(join(this.rollingDir, `${r.id}.json`), JSON.stringify(r))
+    writeDurably(join(this.rollingDir, `${r.id}.json`), JSON.stringify(redactDeep(r)))
   }
 
   allRolling(): RollingRun[] {
@@ -78,25 +89,21 @@ function safeList(dir: string): string[] {
   }
 }
 
+/** Files already reported as skipped (each is said once per process). */
+const skipped = new Set<string>()
+
 function readJson<T>(file: string): T | null {
   try {
-    return JSON.parse(readFileSync(file, 'utf8')) as T
-  } catch {
+    const text = readRegularFile(file)
+    return text === null ? null : (JSON.parse(text) as T)
+  } catch (err) {
+    // Not JSON (a file cut by another program), not a regular file: not a run of ours.
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT' && !skipped.has(file)) {
+      skipped.add(file)
+      logProblem(`skipping ${file}`, err instanceof SyntaxError ? 'not JSON' : err instanceof Error ? err.message : err)
+    }
     return null
   }
-}
-
-let seq = 0
-function atomicWrite(file: string, text: string): void {
-  const tmp = `${file}.${process.pid}.${++seq}.tmp`
-  const fd = openSync(tmp, 'w', 0o600)
-  try {
-    writeSync(fd, text)
-    fsyncSync(fd)
-  } finally {
-    closeSync(fd)
-  }
-  renameSync(tmp, file)
 }
 
 /** This process as the owner of a run. */

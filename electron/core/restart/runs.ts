@@ -15,6 +15,8 @@ import { observation, type EffectiveOptions, type GateCtx } from './gates'
 import { runPrecheck } from './precheck'
 import { apiAnswers, bothProcesses } from './remote'
 import { ownedByMe, ownerAlive, RunStore } from './runStore'
+import { errorMessage } from '../ssh/errors'
+import { logProblem } from '../util/log'
 
 /**
  * The restart runs this process drives and their persistence: the live runs, saving each change
@@ -105,7 +107,7 @@ export class Runs {
     await this.ctx.audit
       .record({ site: run.siteId, action: 'wizard.restart', command: `${run.alias}: restart ${summary}`, result: result.ok ? 'ok' : 'error', ...(site ? { detail: `site now: ${site.text}` } : {}) })
       .catch(() => undefined)
-    await this.ctx.team.release(run.siteId, run.id).catch((err: unknown) => console.warn(`minerdesk: ${run.siteId}: the restart lock was not released:`, err instanceof Error ? err.message : err))
+    await this.ctx.team.release(run.siteId, run.id).catch((err: unknown) => logProblem(`${run.siteId}: the restart lock was not released`, err instanceof Error ? err.message : err))
   }
 
   private async readSiteState(run: RestartRun): Promise<SiteState | undefined> {
@@ -173,12 +175,31 @@ export class Runs {
     return new MinerDeskError({ code: 'conflict', message: `${run.siteId}: ${message}`, params: { run: run.id, phase: run.phase } })
   }
 
+  /**
+   * Writes the run to its file. A write that fails (a full disk) keeps the previous file whole
+   * (RunStore) and is said on the run itself (`stateNotSaved`, shown in the window and the CLI)
+   * until a later write succeeds; the run goes on in memory meanwhile.
+   */
+  persist(run: RestartRun): void {
+    try {
+      if (run.stateNotSaved) {
+        const { stateNotSaved: _was, ...rest } = run
+        this.store.saveRun(rest)
+        delete run.stateNotSaved
+      } else this.store.saveRun(run)
+    } catch (err) {
+      const first = !run.stateNotSaved
+      run.stateNotSaved = { at: Date.now(), file: this.store.runFile(run.id), error: errorMessage(err) }
+      if (first) logProblem(`restart ${run.id} on ${run.siteId}: its state could not be saved`, err)
+    }
+  }
+
   /** Saves now (state changes) or within half a second (progress). */
   save(run: RestartRun, soon = false): void {
     run.updatedAt = Date.now()
     const flush = () => {
       this.saveTimers.delete(run.id)
-      this.store.saveRun(run)
+      this.persist(run)
       this.ctx.events.emit('restart:update', run)
     }
     if (soon) {
@@ -195,7 +216,7 @@ export class Runs {
     for (const [id, t] of this.saveTimers) {
       clearTimeout(t)
       const r = this.live.get(id)
-      if (r) this.store.saveRun(r)
+      if (r) this.persist(r)
     }
     this.saveTimers.clear()
   }

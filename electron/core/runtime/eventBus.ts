@@ -1,5 +1,6 @@
 import type { EventName, EventPayload } from '../../../preload/contract'
 import { redactDeep } from '../util/redact'
+import { logProblem } from '../util/log'
 
 type AnyListener = (name: EventName, payload: unknown) => void
 
@@ -19,7 +20,7 @@ export class EventBus {
       try {
         l(name, payload)
       } catch (err) {
-        console.error(`minerdesk: event listener for ${name} failed:`, err)
+        logProblem(`event listener for ${name} failed`, err)
       }
     }
   }

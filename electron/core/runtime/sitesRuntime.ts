@@ -13,6 +13,7 @@ import { SitePoller } from '../overview/poller'
 import type { ManagedSshPool } from '../ssh/pool'
 import type { SshHost } from '../ssh/types'
 import type { EventBus } from './eventBus'
+import { logProblem } from '../util/log'
 
 /** Where the runtime gets its sites: the settings store, or a fixed list (the CLI over an SSH config). */
 export interface SiteSource {
@@ -151,7 +152,7 @@ export class SitesRuntime {
       poller.onNewFindings((findings) => {
         if (findings.length > 0) this.events.emit('findings:new', findings)
       }),
-      poller.onError((err) => console.error(`minerdesk: polling ${site.id} failed:`, err))
+      poller.onError((err) => logProblem(`polling ${site.id} failed`, err))
     )
     this.entries.set(site.id, entry)
     if (this.polling && this.opts.poll) poller.start()

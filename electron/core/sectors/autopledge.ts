@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { MinerDeskError, type MutationPreview } from '../../../preload/contract'
 import { type AutopledgeConfig, type AutopledgeState, type AutopledgeTick } from '../../../preload/contract/sectors'
@@ -7,6 +7,7 @@ import { statBucket } from '../../../preload/contract/lotus/states'
 import type { ServiceContext } from '../runtime/context'
 import { apiStepText } from '../runtime/ops'
 import { jobsBySector } from './sectorJobs'
+import { readRegularFile, writeDurably } from '../util/durableFile'
 
 /**
  * autopledge.sh: keep N sectors sealing while the workers have room. Off by default. It runs in
@@ -68,7 +69,7 @@ export class Autopledge {
 
   private read(): FileContent {
     try {
-      const v = JSON.parse(readFileSync(this.file, 'utf8')) as FileContent
+      const v = JSON.parse(readRegularFile(this.file) ?? '') as FileContent
       if (v && v.version === 1 && v.sites && typeof v.sites === 'object') return v
     } catch {
       // missing or unreadable: nothing runs
@@ -78,9 +79,7 @@ export class Autopledge {
 
   private write(c: FileContent): void {
     if (!existsSync(this.ctx.home)) mkdirSync(this.ctx.home, { recursive: true })
-    const tmp = `${this.file}.${process.pid}.tmp`
-    writeFileSync(tmp, `${JSON.stringify(c, null, 2)}\n`, { mode: 0o600 })
-    renameSync(tmp, this.file)
+    writeDurably(this.file, `${JSON.stringify(c, null, 2)}\n`)
   }
 
   private update(siteId: string, patch: Partial<Record_>): Record_ {
@@ -218,15 +217,27 @@ export class Autopledge {
       const d = decide({ sealing, target: rec.target, queuedApPc1: queued, workersForPc1 })
       if (d === 'pledge') {
         const command = `${config.alias}: ${apiStepText('PledgeSector', [])}`
+        const record = (result: 'started' | 'ok' | 'error', detail: string) => this.ctx.audit.record({ site: siteId, action: 'sector.autopledge', command, result, detail })
+        // On disk before the pledge: a pledge the audit log cannot announce is not sent (this throws).
+        await record('started', `sealing ${sealing}, target ${rec.target}`)
+        let id: { Number: number } | null = null
+        last = { at: Date.now(), sealing, decision: 'error', message: 'PledgeSector did not answer' }
         try {
-          const id = await lotus.miner.pledgeSector()
-          pledged++
-          last = { at: Date.now(), sealing, decision: 'pledged', sector: id.Number }
-          await this.ctx.audit.record({ site: siteId, action: 'sector.autopledge', command, result: 'ok', detail: `Created CC sector:  ${id.Number} (sealing was ${sealing}, target ${rec.target})` })
+          id = await lotus.miner.pledgeSector()
         } catch (err) {
           const message = err instanceof Error ? err.message : String(err)
           last = { at: Date.now(), sealing, decision: 'error', message }
-          await this.ctx.audit.record({ site: siteId, action: 'sector.autopledge', command, result: 'error', detail: message })
+          await record('error', message).catch(() => undefined)
+        }
+        if (id) {
+          pledged++
+          last = { at: Date.now(), sealing, decision: 'pledged', sector: id.Number }
+          try {
+            await record('ok', `Created CC sector:  ${id.Number} (sealing was ${sealing}, target ${rec.target})`)
+          } catch (err) {
+            // The pledge went out; the next check's "started" entry fails the same way and pledges nothing.
+            last = { ...last, message: `pledged, but the audit log could not record it: ${err instanceof Error ? err.message : String(err)}` }
+          }
         }
       } else {
         last = {

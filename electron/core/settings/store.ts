@@ -1,4 +1,4 @@
-import { readdirSync, renameSync, statSync } from 'node:fs'
+import { lstatSync, readdirSync, renameSync, statSync } from 'node:fs'
 import { basename, join } from 'node:path'
 import { z } from 'zod'
 import {
@@ -37,6 +37,8 @@ import { ensureHome, minerdeskHome, settingsFile } from './paths'
  */
 
 export const SETTINGS_FILE_VERSION = 1
+/** Beside a kept unusable settings.json: why it was unusable. */
+const WHY = '.why'
 
 const fileSchema = z.object({
   version: z.literal(SETTINGS_FILE_VERSION),
@@ -396,6 +398,12 @@ export class SettingsStore {
     try {
       renameSync(this.file, movedTo)
       this.problem = { file: this.file, movedTo, reason: reason! }
+      // The reason, for the MinerDesk processes that start after this one (best effort).
+      try {
+        writeDurably(`${movedTo}${WHY}`, `${reason}\n`)
+      } catch {
+        /* a full disk: later processes give a general reason */
+      }
     } catch (err) {
       // Another MinerDesk process moved it aside first: its copy is reported instead.
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err
@@ -418,15 +426,22 @@ export class SettingsStore {
     const prefix = `${basename(this.file)}.bad-`
     let best: { path: string; mtimeMs: number } | null = null
     for (const n of names) {
-      if (!n.startsWith(prefix)) continue
+      if (!n.startsWith(prefix) || n.endsWith(WHY)) continue
       try {
-        const st = statSync(join(this.home, n))
-        if (st.isFile() && (!best || st.ctimeMs > best.mtimeMs)) best = { path: join(this.home, n), mtimeMs: st.ctimeMs }
+        const st = lstatSync(join(this.home, n))
+        if (!st.isDirectory() && (!best || st.ctimeMs > best.mtimeMs)) best = { path: join(this.home, n), mtimeMs: st.ctimeMs }
       } catch {
         /* removed meanwhile */
       }
     }
-    return best ? { file: this.file, movedTo: best.path, reason: 'it could not be used when MinerDesk read it' } : null
+    if (!best) return null
+    let why: string | null = null
+    try {
+      why = readRegularFile(`${best.path}${WHY}`, 64 * 1024)?.trim() || null
+    } catch {
+      /* not ours */
+    }
+    return { file: this.file, movedTo: best.path, reason: why ?? 'it could not be used when MinerDesk read it' }
   }
 
   private plan(change: (c: SettingsFileContent) => SettingsFileContent): SettingsPlan {

@@ -148,6 +148,8 @@ class SshConnection implements ManagedSshHost {
   private readonly maxChannels: number
   private readonly maxForwards: number
   private readonly keepaliveDefault: number
+  /** Aliases on the route whose config says StrictHostKeyChecking no. */
+  private checkingOff: string[] = []
   private readonly deadAfter: number
   private readonly connectTimeout: number
   private readonly backoff: BackoffPolicy
@@ -174,7 +176,7 @@ class SshConnection implements ManagedSshHost {
 
   private setState(state: ConnectionStateName, detail: string, extra: { attempt?: number; nextRetryAt?: number; hostKey?: HostKeyInfo } = {}): void {
     const since = state === this.state.state ? this.state.since : Date.now()
-    this.state = { siteId: this.o.siteId, state, since, detail, ...extra }
+    this.state = { siteId: this.o.siteId, state, since, detail, ...extra, ...(this.checkingOff.length > 0 ? { hostKeyCheckingOff: this.checkingOff } : {}) }
     const snapshot = this.info
     for (const l of [...this.listeners]) {
       try {
@@ -219,6 +221,8 @@ class SshConnection implements ManagedSshHost {
       this.setState('config-error', e.message)
       throw e
     }
+    // Said on every state from now on: the operator's config turned host-key questions off.
+    this.checkingOff = [...route.hops, route.target].filter((h) => h.strictHostKeyChecking === 'no').map((h) => h.alias)
     const target = routeText(route)
     const retrying = this.state.state === 'unreachable' || this.state.state === 'stale'
     if (retrying) this.setState(this.state.state, `reconnecting to ${target} (attempt ${this.attempts + 1})`, { attempt: this.attempts })

@@ -7,8 +7,12 @@ import type { SshPrompts } from './types'
 
 /**
  * The host-key decision for one hop, made before anything else is sent: known → go on; changed
- * or revoked → refuse, always; unknown → as StrictHostKeyChecking says (asking the operator for
- * `ask`). No authentication is attempted unless this says yes.
+ * or revoked → refuse, always (OpenSSH with `StrictHostKeyChecking no` would go on, without
+ * passwords or forwarding; MinerDesk never does); unknown → as StrictHostKeyChecking says, as
+ * OpenSSH's check_host_key does: `yes` refuses, `ask` asks the operator, `accept-new` and `no`
+ * accept and record the key in the first UserKnownHostsFile ("Permanently added"). An unknown key
+ * of a host whose keys of other types are known is presented as such, with those keys.
+ * No authentication is attempted unless this says yes.
  */
 
 export type HostKeyOutcome =
@@ -74,8 +78,9 @@ export async function verifyHostKey(hop: ResolvedHost, blob: Buffer, ctx: Verify
     return { ok: false, state: 'host-key-changed', key, error: new MinerDeskError({ code: 'ssh/host-key-changed', message, hint, params }) }
   }
 
-  // Unknown key.
-  const key: HostKeyInfo = { ...base, knownHostsFile: saveTo ?? '' }
+  // Unknown key (possibly of a new type, with keys of other types known).
+  const key: HostKeyInfo = { ...base, knownHostsFile: saveTo ?? '', ...(result.others.length > 0 ? { otherKnownKeys: result.others } : {}) }
+  const otherText = result.others.length > 0 ? ` Keys of another type are already known for this host: ${result.others.map((o) => `${o.keyType} ${o.fingerprint} (${o.file} line ${o.line})`).join(', ')}; it now presents a new key type.` : ''
   const once = onceKey(name, blob)
   if (ctx.memory.accepted.has(once)) return { ok: true }
   const save = (): { ok: true; saved?: string; saveError?: string } => {
@@ -91,7 +96,6 @@ export async function verifyHostKey(hop: ResolvedHost, blob: Buffer, ctx: Verify
   const unknownParams = { host: name, alias: hop.alias, fingerprint, keyType }
   switch (hop.strictHostKeyChecking) {
     case 'no':
-      return { ok: true }
     case 'accept-new':
       return save()
     case 'yes':
@@ -101,7 +105,7 @@ export async function verifyHostKey(hop: ResolvedHost, blob: Buffer, ctx: Verify
         key,
         error: new MinerDeskError({
           code: 'ssh/host-key-unknown',
-          message: `${name} (${hop.alias}) is not in known_hosts and StrictHostKeyChecking is yes; its key is ${keyType} ${fingerprint}.`,
+          message: `${name} (${hop.alias}) has no ${keyType} key in known_hosts and StrictHostKeyChecking is yes; its key is ${keyType} ${fingerprint}.${otherText}`,
           hint: `Check the fingerprint with the host's administrator, then add it (ssh-keyscan, or connect once with ssh) to ${saveTo ?? 'your known_hosts'}.`,
           params: unknownParams
         })
@@ -137,7 +141,7 @@ export async function verifyHostKey(hop: ResolvedHost, blob: Buffer, ctx: Verify
         key,
         error: new MinerDeskError({
           code: 'ssh/host-key-rejected',
-          message: `You rejected the host key ${keyType} ${fingerprint} of ${name} (${hop.alias}); MinerDesk did not connect.`,
+          message: `You rejected the host key ${keyType} ${fingerprint} of ${name} (${hop.alias}); MinerDesk did not connect.${otherText}`,
           hint: 'Connect again to be asked again.',
           params: unknownParams
         })

@@ -101,7 +101,7 @@ describe('known_hosts lookups agree with ssh-keygen -F', () => {
     expect(checkKnownHosts([file], '10.0.0.5', 2222, ec.type, ec.blob)).toMatchObject({ status: 'match' })
     expect(checkKnownHosts([file], 'X.Farm.Example', 22, rsa.type, rsa.blob)).toMatchObject({ status: 'match' })
     // Negated: bad.farm.example has no entry of its own.
-    expect(checkKnownHosts([file], 'bad.farm.example', 22, rsa.type, rsa.blob)).toEqual({ status: 'unknown', otherTypes: [] })
+    expect(checkKnownHosts([file], 'bad.farm.example', 22, rsa.type, rsa.blob)).toEqual({ status: 'unknown', otherTypes: [], others: [] })
     // Same type, other key: changed, naming where the expected key is.
     const changed = checkKnownHosts([file], 'miner1.farm.example', 22, ed2.type, Buffer.from(keygen(`ed-${file.length}`, 'ed25519').blob))
     expect(changed.status).toBe('changed')
@@ -110,15 +110,15 @@ describe('known_hosts lookups agree with ssh-keygen -F', () => {
       expect(lineOf(file, changed.expected[0]?.line ?? 0)).toContain(ed.line)
     }
     // Other type only: unknown, with the known types listed.
-    expect(checkKnownHosts([file], 'miner1.farm.example', 22, ec.type, ec.blob)).toEqual({ status: 'unknown', otherTypes: ['ssh-ed25519', 'ssh-rsa'] })
+    expect(checkKnownHosts([file], 'miner1.farm.example', 22, ec.type, ec.blob)).toMatchObject({ status: 'unknown', otherTypes: ['ssh-ed25519', 'ssh-rsa'], others: [{ keyType: 'ssh-ed25519', fingerprint: expect.stringMatching(/^SHA256:/), file }, { keyType: 'ssh-rsa', file }] })
     // @revoked applies to every host and wins over everything.
     const revoked = checkKnownHosts([file], 'anything.example', 22, ed2.type, ed2.blob)
     expect(revoked).toMatchObject({ status: 'revoked', file })
     if (revoked.status === 'revoked') expect(lineOf(file, revoked.line)).toBe(`@revoked * ${ed2.line}`)
     // @cert-authority lines are not host keys.
-    expect(checkKnownHosts([file], 'host.ca.example', 22, ed.type, ed.blob)).toEqual({ status: 'unknown', otherTypes: [] })
+    expect(checkKnownHosts([file], 'host.ca.example', 22, ed.type, ed.blob)).toEqual({ status: 'unknown', otherTypes: [], others: [] })
     // Port 22 entries do not cover other ports.
-    expect(checkKnownHosts([file], '10.0.0.9', 2200, ed.type, ed.blob)).toEqual({ status: 'unknown', otherTypes: [] })
+    expect(checkKnownHosts([file], '10.0.0.9', 2200, ed.type, ed.blob)).toEqual({ status: 'unknown', otherTypes: [], others: [] })
   })
 
   it('skips lines it cannot read, as OpenSSH does', () => {

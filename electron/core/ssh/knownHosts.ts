@@ -82,8 +82,8 @@ export interface KnownKey {
 
 export type KnownHostsResult =
   | { status: 'match'; file: string; line: number }
-  /** No entry for this key type; `otherTypes` lists the types that are known for the host. */
-  | { status: 'unknown'; otherTypes: string[] }
+  /** No entry for this key type; `others` are the host's known keys of other types (OpenSSH shows them too). */
+  | { status: 'unknown'; otherTypes: string[]; others: KnownKey[] }
   /** Entries of this type exist but none holds this key: the first is where to fix it. */
   | { status: 'changed'; expected: KnownKey[] }
   | { status: 'revoked'; file: string; line: number }
@@ -100,7 +100,11 @@ export function checkKnownHosts(files: readonly string[], host: string, port: nu
   if (sameType.length > 0) {
     return { status: 'changed', expected: sameType.map((e) => ({ keyType: e.keyType, fingerprint: fingerprintSha256(e.keyBlob), file: e.file, line: e.line })) }
   }
-  return { status: 'unknown', otherTypes: [...new Set(plain.map((e) => e.keyType))] }
+  return {
+    status: 'unknown',
+    otherTypes: [...new Set(plain.map((e) => e.keyType))],
+    others: plain.map((e) => ({ keyType: e.keyType, fingerprint: fingerprintSha256(e.keyBlob), file: e.file, line: e.line }))
+  }
 }
 
 /** Key types known for host:port (to offer matching host-key algorithms first). */

@@ -13,6 +13,7 @@ import type { SettingsStore } from '../settings/store'
 import { operatorIdentity, thisMachine } from './identity'
 import { readSiteAudit, appendSiteAudit } from './siteAudit'
 import { describeLock, lockedError, lockOp, type LockOwner } from './siteLock'
+import { logProblem } from '../util/log'
 
 /**
  * Team safety on shared sites: the operator's identity, the restart lock on each site host, the
@@ -37,6 +38,7 @@ export interface TeamOptions {
 export class TeamService {
   private readonly states = new Map<string, SiteTeamState>()
   private timer: NodeJS.Timeout | null = null
+  private firstTick: NodeJS.Timeout | null = null
   private readonly heartbeats = new Map<string, NodeJS.Timeout>()
 
   constructor(
@@ -105,11 +107,11 @@ export class TeamService {
       lockOp(this.sites.get(siteId).host, 'heartbeat', run)
         .then((a) => {
           if (a.state === 'lost') {
-            console.error(`minerdesk: ${siteId}: the restart lock of run ${run} was broken by another operator`)
+            logProblem(`${siteId}: the restart lock of run ${run} was broken by another operator`)
             this.stopHeartbeat(run)
           }
         })
-        .catch((err: unknown) => console.warn(`minerdesk: ${siteId}: restart lock heartbeat failed:`, err instanceof Error ? err.message : err))
+        .catch((err: unknown) => logProblem(`${siteId}: restart lock heartbeat failed`, err instanceof Error ? err.message : err))
     }, LOCK_HEARTBEAT_SEC * 1000)
     t.unref()
     this.heartbeats.set(run, t)
@@ -200,21 +202,29 @@ export class TeamService {
   startWatching(): void {
     if (this.timer) return
     const tick = (): void => {
-      for (const id of this.sites.ids()) {
-        const h = this.sites.get(id)
-        if (h.host.info.state !== 'connected') continue
-        void this.read(id)
+      // A timer that fires while the core closes must not throw out of it (a site just removed).
+      try {
+        for (const id of this.sites.ids()) {
+          const h = this.sites.get(id)
+          if (h.host.info.state !== 'connected') continue
+          void this.read(id)
+        }
+      } catch (err) {
+        logProblem('reading the sites\' locks and logs failed', err)
       }
     }
     this.timer = setInterval(tick, WATCH_INTERVAL_MS)
     this.timer.unref()
     // The first read once the first polls have connected.
-    setTimeout(tick, 3000).unref()
+    this.firstTick = setTimeout(tick, 3000)
+    this.firstTick.unref()
   }
 
   close(): void {
     if (this.timer) clearInterval(this.timer)
+    if (this.firstTick) clearTimeout(this.firstTick)
     this.timer = null
+    this.firstTick = null
     for (const run of [...this.heartbeats.keys()]) this.stopHeartbeat(run)
   }
 }
@@ -235,7 +245,7 @@ export class MirroredAuditLog extends AuditLog {
     const e = await super.record(input)
     if (this.mirror) {
       await this.mirror(e).catch((err: unknown) => {
-        console.warn(`minerdesk: ${e.site}: the site's audit log was not written:`, err instanceof Error ? err.message : err)
+        logProblem(`${e.site}: the site's audit log was not written`, err instanceof Error ? err.message : err)
       })
     }
     return e

@@ -18,6 +18,9 @@ info() {
   printf 'owner %s\\n' "$(cat "$l/owner" 2>/dev/null)"
 }
 put() { printf '%s\\n' "$2" > "$l/.$1.tmp" && mv -f "$l/.$1.tmp" "$l/$1"; }
+# A lock just created by another operator gets its files a moment after its mkdir: wait for them
+# (a few seconds at most) so the refusal can say who holds it.
+settle() { n=0; while [ -d "$l" ] && [ ! -s "$l/owner" ] && [ $n -lt 3 ]; do sleep 1; n=$((n+1)); done; }
 mine() { [ -f "$l/token" ] && [ "$(cat "$l/token")" = "$1" ]; }
 case "$1" in
 acquire)
@@ -27,7 +30,7 @@ acquire)
     echo 'state acquired'; info; exit 0
   fi
   if mine "$2"; then put heartbeat "$(date +%s)"; put owner "$3"; echo 'state acquired'; info; exit 0; fi
-  echo 'state held'; info; exit 3 ;;
+  settle; echo 'state held'; info; exit 3 ;;
 heartbeat)
   if mine "$2"; then put heartbeat "$(date +%s)"; echo 'state held'; info; exit 0; fi
   echo 'state lost'; [ -d "$l" ] && info; exit 4 ;;
@@ -35,7 +38,7 @@ release)
   if mine "$2"; then rm -rf "$l"; echo 'state released'; exit 0; fi
   echo 'state lost'; [ -d "$l" ] && info; exit 4 ;;
 status)
-  if [ -d "$l" ]; then echo 'state held'; info; else echo 'state free'; fi; exit 0 ;;
+  if [ -d "$l" ]; then settle; echo 'state held'; info; else echo 'state free'; fi; exit 0 ;;
 break)
   [ -d "$l" ] || { echo 'state free'; exit 0; }
   t=$(cat "$l/token" 2>/dev/null); h=$(cat "$l/heartbeat" 2>/dev/null); [ -n "$h" ] || h=0

@@ -32,6 +32,8 @@ describe('redactSecrets', () => {
       'lotus mpool replace --auto --fee-limit 0.5 f3abc 17',
       'MINER_API_INFO=/ip4/127.0.0.1/tcp/2345/http lotus-worker run',
       'export FULLNODE_API_INFO=$(lotus auth api-info --perm admin | cut -d= -f2-)',
+      'FULLNODE_API_INFO=http://127.0.0.1:1234/rpc/v1 lotus-miner run',
+      'FULLNODE_API_INFO=ws://10.0.0.2:1234 lotus-miner run',
       'eth tx 0x' + 'ab'.repeat(32),
       'bafy2bzacecnamqgqmifpluoeldx7zzglxcljo6oja4vrmtj7432rphldpdmm2'
     ]

@@ -26,8 +26,9 @@ const TOKEN_REPLACEMENTS: Array<[RegExp, (...m: string[]) => string]> = [
   [/(\bBearer\s+)(?![[$])([^\s'",]+)/gi, (_m, pre, tok) => `${pre}${mask(tok!)}`],
   // JWTs (Lotus tokens): header.payload.signature, the header starting with {"… = eyJ
   [/\beyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g, (m) => mask(m)],
-  // NAME_API_INFO=TOKEN:ADDRESS or NAME_API_INFO=TOKEN (an address alone starts with /; $(…) is a command)
-  [/(\b[A-Z0-9_]*API_INFO=['"]?)(?![/'"\s$[])([^\s:'"]+)/g, (_m, pre, tok) => `${pre}${mask(tok!)}`],
+  // NAME_API_INFO=TOKEN:/multiaddr or NAME_API_INFO=TOKEN alone (an address alone starts with /
+  // or is a URL such as http://…; $(…) is a command)
+  [/(\b[A-Z0-9_]*API_INFO=['"]?)(?![/'"\s$[])([^\s:'"/]+)(?=:\/(?!\/)|['"\s]|$)/g, (_m, pre, tok) => `${pre}${mask(tok!)}`],
   // TOKEN:/ip4/… written bare
   [/(^|[\s'"=])(?![/[])([A-Za-z0-9._~+-]{16,})(?=:\/(?:ip4|ip6|dns|dns4|dns6)\/)/g, (_m, pre, tok) => `${pre}${mask(tok!)}`],
   // --token X, --token=X, token=X, ?token=X, "token":"X"

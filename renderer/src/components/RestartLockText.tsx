@@ -7,8 +7,11 @@ import { StatusText } from './StatusText'
 
 const hhmm = (ms: number, lang: string): string => new Date(ms).toLocaleTimeString(lang, { hour: '2-digit', minute: '2-digit', hour12: false })
 
-/** "Being restarted by X since HH:MM" when another operator (or another MinerDesk) holds the site's restart lock. */
-export function RestartLockText({ siteId, testId, canBreak }: { siteId: string; testId?: string; canBreak?: boolean }) {
+/**
+ * "Being restarted by X since HH:MM" when another operator (or another MinerDesk) holds the site's
+ * restart lock; `compact` for a table cell (the whole sentence in its tooltip).
+ */
+export function RestartLockText({ siteId, testId, canBreak, compact }: { siteId: string; testId?: string; canBreak?: boolean; compact?: boolean }) {
   const { t, i18n } = useTranslation()
   const ops = useOpDialog(siteId)
   const state = useTeamStore(selectTeam(siteId))
@@ -25,8 +28,8 @@ export function RestartLockText({ siteId, testId, canBreak }: { siteId: string; 
     })
   return (
     <span>
-      <StatusText tone={lock.stale ? 'warning' : 'busy'} testId={testId ?? 'restart-lock'} title={`${lock.operator} · ${lock.machine} · pid ${lock.pid} · ${lock.via}`}>
-        {t(lock.stale ? 'team.lockStale' : 'team.lockHeld', params)}
+      <StatusText tone={lock.stale ? 'warning' : 'busy'} testId={testId ?? 'restart-lock'} title={`${compact ? `${t(lock.stale ? 'team.lockStale' : 'team.lockHeld', params)}\n` : ''}${lock.operator} · ${lock.machine} · pid ${lock.pid} · ${lock.via}`}>
+        {t(compact ? (lock.stale ? 'team.lockShortStale' : 'team.lockShort') : lock.stale ? 'team.lockStale' : 'team.lockHeld', params)}
       </StatusText>
       {canBreak && lock.stale && (
         <Button size="small" type="link" danger onClick={breakIt} data-testid="break-lock">

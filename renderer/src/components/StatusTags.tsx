@@ -22,6 +22,21 @@ export function ConnectionText({ info, state, testId }: { info?: ConnectionInfo;
   )
 }
 
+/**
+ * The operator's SSH config says `StrictHostKeyChecking no` on the way to this site: a lasting
+ * warning next to its SSH state (new host keys are accepted without asking).
+ */
+export function HostKeyCheckingOffText({ info, testId }: { info?: ConnectionInfo; testId?: string }) {
+  const { t } = useTranslation()
+  const off = info?.hostKeyCheckingOff
+  if (!off || off.length === 0) return null
+  return (
+    <StatusText tone="warning" testId={testId} title={t('hostKey.checkingOffTip', { aliases: off.join(', ') })}>
+      {t('hostKey.checkingOff')}
+    </StatusText>
+  )
+}
+
 export function SeverityText({ severity }: { severity: FindingSeverity }) {
   const { t } = useTranslation()
   return (

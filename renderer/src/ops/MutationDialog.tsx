@@ -163,7 +163,28 @@ function OutcomeView({ outcome }: { outcome: MutationOutcome }) {
   const rows = Object.entries(outcome.data ?? {}).map(([key, value]) => ({ key, value: String(value) }))
   return (
     <div className="md-stack" data-testid="mutation-result" data-ok={String(outcome.ok)}>
-      <Alert type={outcome.ok ? 'success' : 'error'} showIcon title={outcome.ok ? t('sectors.op.ok') : t('sectors.op.failed')} description={outcome.error?.message} />
+      {outcome.auditFailure ? (
+        // It ran: say so first, and that running it again would do it twice.
+        <Alert
+          type="warning"
+          showIcon
+          data-testid="mutation-unaudited"
+          title={t('ops.unaudited.title')}
+          description={
+            <div>
+              <div>
+                {t('ops.unaudited.ran', { n: outcome.auditFailure.step + 1 })} <Mono>{outcome.steps[outcome.auditFailure.step]?.step.text ?? ''}</Mono>
+              </div>
+              <div>{t('ops.unaudited.why', { message: outcome.auditFailure.error.message })}</div>
+              <div className="md-gap-top">
+                <strong>{t('ops.unaudited.noRetry')}</strong>
+              </div>
+            </div>
+          }
+        />
+      ) : (
+        <Alert type={outcome.ok ? 'success' : 'error'} showIcon title={outcome.ok ? t('sectors.op.ok') : t('sectors.op.failed')} description={outcome.error?.message} />
+      )}
       {rows.length > 0 && (
         <Table
           size="small"

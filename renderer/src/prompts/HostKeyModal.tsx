@@ -10,7 +10,8 @@ import { selectSites, useSitesStore } from '@renderer/stores/sites'
 /**
  * An unknown host key: the operator compares the fingerprint (with the host's own
  * `ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub`) and decides. There is no way to dismiss it without
- * deciding: nothing is sent to the host until then.
+ * deciding: nothing is sent to the host until then. A host that presents a key of a new type while
+ * keys of other types are known for it is said to be that (as OpenSSH says it), with those keys.
  */
 export function HostKeyModal() {
   const { t } = useTranslation()
@@ -28,10 +29,11 @@ export function HostKeyModal() {
       .finally(() => setBusy(null))
   }
   const k = prompt.key
+  const others = k.otherKnownKeys ?? []
   return (
     <Modal
       open
-      title={t('hostKey.title')}
+      title={others.length > 0 ? t('hostKey.newTypeModalTitle') : t('hostKey.title')}
       closable={false}
       mask={{ closable: false }}
       keyboard={false}
@@ -51,7 +53,27 @@ export function HostKeyModal() {
       }
     >
       <div data-testid="hostkey-modal" data-prompt={prompt.promptId}>
-        <p>{t('hostKey.body', { site: site?.name ?? prompt.siteId })}</p>
+        {others.length > 0 ? (
+          <Alert
+            type="warning"
+            showIcon
+            data-testid="hostkey-new-type"
+            title={t('hostKey.newTypeTitle', { keyType: k.keyType })}
+            description={
+              <div>
+                <div>{t('hostKey.newTypeBody')}</div>
+                {others.map((o) => (
+                  <div key={`${o.file}:${o.line}`} className="md-gap-top">
+                    <Mono>{o.keyType}</Mono> <Mono testId="hostkey-known-fingerprint">{o.fingerprint}</Mono>{' '}
+                    <span className="md-muted">{t('hostKey.knownAt', { file: o.file, line: o.line })}</span>
+                  </div>
+                ))}
+              </div>
+            }
+          />
+        ) : (
+          <p>{t('hostKey.body', { site: site?.name ?? prompt.siteId })}</p>
+        )}
         <Descriptions
           size="small"
           column={1}

@@ -86,6 +86,8 @@ export function fixtureBackend(data: FixtureData): FixtureBackend {
     }),
     'ops:cancel': () => null,
     'ops:execute': (pid) => {
+      // Any other preview (aborting a job) runs as the test's outcome says.
+      if (pid !== '11111111-2222-4333-8444-555555555555') return data.opOutcome ?? { id: pid, site: 'sh-01', action: 'job.abort', ok: true, steps: [] }
       const site = 'sh-01'
       const st = team[site] as { lock: unknown }
       st.lock = null
@@ -199,6 +201,19 @@ export function fixtureBackend(data: FixtureData): FixtureBackend {
         .sort((a, b) => b.time.localeCompare(a.time))
         .slice(0, limit ?? 200)
     },
+    'restart:forSite': () => data.restartRun ?? null,
+    'restart:list': () => [],
+    'restart:rolling': () => null,
+    'siteops:previewAbort': (site, target) => ({
+      id: '00000000-0000-4000-8000-00000000ab07',
+      site,
+      action: 'job.abort',
+      params: { job: (target as { job: string }).job },
+      steps: [{ kind: 'api', host: String(site), text: `Filecoin.SealingAbort [{"Sector":{"Miner":1234567,"Number":10190},"ID":"${(target as { job: string }).job}"}]` }],
+      warnings: [],
+      confirm: { kind: 'click' },
+      expiresAt: now() + 600_000
+    }),
     'audit:verify': () => ({ file: 'audit.log', ok: true, entries: data.audit.length, chained: data.audit.length, unchained: 0, tornLines: [] })
   }
 

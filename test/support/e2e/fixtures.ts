@@ -12,7 +12,9 @@ import {
   type JobRow,
   type JobState,
   type JobsSnapshot,
+  type MutationOutcome,
   type PendingMessage,
+  type RestartRun,
   type PipelineSnapshot,
   type SectorGroup,
   type SiteConfig,
@@ -52,6 +54,10 @@ export interface FixtureData {
   history: Record<string, HistoryPoint[]>
   /** `sectors:list` answers per site (none by default). */
   sectorTables: Record<string, SectorTable>
+  /** What `restart:forSite` answers (null: no restart). */
+  restartRun?: RestartRun | null
+  /** What `ops:execute` answers (default: every step ok). */
+  opOutcome?: MutationOutcome
 }
 
 const GiB = 1024 ** 3

@@ -5,6 +5,7 @@ import dayjs from 'dayjs'
 import { useMemo, useState, type KeyboardEvent } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Mono } from '@renderer/components/Mono'
+import { RestartLockText } from '@renderer/components/RestartLockText'
 import { HealthText } from '@renderer/components/StatusTags'
 import { StatusText } from '@renderer/components/StatusText'
 import type { SiteConfig } from '@contract'
@@ -14,6 +15,7 @@ import { formatDuration, formatInt } from '@renderer/model/format'
 import { useNow } from '@renderer/stores/clock'
 import { navigate } from '@renderer/stores/navigation'
 import { selectConnections, selectSummaries, useOverviewStore } from '@renderer/stores/overview'
+import { useTeamStore } from '@renderer/stores/team'
 import { SEVERITY_TONE } from '@renderer/theme/tokens'
 
 /**
@@ -27,6 +29,7 @@ export function FleetTable({ sites }: { sites: SiteConfig[] }) {
   const tx = useFindingText()
   const summaries = useOverviewStore(selectSummaries)
   const connections = useOverviewStore(selectConnections)
+  const team = useTeamStore((s) => s.bySite)
   const now = useNow()
   const [sort, setSort] = useState<{ key: FleetSortKey; worstFirst: boolean }>({ key: 'health', worstFirst: true })
   const rows = useMemo(() => sortFleet(sites.map((s) => fleetRow(s, summaries[s.id], connections[s.id])), sort.key, sort.worstFirst), [sites, summaries, connections, sort])
@@ -67,7 +70,10 @@ export function FleetTable({ sites }: { sites: SiteConfig[] }) {
       t('fleet.processes'),
       112,
       (r) =>
-        r.daemonUp === null ? (
+        // Another operator's restart explains processes going down and up: say whose, since when.
+        team[r.site.id]?.lock && !team[r.site.id]!.lock!.mine ? (
+          <RestartLockText siteId={r.site.id} compact testId="fleet-restart-lock" />
+        ) : r.daemonUp === null ? (
           '—'
         ) : r.daemonUp && r.minerUp ? (
           <StatusText tone="ok">{t('fleet.bothUp')}</StatusText>
@@ -121,7 +127,7 @@ export function FleetTable({ sites }: { sites: SiteConfig[] }) {
         if (!first) return <span className="md-muted">—</span>
         const text = tx(first.title)
         return (
-          <span title={list.map((f) => tx(f.title)).join('\n')} data-testid="fleet-issues">
+          <span className="md-fleet-issues" title={list.map((f) => tx(f.title)).join('\n')} data-testid="fleet-issues">
             <StatusText tone={SEVERITY_TONE[first.severity]} strong={first.severity === 'critical'}>
               {list.length > 1 ? `${list.length} · ` : ''}
               {text}

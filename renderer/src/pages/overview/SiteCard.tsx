@@ -5,7 +5,7 @@ import { Ago } from '@renderer/components/Ago'
 import { ConnectionAdvice } from '@renderer/components/ConnectionAdvice'
 import { Metric, MetricGap, MetricGrid, MetricRow } from '@renderer/components/Metrics'
 import { Mono } from '@renderer/components/Mono'
-import { ConnectionText, HealthText, ProcessText } from '@renderer/components/StatusTags'
+import { ConnectionText, HealthText, HostKeyCheckingOffText, ProcessText } from '@renderer/components/StatusTags'
 import type { Finding, SiteConfig } from '@contract'
 import { StatusText } from '@renderer/components/StatusText'
 import { SEVERITY_TONE } from '@renderer/theme/tokens'
@@ -48,7 +48,7 @@ export function SiteCard({ site }: { site: SiteConfig }) {
       <div className="md-site-card-sub">
         <span>
           <span className="md-muted">SSH </span>
-          <ConnectionText info={connection} state={connection ? undefined : 'idle'} testId="site-card-connection" />
+          <ConnectionText info={connection} state={connection ? undefined : 'idle'} testId="site-card-connection" /> <HostKeyCheckingOffText info={connection} testId="site-card-hostkey-off" />
         </span>
         <span>
           <span className="md-muted">{t('overview.refreshed')} </span>

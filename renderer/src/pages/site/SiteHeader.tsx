@@ -3,7 +3,7 @@ import { ReloadOutlined, SettingOutlined } from '@ant-design/icons'
 import { useTranslation } from 'react-i18next'
 import { Ago } from '@renderer/components/Ago'
 import { Mono } from '@renderer/components/Mono'
-import { ConnectionText, HealthText } from '@renderer/components/StatusTags'
+import { ConnectionText, HealthText, HostKeyCheckingOffText } from '@renderer/components/StatusTags'
 import { ReadOnlyText, RestartLockText } from '@renderer/components/RestartLockText'
 import { useReportError } from '@renderer/components/useReportError'
 import type { SiteConfig } from '@contract'
@@ -30,7 +30,7 @@ export function SiteHeader({ site }: { site: SiteConfig }) {
       <RestartLockText siteId={site.id} testId="site-restart-lock" canBreak />
       <span>
         <span className="md-muted">SSH </span>
-        <ConnectionText info={connection} state={connection ? undefined : 'idle'} testId="site-connection" />
+        <ConnectionText info={connection} state={connection ? undefined : 'idle'} testId="site-connection" /> <HostKeyCheckingOffText info={connection} testId="site-hostkey-off" />
       </span>
       <span>
         <span className="md-muted">{t('overview.refreshed')} </span>

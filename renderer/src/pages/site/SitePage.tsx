@@ -1,4 +1,4 @@
-import { Button, Empty, Result, Tabs } from 'antd'
+import { Alert, Button, Empty, Result, Tabs } from 'antd'
 import { useTranslation } from 'react-i18next'
 import { ConnectionAdvice } from '@renderer/components/ConnectionAdvice'
 import { useSshConfigFor } from '@renderer/hooks/useSshConfigFor'
@@ -33,6 +33,15 @@ export function SitePage({ siteId, tab }: { siteId: string; tab: SiteTab }) {
       <SiteHeader site={site} />
       <OthersActivity siteId={site.id} />
       {connection && connection.state !== 'connected' && <ConnectionAdvice site={site} info={connection} sshConfigPath={sshConfig} />}
+      {connection?.hostKeyCheckingOff && connection.hostKeyCheckingOff.length > 0 && (
+        <Alert
+          type="warning"
+          showIcon
+          data-testid="site-hostkey-off-warning"
+          title={t('hostKey.checkingOffTitle', { aliases: connection.hostKeyCheckingOff.join(', ') })}
+          description={t('hostKey.checkingOffBody', { config: sshConfig ?? '~/.ssh/config' })}
+        />
+      )}
       <Tabs
         activeKey={tab}
         onChange={(key) => navigate({ page: 'site', siteId, tab: key as SiteTab })}

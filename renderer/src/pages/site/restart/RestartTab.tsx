@@ -331,6 +331,23 @@ export function RestartTab({ site }: SiteTabProps) {
               description={t('wizard.resumeHint')}
             />
           )}
+          {shown?.stateNotSaved && (
+            <Alert
+              type="error"
+              showIcon
+              data-testid="wizard-state-not-saved"
+              title={t('wizard.stateNotSaved.title')}
+              description={
+                <div>
+                  <div>{t('wizard.stateNotSaved.body', { file: shown.stateNotSaved.file })}</div>
+                  <div className="md-muted">
+                    <Mono>{shown.stateNotSaved.error}</Mono>
+                  </div>
+                  <div>{t('wizard.stateNotSaved.what')}</div>
+                </div>
+              }
+            />
+          )}
           {shown && latest && <DecisionPanel run={shown} />}
           {shown && finished && <Outcome run={shown} />}
           {shown && (

@@ -14,6 +14,9 @@ function translateParams(t: TFunction, params: Record<string, string | number>):
   if (params.state === 'running' || params.state === 'stopped') out.state = t(`wizard.runState.${params.state}`)
   if (typeof params.kind === 'string') out.verdict = t(`wizard.verdictKind.${params.kind}`, { defaultValue: params.kind })
   if (typeof params.envRows === 'string') out.problems = envProblemsText(t, params.envRows, params.unreadable === 1)
+  // The count a sentence is about picks its plural form (English): `n`, else `faults`.
+  const count = params.n ?? params.faults
+  if (out.count === undefined && typeof count === 'number') out.count = count
   return out
 }
 
