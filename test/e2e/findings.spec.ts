@@ -31,7 +31,7 @@ test.describe('findings', () => {
     const card = await overview.openFinding('sectors-faulty', 'sh-01')
     await expect(card.getByTestId('finding-title')).toHaveText('Deadline 20: 2 faulty sector(s) (7742, 7743)')
     await expect(card.getByTestId('finding-consequence')).toContainText('deadline 20 is next due')
-    await expect(card.getByTestId('finding-consequence')).toContainText('(by in ')
+    await expect(card.getByTestId('finding-consequence')).toContainText('(due in ')
     await expect(card.getByTestId('finding-evidence')).toContainText('deadline 20 partition 0: faulty [7742, 7743]')
     await expect(card.getByTestId('finding-remedies')).toContainText('minerdesk proving-check sh-01 20')
     await fullShot(page, 'finding-faulty-en')

@@ -2,10 +2,10 @@ import { expect, test, type Page } from '@playwright/test'
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { DEFAULT_START_COMMANDS } from '../../preload/contract/settings'
-import { AuditLog } from '../../electron/core/audit/auditLog'
 import { SettingsStore } from '../../electron/core/settings/store'
 import { findSiteProcs } from '../../electron/sim/front/procs'
 import { pagesFor } from '../support/e2e/test'
+import { lotusProcs, startedCount } from '../support/e2e/restartChecks'
 import { startRealHost, type RealHost } from '../support/e2e/realHost'
 import { RestartPage, type RestartStep } from './pages'
 import type { RestartRun } from '../../preload/contract/restart'
@@ -30,20 +30,6 @@ function hostPid(home: string): number {
     }
   }
   throw new Error(`no browser host process for ${home}`)
-}
-
-function lotusProcs(host: RealHost, alias: string) {
-  const dir = host.sim!.site(alias).siteDir
-  const all = findSiteProcs(dir).filter((p) => p.site === dir)
-  return { daemon: all.filter((p) => p.cmdline.startsWith('lotus daemon')), miner: all.filter((p) => p.cmdline.startsWith('lotus-miner run')) }
-}
-
-async function startedCount(host: RealHost, site: string, since: string): Promise<Record<string, number>> {
-  const out: Record<string, number> = {}
-  for (const e of await new AuditLog({ home: host.home, via: 'web' }).list({ site, limit: 5000 })) {
-    if (e.result === 'started' && e.time >= since && e.action.startsWith('wizard.')) out[e.action] = (out[e.action] ?? 0) + 1
-  }
-  return out
 }
 
 /**

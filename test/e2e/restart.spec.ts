@@ -1,8 +1,8 @@
 import { expect, test } from '@playwright/test'
 import { readFileSync } from 'node:fs'
 import { AuditLog } from '../../electron/core/audit/auditLog'
-import { findSiteProcs } from '../../electron/sim/front/procs'
 import { pagesFor } from '../support/e2e/test'
+import { lotusProcs, startedCount } from '../support/e2e/restartChecks'
 import { startRealHost, type RealHost } from '../support/e2e/realHost'
 import { RestartPage } from './pages'
 import { cliBundle, reportOf, runCli } from '../support/restartHarness'
@@ -12,20 +12,6 @@ import { cliBundle, reportOf, runCli } from '../support/restartHarness'
  * the real core; step by step and "run the rest", live sync progress and log tails, the report
  * exported; a rolling restart from the Overview.
  */
-
-function lotusProcs(host: RealHost, alias: string) {
-  const dir = host.sim!.site(alias).siteDir
-  const all = findSiteProcs(dir).filter((p) => p.site === dir)
-  return { daemon: all.filter((p) => p.cmdline.startsWith('lotus daemon')), miner: all.filter((p) => p.cmdline.startsWith('lotus-miner run')) }
-}
-
-async function startedCount(host: RealHost, site: string, since: string): Promise<Record<string, number>> {
-  const out: Record<string, number> = {}
-  for (const e of await new AuditLog({ home: host.home, via: 'web' }).list({ site, limit: 5000 })) {
-    if (e.result === 'started' && e.time >= since && e.action.startsWith('wizard.')) out[e.action] = (out[e.action] ?? 0) + 1
-  }
-  return out
-}
 
 /** Gets the pre-check to "ready": re-checks while a proof is due (the verdict has its own tests). */
 async function pastPrecheck(w: RestartPage): Promise<void> {

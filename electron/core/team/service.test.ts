@@ -109,7 +109,7 @@ describe('the restart lock on the site host', () => {
     expect(await bob.breakLock('site-a', RUN_A)).toBe('broken')
     await bob.acquire('site-a', RUN_B, 'cli')
     // Alice's MinerDesk wakes up: its heartbeat finds the lock lost and leaves Bob's alone.
-    const warn = vi.spyOn(console, 'error').mockImplementation(() => undefined)
+    const warn = vi.spyOn(process.stderr, 'write').mockImplementation(() => true)
     vi.advanceTimersByTime(LOCK_HEARTBEAT_SEC * 1000)
     await vi.waitFor(() => expect(warn).toHaveBeenCalledWith(expect.stringContaining('was broken by another operator')), { timeout: 5000 })
     expect(JSON.parse(readFileSync(join(lockDir(), 'owner'), 'utf8'))).toMatchObject({ operator: 'bob', run: RUN_B })
