@@ -476,6 +476,7 @@ const CLI_EXAMPLES: Record<string, string> = {
   flag: 'PC1',
   deadline: '0',
   peer: PEER,
+  cid: CID,
   from: 'f01000',
   nonce: '1',
   pattern: 's-t*',

@@ -1,11 +1,13 @@
 import type { Command } from 'commander'
 import { attoToFil, type ProvingCheckRow, type ProvingCheckState, type WpsResult } from '../../../preload/contract'
 import { renderTable } from '../../core/util/textTable'
-import { action, call, cliCore, exitCodeFor, globals, invalid, previewThenRun, printJson, siteOf, EXIT } from '../host'
+import { action, call, cliCore, cliLanguage, exitCodeFor, globals, invalid, previewThenRun, printJson, siteOf, EXIT } from '../host'
+import { translate } from '../../core/i18n/translate'
 
 /**
  * The runbook's jobs/workers/proving/chain scripts as subcommands: abort, sched-diag,
- * wps, killw, runworker, runworker-c2, proving-check, net-peers, block-peer, mpool-replace.
+ * wps, killw, runworker, runworker-c2, proving-check, net-peers, block-peer, sync-check-bad,
+ * sync-unmark-bad, mpool-replace.
  * Every argument goes through the contract's validators (the same checks as the app; invalid
  * input exits 2 before anything reaches a site). Mutations print their preview and run only
  * with --yes, through the same one-shot, audited `ops:execute` as the app.
@@ -195,6 +197,36 @@ export function registerSiteOpsCommands(program: Command): void {
         const core = cliCore(globals(cmd))
         const s = await siteOf(core, site)
         return previewThenRun(core, cmd, await call(core, 'siteops:previewBlockPeer', s.id, String(peer)))
+      })
+    )
+
+  program
+    .command('sync-check-bad <site> <cid>')
+    .description('why the daemon marked a block bad, or that it did not (lotus sync check-bad <cid>)')
+    .action(
+      action(async (cmd, [site, cid]) => {
+        const o = globals(cmd)
+        const core = cliCore(o)
+        const s = await siteOf(core, site)
+        const r = await call(core, 'siteops:syncCheckBad', s.id, String(cid))
+        if (o.json) return printJson(r)
+        // Lotus's CLI prints the reason, or that the block was not marked.
+        process.stdout.write(`${r.reason || translate(await cliLanguage(core), 'findingsPanel.notMarkedBad')}\n`)
+      })
+    )
+
+  program
+    .command('sync-unmark-bad <site> [cid]')
+    .description('clear the bad mark of a block so the daemon may sync a chain holding it (lotus sync unmark-bad <cid>, or --all)')
+    .option('--all', 'clear every bad mark (lotus sync unmark-bad --all)')
+    .option('--yes', 'run it (without: show the exact API call)')
+    .action(
+      action(async (cmd, [site, cid]) => {
+        const all = cmd.opts<{ all?: boolean }>().all === true
+        if (all === (cid !== undefined)) throw invalid('give a block CID or --all, not both and not neither', 'the CID is the one `findings` or `sync-check-bad` names')
+        const core = cliCore(globals(cmd))
+        const s = await siteOf(core, site)
+        return previewThenRun(core, cmd, await call(core, 'siteops:previewUnmarkBad', s.id, all ? null : String(cid)))
       })
     )
 

@@ -23,7 +23,19 @@ export const SCENARIOS = [
   /** The daemon catches up slowly after downtime. */
   'slow-sync',
   /** The operator's autopledge.sh runs on the host, keeping a few sectors sealing. */
-  'autopledge'
+  'autopledge',
+  /** Once its first PC1 runs, the miner's session checks of the PC1 worker fail: disabled while holding jobs. */
+  'worker-disabled',
+  /** Computing each WindowPoSt takes longer than the challenge window (slow storage). */
+  'slow-windowpost',
+  /** The miner wins a block every 20 epochs and produces it later than the block time. */
+  'late-block',
+  /** A peer keeps offering a fork linked to a block this node marked bad: a sync worker in the error stage. */
+  'sync-bad-block',
+  /** Every 16th sector's vanilla proof does not finish within the check's timeout (slow storage). */
+  'checkprovable-timeout',
+  /** PC2 of every sector numbered …6 fails at once (its sealing disk is full): Lotus retries it over and over. */
+  'retry-loop'
 ] as const
 export type Scenario = (typeof SCENARIOS)[number]
 

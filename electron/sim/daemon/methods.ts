@@ -166,6 +166,19 @@ export function daemonMethods(node: ChainNode, hooks: DaemonHooks, version: 'v0'
     }),
 
     SyncState: def('read', 0, () => node.sync.state()),
+    SyncCheckBad: def('read', 1, ([c]) => node.sync.checkBad(cidParam('SyncCheckBad', c))),
+    SyncMarkBad: def('admin', 1, ([c]) => {
+      node.sync.markBad(cidParam('SyncMarkBad', c))
+      return null
+    }),
+    SyncUnmarkBad: def('admin', 1, ([c]) => {
+      node.sync.unmarkBad(cidParam('SyncUnmarkBad', c))
+      return null
+    }),
+    SyncUnmarkAllBad: def('admin', 0, () => {
+      node.sync.unmarkBad(null)
+      return null
+    }),
     NodeStatus: def('read', 1, ([incl]) => node.nodeStatus(incl === true)),
 
     NetPeers: def('read', 0, () => node.net.netPeers()),

@@ -60,7 +60,8 @@ export class ChainNode {
       this.clock,
       log.chain,
       log.chainstore,
-      hasScenario(cfg, 'slow-sync')
+      hasScenario(cfg, 'slow-sync'),
+      hasScenario(cfg, 'sync-bad-block')
     )
     // Messages this node held while it was down were never broadcast: they go out now.
     const networkNow = this.sync.networkHead()

@@ -2,6 +2,7 @@ import type { ActiveSync, TipSet } from '../../../preload/contract/lotus/types'
 import type { ChainClock } from '../common/clock'
 import type { GoLogger } from '../common/golog'
 import { formatGoDuration } from './goDuration'
+import { chainCid } from './ids'
 import { cidList } from './tipsets'
 
 /**
@@ -65,13 +66,60 @@ export class SyncManager {
   private lastSpawn = 0
   private vmApplied = 0
 
+  /** Blocks marked bad (SyncMarkBad, or by validation): CID → reason. */
+  private readonly bad = new Map<string, string>()
+  /** sync-bad-block: the fork a peer keeps offering, linked to a block marked bad. */
+  private badFork: { worker: WorkerState; incoming: string; parent: string } | null = null
+
   constructor(
     private readonly host: SyncHost,
     private readonly clock: ChainClock,
     private readonly log: GoLogger,
     private readonly storeLog: GoLogger,
-    private readonly slow: boolean
+    private readonly slow: boolean,
+    private readonly offerBadFork = false
   ) {}
+
+  /** SyncCheckBad: why a block was marked bad, '' when it was not. */
+  checkBad(cid: string): string {
+    return this.bad.get(cid) ?? ''
+  }
+
+  markBad(cid: string, reason = 'manually marked bad'): void {
+    this.bad.set(cid, reason)
+  }
+
+  /** SyncUnmarkBad / SyncUnmarkAllBad: the fork linked to an unmarked block is no longer refused. */
+  unmarkBad(cid: string | null): void {
+    if (cid === null) this.bad.clear()
+    else this.bad.delete(cid)
+    if (this.badFork && !this.bad.has(this.badFork.parent)) {
+      this.bad.delete(this.badFork.incoming)
+      this.badFork = null
+    }
+  }
+
+  /**
+   * A peer offers a fork whose parent this node marked bad earlier: the sync worker that takes it
+   * ends in the error stage with Lotus's message (chain/sync.go), and stays listed while a peer
+   * keeps offering it, until the mark is cleared.
+   */
+  private failBadFork(): void {
+    const head = this.host.head()
+    const parent = chainCid(`bad-parent:${head}`)
+    const incoming = chainCid(`bad-fork:${head}`)
+    this.bad.set(parent, `parent state root did not match computed state (${chainCid(`computed-root:${head}`)} != ${chainCid(`header-root:${head}`)})`)
+    this.bad.set(incoming, `linked to ${parent}`)
+    const w: WorkerState = { id: this.nextId++, base: head, target: head + 1, stage: STAGE.Error, height: head + 1, start: Date.now(), end: Date.now() }
+    this.badFork = { worker: w, incoming, parent }
+    const message = `chain linked to block marked previously as bad ([${incoming}], ${parent}) (reason: ${this.bad.get(parent) ?? ''})`
+    this.log.error('chain/sync_manager.go:326', `error during sync in [${incoming}]: ${message}`)
+    this.messages.set(w.id, message)
+    this.forkTarget.set(w.id, incoming)
+  }
+
+  private readonly messages = new Map<number, string>()
+  private readonly forkTarget = new Map<number, string>()
 
   /** Delay after an epoch starts before its tipset reaches us (block propagation). */
   private get propagationMs(): number {
@@ -193,23 +241,28 @@ export class SyncManager {
     this.active = null
     this.history.push(w)
     if (this.history.length > HISTORY) this.history.shift()
+    if (this.offerBadFork && w.id === 0 && this.bad.size === 0) this.failBadFork()
     this.wake()
   }
 
   /** SyncState: the active worker and the last finished ones, by worker ID. */
   state(): { ActiveSyncs: ActiveSync[]; VMApplied: number } {
-    const all = [...this.history, ...(this.active ? [this.active] : [])].sort((a, b) => a.id - b.id)
+    const all = [...this.history, ...(this.active ? [this.active] : []), ...(this.badFork ? [this.badFork.worker] : [])].sort((a, b) => a.id - b.id)
     return {
-      ActiveSyncs: all.map((w) => ({
-        WorkerID: w.id,
-        Base: this.host.tipset(w.base),
-        Target: this.host.tipset(w.target),
-        Stage: w.stage,
-        Height: w.height,
-        Start: goTime(w.start, startSub(w.id)),
-        End: goTime(w.end, endSub(w.id)),
-        Message: ''
-      })),
+      ActiveSyncs: all.map((w) => {
+        const fork = this.forkTarget.get(w.id)
+        const target = this.host.tipset(w.target)
+        return {
+          WorkerID: w.id,
+          Base: this.host.tipset(w.base),
+          Target: fork ? { ...target, Cids: [{ '/': fork }] } : target,
+          Stage: w.stage,
+          Height: w.height,
+          Start: goTime(w.start, startSub(w.id)),
+          End: goTime(w.end, endSub(w.id)),
+          Message: this.messages.get(w.id) ?? ''
+        }
+      }),
       VMApplied: this.vmApplied
     }
   }

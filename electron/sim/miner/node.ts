@@ -23,6 +23,7 @@ import { SectorStore } from './sectorStore'
 import { StorageIndex } from './storageIndex'
 import { WindowPoStScheduler } from './wdpost'
 import { remoteServing, WorkerRegistry, type WorkerHandle } from './workers'
+import { lateBlocks } from './mining'
 
 /**
  * A running `lotus-miner`: sector state machines, the scheduler with its workers (the built-in
@@ -126,7 +127,8 @@ export class MinerNode {
       watch: this.watch,
       log: this.log.wdpost,
       epochMs: () => this.clock.epochSeconds * 1000,
-      checkProvable: (n) => this.checkProvable(n)
+      checkProvable: (n) => this.checkProvable(n),
+      slow: hasScenario(cfg, 'slow-windowpost')
     })
     this.attachOwnPaths()
     this.localWorker = createLocalWorker({
@@ -158,6 +160,7 @@ export class MinerNode {
     this.workers.start()
     this.watch.start()
     this.wdpost.start()
+    if (hasScenario(this.cfg, 'late-block')) lateBlocks(this.watch, this.log.miner, this.maddr)
     this.sealing.restartAll()
   }
 
@@ -177,6 +180,9 @@ export class MinerNode {
 
   /** Why a sector is not provable now (CheckProvable / WindowPoSt pre-checks), null when it is. */
   checkProvable(n: number): string | null {
+    // checkprovable-timeout: every 16th sector sits on storage too slow for its vanilla proof to
+    // finish within the check's timeout.
+    if (hasScenario(this.cfg, 'checkprovable-timeout') && n % 16 === 5) return 'generating vanilla proof: context deadline exceeded'
     if (this.store.isBulk(n)) return null
     const sealed = this.index.holding(n, 'sealed')
     const cache = this.index.holding(n, 'cache')

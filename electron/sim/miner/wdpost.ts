@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import type { GoLogger } from '../common/golog'
 import { goLogTime } from '../common/golog'
 import type { DeadlineInfo, Partition, TipSet } from '../../../preload/contract/lotus/types'
+import { EPOCH_SECONDS, WPOST_CHALLENGE_WINDOW } from '../common/clock'
 import { bitfieldNumbers, METHOD, type ChainApi } from './chain'
 import type { ChainWatch } from './chainWatch'
 
@@ -14,6 +15,7 @@ import type { ChainWatch } from './chainWatch'
 
 const CHALLENGE_CONFIDENCE = 10
 const SUBMIT_CONFIDENCE = 4
+const VANILLA = 'generating vanilla proof: '
 
 export interface WdPostDeps {
   chain: ChainApi
@@ -22,6 +24,8 @@ export interface WdPostDeps {
   epochMs: () => number
   /** Why a sector cannot be proven now, or null when it can (CheckProvable). */
   checkProvable: (n: number) => string | null
+  /** slow-windowpost: computing each proof takes longer than the challenge window (slow storage). */
+  slow?: boolean
 }
 
 function subtract(a: number[], b: number[]): number[] {
@@ -78,7 +82,11 @@ export class WindowPoStScheduler {
     partitions.forEach((p: Partition, idx) => {
       if (proven.has(idx)) return
       const toProve = [...new Set([...subtract(bitfieldNumbers(p.LiveSectors), bitfieldNumbers(p.FaultySectors)), ...bitfieldNumbers(p.RecoveringSectors)])]
-      const bad = toProve.filter((n) => this.d.checkProvable(n) !== null)
+      const bad = toProve.filter((n) => {
+        const why = this.d.checkProvable(n)
+        if (why?.startsWith(VANILLA)) log.warn('sealer/faults.go:157', 'CheckProvable Sector FAULT: generating vanilla proof', { sector: n, err: why.slice(VANILLA.length) })
+        return why !== null
+      })
       log.warn('wdpost/wdpost_run.go:236', 'Checked sectors', { checked: toProve.length, good: toProve.length - bad.length })
       skipCount += bad.length
       if (toProve.length - bad.length > 0) posts.push({ Index: idx, Skipped: bad })
@@ -87,6 +95,15 @@ export class WindowPoStScheduler {
       const rand = randomBytes(32)
       rand[31] = (rand[31] as number) & 0x3f
       log.info('wdpost/wdpost_run.go:399', 'running window post', { cycle, 'chain-random': rand.toString('base64'), deadline: di, height: ts.Height, skipped: skipCount })
+      if (this.d.slow) {
+        // Reading the vanilla proofs off slow storage takes past the deadline's close (in seconds
+        // of simulated time): the proof is never submitted and the partitions go faulty.
+        const elapsed = Math.round(WPOST_CHALLENGE_WINDOW * EPOCH_SECONDS * 1.05)
+        await new Promise((r) => setTimeout(r, (elapsed / EPOCH_SECONDS) * this.d.epochMs()))
+        log.info('wdpost/wdpost_run.go:419', 'computing window post', { cycle, batch: 0, elapsed, skip: skipCount, err: null })
+        log.info('wdpost/wdpost_run.go:263', 'post cycle done', { cycle, took: (Date.now() - start) / 1000 })
+        return
+      }
       const t0 = Date.now()
       // Vanilla proofs + SNARK: a few seconds, more for more partitions.
       await new Promise((r) => setTimeout(r, Math.min(4000, 600 + 400 * posts.length)))

@@ -113,6 +113,9 @@ export async function runWorker(o: WorkerRunOptions): Promise<number> {
   // Scenarios act on the first PC1 / PC2 this process runs.
   let pc1Seen = false
   let pc2Seen = false
+  // worker-disabled: once the first PC1 runs, the miner's session checks of this worker fail (as
+  // over a broken network path): the miner disables it while its jobs go on here.
+  let sessionBroken = false
   const info: WorkerInfo = {
     Hostname: o.name,
     IgnoreResources: false,
@@ -147,6 +150,17 @@ export async function runWorker(o: WorkerRunOptions): Promise<number> {
     const firstPc1 = method === 'SealPreCommit1' && !pc1Seen
     const firstPc2 = method === 'SealPreCommit2' && !pc2Seen
     if (method === 'SealPreCommit1') pc1Seen = true
+    if (firstPc1 && scenario('worker-disabled')) sessionBroken = true
+    // retry-loop: the sealed file of every sector numbered …6 goes to a full disk: its PC2 fails at
+    // once, every time Lotus retries it (four times, then PC1 again, then PC2 again …).
+    if (method === 'SealPreCommit2' && scenario('retry-loop') && sector.Number % 10 === 6) {
+      const message = `write ${sealPath ?? repo}/sealed/s-t0${sector.Miner}-${sector.Number}: no space left on device`
+      setTimeout(() => {
+        calls.finish(id, null, { Code: 0, Message: message })
+        void doReturn(id, method)
+      }, 50)
+      return { Sector: sector, ID: id }
+    }
     if (method === 'SealPreCommit2') pc2Seen = true
     const task = runTask(
       method,
@@ -203,7 +217,14 @@ export async function runWorker(o: WorkerRunOptions): Promise<number> {
       params: 0,
       handler: () => paths.map((p) => ({ ID: p.meta?.ID, Weight: p.meta?.Weight, LocalPath: p.path, CanSeal: p.meta?.CanSeal, CanStore: p.meta?.CanStore }))
     },
-    Session: { perm: 'admin', params: 0, handler: () => (enabled ? session : '00000000-0000-0000-0000-000000000000') },
+    Session: {
+      perm: 'admin',
+      params: 0,
+      handler: () => {
+        if (sessionBroken) throw goError(`read tcp ${address}: i/o timeout`)
+        return enabled ? session : '00000000-0000-0000-0000-000000000000'
+      }
+    },
     ProcessSession: { perm: 'admin', params: 0, handler: () => session },
     Enabled: { perm: 'admin', params: 0, handler: () => enabled },
     SetEnabled: {

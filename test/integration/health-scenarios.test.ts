@@ -1,0 +1,160 @@
+import { spawn } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Finding, SiteFindings } from '../../preload/contract'
+import { startSimSites, type SimSites } from '../support/simSites'
+import { waitFor } from '../support/siteops'
+
+/**
+ * The health model's scenarios through the real path: simulated sites behind real sshd, each
+ * with one situation the simulator produces on demand, judged by `npx minerdesk findings` (and
+ * `status` for a sector) in a fresh process, as an operator runs it. Each finding must name its
+ * subject, its cause and its remedy with the command that applies it, and the remedy must work.
+ */
+const BIN = resolve(__dirname, '../../electron/cli/bin.mjs')
+
+interface Run {
+  code: number | null
+  stdout: string
+  stderr: string
+}
+
+function cliOf(sim: () => SimSites, home: () => string) {
+  return (...args: string[]): Promise<Run> =>
+    new Promise((r) => {
+      const child = spawn(process.execPath, [BIN, '--ssh-config', sim().sshConfigPath, ...args], {
+        env: { ...process.env, LC_ALL: 'en_US.UTF-8', MINERDESK_HOME: home() },
+        stdio: ['ignore', 'pipe', 'pipe']
+      })
+      let stdout = ''
+      let stderr = ''
+      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
+      child.on('exit', (code) => r({ code, stdout, stderr }))
+    })
+}
+
+const findingsIn = (r: Run): Finding[] => (JSON.parse(r.stdout) as { sites: SiteFindings[] }).sites.flatMap((s) => s.findings)
+
+describe('scenarios at speed 60: worker-disabled, sync-bad-block', () => {
+  let sim: SimSites
+  let home: string
+  const cli = cliOf(() => sim, () => home)
+
+  beforeAll(async () => {
+    sim = await startSimSites({ sites: 2, sectors: 40, speed: 60, scenarios: { 'site-1': ['worker-disabled'], 'site-2': ['sync-bad-block'] } })
+    home = mkdtempSync(join(tmpdir(), 'md-health-scenarios-'))
+  }, 120_000)
+  afterAll(async () => {
+    await sim?.down()
+    if (home) rmSync(home, { recursive: true, force: true })
+  })
+
+  it('worker-disabled: one critical finding for the worker with its jobs and sectors, not one per job', async () => {
+    // The miner's heartbeat (every 10 s) finds the PC1 worker's session check failing once its PC1 runs.
+    const host = await waitFor('the miner to disable a worker holding a job', 60_000, async () => {
+      const stats = await sim.rpc<Record<string, { Info: { Hostname: string }; Enabled: boolean }>>('site-1', 'miner', 'WorkerStats')
+      const jobs = await sim.rpc<Record<string, unknown[]>>('site-1', 'miner', 'WorkerJobs')
+      const off = Object.entries(stats).find(([id, w]) => !w.Enabled && (jobs[id]?.length ?? 0) > 0)
+      return off ? off[1].Info.Hostname : null
+    }, 1000)
+    const json = await cli('findings', 'site-1', '--json')
+    expect(json.stderr).toBe('')
+    expect(json.code).toBe(1) // a critical finding
+    const down = findingsIn(json).filter((f) => f.kind === 'worker-down')
+    expect(down).toHaveLength(1)
+    const f = down[0]!
+    expect(f).toMatchObject({ severity: 'critical', subject: { kind: 'worker', label: host }, title: { key: 'findings.worker-down.disabled.title' } })
+    const sectors = f.related.filter((r) => r.kind === 'sector').map((r) => r.id)
+    expect(sectors.length).toBeGreaterThan(0)
+    expect(f.related.some((r) => r.kind === 'job')).toBe(true)
+    // Its jobs are under it, not overdue findings of their own.
+    expect(findingsIn(json).filter((x) => x.kind === 'stage-overdue' && x.related.some((r) => r.kind === 'worker' && r.id === f.subject.id))).toEqual([])
+
+    const text = await cli('findings', 'site-1')
+    expect(text.stdout).toContain(`CRITICAL Worker ${host} is disabled while holding`)
+    expect(text.stdout).toContain(`Cause: The miner cannot reach ${host} (its session check failed)`)
+    expect(text.stdout).toMatch(/Remedy: +1\. Check .*lotus-worker process/)
+    expect(text.stdout).toContain(`$ minerdesk wps site-1 ${host}`)
+    expect(text.stdout).toContain(`$ minerdesk killw site-1 ${host}`)
+
+    // The sector's page (status) names the same finding.
+    const status = await cli('status', 'site-1', sectors[0]!)
+    expect(status.stdout).toContain(`Worker ${host} is disabled while holding`)
+    // The remedy's command works: wps lists the worker's process on its host.
+    const wps = await cli('wps', 'site-1', host)
+    expect(wps.code).toBe(0)
+    expect(wps.stdout).toMatch(/lotus-worker/)
+  }, 120_000)
+
+  it('sync-bad-block: the sync worker in the error stage with Lotus\'s message; check-bad names the reason, unmark-bad clears it', async () => {
+    const json = await waitFor('a sync error finding', 60_000, async () => {
+      const r = await cli('findings', 'site-2', '--json')
+      return findingsIn(r).some((f) => f.kind === 'sync-error') ? r : null
+    }, 1000)
+    const f = findingsIn(json).find((x) => x.kind === 'sync-error')!
+    expect(f.subject.kind).toBe('sync-worker')
+    expect(f.title.key).toBe('findings.sync-error.bad-block.title')
+    expect(f.evidence.map((e) => e.value).join('\n')).toMatch(/chain linked to block marked previously as bad \(\[bafy\w+\], bafy\w+\) \(reason: parent state root did not match/)
+    const actions = f.remedies.map((r) => r.action?.kind)
+    expect(actions).toEqual(['sync-check-bad', 'sync-unmark-bad'])
+    const cid = (f.remedies[0]!.action as { cid: string }).cid
+
+    const text = await cli('findings', 'site-2')
+    expect(text.stdout).toContain(`$ minerdesk sync-check-bad site-2 ${cid}`)
+    expect(text.stdout).toContain(`$ minerdesk sync-unmark-bad site-2 ${cid}`)
+
+    // The remedies, as printed: check-bad tells why; unmark-bad previews, then runs with --yes.
+    const check = await cli('sync-check-bad', 'site-2', cid)
+    expect(check.code).toBe(0)
+    expect(check.stdout).toMatch(/^parent state root did not match computed state/)
+    const preview = await cli('sync-unmark-bad', 'site-2', cid)
+    expect(preview.code).toBe(3)
+    expect(preview.stdout).toContain('SyncUnmarkBad')
+    expect(await sim.rpc<string>('site-2', 'daemon', 'SyncCheckBad', [{ '/': cid }])).not.toBe('')
+    const run = await cli('sync-unmark-bad', 'site-2', cid, '--yes')
+    expect(run.code).toBe(0)
+    expect(await sim.rpc<string>('site-2', 'daemon', 'SyncCheckBad', [{ '/': cid }])).toBe('')
+    const after = await cli('findings', 'site-2', '--json')
+    expect(findingsIn(after).filter((x) => x.kind === 'sync-error')).toEqual([])
+  }, 120_000)
+
+})
+
+describe('scenarios at speed 300: retry-loop', () => {
+  let sim: SimSites
+  let home: string
+  const cli = cliOf(() => sim, () => home)
+
+  beforeAll(async () => {
+    // 48 sectors: 0–43 Proving, 44 Committing, 45 WaitSeed, 46 PreCommit2, 47 PreCommit1.
+    sim = await startSimSites({ sites: 1, sectors: 48, speed: 300, scenarios: ['retry-loop'] })
+    home = mkdtempSync(join(tmpdir(), 'md-health-logs-'))
+  }, 120_000)
+  afterAll(async () => {
+    await sim?.down()
+    if (home) rmSync(home, { recursive: true, force: true })
+  })
+
+  it('retry-loop: a sector failing over and over is one finding with its failures counted, the last cause and its remedy', async () => {
+    // Sector 46 is in PreCommit2 when the site starts; each of its PC2s fails on a full disk (four
+    // retries, then PC1 again, then PC2 again …).
+    const loop = await waitFor('a retry loop of sector 46', 90_000, async () => {
+      const r = await cli('findings', 'site-1', '--json')
+      return findingsIn(r).find((f) => f.kind === 'retry-loop' && f.related.some((x) => x.kind === 'sector' && x.id === '46')) ?? null
+    }, 2000)
+    expect(loop.severity).toBe('critical')
+    expect(Number(loop.title.params.failures)).toBeGreaterThanOrEqual(5)
+    expect(String(loop.cause.params.last)).toMatch(/seal pre commit\(2\) failed: .*no space left on device/)
+    // The remedy for the cause (the PC2 worker's disk), then removing the sector.
+    expect(loop.remedies.map((r) => r.text.key)).toEqual(['findings.sector-error.pc2-failed.remedy.worker', 'findings.sector-error.pc2-failed.remedy.pc2', 'findings.retry-loop.remedy.remove'])
+    expect(loop.remedies.at(-1)?.action).toEqual({ kind: 'remove', sectors: [46] })
+    // The sector's page says the same, with the failures, the last cause and the command.
+    const status = await cli('status', 'site-1', '46')
+    expect(status.stdout).toMatch(/CRITICAL +Sector\(s\) 46 failing over and over: \d+ failures in /)
+    expect(status.stdout).toContain('no space left on device')
+    expect(status.stdout).toContain('$ minerdesk remove site-1 46')
+  }, 120_000)
+})
