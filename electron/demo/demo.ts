@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { z } from 'zod'
 import { MinerDeskError, RUNBOOK_DURATIONS, type DemoStatus, type Durations, type SiteConfig } from '../../preload/contract'
-import { attachSites, downSites, upSites, type UpResult } from '../sim/front'
+import { attachSites, downSites, SITE_START_COMMANDS, upSites, type UpResult, type UpSite } from '../sim/front'
 import type { Demo, DemoDeps, DemoFactory } from '../core/runtime/demo'
 import type { SettingsStore } from '../core/settings/store'
 import type { EventBus } from '../core/runtime/eventBus'
@@ -56,9 +56,17 @@ export function exportsOf(script: string): Record<string, string> {
   return env
 }
 
+/** The demo's pace and size: the app's are fixed; tests run the same demo faster and smaller. */
+export interface DemoShape {
+  speed: number
+  sectors: number
+}
+
+export const DEMO_SHAPE: DemoShape = { speed: DEMO_SPEED, sectors: DEMO_SECTORS }
+
 /** The demo of a host that runs the simulator with `runtime` (the Electron shell, the browser host). */
-export function simDemo(runtime: SimRuntime): DemoFactory {
-  return (deps: DemoDeps) => new DemoManager(deps.home, deps.store, deps.events, runtime, deps.onSshConfig)
+export function simDemo(runtime: SimRuntime, shape: DemoShape = DEMO_SHAPE): DemoFactory {
+  return (deps: DemoDeps) => new DemoManager(deps.home, deps.store, deps.events, runtime, deps.onSshConfig, shape)
 }
 
 export class DemoManager implements Demo {
@@ -66,13 +74,16 @@ export class DemoManager implements Demo {
   private readonly file: string
   private readonly dir: string
   private busy: Promise<DemoStatus> | null = null
+  /** This process started or took over the running demo (its exit stops the sites). */
+  private here = false
 
   constructor(
     home: string,
     private readonly store: SettingsStore,
     private readonly events: EventBus,
     private readonly runtime: SimRuntime,
-    private readonly onSshConfig: (path: string | null) => void
+    private readonly onSshConfig: (path: string | null) => void,
+    private readonly shape: DemoShape = DEMO_SHAPE
   ) {
     this.file = join(home, 'demo.json')
     // The simulated sites run under their own login account (mdsim when MinerDesk runs as root),
@@ -114,10 +125,51 @@ export class DemoManager implements Demo {
     if (!f) return
     const attached = attachSites(f.dir)
     if (attached) {
+      // Settings written by an older MinerDesk are brought up to how the demo starts its sites.
+      this.applySiteSettings(attached.sites)
+      this.here = true
       this.set({ phase: 'running', sites: f.siteIds, sshConfigPath: attached.sshConfigPath })
       return
     }
     await this.start(true)
+  }
+
+  runsHere(): boolean {
+    return this.here && this.status.phase === 'running'
+  }
+
+  async suspend(): Promise<boolean> {
+    if (!this.runsHere()) return false
+    const f = this.readFile()
+    if (!f) return false
+    this.here = false
+    // demo.json and the sites' settings stay: the next host start brings the demo back.
+    await downSites(f.dir).catch(() => undefined)
+    this.set({ phase: 'off', sites: [] })
+    return true
+  }
+
+  /**
+   * What the demo's sites need in their settings to be judged and restarted as they really run:
+   * durations at the demo's speed, how each process is started (the site's runminer.sh and worker
+   * scripts, in its HOME) and the environment runminer.sh gives the miner.
+   */
+  private applySiteSettings(sites: readonly UpSite[]): string[] {
+    const ids: string[] = []
+    for (const s of sites) {
+      const already = this.store.listSites().find((c) => c.alias === s.alias)
+      const site: SiteConfig = already ?? this.store.addSite({ alias: s.alias, name: `Demo ${s.alias}`, group: DEMO_GROUPS[s.alias] ?? 'demo' })
+      const runminer = join(s.config.home, 'runminer.sh')
+      this.store.updateSite(site.id, {
+        durations: scaledDurations(s.config.speed),
+        workDir: s.config.home,
+        startCommands: { ...SITE_START_COMMANDS },
+        expectedEnv: existsSync(runminer) ? exportsOf(readFileSync(runminer, 'utf8')) : {},
+        pollIntervalSec: 5
+      })
+      ids.push(site.id)
+    }
+    return ids
   }
 
   start(restart = false): Promise<DemoStatus> {
@@ -147,8 +199,8 @@ export class DemoManager implements Demo {
       up = await upSites({
         dir: this.dir,
         sites: DEMO_SITES,
-        speed: DEMO_SPEED,
-        sectors: DEMO_SECTORS,
+        speed: this.shape.speed,
+        sectors: this.shape.sectors,
         siteScenarios: DEMO_SCENARIOS,
         node: this.runtime.node,
         nodeEnv: this.runtime.nodeEnv,
@@ -166,24 +218,15 @@ export class DemoManager implements Demo {
     const previous = existing ? existing.previousSshConfigPath : this.store.getSettings().sshConfigPath
     this.store.updateSettings({ sshConfigPath: up.sshConfigPath })
     this.onSshConfig(up.sshConfigPath)
-    const ids: string[] = []
-    for (const s of up.sites) {
-      const already = this.store.listSites().find((c) => c.alias === s.alias)
-      const site: SiteConfig = already ?? this.store.addSite({ alias: s.alias, name: `Demo ${s.alias}`, group: DEMO_GROUPS[s.alias] ?? 'demo' })
-      const runminer = join(s.config.home, 'runminer.sh')
-      this.store.updateSite(site.id, {
-        durations: scaledDurations(s.config.speed),
-        expectedEnv: existsSync(runminer) ? exportsOf(readFileSync(runminer, 'utf8')) : {},
-        pollIntervalSec: 5
-      })
-      ids.push(site.id)
-    }
+    const ids = this.applySiteSettings(up.sites)
+    this.here = true
     writeDurably(this.file, JSON.stringify({ dir: up.dir, previousSshConfigPath: previous, siteIds: ids } satisfies DemoFile, null, 2))
     this.set({ phase: 'starting', step: 'connect', sites: ids, sshConfigPath: up.sshConfigPath })
     return this.set({ phase: 'running', sites: ids, sshConfigPath: up.sshConfigPath })
   }
 
   async stop(): Promise<DemoStatus> {
+    this.here = false
     const f = this.readFile()
     if (!f) return this.set({ phase: 'off', sites: [] })
     this.set({ ...this.status, phase: 'stopping' })

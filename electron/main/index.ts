@@ -84,8 +84,14 @@ if (!app.requestSingleInstanceLock()) {
   })
   void app.whenReady().then(start)
   app.on('window-all-closed', () => app.quit())
-  app.on('before-quit', () => {
-    void core?.close()
+  // Quitting waits for the core to close: the demo's simulated sites stop with the app (they
+  // start again at its next start) instead of running on unannounced.
+  let closed = false
+  app.on('before-quit', (e) => {
+    if (closed || !core) return
+    e.preventDefault()
+    closed = true
+    void core.close().finally(() => app.quit())
   })
   app.on('activate', () => {
     if (!win && core) win = createMainWindow()

@@ -1,5 +1,6 @@
 // `npm start`: the desktop app. Builds it if needed, then launches Electron; where the Electron
-// binary is missing and cannot be downloaded, says so plainly and serves the app in the browser.
+// binary is missing and cannot be downloaded, says so plainly, serves the app and opens it in the
+// browser (xdg-open / open / start).
 import { spawn } from 'node:child_process'
 import { ROOT } from './bundle.mjs'
 import { ensureAppBuild } from './app-build.mjs'
@@ -27,7 +28,8 @@ if (bin) {
   console.log('')
   console.log(ELECTRON_MISSING_PARAGRAPH)
   console.log('')
-  const web = spawn(process.execPath, [`${ROOT}/electron/tools/web.mjs`, ...args], { stdio: 'inherit' })
+  // The browser opens on its own, as the window would have; the address is printed as well.
+  const web = spawn(process.execPath, [`${ROOT}/electron/tools/web.mjs`, '--open', ...args], { stdio: 'inherit' })
   for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => web.kill(sig))
   web.on('exit', (code) => process.exit(code ?? 0))
 }

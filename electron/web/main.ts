@@ -8,6 +8,7 @@ import { dirname, join, resolve } from 'node:path'
 import { createAppCore } from '../core/app/appCore'
 import { simDemo } from '../demo/demo'
 import { createMemoryOnlySecretStore } from '../core/ssh/secrets'
+import { openBrowser } from './openBrowser'
 import { startWebHost } from './server'
 import { APP_VERSION } from '../core/version'
 import { keepRunningOnUnexpectedErrors } from '../core/util/lastResort'
@@ -27,9 +28,10 @@ async function main(): Promise<void> {
     .option('--port <n>', 'port to listen on (0 = any free port)', portArg, 4780)
     .option('--ssh-config <file>', 'OpenSSH config with your sites (default: the one in Settings, else ~/.ssh/config)')
     .option('--demo', 'start the demo: three simulated Lotus sites (when no sites are configured)')
+    .option('--open', 'open the address in your default browser')
     .showHelpAfterError()
   program.parse(process.argv)
-  const o = program.opts<{ port: number; sshConfig?: string; demo?: boolean }>()
+  const o = program.opts<{ port: number; sshConfig?: string; demo?: boolean; open?: boolean }>()
   if (o.sshConfig && !existsSync(o.sshConfig)) {
     console.error(`minerdesk: no such SSH config file: ${o.sshConfig}`)
     process.exit(2)
@@ -62,14 +64,25 @@ async function main(): Promise<void> {
   console.log(`MinerDesk is running at ${host.url}`)
   console.log(`Settings, audit log and wizard state: ${core.home}   (Ctrl-C to stop)`)
   await core.start()
-  if (o.demo) {
+  if (o.demo && !core.demo.runsHere()) {
     const status = await core.demo.start().catch((err: unknown) => ({ phase: 'failed', error: String(err) }))
     if (status.phase === 'failed') console.error(`minerdesk: the demo did not start: ${'error' in status ? status.error : ''}`)
-    else console.log('Demo: three simulated Lotus sites are running.')
   }
+  if (core.demo.runsHere()) console.log('Demo: three simulated Lotus sites are running; they stop when MinerDesk stops (Ctrl-C).')
+  if (o.open) {
+    const opened = await openBrowser(host.url)
+    if (!opened.ok) console.log(`minerdesk: could not open a browser (${opened.error}); open the address above yourself.`)
+  }
+  let closing = false
   const shutdown = async (): Promise<void> => {
+    // Ctrl-C reaches this process twice under `npm start` (from the terminal and from its parent).
+    if (closing) return
+    closing = true
+    const demo = core.demo.runsHere()
+    if (demo) console.log("Stopping the demo's simulated sites…")
     await host.close().catch(() => undefined)
     await core.close().catch(() => undefined)
+    if (demo) console.log('Demo sites stopped. They start again the next time MinerDesk starts; "Stop demo" in the app removes them for good.')
     process.exit(0)
   }
   process.on('SIGINT', () => void shutdown())

@@ -42,7 +42,18 @@ export type VerdictKind = 'safe' | 'wait' | 'unsafe'
 
 /** Why a restart now is not safe; `code` is an i18n key `wizard.reason.<code>` with `params`. */
 export interface VerdictReason {
-  code: 'deadline-open' | 'deadline-challenge' | 'no-window' | 'proving-unknown'
+  code:
+    | 'deadline-open'
+    | 'deadline-challenge'
+    | 'no-window'
+    | 'proving-unknown'
+    // The start configuration cannot pass the restart's own gates (checked on the site before anything stops).
+    | 'workdir-missing'
+    | 'start-script-missing'
+    | 'start-script-noexec'
+    | 'start-dir-missing'
+    | 'start-program-missing'
+    | 'start-sets-no-env'
   params: Record<string, string | number>
   /** English rendering (CLI, report). */
   text: string
@@ -312,6 +323,12 @@ export interface RestartRun {
   repos: { daemon: string; miner: string; home: string | null } | null
   /** Before anything stopped: what the restart must bring back. */
   before: { daemonVersion: string | null; minerVersion: string | null; minerSession: string | null; workers: string[] } | null
+  /**
+   * When this run tries again after a restart of the site that did not succeed: the workers
+   * registered before the first of those attempts (`firstRun`, at `at`). The post-check expects
+   * them back too, so a worker lost by an earlier attempt is named, not forgotten.
+   */
+  knownWorkers?: { workers: string[]; firstRun: string; at: number }
   /** An unsafe verdict overridden by the operator (also in the audit log). */
   override?: { at: number; verdict: string; note: string }
   decision: RestartDecision | null

@@ -22,6 +22,8 @@ export interface Bench {
   name: string
   /** Rough duration, shown before it runs. */
   estimate: string
+  /** Runs only when named (`--only NAME`): too long for every `npm run bench`. */
+  onRequest?: boolean
   /** `minutes`: the length of a bench's long (memory) phase, when given (`--minutes N`). */
   run(opts: { quick: boolean; minutes?: number }): Promise<BenchResult>
 }

@@ -115,10 +115,39 @@ describe('minerdesk restart', () => {
     await t.close()
   }, 120_000)
 
-  it('restarts several sites one after another and stops at the first failure', async () => {
-    // site-2's miner start command is broken: the rolling restart stops there; site-1 is not touched again.
+  it('refuses, before anything stops, a restart whose start script is missing or would not set the miner\'s environment', async () => {
     const t = testCore(home)
-    t.core.store.updateSite('site-2', { startCommands: { ...t.core.store.getSite('site-2')!.startCommands, miner: './no-such-runminer.sh' } })
+    const orig = t.core.store.getSite('site-2')!
+    t.core.store.updateSite('site-2', { startCommands: { ...orig.startCommands, miner: './no-such-runminer.sh' } })
+    await t.close()
+    const before = siteProcs(sim, 'site-2')
+    const r = runCli(cli, home, ['restart', 'site-2', '--yes', '--json', '--wait-window'])
+    expect(await r.done, `${r.lines.join('\n')}\n${r.stderr()}`).toBe(3)
+    const run = reportOf(r).sites[0]!.run as RestartRun
+    expect(run.precheck!.verdict.kind).toBe('unsafe')
+    expect(run.precheck!.verdict.reasons[0]).toMatchObject({ code: 'start-script-missing', params: { role: 'lotus-miner', script: './no-such-runminer.sh' } })
+    expect(reportOf(r).sites[0]!.message).toContain('does not exist in ~')
+    // Lotus's default start command while the miner must have an environment: refused the same way.
+    const t2 = testCore(home)
+    t2.core.store.updateSite('site-2', { startCommands: orig.startCommands, expectedEnv: { FIL_PROOFS_USE_GPU_TREE_BUILDER: '1', RUST_LOG: 'info' } })
+    await t2.close()
+    const r2 = runCli(cli, home, ['restart', 'site-2', '--yes', '--json', '--wait-window'])
+    expect(await r2.done).toBe(3)
+    const run2 = reportOf(r2).sites[0]!.run as RestartRun
+    expect(run2.precheck!.verdict.reasons.map((x) => x.code)).toContain('start-sets-no-env')
+    // Nothing was stopped or sent.
+    expect(siteProcs(sim, 'site-2').miner.map((p) => p.pid)).toEqual(before.miner.map((p) => p.pid))
+    expect(run2.steps.filter((s) => s.commands.length > 0)).toEqual([])
+    const t3 = testCore(home)
+    t3.core.store.updateSite('site-2', { startCommands: orig.startCommands, expectedEnv: orig.expectedEnv })
+    await t3.close()
+  }, 90_000)
+
+  it('restarts several sites one after another and stops at the first failure', async () => {
+    // site-2's miner start command fails (it exists, so the pre-check lets it run): the rolling
+    // restart stops there; site-1 is not touched again.
+    const t = testCore(home)
+    t.core.store.updateSite('site-2', { startCommands: { ...t.core.store.getSite('site-2')!.startCommands, miner: 'false' } })
     await t.close()
     const before1 = siteProcs(sim, 'site-1').miner.map((p) => p.pid)
     const r = runCli(cli, home, ['restart', 'site-2', 'site-1', '--yes', '--json', '--wait-window'])
@@ -129,7 +158,7 @@ describe('minerdesk restart', () => {
     expect((report as unknown as { notStarted: string[] }).notStarted).toEqual(['site-1'])
     const run2 = report.sites[0]!.run as RestartRun
     expect(run2.result).toMatchObject({ ok: false, failedStep: 'startMiner' })
-    expect(run2.steps.find((s) => s.id === 'startMiner')!.commands[0]).toMatchObject({ status: 'error', text: `cd "$HOME" && sh -c ./no-such-runminer.sh` })
+    expect(run2.steps.find((s) => s.id === 'startMiner')!.commands[0]).toMatchObject({ status: 'error', text: `cd "$HOME" && sh -c false` })
     // The miner is down now and the report says so.
     expect(run2.result!.site!.text).toMatch(/miner stopped/)
     expect(siteProcs(sim, 'site-1').miner.map((p) => p.pid)).toEqual(before1)
@@ -141,6 +170,12 @@ describe('minerdesk restart', () => {
     const again = runCli(cli, home, ['restart', 'site-2', '--yes', '--json', '--wait-window', '--override-unsafe', 'miner is down already'])
     expect(await again.done, `${again.lines.join('\n')}\n${again.stderr()}`).toBe(0)
     const run = reportOf(again).sites[0]!.run as RestartRun
+    // Another attempt of the restart that did not succeed (refused twice, then failed): the workers
+    // to expect back are those registered before the first of those attempts, kept run to run.
+    expect(run.knownWorkers).toEqual(run2.knownWorkers)
+    expect(run.knownWorkers!.firstRun).not.toBe(run2.id)
+    expect(run.knownWorkers!.workers).toEqual(run2.before!.workers)
+    expect(run.knownWorkers!.workers.length).toBeGreaterThan(0)
     // Its miner was down; another site's miner runs under the same login: named, in case it was this site's.
     expect(run.precheck!.warnings.find((w) => w.code === 'other-repo')!.text).toContain(`${sim.site('site-1').config.home}/.lotusminer`)
     expect(run.steps.find((s) => s.id === 'stopMiner')).toMatchObject({ status: 'skipped', commands: [] })

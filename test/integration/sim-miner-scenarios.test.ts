@@ -8,8 +8,8 @@ import { bootSite, createTestSite, minerRpc, prepareBundle, workerArgs, workerEn
  * The failure scenarios of the design doc on one site: compute-proof-failed (an initial
  * Committing sector fails C1 with "Invalid vanilla proof generated" and follows Lotus's retry
  * rules), job-hangs (a PC2 that only ends when aborted), precommit-funds (PreCommitFailed from the
- * node's MpoolPushMessage error), worker-dies (the PC1 worker process dies mid-PC1; the call fails
- * with "worker restarted" when it comes back) and warmup-fail.
+ * node's MpoolPushMessage error), worker-dies (the PC1 worker process dies mid-PC1; when it comes back
+ * it returns ErrTempWorkerRestart and the miner asks for the PC1 again) and warmup-fail.
  */
 
 let dir: string
@@ -114,7 +114,7 @@ describe('failure scenarios', () => {
     await booted.miner.waitFor(/\tWARN\tsectors\tpipeline\/precommit_batch\.go:125\tPreCommitBatcher processBatch error\t\{"error": "pushing message to mpool: GasEstimateMessageGas error: /, 1000)
   }, 40_000)
 
-  it('worker-dies: the PC1 worker dies mid-PC1; restarted, it fails the call and the sector retries PC1', async () => {
+  it('worker-dies: the PC1 worker dies mid-PC1; restarted, it returns ErrTempWorkerRestart and the sector asks for PC1 again, not failed', async () => {
     const pc1 = site.cfg.workers.find((w) => w.kind === 'pc1')
     if (!pc1) throw new Error('no PC1 worker')
     const proc = booted.workers.get(pc1.name)
@@ -127,9 +127,17 @@ describe('failure scenarios', () => {
     expect(workers).toMatch(/host site-1-pc1 \(disabled\)/)
     const restarted = site.start('lotus-worker', workerArgs(pc1), `worker-${pc1.name}.log`, workerEnv(site, pc1))
     await restarted.waitFor(/Worker registered successfully/, 20_000, 0)
-    const failed = await waitLog(39, (x) => kinds(x).includes('SectorSealPreCommit1Failed'), 20_000)
-    const entry = failed.Log.find((l) => l.Kind === 'event;sealing.SectorSealPreCommit1Failed')
-    expect(entry?.Trace).toBe('seal pre commit(1) failed: storage call error 101: worker restarted')
-    await waitLog(39, (x) => kinds(x).includes('SectorRetrySealPreCommit1'), 10_000)
+    // Lotus's retrySoftErr: the PC1 is asked for again in the same state after SoftErrRetryWait.
+    await booted.miner.waitFor(/\tERROR\tsectors\tpipeline\/states_sealing\.go:243\tretrying soft error\t\{"err": "storage call error 101: worker \[name: site-1-pc1\] restarted", "code": 101\}$/, 20_000)
+    const t0 = Date.now()
+    for (;;) {
+      const jobs = await minerRpc<Record<string, { Sector: { Number: number }; Task: string; RunWait: number }[]>>(site, 'WorkerJobs')
+      if (Object.values(jobs).flat().some((j) => j.Sector.Number === 39 && j.Task === 'seal/v0/precommit/1' && j.RunWait >= 0)) break
+      if (Date.now() - t0 > 15_000) throw new Error('PC1 of sector 39 was not scheduled again')
+      await new Promise((r) => setTimeout(r, 200))
+    }
+    const s = await status(39)
+    expect(s.State).toBe('PreCommit1')
+    expect(kinds(s)).not.toContain('SectorSealPreCommit1Failed')
   }, 120_000)
 })

@@ -132,7 +132,7 @@ export function createAppCore(opts: AppCoreOptions): AppCore {
     else source = new EphemeralSites(aliasSites(), store)
   }
   const health = new HealthInputs()
-  const sites = new SitesRuntime(source, pool, events, { poll: opts.poll, health })
+  const sites = new SitesRuntime(source, pool, events, { poll: opts.poll, health, home })
   const demo = opts.demo ? opts.demo({ home, store, events, onSshConfig: () => pool.setConfigPath(configPath()) }) : noDemo()
 
   store.onSettingsChanged((s) => {
@@ -279,6 +279,8 @@ export function createAppCore(opts: AppCoreOptions): AppCore {
       await exporter.close()
       await sites.close()
       await pool.closeAll()
+      // The demo's sites run while the host that runs them does (they come back at its next start).
+      await demo.suspend().catch((err: unknown) => console.error('minerdesk: could not stop the demo sites:', err))
     }
   }
 }

@@ -10,6 +10,11 @@ import type { SectorDigest } from './sectorLog'
 export interface HealthThresholds {
   /** Epochs behind (NodeStatus Behind) before "sync behind": 5, what Lotus's /health/readyz calls synced. */
   syncBehindEpochs: number
+  /**
+   * …and at least this many seconds behind: 5 epochs are 150 s on mainnet but a fraction of a
+   * second on a fast test chain (the demo runs 60× faster), where that is jitter, not trouble.
+   */
+  syncBehindMinSec: number
   /** A local message pending longer than this is stuck (10 min = 20 epochs; a sane premium lands in a few). */
   messageStuckSec: number
   /** A vanished worker counts as gone only after this long: a restarted worker re-registers within a minute or two. */
@@ -24,11 +29,18 @@ export interface HealthThresholds {
 
 export const DEFAULT_THRESHOLDS: HealthThresholds = {
   syncBehindEpochs: 5,
+  syncBehindMinSec: 30,
   messageStuckSec: 600,
   workerLostGraceSec: 120,
   uncollectedEpochs: 20,
   loopFailures: 5,
   logEventMaxAgeSec: 24 * 3600
+}
+
+/** NodeStatus Behind is trouble: more epochs than a synced node lags, and long enough in time to matter. */
+export function isSyncBehind(daemon: SiteSnapshot['daemon'], t: HealthThresholds): boolean {
+  const b = daemon.behindEpochs
+  return b !== undefined && b > t.syncBehindEpochs && b * (daemon.blockDelay ?? 30) >= t.syncBehindMinSec
 }
 
 export interface LogSourceRead extends LogSource {

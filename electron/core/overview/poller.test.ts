@@ -1,7 +1,11 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { DEFAULT_SETTINGS, type Finding, type SiteConfig } from '../../../preload/contract'
 import { SiteLotus } from '../lotus/siteLotus'
 import { provingGeometry, startFakeSite, type FakeSite } from '../../../test/support/lotus/fakeSite'
+import { observedFor } from './observed'
 import { SitePoller } from './poller'
 
 const cleanups: Array<() => Promise<void>> = []
@@ -169,6 +173,31 @@ describe('SitePoller against a fake Lotus site', () => {
     const s = await poller.refresh()
     expect(s.proving?.deadlines).toHaveLength(48)
     expect(site.daemon.calls.filter((c) => c === 'StateMinerPartitions')).toHaveLength(48)
+  })
+})
+
+describe('what a poller saw over time, shared through MINERDESK_HOME', () => {
+  it('a second host (the CLI) shows the age of a local message from when the first host saw it', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'md-observed-'))
+    cleanups.push(async () => rmSync(home, { recursive: true, force: true }))
+    const site = await startFakeSite({ alias: 'sz-01' })
+    const siteConfig = { pollIntervalSec: 15, durations: {} } as unknown as SiteConfig
+    let now = 1_000_000_000_000
+    const poller = (lotus: SiteLotus) => new SitePoller({ siteId: 'sz-01', lotus, getSite: () => siteConfig, getSettings: () => DEFAULT_SETTINGS, callTimeoutMs: 2000, now: () => now, observed: observedFor(home, 'sz-01') })
+    const windowLotus = new SiteLotus({ host: site.host, rediscoverIntervalMs: 0 })
+    const cliLotus = new SiteLotus({ host: site.host, rediscoverIntervalMs: 0 })
+    cleanups.push(async () => {
+      await windowLotus.close()
+      await cliLotus.close()
+      await site.stop()
+    })
+    const first = await poller(windowLotus).refresh()
+    expect(first.messages?.list[0]?.ageSec).toBe(0)
+    now += 25 * 60_000
+    // A new process on the same home: without the shared sighting it would say 0 s.
+    const cli = await poller(cliLotus).refresh()
+    expect(cli.messages?.list[0]).toMatchObject({ cid: 'bafy2bzacelocal1', ageSec: 25 * 60, firstSeen: 1_000_000_000_000 })
+    expect(cli.findings.map((f) => f.kind)).toContain('message-stuck')
   })
 })
 

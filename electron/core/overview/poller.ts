@@ -2,6 +2,7 @@ import { DEFAULT_SETTINGS, MinerDeskError, type AppSettings, type Finding, type 
 import { newFindings } from '../health/evaluate'
 import type { HealthThresholds, LogFacts } from '../health/facts'
 import type { SiteLotus } from '../lotus/siteLotus'
+import type { ObservedMemory } from './observed'
 import { collectPoll, type CollectMode } from './collect'
 import { emptyMemory, type PollMemory, type RawPoll } from './raw'
 import { buildSnapshot } from './snapshot'
@@ -26,6 +27,8 @@ export interface SitePollerOptions {
   thresholds?: HealthThresholds
   /** What the health model knows beyond the poll (logs read over SSH, finished proving checks). */
   extras?: () => { logs: LogFacts | null; provingChecks: readonly ProvingCheckState[] }
+  /** Where first sightings are kept for every host on the same MINERDESK_HOME (read at the first poll). */
+  observed?: ObservedMemory
 }
 
 export interface PollStats {
@@ -44,6 +47,7 @@ export class SitePoller {
   private readonly o: SitePollerOptions
   private readonly now: () => number
   private memory: PollMemory = emptyMemory()
+  private observedLoaded = false
   private last: SiteSnapshot | null = null
   private lastRaw: RawPoll | null = null
   private seq = 0
@@ -153,6 +157,15 @@ export class SitePoller {
     }
   }
 
+  private safelyGet<T>(fn: () => T | null): T | null {
+    try {
+      return fn()
+    } catch (err) {
+      this.emitError(err)
+      return null
+    }
+  }
+
   private emitError(err: unknown): void {
     const e = err instanceof Error ? err : new Error(String(err))
     for (const l of this.errorListeners) l(e)
@@ -161,6 +174,11 @@ export class SitePoller {
   private async poll(): Promise<SiteSnapshot> {
     const ac = new AbortController()
     this.abort = ac
+    if (!this.observedLoaded) {
+      this.observedLoaded = true
+      const o = this.safelyGet(() => this.o.observed?.load() ?? null)
+      if (o) this.memory = { ...this.memory, messageFirstSeen: { ...o.messageFirstSeen, ...this.memory.messageFirstSeen }, workers: { ...o.workers, ...this.memory.workers } }
+    }
     try {
       const raw = await collectPoll(this.o.lotus, {
         memory: this.memory,
@@ -189,6 +207,7 @@ export class SitePoller {
         ...(this.o.extras ? { extras: this.o.extras() } : {})
       })
       this.memory = memory
+      this.safely(() => this.o.observed?.save({ messageFirstSeen: memory.messageFirstSeen, workers: memory.workers }))
       this.last = snapshot
       this.lastRaw = raw
       for (const l of this.snapshotListeners) this.safely(() => l(snapshot))

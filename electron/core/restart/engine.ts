@@ -176,10 +176,24 @@ export class RestartEngine {
       owner: me(via),
       ...(rollingId ? { rollingId } : {})
     }
+    const known = this.knownFromEarlierAttempt(siteId)
+    if (known) run.knownWorkers = known
     this.runs.live.set(run.id, run)
     this.runs.save(run)
     await this.runs.doPrecheck(run)
     return run
+  }
+
+  /**
+   * The site's last restart did not succeed: this run is another attempt of the same restart, and
+   * the workers to expect back are those registered before the first attempt (kept run to run).
+   */
+  private knownFromEarlierAttempt(siteId: string): RestartRun['knownWorkers'] | undefined {
+    const last = this.list(siteId)[0]
+    if (!last || last.ok !== false) return undefined
+    const prev = this.get(last.id)
+    if (prev.knownWorkers) return prev.knownWorkers
+    return prev.before ? { workers: [...prev.before.workers], firstRun: prev.id, at: prev.createdAt } : undefined
   }
 
   /** The pre-check again (before anything stopped). */

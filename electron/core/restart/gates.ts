@@ -7,7 +7,7 @@ import type { SiteHandle } from '../runtime/sitesRuntime'
 import { checkEnv, envParams, envProblems, versionMatches } from './checks'
 import { around, findWarmup, splitLines, WARMUP, type WarmupOutcome } from './logs'
 import { alivePids, apiAnswers, logPaths, readLog, roleProcesses, type Role } from './remote'
-import { provingView, type DeadlineLoad } from './verdict'
+import { clockText, provingView, type DeadlineLoad } from './verdict'
 import { CHALLENGE_LOOKBACK } from './precheck'
 
 /**
@@ -344,7 +344,11 @@ export async function minerGate(g: GateCtx): Promise<void> {
 export async function postcheckGate(g: GateCtx): Promise<void> {
   const t0 = Date.now()
   const until = t0 + g.opts.postcheckTimeoutSec * 1000
-  const before = g.run.before?.workers ?? []
+  // The workers of this attempt's start, and those of the first attempt when this one follows a failed restart.
+  const earlier = g.run.knownWorkers
+  const before = [...new Set([...(earlier?.workers ?? []), ...(g.run.before?.workers ?? [])])].sort()
+  const lostEarlier = (hosts: string[]) => hosts.filter((w) => !(g.run.before?.workers ?? []).includes(w))
+  let toldEarlier = false
   let lastNote = 0
   for (;;) {
     const snap = await g.handle.poller.refresh()
@@ -384,6 +388,12 @@ export async function postcheckGate(g: GateCtx): Promise<void> {
         g.observe('messages', { n: g.run.after.messages.length }, 'info', `${g.run.after.messages.length} local pending message(s)`)
         g.changed()
         return
+      }
+      const fromEarlier = earlier ? lostEarlier(gone) : []
+      if (fromEarlier.length > 0 && !toldEarlier && earlier) {
+        toldEarlier = true
+        const at = clockText(earlier.at)
+        g.observe('workers-lost-earlier', { hosts: fromEarlier.join(' '), run: earlier.firstRun.slice(0, 8), at }, 'warning', `${fromEarlier.join(', ')} ${fromEarlier.length === 1 ? 'was' : 'were'} registered before the first attempt of this restart (run ${earlier.firstRun.slice(0, 8)}, ${at}) and ${fromEarlier.length === 1 ? 'is' : 'are'} gone since`)
       }
       if (now - lastNote > 5000) {
         lastNote = now

@@ -1,10 +1,11 @@
-import { DEFAULT_START_COMMANDS, MinerDeskError, type SiteSnapshot } from '../../../preload/contract'
-import type { PlannedCommand, Precheck, Verdict, RestartRun } from '../../../preload/contract/restart'
+import { MinerDeskError, type SiteSnapshot } from '../../../preload/contract'
+import type { PlannedCommand, Precheck, Verdict, VerdictReason, RestartRun } from '../../../preload/contract/restart'
 import { shortDuration } from '../overview/format'
 import type { SiteHandle } from '../runtime/sitesRuntime'
 import { checkEnv, envParams, envProblems, jobEffect } from './checks'
 import { lotusRole, repoOf } from '../remote/processes'
 import { bothProcesses, commandText, lotusProcesses, readRepos, startLine, stopCommand, type Repos } from './remote'
+import { startConfigProblems } from './startConfig'
 import { computeVerdict, provingView, unknownVerdict, type DeadlineLoad } from './verdict'
 
 /**
@@ -81,15 +82,34 @@ function verdictOf(snap: SiteSnapshot, estimate: (blockDelay: number | null) => 
   }
 }
 
+/**
+ * A start configuration that cannot pass the restart's own gates makes the verdict "unsafe"
+ * whatever the deadlines say (waiting for a window fixes nothing); what to fix comes first.
+ */
+export function withStartProblems(v: Verdict, problems: readonly VerdictReason[]): Verdict {
+  if (problems.length === 0) return v
+  const reasons = [...problems, ...v.reasons]
+  return {
+    kind: 'unsafe',
+    reasons,
+    restartSec: v.restartSec,
+    restartSource: v.restartSource,
+    restartEpochs: v.restartEpochs,
+    text: `unsafe, because ${reasons.map((r) => r.text).join('; ')}`
+  }
+}
+
 export async function runPrecheck(handle: SiteHandle, history: readonly RestartRun[], signal?: AbortSignal): Promise<PrecheckResult> {
-  const [snap, repos] = await Promise.all([handle.poller.refresh(), readRepos(handle.host, signal)])
+  const [snap, repos, startProblems] = await Promise.all([handle.poller.refresh(), readRepos(handle.host, signal), startConfigProblems(handle.host, handle.config, signal)])
   if (snap.connection.state !== 'connected' && !snap.daemon.up && !snap.miner.up) {
     throw new MinerDeskError({ code: 'ssh/unreachable', message: `${handle.config.alias} cannot be reached: ${snap.connection.detail ?? snap.connection.state}` })
   }
   const procs = await bothProcesses(handle.host, repos, signal)
   const minerProc = procs.miner[0]
   const env = checkEnv(handle.config.expectedEnv, minerProc ? minerProc.env : null)
-  const { verdict, proving } = verdictOf(snap, (bd) => restartEstimate(handle.config, history, bd))
+  const timing = verdictOf(snap, (bd) => restartEstimate(handle.config, history, bd))
+  const verdict = withStartProblems(timing.verdict, startProblems)
+  const proving = timing.proving
   const warnings: Precheck['warnings'] = []
   const warn = (code: string, params: Record<string, string | number>, text: string) => warnings.push({ code, params, text })
   if (!snap.daemon.up) warn('daemon-down', {}, 'the daemon is not answering: the restart starts it')
@@ -97,11 +117,8 @@ export async function runPrecheck(handle: SiteHandle, history: readonly RestartR
   if (snap.daemon.behindEpochs !== undefined && snap.daemon.behindEpochs > 5) warn('sync-behind', { epochs: snap.daemon.behindEpochs }, `the daemon is ${snap.daemon.behindEpochs} epochs behind already`)
   if ((snap.proving?.faults ?? 0) > 0) warn('faults', { faults: snap.proving!.faults }, `${snap.proving!.faults} faulty sector(s) before the restart`)
   if (minerProc && !env.ok) warn('env-now', envParams(env), `the running miner's environment already differs from the expected one: ${envProblems(env)}`)
-  const expected = Object.keys(handle.config.expectedEnv).length
-  if (expected === 0) warn('env-none', {}, 'no expected environment is configured for this site: the environment check has nothing to compare')
-  else if (handle.config.startCommands.miner === DEFAULT_START_COMMANDS.miner) {
-    warn('env-default-start', { n: expected }, `${expected} environment variable(s) are expected, but the miner's start command is Lotus's plain default, which sets none of them: configure the site's start script (e.g. ./runminer.sh)`)
-  }
+  // Lotus's default start command with an expected environment is refused by startConfigProblems.
+  if (Object.keys(handle.config.expectedEnv).length === 0) warn('env-none', {}, 'no expected environment is configured for this site: the environment check has nothing to compare')
   // The site's process not found, but one of another repo runs: the SSH login may not see the repo
   // the start script sets (LOTUS_MINER_PATH exported in runminer.sh only). Stopping "nothing" would be wrong.
   if (procs.miner.length === 0 || procs.daemon.length === 0) {

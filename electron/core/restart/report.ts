@@ -52,6 +52,7 @@ export function renderMarkdown(run: RestartRun): string {
   if (run.result?.site) out.push(`- The site at the end: ${run.result.site.text}`)
   if (run.override) out.push(`- Pre-check verdict overridden at ${iso(run.override.at)}: "${run.override.verdict}" — acknowledgement: "${run.override.note}"`)
   for (const i of run.interruptions) out.push(`- MinerDesk stopped during "${STEP_TITLE[i.step]}" (last saved ${iso(i.at)}); ${i.resumedAt ? `taken up again ${iso(i.resumedAt)}` : 'not taken up again'}`)
+  if (run.knownWorkers) out.push(`- Another attempt after a restart that did not succeed: workers expected back as before the first attempt (run ${run.knownWorkers.firstRun}, ${iso(run.knownWorkers.at)}): ${run.knownWorkers.workers.join(', ') || '-'}`)
   if (run.options.expectMinerVersion || run.options.expectDaemonVersion) out.push(`- Expected versions: miner ${run.options.expectMinerVersion ?? 'as before'}, daemon ${run.options.expectDaemonVersion ?? 'as before'}`)
   if (run.result?.error?.details) out.push('', 'Error detail:', ...fence(run.result.error.details.split('\n')))
   out.push('')

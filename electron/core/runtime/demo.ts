@@ -12,6 +12,13 @@ export interface Demo {
   stop(): Promise<DemoStatus>
   /** At host start: reattach to demo sites still running, or start them again if the demo was on. */
   resume(): Promise<void>
+  /**
+   * The host that started (or resumed) the demo is exiting: its sites stop with it and start again
+   * the next time a host starts, until the demo is stopped. Resolves to whether sites were stopped.
+   */
+  suspend(): Promise<boolean>
+  /** Whether this host runs the demo's sites (so exiting stops them). */
+  runsHere(): boolean
 }
 
 /** What a demo is built from: MINERDESK_HOME, the settings it adds its sites to, the event bus. */
@@ -34,6 +41,8 @@ export function noDemo(): Demo {
       throw new MinerDeskError({ code: 'conflict', message: 'the demo is not available in this host (it needs the simulator bundle)' })
     },
     stop: async () => off,
-    resume: async () => undefined
+    resume: async () => undefined,
+    suspend: async () => false,
+    runsHere: () => false
   }
 }

@@ -8,6 +8,7 @@ import {
 } from '../../../preload/contract'
 import type { HealthInputs } from '../health/inputs'
 import { SiteLotus } from '../lotus/siteLotus'
+import { observedFor } from '../overview/observed'
 import { SitePoller } from '../overview/poller'
 import type { ManagedSshPool } from '../ssh/pool'
 import type { SshHost } from '../ssh/types'
@@ -53,7 +54,8 @@ export class SitesRuntime {
     private readonly store: SiteSource,
     private readonly pool: ManagedSshPool,
     private readonly events: EventBus,
-    private readonly opts: { poll: boolean; health?: HealthInputs }
+    /** `home`: MINERDESK_HOME, where what pollers saw over time is shared with the other hosts. */
+    private readonly opts: { poll: boolean; health?: HealthInputs; home?: string }
   ) {
     this.stopSettings = store.onSitesChanged(() => this.sync())
     this.sync()
@@ -135,6 +137,7 @@ export class SitesRuntime {
       lotus,
       getSite: () => this.store.getSite(site.id),
       getSettings: () => this.store.getSettings(),
+      ...(this.opts.home ? { observed: observedFor(this.opts.home, site.id) } : {}),
       ...(this.opts.health ? { extras: () => this.opts.health!.extras(site.id) } : {})
     })
     const entry: Entry = { alias: site.alias, host, lotus, poller, unsubscribe: [] }

@@ -14,6 +14,7 @@
 export { upSites, type UpOptions, type UpProgress, type UpResult, type UpSite } from './up'
 export { downSites, type DownOptions, type DownResult, type StoppedProc } from './down'
 export { attachSites } from './attach'
+export { SITE_START_COMMANDS } from './startSite'
 export { siteStatus, formatStatus, type DirStatus, type SiteStatus } from './status'
 export { setScenarios } from './scenario'
 export { SimUsageError } from './errors'

@@ -15,6 +15,17 @@ import { findSiteProcs, type SiteProc } from './procs'
 
 export const API_WAIT_MS = 60_000
 
+/**
+ * The command lines that start a site's processes, run in its HOME through the login: what the
+ * demo writes into each site's settings, so MinerDesk's restart starts them the same way.
+ */
+export const SITE_START_COMMANDS = {
+  daemon: 'nohup lotus daemon >> daemon.log 2>&1 < /dev/null &',
+  miner: './runminer.sh',
+  worker: './runworker.sh',
+  workerC2: './runworkerC2.sh'
+} as const
+
 /** Runs a command line in the site's login environment (login.sh), as the site account. */
 export function runInLogin(account: SiteAccount, layout: SiteLayout, command: string, timeoutMs = 30_000): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -114,8 +125,8 @@ export type StepReporter = (message: string) => void
 
 export async function startSiteProcesses(account: SiteAccount, layout: SiteLayout, cfg: SimSiteConfig, step: StepReporter = () => undefined): Promise<StartedSite> {
   const t0 = Date.now()
-  step('starting lotus daemon (nohup lotus daemon >> daemon.log 2>&1 &)')
-  await runInLogin(account, layout, 'nohup lotus daemon >> daemon.log 2>&1 &')
+  step(`starting lotus daemon (${SITE_START_COMMANDS.daemon})`)
+  await runInLogin(account, layout, SITE_START_COMMANDS.daemon)
   await waitForApi(cfg.name, {
     what: 'lotus daemon',
     port: cfg.ports.daemon,
@@ -125,7 +136,7 @@ export async function startSiteProcesses(account: SiteAccount, layout: SiteLayou
   })
   const t1 = Date.now()
   step(`lotus daemon API answers (${t1 - t0} ms); starting lotus-miner (./runminer.sh)`)
-  await runInLogin(account, layout, './runminer.sh')
+  await runInLogin(account, layout, SITE_START_COMMANDS.miner)
   await waitForApi(cfg.name, {
     what: 'lotus-miner',
     port: cfg.ports.miner,
@@ -135,7 +146,7 @@ export async function startSiteProcesses(account: SiteAccount, layout: SiteLayou
   })
   const t2 = Date.now()
   step(`lotus-miner API answers (${t2 - t1} ms); starting workers (./runworker.sh, ./runworkerC2.sh)`)
-  await Promise.all([runInLogin(account, layout, './runworker.sh'), runInLogin(account, layout, './runworkerC2.sh')])
+  await Promise.all([runInLogin(account, layout, SITE_START_COMMANDS.worker), runInLogin(account, layout, SITE_START_COMMANDS.workerC2)])
   await Promise.all(
     cfg.workers.map((w) =>
       waitForApi(cfg.name, {

@@ -71,6 +71,48 @@ async function sectorsStatus(node: MinerNode, n: number, onChain: boolean): Prom
   return info
 }
 
+/** A worker's storage paths into the sector index, owned by its base URL (`http://ip:port`). */
+function attachWorkerPaths(node: MinerNode, base: string, paths: readonly WorkerPathInfo[]): void {
+  for (const p of paths) {
+    const meta = readStorageMeta(p.LocalPath) ?? {
+      ID: p.ID,
+      Weight: p.Weight,
+      CanSeal: p.CanSeal,
+      CanStore: p.CanStore,
+      MaxStorage: 0,
+      Groups: null,
+      AllowTo: null,
+      AllowTypes: null,
+      DenyTypes: null,
+      AllowMiners: null,
+      DenyMiners: null
+    }
+    node.index.attach({ meta, localPath: p.LocalPath, urls: [`${base}/remote`], owner: base })
+  }
+  // Requests waiting for files the index did not know may go now.
+  node.sched.tick()
+}
+
+/**
+ * StorageAttach from a worker's local store (at its start, and when it declares its storage again
+ * after the miner restarted), before and apart from WorkerConnect. The sim reads sector files off
+ * the shared disk, so it asks the worker where the path is.
+ */
+async function storageAttach(node: MinerNode, si: { ID?: unknown; URLs?: unknown }): Promise<void> {
+  const url = Array.isArray(si.URLs) && typeof si.URLs[0] === 'string' ? si.URLs[0] : null
+  if (!url || typeof si.ID !== 'string') throw goError('storage attach: no storage ID or URL')
+  const base = url.replace(/\/remote\/?$/, '')
+  let paths: WorkerPathInfo[] | null
+  try {
+    paths = (await remoteExecutor(`${base}/rpc/v0`, node.token).call('Paths', [])) as WorkerPathInfo[] | null
+  } catch (e) {
+    throw goError(`storage attach: reaching ${base}: ${(e as Error).message}`)
+  }
+  const mine = (paths ?? []).filter((p) => p.ID === si.ID)
+  if (mine.length === 0) throw goError(`storage attach: ${base} does not serve storage ${si.ID}`)
+  attachWorkerPaths(node, base, mine)
+}
+
 /** WorkerConnect: ask the worker who it is and what it has, then schedule work on it. */
 async function workerConnect(node: MinerNode, url: string): Promise<void> {
   const exec = remoteExecutor(url, node.token)
@@ -87,23 +129,7 @@ async function workerConnect(node: MinerNode, url: string): Promise<void> {
     throw goError(`connecting remote storage failed: ${(e as Error).message}`)
   }
   const w = new WorkerHandle(session, info, new Set(Object.keys(tasks)), paths ?? [], exec, url)
-  const base = url.replace(/\/rpc\/v0$/, '/remote')
-  for (const p of paths ?? []) {
-    const meta = readStorageMeta(p.LocalPath) ?? {
-      ID: p.ID,
-      Weight: p.Weight,
-      CanSeal: p.CanSeal,
-      CanStore: p.CanStore,
-      MaxStorage: 0,
-      Groups: null,
-      AllowTo: null,
-      AllowTypes: null,
-      DenyTypes: null,
-      AllowMiners: null,
-      DenyMiners: null
-    }
-    node.index.attach({ meta, localPath: p.LocalPath, urls: [base], owner: session })
-  }
+  attachWorkerPaths(node, url.replace(/\/rpc\/v0$/, ''), paths ?? [])
   node.log.node.info('impl/storminer.go:476', `Connected to a remote worker at ${url}`)
   node.workers.add(w)
   node.sched.tick()
@@ -220,6 +246,7 @@ export function minerMethods(node: MinerNode, shutdown: () => void): MethodTable
       }
     },
     SealingSchedDiag: { perm: 'admin', params: 1, handler: () => node.sched.diag() },
+    StorageAttach: { perm: 'admin', params: 2, handler: async ([si]) => storageAttach(node, (si ?? {}) as { ID?: unknown; URLs?: unknown }) },
     StorageFindSector: {
       perm: 'admin',
       params: 4,

@@ -19,35 +19,59 @@ interface Entry<T> {
 class Batcher<T> {
   private todo: Entry<T>[] = []
   private timer: NodeJS.Timeout | null = null
+  private inflight: Promise<void> | null = null
+  private stopped = false
 
   constructor(
     private waitMs: () => number,
-    private send: (entries: Entry<T>[]) => Promise<string>
+    /** Sends the entries it takes; returns the message CID and the entries it left out, with why. */
+    private send: (entries: Entry<T>[]) => Promise<{ cid: string | null; failed: Map<number, string> }>
   ) {}
 
   add(n: number, data: T): Promise<string> {
     return new Promise((resolve, reject) => {
       this.todo = this.todo.filter((e) => e.n !== n)
       this.todo.push({ n, data, resolve, reject })
-      if (!this.timer) {
+      if (!this.timer && !this.stopped) {
         this.timer = setTimeout(() => void this.flush(), this.waitMs())
         this.timer.unref()
       }
     })
   }
 
-  async flush(): Promise<void> {
+  flush(): Promise<void> {
     if (this.timer) clearTimeout(this.timer)
     this.timer = null
     const batch = this.todo
     this.todo = []
-    if (batch.length === 0) return
-    try {
-      const cid = await this.send(batch)
-      for (const e of batch) e.resolve(cid)
-    } catch (err) {
-      for (const e of batch) e.reject(err as Error)
-    }
+    if (batch.length === 0 || this.stopped) return Promise.resolve()
+    const run = (async () => {
+      try {
+        const { cid, failed } = await this.send(batch)
+        for (const e of batch) {
+          const why = failed.get(e.n)
+          if (why !== undefined) e.reject(new Error(why))
+          else if (cid !== null) e.resolve(cid)
+        }
+      } catch (err) {
+        for (const e of batch) e.reject(err as Error)
+      }
+    })()
+    this.inflight = run.finally(() => {
+      if (this.inflight === run) this.inflight = null
+    })
+    return this.inflight
+  }
+
+  /**
+   * At shutdown: nothing more is sent; a message being sent finishes first, so the sectors in it
+   * learn its CID before the miner exits (the sectors still waiting send again after a restart).
+   */
+  async stop(): Promise<void> {
+    this.stopped = true
+    if (this.timer) clearTimeout(this.timer)
+    this.timer = null
+    await this.inflight?.catch(() => undefined)
   }
 
   pending(): number[] {
@@ -69,6 +93,10 @@ export class Batchers {
   readonly commit: Batcher<null>
   readonly terminate: Batcher<null>
 
+  async stop(): Promise<void> {
+    await Promise.all([this.precommit.stop(), this.commit.stop(), this.terminate.stop()])
+  }
+
   constructor(chain: ChainApi, clock: ChainClock, log: GoLogger) {
     this.precommit = new Batcher(
       () => clock.scaleMs(BATCH_WAIT_SECONDS),
@@ -85,7 +113,7 @@ export class Batchers {
           }))
         }
         try {
-          return await chain.push(METHOD.PreCommitSectorBatch2, params, '0', String((2n * ATTO * BigInt(entries.length)) / 100n))
+          return { cid: await chain.push(METHOD.PreCommitSectorBatch2, params, '0', String((2n * ATTO * BigInt(entries.length)) / 100n)), failed: new Map() }
         } catch (err) {
           const msg = (err as Error).message
           log.warn('pipeline/precommit_batch.go:125', 'PreCommitBatcher processBatch error', { error: `pushing message to mpool: ${msg}` })
@@ -96,8 +124,20 @@ export class Batchers {
     this.commit = new Batcher(
       () => clock.scaleMs(BATCH_WAIT_SECONDS),
       async (entries) => {
+        // getSectorCollateral: a sector without its precommit on chain (proven already, or
+        // expired) is left out of the batch with its own error; the others go on.
+        const failed = new Map<number, string>()
+        for (const e of entries) {
+          const pci = await chain.preCommitInfo(e.n).catch((err: unknown) => {
+            failed.set(e.n, `getting precommit info: ${(err as Error).message}`)
+            return undefined
+          })
+          if (pci === null) failed.set(e.n, 'precommit info not found on chain')
+        }
+        const take = entries.filter((e) => !failed.has(e.n))
+        if (take.length === 0) return { cid: null, failed }
         try {
-          return await chain.push(METHOD.ProveCommitAggregate, { SectorNumbers: entries.map((e) => e.n) }, '0', String((3n * ATTO * BigInt(entries.length)) / 100n))
+          return { cid: await chain.push(METHOD.ProveCommitAggregate, { SectorNumbers: take.map((e) => e.n) }, '0', String((3n * ATTO * BigInt(take.length)) / 100n)), failed }
         } catch (err) {
           const msg = (err as Error).message
           log.error('pipeline/commit_batch.go:233', 'CommitBatcher processBatch error', { error: `sending message failed (params size: ${entries.length * 8}, sectors: ${entries.length}, agg: true): ${msg}` })
@@ -123,7 +163,7 @@ export class Batchers {
         }
         const cid = await chain.push(METHOD.TerminateSectors, { Terminations: terminations }, '0', String(ATTO / 2n))
         log.info('pipeline/terminate_batch.go:229', 'Sent TerminateSectors message', { cid, from: chain.maddr, terminations: terminations.length })
-        return cid
+        return { cid, failed: new Map() }
       }
     )
   }

@@ -5,7 +5,9 @@ import { writeJsonAtomic } from '../common/persist'
  * The manager's call tracker (storage/sealer/manager_calltracker.go): every call started on a
  * worker is recorded with its work key and kept across miner restarts, so a sector handler that
  * runs again after a restart waits for the call already running instead of starting a new one,
- * and results a worker returns while nobody waits are kept (`ret-done`) until asked for.
+ * and results a worker returns while nobody waits are kept (`ret-done`) until asked for. Every
+ * change is on disk at once, as Lotus's work tracker writes its statestore: a call started just
+ * before a kill -9 is still known afterwards.
  */
 
 export interface WireCallError {
@@ -25,6 +27,7 @@ export class CallError extends Error {
 
 export const ERR_UNKNOWN = 0
 export const ERR_TEMP_WORKER_RESTART = 101
+export const ERR_TEMP_ALLOCATE_SPACE = 102
 
 export interface CallRecord {
   id: string
@@ -32,6 +35,8 @@ export interface CallRecord {
   task: string
   workKey: string
   hostname: string
+  /** Run by the miner's built-in worker (its calls end with the miner process). */
+  local?: boolean
   /** Unix seconds (WorkState.StartTime). */
   startSec: number
   status: 'running' | 'done'
@@ -47,7 +52,6 @@ interface Waiter {
 export class CallTracker {
   private calls = new Map<string, CallRecord>()
   private waiters = new Map<string, Waiter[]>()
-  private saveTimer: NodeJS.Timeout | null = null
 
   constructor(private file: string) {
     if (existsSync(file)) {
@@ -56,15 +60,11 @@ export class CallTracker {
   }
 
   flush(): void {
-    if (this.saveTimer) clearTimeout(this.saveTimer)
-    this.saveTimer = null
     writeJsonAtomic(this.file, [...this.calls.values()].map((c) => ({ ...c })))
   }
 
   private dirty(): void {
-    if (this.saveTimer) return
-    this.saveTimer = setTimeout(() => this.flush(), 200)
-    this.saveTimer.unref()
+    this.flush()
   }
 
   all(): CallRecord[] {
@@ -78,6 +78,16 @@ export class CallTracker {
   byWork(workKey: string): CallRecord | undefined {
     for (const c of this.calls.values()) if (c.workKey === workKey) return c
     return undefined
+  }
+
+  /**
+   * The built-in worker's calls that were running when the miner stopped: they died with it. As
+   * Lotus's LocalWorker does at start, each is returned with ErrTempWorkerRestart.
+   */
+  endLocalUnfinished(): void {
+    for (const c of this.calls.values()) {
+      if (c.local && c.status === 'running') this.complete(c.id, null, { Code: ERR_TEMP_WORKER_RESTART, Message: `worker [name: ${c.hostname}] restarted` })
+    }
   }
 
   bySector(n: number): CallRecord[] {

@@ -50,6 +50,11 @@ export class ChainApi {
     return this.call('StateSectorGetInfo', [this.maddr, n, []])
   }
 
+  /** StateSectorPreCommitInfo: the precommit on chain (null when there is none). */
+  preCommitInfo(n: number): Promise<{ PreCommitEpoch: number; Info: { SealRandEpoch: number } } | null> {
+    return this.call('StateSectorPreCommitInfo', [this.maddr, n, []])
+  }
+
   /** MpoolPushMessage from the worker address to the miner actor; returns the message CID. */
   async push(method: number, params: unknown, value = '0', maxFee = '0'): Promise<string> {
     const msg = {

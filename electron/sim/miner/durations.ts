@@ -14,6 +14,8 @@ export const TASK_SECONDS = {
 
 /** Getting a ticket reads chain randomness: a few seconds. */
 export const GET_TICKET_SECONDS = 3
+/** Lotus's SoftErrRetryWait: PC1/PC2 ask again this long after a worker restarted under them. */
+export const SOFT_ERR_RETRY_SECONDS = 5
 /** Lotus's MinRetryTime: failed states wait this long after their last log entry. */
 export const MIN_RETRY_SECONDS = 60
 /** A scheduler request's prepare step when no files need fetching. */

@@ -33,12 +33,17 @@ interface World {
   removed: number[]
   calls: Record<string, number>
   fail: Partial<Record<'pc1' | 'pc2' | 'c1' | 'c2' | 'fin' | 'precommit', string>>
+  /** Calls that still return ErrTempWorkerRestart (the worker restarted under them). */
+  soft: Partial<Record<'pc1' | 'pc2', number>>
   onChain: Set<number>
   chainAt: { epoch: number; cb: () => void }[]
 }
 
 const dirs: string[] = []
+const worlds: World[] = []
 afterEach(() => {
+  // Handlers still running write their state changes to the store: stop them before its directory goes.
+  for (const w of worlds.splice(0)) w.sealing.stop()
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true })
 })
 
@@ -56,10 +61,16 @@ function world(): World {
     warn: (_c, m) => logs.push(`WARN ${m}`),
     error: (_c, m) => logs.push(`ERROR ${m}`)
   }
-  const w: World = { sealing: null as unknown as Sealing, store, logs, head: { Height: 1_000_000 }, removed: [], calls: {}, fail: {}, onChain: new Set(), chainAt: [] }
+  const w: World = { sealing: null as unknown as Sealing, store, logs, head: { Height: 1_000_000 }, removed: [], calls: {}, fail: {}, soft: {}, onChain: new Set(), chainAt: [] }
+  worlds.push(w)
   const count = (k: string) => (w.calls[k] = (w.calls[k] ?? 0) + 1)
   const maybeFail = async (k: keyof World['fail'], v: unknown) => {
     count(k)
+    const soft = k === 'pc1' || k === 'pc2' ? (w.soft[k] ?? 0) : 0
+    if (soft > 0) {
+      w.soft[k as 'pc1' | 'pc2'] = soft - 1
+      throw new CallError(101, 'worker [name: site-1-pc1] restarted')
+    }
     const f = w.fail[k]
     if (f) throw new CallError(0, f)
     return v
@@ -79,7 +90,8 @@ function world(): World {
     sectorInfo: async (n: number) => (w.onChain.has(n) ? { SectorNumber: n } : null),
     deadlines: async () => [],
     partitions: async () => [],
-    provingDeadline: async () => ({ Index: 0, WPoStPeriodDeadlines: 48 })
+    provingDeadline: async () => ({ Index: 0, WPoStPeriodDeadlines: 48 }),
+    preCommitInfo: async () => null
   } as unknown as ChainApi
   const manager = {
     addPiece: (r: SectorRecord) => maybeFail('pc1', { Size: 34359738368, PieceCID: { '/': `baga-${r.n}` } }),
@@ -127,7 +139,7 @@ function world(): World {
     log,
     config,
     chainAt: (epoch, cb) => w.chainAt.push({ epoch, cb }),
-    dirty: () => {}
+    commit: () => {}
   })
   w.sealing = new Sealing(store, handlers, log)
   return w
@@ -175,6 +187,20 @@ describe('sector state handlers (storage/pipeline/states_*.go)', () => {
     expect(r.seedEpoch).toBe(1_000_150)
     expect(w.logs).toContain('INFO Sector precommitted: 9')
     expect(w.logs).toContain('INFO precommit message landed on chain: 9')
+  })
+
+  it('a PC1 or PC2 whose worker restarted under it is asked for again in the same state (retrySoftErr), not failed', async () => {
+    const w = world()
+    w.soft.pc1 = 2
+    w.soft.pc2 = 1
+    const r = put(w, 'PreCommit1', { ticketValue: 'dA==', ticketEpoch: 1_000_000 - 950, pieces: sealed.pieces })
+    w.sealing.send(5, E.restart())
+    await until(() => w.chainAt.length > 0)
+    expect(r.state).toBe('WaitSeed')
+    expect(kinds(r)).toEqual(['SectorPreCommit1', 'SectorPreCommit2', 'SectorPreCommitBatchSent', 'SectorPreCommitLanded'])
+    expect(w.calls.pc1).toBe(3)
+    expect(w.calls.pc2).toBe(2)
+    expect(w.logs.filter((l) => l.startsWith('ERROR retrying soft error'))).toHaveLength(3)
   })
 
   it('ComputeProofFailed: retried twice, then re-sealed from PreCommit1 ("consecutive compute fails")', async () => {

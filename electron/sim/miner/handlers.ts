@@ -4,7 +4,8 @@ import { corruptPAux } from '../worker/files'
 import type { Batchers } from './batchers'
 import type { ChainApi, MsgLookup } from './chain'
 import type { MinerConfig } from './config'
-import { GET_TICKET_SECONDS, MIN_RETRY_SECONDS, INTERACTIVE_POREP_CONFIDENCE, WAIT_DEALS_DELAY_SECONDS } from './durations'
+import { CallError, ERR_TEMP_ALLOCATE_SPACE, ERR_TEMP_WORKER_RESTART } from './calls'
+import { GET_TICKET_SECONDS, MIN_RETRY_SECONDS, INTERACTIVE_POREP_CONFIDENCE, SOFT_ERR_RETRY_SECONDS, WAIT_DEALS_DELAY_SECONDS } from './durations'
 import { E } from './events'
 import { goDurationMs, hexOfBase64 } from './gofmt'
 import { seedValue, ticketValue } from './history'
@@ -57,8 +58,8 @@ export interface HandlerDeps {
   config: MinerConfig
   /** Calls `cb` once the chain reaches `epoch` (events.ChainAt). */
   chainAt: (epoch: number, cb: () => void) => void
-  /** Persist a handler's direct record changes (sim fields). */
-  dirty: () => void
+  /** Persist a handler's direct record changes now. */
+  commit: (rec: SectorRecord) => void
 }
 
 /** What the handlers of failedHandlers.ts, endHandlers.ts and snapHandlers.ts share with these. */
@@ -93,6 +94,22 @@ export function createHandlers(d: HandlerDeps): (state: string) => Handler | und
     if (wait > 0) {
       d.log.info('pipeline/states_failed.go:31', `${rec.state}(${rec.n}), waiting ${goDurationMs(wait)} before retrying`)
       await sleep(wait)
+    }
+  }
+
+  /**
+   * retrySoftErr: a PC1 or PC2 whose worker restarted under it (the worker returns
+   * ErrTempWorkerRestart for the calls it lost) is asked for again in the same state, not failed.
+   */
+  async function retrySoftErr<T>(call: () => Promise<T>): Promise<T> {
+    for (;;) {
+      try {
+        return await call()
+      } catch (e) {
+        if (!(e instanceof CallError) || (e.code !== ERR_TEMP_WORKER_RESTART && e.code !== ERR_TEMP_ALLOCATE_SPACE)) throw e
+        d.log.error('pipeline/states_sealing.go:243', 'retrying soft error', { err: e.message, code: e.code })
+        await sleep(d.clock.scaleMs(SOFT_ERR_RETRY_SECONDS))
+      }
     }
   }
 
@@ -201,7 +218,7 @@ export function createHandlers(d: HandlerDeps): (state: string) => Handler | und
       if (!precommitOnChain(rec) || head.Height > rec.precommitEpoch + MAX_PROVE_COMMIT_DURATION) return send(E.oldTicket())
     }
     try {
-      const out = await d.manager.sealPreCommit1(rec)
+      const out = await retrySoftErr(() => d.manager.sealPreCommit1(rec))
       send(E.preCommit1(out))
     } catch (e) {
       send(E.sealPreCommit1Failed(`seal pre commit(1) failed: ${msg(e)}`))
@@ -211,7 +228,7 @@ export function createHandlers(d: HandlerDeps): (state: string) => Handler | und
   const preCommit2: Handler = async ({ rec, send }) => {
     let cids
     try {
-      cids = await d.manager.sealPreCommit2(rec)
+      cids = await retrySoftErr(() => d.manager.sealPreCommit2(rec))
     } catch (e) {
       return send(E.sealPreCommit2Failed(`seal pre commit(2) failed: ${msg(e)}`))
     }
@@ -219,7 +236,7 @@ export function createHandlers(d: HandlerDeps): (state: string) => Handler | und
       // compute-proof-failed: this seal's cache does not match its replica (C1 will fail until re-sealed).
       for (const l of d.index.holding(rec.n, 'cache')) corruptPAux(l.localPath, d.minerId, rec.n)
       rec.corrupt = false
-      d.dirty()
+      d.commit(rec)
     }
     send(E.preCommit2(cids.Sealed['/'], cids.Unsealed['/']))
   }
@@ -237,6 +254,14 @@ export function createHandlers(d: HandlerDeps): (state: string) => Handler | und
     const expired = ticketExpired(rec, head.Height)
     if (expired) return send(E.sealPreCommit1Failed(`ticket expired: ${expired}`))
     if (precommitOnChain(rec)) return send(E.preCommitLanded(head.Cids.map((c) => c['/'])))
+    // checkPrecommit asks the chain: a precommit sent just before the miner was killed (its
+    // message CID never recorded) has landed; Lotus goes on to WaitSeed ("we re-did precommit").
+    const pci = await d.chain.preCommitInfo(rec.n).catch(() => null)
+    if (pci && pci.Info.SealRandEpoch === rec.ticketEpoch) {
+      rec.precommitEpoch = pci.PreCommitEpoch
+      d.commit(rec)
+      return send(E.preCommitLanded(head.Cids.map((c) => c['/'])))
+    }
     try {
       const cid = await d.batchers.precommit.add(rec.n, {
         sealProof: rec.sealProof,
@@ -261,7 +286,7 @@ export function createHandlers(d: HandlerDeps): (state: string) => Handler | und
       return send(E.chainPreCommitFailed(`sector precommit failed: ${code}`))
     }
     rec.precommitEpoch = mw.Height
-    d.dirty()
+    d.commit(rec)
     d.log.info('pipeline/states_sealing.go:502', `precommit message landed on chain: ${rec.n}`)
     send(E.preCommitLanded(mw.TipSet.map((c) => c['/'])))
   }
@@ -313,8 +338,22 @@ export function createHandlers(d: HandlerDeps): (state: string) => Handler | und
       const cid = await d.batchers.commit.add(rec.n, null)
       send(E.commitAggregateSent(cid))
     } catch {
+      const lost = await provenUnrecorded(rec)
+      if (lost) return send(E.commitFailed(`commit check error: ${lost}`))
       send(E.retrySubmitCommit())
     }
+  }
+
+  /**
+   * The chain's view when a commit could not be sent: a sector whose precommit is gone from chain
+   * while it is active there was proven by a message this miner did not record (sent just before
+   * it was killed). Lotus's checkCommit reports it; the sector then waits for the operator.
+   */
+  async function provenUnrecorded(rec: SectorRecord): Promise<string | null> {
+    const pci = await d.chain.preCommitInfo(rec.n).catch(() => undefined)
+    if (pci !== null) return null
+    const active = await d.chain.sectorInfo(rec.n).catch(() => null)
+    return active ? `sector ${rec.n} is allocated, but PreCommit info wasn't found on chain` : null
   }
 
   const commitWait: Handler = async ({ rec, send }) => {
@@ -337,7 +376,7 @@ export function createHandlers(d: HandlerDeps): (state: string) => Handler | und
     })
     if (!si) return send(E.commitFailed('proof validation failed, sector not found in sector set after cron'))
     rec.onChain = true
-    d.dirty()
+    d.commit(rec)
     send(E.proving())
   }
 
@@ -352,6 +391,10 @@ export function createHandlers(d: HandlerDeps): (state: string) => Handler | und
   }
 
   const commitFailed: Handler = async ({ rec, send }) => {
+    if (!rec.commitMsg && (await provenUnrecorded(rec))) {
+      d.log.error('pipeline/states_failed.go:290', `handleCommitFailed: sector number already allocated, not proceeding: sector ${rec.n} is allocated, but PreCommit info wasn't found on chain`)
+      return
+    }
     if (rec.commitMsg) {
       let mw
       try {

@@ -1,4 +1,5 @@
 import type { ChainClock } from '../common/clock'
+import { sectorFileName } from '../../../preload/contract/lotus/types'
 import { moveSectorFile, removeSectorFiles, sectorPath, type FileKind } from '../worker/files'
 import { PREPARE_SECONDS, TASK_SECONDS } from './durations'
 import type { Scheduler } from './scheduler'
@@ -12,6 +13,10 @@ import type { WorkerHandle } from './workers'
  * PC1/PC2 prefer the worker holding the sector's files and fetch them otherwise (the prepare
  * step moves them); C1 and FIN run only where the cache is; GET (MoveStorage) runs on a worker
  * that reaches the long-term store — the miner's built-in worker.
+ *
+ * As Lotus's existingSelector with fetching allowed: a task whose input files the sector index
+ * does not know anywhere (their worker has not declared its storage again after a miner
+ * restart) is not given to any worker; it waits in the queue until they are declared.
  */
 
 export const TT = {
@@ -30,6 +35,8 @@ export interface ManagerDeps {
   clock: ChainClock
   sched: Scheduler
   index: StorageIndex
+  /** Whether the owner of a storage path serves its files now ('miner', or a worker's base URL). */
+  serving: (owner: string) => Promise<boolean>
 }
 
 export interface SectorCids {
@@ -54,15 +61,35 @@ export class Manager {
     return this.d.index.holding(n, kind).some((l) => paths.has(l.localPath))
   }
 
-  /** Moves the given kinds of a sector into the worker's sealing path (schedFetch, AcquireMove). */
+  /** Whether the index knows any of the kinds of a sector somewhere (existingSelector's StorageFindSector). */
+  private found(n: number, kinds: FileKind[]): boolean {
+    return kinds.some((k) => this.d.index.holding(n, k).length > 0)
+  }
+
+  /**
+   * Moves the given kinds of a sector into the worker's sealing path (schedFetch, AcquireMove).
+   * A kind found nowhere, or only on a worker that is down, fails the fetch as Lotus's remote
+   * store does; the task then fails with it.
+   */
   private fetchTo(w: WorkerHandle, n: number, kinds: FileKind[]): () => Promise<void> {
     return async () => {
       const dest = this.sealPath(w)
       const moves: [string, string][] = []
       for (const k of kinds) {
         if (!dest || this.holds(w, n, k)) continue
-        const src = this.d.index.holding(n, k).find((l) => l.localPath !== dest)
-        if (src) moves.push([sectorPath(src.localPath, k, this.d.minerId, n), sectorPath(dest, k, this.d.minerId, n)])
+        const sources = this.d.index.holding(n, k).filter((l) => l.localPath !== dest)
+        if (sources.length === 0) continue
+        let src: (typeof sources)[number] | undefined
+        for (const s of sources) {
+          if (!(await this.d.serving(s.owner))) continue
+          src = s
+          break
+        }
+        if (!src) {
+          const where = sources.map((s) => `${s.owner}/remote/${k}/${sectorFileName(this.d.minerId, n)}`).join(', ')
+          throw new Error(`fetch: failed to acquire sector {{${this.d.minerId} ${n}} ${k}} from remote (tried [${where}]): connection refused`)
+        }
+        moves.push([sectorPath(src.localPath, k, this.d.minerId, n), sectorPath(dest, k, this.d.minerId, n)])
       }
       const secs = moves.length > 0 ? TASK_SECONDS.GET : PREPARE_SECONDS
       await new Promise((r) => setTimeout(r, this.d.clock.scaleMs(secs)))
@@ -74,14 +101,33 @@ export class Manager {
   private callOn(method: string, params: unknown[], req: { sector: number; task: string; workKey: string }) {
     return async (w: WorkerHandle): Promise<string> => {
       const cid = (await w.exec.call(method, params)) as { ID: string }
-      this.d.sched.trackCall(cid.ID, req, w.hostname)
+      this.d.sched.trackCall(cid.ID, req, w.hostname, w.url === null)
       return cid.ID
     }
+  }
+
+  /**
+   * Removes every copy of the given kinds of a sector that a previous attempt left (Lotus's PC1
+   * starts with storage.Remove(FTSealed) and Remove(FTCache), forced, on every path the index
+   * knows; a copy on a worker that is down stays, as Lotus only warns about it).
+   */
+  private async removeEverywhere(n: number, kinds: FileKind[]): Promise<void> {
+    let removed = false
+    for (const k of kinds) {
+      for (const l of this.d.index.holding(n, k)) {
+        if (!(await this.d.serving(l.owner))) continue
+        removeSectorFiles(l.localPath, this.d.minerId, n, [k])
+        removed = true
+      }
+    }
+    if (removed) this.d.index.invalidate()
   }
 
   private run(rec: SectorRecord, task: string, key: string, method: string, params: unknown[], opts: {
     select?: (w: WorkerHandle) => number | null
     fetch?: FileKind[]
+    /** Kinds removed everywhere before the call starts (what a failed earlier attempt left). */
+    cleanup?: FileKind[]
   } = {}): Promise<unknown> {
     const workKey = `${task}:${rec.n}:${key}`
     const base = { sector: rec.n, task, workKey }
@@ -89,7 +135,10 @@ export class Manager {
       ...base,
       sealProof: rec.sealProof,
       select: opts.select ?? ((w) => (this.sealPath(w) ? 0 : null)),
-      prepare: (w) => this.fetchTo(w, rec.n, opts.fetch ?? [])(),
+      prepare: async (w) => {
+        await this.fetchTo(w, rec.n, opts.fetch ?? [])()
+        if (opts.cleanup) await this.removeEverywhere(rec.n, opts.cleanup)
+      },
       call: this.callOn(method, params, base)
     })
   }
@@ -105,14 +154,15 @@ export class Manager {
   async sealPreCommit1(rec: SectorRecord): Promise<string> {
     const pieces = rec.pieces.map((p) => ({ Size: p.Size, PieceCID: { '/': p.PieceCID } }))
     return (await this.run(rec, TT.PC1, String(rec.ticketEpoch), 'SealPreCommit1', [sref(this.d.minerId, rec), rec.ticketValue, pieces], {
-      select: (w) => (this.sealPath(w) ? (this.holds(w, rec.n, 'unsealed') ? 10 : 0) : null),
-      fetch: ['unsealed']
+      select: (w) => (this.sealPath(w) && this.found(rec.n, ['unsealed']) ? (this.holds(w, rec.n, 'unsealed') ? 10 : 0) : null),
+      fetch: ['unsealed'],
+      cleanup: ['sealed', 'cache']
     })) as string
   }
 
   async sealPreCommit2(rec: SectorRecord): Promise<SectorCids> {
     return (await this.run(rec, TT.PC2, (rec.pc1Out ?? '').slice(-16), 'SealPreCommit2', [sref(this.d.minerId, rec), rec.pc1Out], {
-      select: (w) => (this.sealPath(w) ? (this.holds(w, rec.n, 'cache') ? 10 : 0) : null),
+      select: (w) => (this.sealPath(w) && this.found(rec.n, ['cache', 'sealed']) ? (this.holds(w, rec.n, 'cache') ? 10 : 0) : null),
       fetch: ['cache', 'sealed']
     })) as SectorCids
   }

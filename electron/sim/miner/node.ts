@@ -22,7 +22,7 @@ import { Sealing } from './sealing'
 import { SectorStore } from './sectorStore'
 import { StorageIndex } from './storageIndex'
 import { WindowPoStScheduler } from './wdpost'
-import { WorkerRegistry, type WorkerHandle } from './workers'
+import { remoteServing, WorkerRegistry, type WorkerHandle } from './workers'
 import { lateBlocks } from './mining'
 
 /**
@@ -88,13 +88,19 @@ export class MinerNode {
         if (!w.enabled) this.sched.releaseWindows(w)
         this.sched.tick()
       },
-      onRemoved: (w) => {
-        this.sched.releaseWindows(w)
-        this.index.detachOwner(w.id)
-      }
+      // Its storage stays declared (Lotus's index keeps a path until it is detached): files on a
+      // worker that went away are still found, and fetching them fails while it is down.
+      onRemoved: (w) => this.sched.releaseWindows(w)
     })
     this.sched = new Scheduler(cfg.minerId, this.workers, this.calls, this.log.sched)
-    this.manager = new Manager({ minerId: cfg.minerId, sectorSize: cfg.sectorSize, clock: this.clock, sched: this.sched, index: this.index })
+    this.manager = new Manager({
+      minerId: cfg.minerId,
+      sectorSize: cfg.sectorSize,
+      clock: this.clock,
+      sched: this.sched,
+      index: this.index,
+      serving: async (owner) => owner === 'miner' || remoteServing(owner, this.token)
+    })
     this.batchers = new Batchers(this.chain, this.clock, this.log.sectors)
     this.watch = new ChainWatch(this.chain, this.clock, (up) => this.wdpost.connection(up))
     const handlers = createHandlers({
@@ -108,7 +114,7 @@ export class MinerNode {
       log: this.log.sectors,
       config: this.config,
       chainAt: (epoch, cb) => this.watch.at(epoch, cb),
-      dirty: () => this.store.dirty()
+      commit: (rec) => this.store.commit(rec)
     })
     this.sealing = new Sealing(this.store, handlers, this.log.sectors, (n, e) => {
       if (e.type === 'SectorRemove') this.sched.abortSector(n)
@@ -136,6 +142,7 @@ export class MinerNode {
       index: this.index
     })
     this.workers.add(this.localWorker)
+    this.calls.endLocalUnfinished()
   }
 
   /** The miner's own storage paths (storage.json), served under its /remote URL. */
@@ -157,7 +164,13 @@ export class MinerNode {
     this.sealing.restartAll()
   }
 
-  stop(): void {
+  /**
+   * Graceful shutdown: a message being sent finishes and its sectors record its CID before the
+   * state machines stop (so a restarted miner never sends a precommit or commit twice).
+   */
+  async stop(): Promise<void> {
+    await this.batchers.stop()
+    await new Promise((r) => setImmediate(r))
     this.sealing.stop()
     this.watch.stop()
     this.workers.stop()
@@ -196,7 +209,7 @@ export class MinerNode {
     const rec = this.store.get(n)
     if (rec && hasScenario(this.cfg, 'compute-proof-failed') && n % 3 === 0) {
       rec.corrupt = true
-      this.store.dirty()
+      this.store.commit(rec)
     }
     return { Miner: this.cfg.minerId, Number: n }
   }

@@ -15,6 +15,8 @@ export interface MinerRepoFiles {
   meta: string
   /** Explicit sector records (everything not in a bulk Proving range). */
   sectors: string
+  /** Changes since `sectors` was last written, one JSON line each (replayed at start). */
+  journal: string
   /** Tracked sealing calls (survive restarts: ret-wait). */
   calls: string
 }
@@ -29,6 +31,7 @@ export function minerRepoFiles(repo: string): MinerRepoFiles {
     datastore,
     meta: join(datastore, 'sim-meta.json'),
     sectors: join(datastore, 'sim-sectors.json'),
+    journal: join(datastore, 'sim-sectors.journal'),
     calls: join(datastore, 'sim-calls.json')
   }
 }

@@ -80,11 +80,12 @@ export async function runMiner(o: RunOptions): Promise<number> {
     server.closeAllConnections?.()
     rmSync(join(repo, 'api'), { force: true })
     builder.info('node/shutdown.go:44', 'rpc server shut down successfully ')
-    node.stop()
-    builder.info('node/shutdown.go:44', 'miner shut down successfully ')
-    unlockRepo(repo)
-    builder.warn('node/shutdown.go:47', 'Graceful shutdown successful')
-    setTimeout(() => process.exit(0), 50)
+    void node.stop().finally(() => {
+      builder.info('node/shutdown.go:44', 'miner shut down successfully ')
+      unlockRepo(repo)
+      builder.warn('node/shutdown.go:47', 'Graceful shutdown successful')
+      setTimeout(() => process.exit(0), 50)
+    })
   }
   const server = createRpcServer({ methods: minerMethods(node, () => shutdown()), secret: () => secret, paths: ['/rpc/v0'] })
   await new Promise<void>((resolve, reject) => {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import type { GoLogger } from '../common/golog'
 import type { TaskResources, WorkerJob, WorkerStats } from '../../../preload/contract/lotus/types'
 import { TASK_PRIORITY, taskShort } from '../../../preload/contract/lotus/tasks'
+import { RpcCallError } from '../common/rpcClient'
 import { CallError, ERR_UNKNOWN, type CallTracker } from './calls'
 import { goJsonTime } from './gofmt'
 import { ActiveResources, type WorkerHandle, type WorkerRegistry } from './workers'
@@ -169,7 +170,15 @@ export class Scheduler {
         await req.prepare(w)
         // A SectorRemove that came in while this task was being prepared: it never starts.
         if (this.refuse(req.sector)) throw new CallError(ERR_UNKNOWN, 'task aborted')
-        const callId = await req.call(w)
+        let callId: string
+        try {
+          callId = await req.call(w)
+        } catch (e) {
+          // The worker does not answer (killed, its box down): like a failed session check, it
+          // gets no more work until it answers again (or re-registers after a restart).
+          if (w.url !== null && !(e instanceof RpcCallError)) this.workers.unreachable(w)
+          throw e
+        }
         req.preparing = undefined
         req.callId = callId
         this.running.set(callId, req)
@@ -194,8 +203,8 @@ export class Scheduler {
   }
 
   /** Records a started call (the work tracker's running entry). */
-  trackCall(id: string, req: { sector: number; task: string; workKey: string }, hostname: string): void {
-    this.calls.begin({ id, sector: req.sector, task: req.task, workKey: req.workKey, hostname, startSec: Math.floor(Date.now() / 1000) })
+  trackCall(id: string, req: { sector: number; task: string; workKey: string }, hostname: string, local = false): void {
+    this.calls.begin({ id, sector: req.sector, task: req.task, workKey: req.workKey, hostname, ...(local ? { local } : {}), startSec: Math.floor(Date.now() / 1000) })
     const e = this.early.get(id)
     if (e) {
       this.early.delete(id)

@@ -87,7 +87,8 @@ export class Sealing {
     const res = plan(rec, m.queue, now, process.env.LOTUS_KEEP_REMOVED_FSM_ACTIVE === '1')
     m.queue.splice(0, Math.max(1, res.processed))
     this.store.stateChanged(before, rec.state)
-    this.store.dirty()
+    // On disk before the next handler acts on it.
+    this.store.commit(rec)
     for (const l of res.logs) {
       if (l.level === 'WARN') this.log.warn('pipeline/fsm.go:883', l.msg)
       else this.log.error('pipeline/fsm.go:587', l.msg)

@@ -1,4 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs'
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { dirname } from 'node:path'
 import { writeJsonAtomic } from '../common/persist'
 import { historicSector, type HistoryContext } from './history'
 import type { MinerRepoFiles } from './repoFiles'
@@ -9,6 +10,11 @@ import type { SectorRecord } from './sectorTypes'
  * been touched since live in `bulk` ranges (no per-sector storage; their record is derived on
  * demand); every other sector has an explicit record. Per-state counts are kept incrementally so
  * SectorsSummary is O(number of states) even with 100,000 sectors.
+ *
+ * Durable as Lotus's datastore is: every change is appended to a journal before the sector's next
+ * handler runs (go-statemachine stores a sector's new state before acting on it), so a miner
+ * killed at any moment comes back with every state change it made. The full record file is
+ * rewritten now and then, and the journal emptied; `gen` tells which journal lines belong to it.
  */
 
 export interface MinerMeta {
@@ -22,13 +28,21 @@ export interface MinerMeta {
   initCount: number
   /** [from, to) ranges of untouched Proving sectors. */
   bulk: [number, number][]
+  /** Generation of the record file: journal lines of another generation are already in it. */
+  gen?: number
 }
+
+type JournalLine = { g: number; r: SectorRecord } | { g: number; m: MinerMeta }
+
+/** How often the full record file is rewritten (the journal keeps every change meanwhile). */
+const COMPACT_MS = 5000
 
 export class SectorStore {
   private records = new Map<number, SectorRecord>()
   private counts = new Map<string, number>()
   private bulkCount = 0
   private saveTimer: NodeJS.Timeout | null = null
+  private journalDir = false
 
   constructor(
     private files: MinerRepoFiles,
@@ -45,25 +59,69 @@ export class SectorStore {
       const recs = JSON.parse(readFileSync(files.sectors, 'utf8')) as SectorRecord[]
       for (const r of recs) store.put(r)
     }
+    store.replay()
     return store
   }
 
-  /** Writes meta and records now (also used by init). */
+  /** Applies the journal lines of the record file's generation (a line cut by a kill ends it). */
+  private replay(): void {
+    if (!existsSync(this.files.journal)) return
+    const gen = this.meta.gen ?? 0
+    for (const line of readFileSync(this.files.journal, 'utf8').split('\n')) {
+      if (line === '') continue
+      let j: JournalLine
+      try {
+        j = JSON.parse(line) as JournalLine
+      } catch {
+        break
+      }
+      if (j.g !== gen) continue
+      if ('m' in j) {
+        this.meta = { ...j.m, gen }
+        this.bulkCount = 0
+        for (const [a, b] of this.meta.bulk) this.bulkCount += b - a
+      } else this.put(j.r)
+    }
+  }
+
+  /** Writes records and meta now, then empties the journal (also used at shutdown). */
   flush(): void {
     if (this.saveTimer) clearTimeout(this.saveTimer)
     this.saveTimer = null
-    writeJsonAtomic(this.files.meta, this.meta)
+    // Records first: a kill before the meta's new generation lands replays the journal onto
+    // them, which ends every record at the state the file already holds.
     writeJsonAtomic(this.files.sectors, [...this.records.values()])
+    this.meta.gen = (this.meta.gen ?? 0) + 1
+    writeJsonAtomic(this.files.meta, this.meta)
+    writeFileSync(this.files.journal, '')
   }
 
-  /** Schedules a save soon (state changes come in bursts). */
+  /** Schedules a rewrite of the record file (the journal already holds the change). */
   dirty(): void {
     if (this.saveTimer) return
     this.saveTimer = setTimeout(() => {
       this.saveTimer = null
       this.flush()
-    }, 200)
+    }, COMPACT_MS)
     this.saveTimer.unref()
+  }
+
+  /** Puts a record's current state on disk now. */
+  commit(rec: SectorRecord): void {
+    this.append({ g: this.meta.gen ?? 0, r: rec })
+  }
+
+  private commitMeta(): void {
+    this.append({ g: this.meta.gen ?? 0, m: this.meta })
+  }
+
+  private append(line: JournalLine): void {
+    if (!this.journalDir) {
+      mkdirSync(dirname(this.files.journal), { recursive: true })
+      this.journalDir = true
+    }
+    appendFileSync(this.files.journal, `${JSON.stringify(line)}\n`)
+    this.dirty()
   }
 
   private bump(state: string, d: number): void {
@@ -85,7 +143,6 @@ export class SectorStore {
     if (from === to) return
     this.bump(from, -1)
     this.bump(to, 1)
-    this.dirty()
   }
 
   isBulk(n: number): boolean {
@@ -120,7 +177,8 @@ export class SectorStore {
     const rec = historicSector(this.history, n)
     this.records.set(n, rec)
     this.bump(rec.state, 1)
-    this.dirty()
+    this.commitMeta()
+    this.commit(rec)
     return rec
   }
 
@@ -162,9 +220,10 @@ export class SectorStore {
     return this.bulkCount + this.records.size
   }
 
+  /** The next sector number, on disk before it is used (Lotus's sector number counter). */
   allocateNumber(): number {
     const n = this.meta.nextSector++
-    this.dirty()
+    this.commitMeta()
     return n
   }
 }

@@ -15,7 +15,7 @@ export interface StoragePathEntry {
   meta: LocalStorageMeta
   localPath: string
   urls: string[]
-  /** 'miner' for the miner's own paths, else the worker's ID. */
+  /** 'miner' for the miner's own paths, else the base URL (`http://ip:port`) of the worker serving it. */
   owner: string
 }
 
@@ -44,11 +44,6 @@ export class StorageIndex {
   attach(entry: StoragePathEntry): void {
     this.paths.set(entry.meta.ID, entry)
     this.scans.delete(entry.meta.ID)
-  }
-
-  /** Drops a worker's paths (it went away with a new session). */
-  detachOwner(owner: string): void {
-    for (const [id, p] of this.paths) if (p.owner === owner) this.paths.delete(id)
   }
 
   detachPath(id: string): void {

@@ -73,6 +73,32 @@ describe('sector store: bulk Proving ranges plus explicit records', () => {
     expect(again.summary()).toEqual({ Proving: 10, PreCommit1: 1 })
     expect(again.isBulk(3)).toBe(false)
   })
+
+  it('a miner killed without a flush comes back with every committed change (the journal)', () => {
+    const dir = tmp()
+    const s = store(dir, [[0, 10]])
+    s.flush()
+    const rec = { ...newSectorRecord(s.allocateNumber(), 8), state: 'PreCommit2' }
+    s.put(rec)
+    s.commit(rec)
+    s.materialize(4)
+    rec.state = 'SubmitPreCommitBatch'
+    s.commit(rec)
+    // No flush: as after kill -9.
+    const again = SectorStore.load(minerRepoFiles(dir), () => history)
+    expect(again.get(100_000)?.state).toBe('SubmitPreCommitBatch')
+    expect(again.summary()).toEqual({ Proving: 10, SubmitPreCommitBatch: 1 })
+    expect(again.isBulk(4)).toBe(false)
+    expect(again.meta.nextSector).toBe(100_001)
+    // After a flush, the journal's old lines are not applied again over newer records.
+    rec.state = 'WaitSeed'
+    s.commit(rec)
+    s.flush()
+    rec.state = 'Committing'
+    s.put(rec)
+    s.flush()
+    expect(SectorStore.load(minerRepoFiles(dir), () => history).get(100_000)?.state).toBe('Committing')
+  })
 })
 
 describe('storage index (paths.MemIndex)', () => {

@@ -1,4 +1,4 @@
-import { callRpc, type ApiEndpoint } from '../common/rpcClient'
+import { callRpc, RpcCallError, type ApiEndpoint } from '../common/rpcClient'
 import type { GoLogger } from '../common/golog'
 import type { TaskResources, WorkerInfo, WorkerStats } from '../../../preload/contract/lotus/types'
 import { taskThreads } from '../worker/resources'
@@ -131,6 +131,21 @@ export function remoteExecutor(url: string, token: string): WorkerExecutor {
   return { call: (method, params) => callRpc(ep, method, params, 10_000) }
 }
 
+/**
+ * Whether the worker at `base` (`http://ip:port`) answers: a fetch from its storage (Lotus reads
+ * it from the worker's /remote endpoint) fails while it is down.
+ */
+export async function remoteServing(base: string, token: string): Promise<boolean> {
+  const u = new URL(base)
+  try {
+    await callRpc({ host: u.hostname, port: Number(u.port), token, path: '/rpc/v0' }, 'Version', [], 2000)
+    return true
+  } catch (e) {
+    // A JSON-RPC error is an answer too.
+    return e instanceof RpcCallError
+  }
+}
+
 export interface WorkerEvents {
   onEnabledChange(w: WorkerHandle): void
   onRemoved(w: WorkerHandle): void
@@ -193,6 +208,13 @@ export class WorkerRegistry {
         this.events.onEnabledChange(w)
       }
     }
+  }
+
+  /** A call to the worker could not be sent: disabled until its next session check answers. */
+  unreachable(w: WorkerHandle): void {
+    if (!w.enabled || !this.workers.has(w.id)) return
+    w.enabled = false
+    this.events.onEnabledChange(w)
   }
 
   remove(w: WorkerHandle): void {

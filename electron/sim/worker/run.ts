@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, rmSync, statfsSync, writeFileSync } from 'node:fs'
 import { connect } from 'node:net'
 import { hostname as osHostname } from 'node:os'
 import { join } from 'node:path'
@@ -265,6 +265,27 @@ export async function runWorker(o: WorkerRunOptions): Promise<number> {
   writeFileSync(join(repo, 'api'), `/ip4/${host}/tcp/${port}/http`)
   if (miner.ep.token) writeFileSync(join(repo, 'token'), miner.ep.token)
 
+  /** The local store's StorageAttach of every path (paths.Local.open, and Redeclare). */
+  const declareStorage = async (): Promise<void> => {
+    for (const p of paths) {
+      const m = p.meta as NonNullable<typeof p.meta>
+      let capacity = 0
+      let avail = 0
+      try {
+        const st = statfsSync(p.path)
+        capacity = Number(st.blocks) * Number(st.bsize)
+        avail = Number(st.bavail) * Number(st.bsize)
+      } catch {
+        // reported as empty
+      }
+      const info = { ID: m.ID, URLs: [`http://${address}/remote`], Weight: m.Weight, MaxStorage: m.MaxStorage, CanSeal: m.CanSeal, CanStore: m.CanStore, Groups: m.Groups, AllowTo: m.AllowTo, AllowTypes: m.AllowTypes, DenyTypes: m.DenyTypes, AllowMiners: m.AllowMiners, DenyMiners: m.DenyMiners }
+      await miner.call('StorageAttach', [info, { Capacity: capacity, Available: avail, FSAvailable: avail, Reserved: 0, Max: m.MaxStorage, Used: 0 }])
+    }
+  }
+  // Declared before the worker registers: the miner finds the sector files here even while this
+  // worker still finishes tasks and has not registered again.
+  await declareStorage()
+
   const stop = () => {
     log.warn('worker/worker.go:669', 'Shutting down...')
     server.close()
@@ -278,7 +299,7 @@ export async function runWorker(o: WorkerRunOptions): Promise<number> {
 
   // Calls that were running when this worker last stopped never finished: tell the miner.
   for (const c of calls.all()) {
-    if (c.state === 'running') calls.finish(c.id, null, { Code: 101, Message: 'worker restarted' })
+    if (c.state === 'running') calls.finish(c.id, null, { Code: 101, Message: `worker [name: ${o.name}] restarted` })
     void doReturn(c.id, c.ret)
   }
 
@@ -288,7 +309,16 @@ export async function runWorker(o: WorkerRunOptions): Promise<number> {
     let ready: Promise<void> | null = null
     for (;;) {
       if (shutdownRequested) return
-      if (redeclare) log.info('worker/worker.go:730', 'Redeclaring local storage')
+      if (redeclare) {
+        log.info('worker/worker.go:730', 'Redeclaring local storage')
+        try {
+          await declareStorage()
+        } catch (e) {
+          log.error('worker/worker.go:733', `Redeclaring local storage failed: ${(e as Error).message}`)
+          await sleep(HEARTBEAT_MS)
+          continue
+        }
+      }
       if (!ready) {
         log.info('worker/worker.go:746', 'Making sure no local tasks are running')
         ready = (async () => {

@@ -1,15 +1,20 @@
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
 import { sealedCidFor } from '../daemon/sectorInfo'
 import { seededBytes, zeroPieceCid } from '../miner/cids'
 import { TASK_SECONDS } from '../miner/durations'
 import {
   clearCache,
   FILE_KIND_BITS,
+  layerName,
   moveSectorFile,
   pAuxValid,
   sectorKindsIn,
   sectorPath,
   SDR_LAYERS,
+  TREE_D,
   TREE_FILES,
+  treeRLastName,
   writeLayer,
   writePC2Final,
   writePC2Step,
@@ -104,6 +109,8 @@ export function runTask(method: string, params: unknown[], ctx: TaskContext, hoo
       }
       case 'SealPreCommit1': {
         const path = requirePath(ctx)
+        // PC1 reads the unsealed data (the miner fetched it here before starting the call).
+        if (!existsSync(sectorPath(path, 'unsealed', m, n))) throw new TaskError(0, `acquiring sector paths: failed to acquire sector {{${m} ${n}} unsealed} from remote: sector not found`)
         const total = ctx.scaleMs(TASK_SECONDS.PC1)
         const steps = SDR_LAYERS + 1
         await progressive(total, steps, sig, (i) => {
@@ -118,6 +125,9 @@ export function runTask(method: string, params: unknown[], ctx: TaskContext, hoo
       }
       case 'SealPreCommit2': {
         const path = requirePath(ctx)
+        // PC2 builds tree-c from every layer PC1 wrote: without them there is nothing to seal.
+        const lost = missingLayers(path, m, n)
+        if (lost.length > 0) throw new TaskError(0, `seal pre commit(2): opening ${join(sectorPath(path, 'cache', m, n), lost[0] as string)}: No such file or directory (os error 2)`)
         const commR = sealedCidFor(m, n)
         if (hooks.pc2Hangs?.()) {
           writePC2Step(path, m, n, 0, size)
@@ -156,9 +166,13 @@ export function runTask(method: string, params: unknown[], ctx: TaskContext, hoo
         await sleep(ctx.scaleMs(TASK_SECONDS.GET), sig)
         const bits = params[1] as number
         const kinds = (['unsealed', 'sealed', 'cache'] as const).filter((k) => (bits & FILE_KIND_BITS[k]) !== 0)
-        for (const l of ctx.locate(n)) {
-          if (l.path === dest) continue
-          for (const k of kinds) if (l.kinds.includes(k)) moveSectorFile(sectorPath(l.path, k, m, n), sectorPath(dest, k, m, n))
+        // One copy of each kind moves (AcquireSector takes the first it finds; a finished cache
+        // before any leftover of an interrupted task): never a second one over it.
+        const found = ctx.locate(n)
+        for (const k of kinds) {
+          if (found.some((l) => l.path === dest && l.kinds.includes(k))) continue
+          const from = found.filter((l) => l.path !== dest && l.kinds.includes(k)).sort((a, b) => Number(k === 'cache' && completeCache(b.path, m, n)) - Number(k === 'cache' && completeCache(a.path, m, n)))[0]
+          if (from) moveSectorFile(sectorPath(from.path, k, m, n), sectorPath(dest, k, m, n))
         }
         ctx.filesChanged()
         return null
@@ -168,6 +182,19 @@ export function runTask(method: string, params: unknown[], ctx: TaskContext, hoo
     }
   })()
   return { cancel: () => (sig.cancelled = true), done }
+}
+
+/** Layer files PC1 should have left in a sealing path's cache, and are not there. */
+function missingLayers(path: string, m: number, n: number): string[] {
+  const cache = sectorPath(path, 'cache', m, n)
+  const want = [...Array.from({ length: SDR_LAYERS }, (_, i) => layerName(i + 1)), TREE_D]
+  return want.filter((f) => !existsSync(join(cache, f)))
+}
+
+/** A cache PC2 finished: p_aux, t_aux and tree-r-last are there. */
+function completeCache(path: string, m: number, n: number): boolean {
+  const cache = sectorPath(path, 'cache', m, n)
+  return existsSync(join(cache, 'p_aux')) && existsSync(join(cache, 't_aux')) && existsSync(join(cache, treeRLastName(0)))
 }
 
 /** Which file kinds a local path holds for a sector (for TaskContext.locate). */

@@ -125,10 +125,12 @@ export async function createTestSite(o: TestSiteOptions): Promise<TestSite> {
     const log = join(home, logName)
     const out = createWriteStream(log, { flags: 'a' })
     const proc = spawn(process.execPath, [o.bundle, program, ...args], { cwd: home, env: { ...env, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] })
-    proc.stdout?.pipe(out)
-    proc.stderr?.pipe(out)
+    proc.stdout?.pipe(out, { end: false })
+    proc.stderr?.pipe(out, { end: false })
     procs.push(proc)
-    const exit = new Promise<number | null>((r) => proc.once('exit', (code) => r(code)))
+    // Resolved once everything the process printed is in its log file ('close' comes after its
+    // output ended; the file stream then writes what it still holds).
+    const exit = new Promise<number | null>((r) => proc.once('close', (code) => out.end(() => r(code))))
     const logSize = () => (existsSync(log) ? readFileSync(log).length : 0)
     return {
       proc,

@@ -1,4 +1,5 @@
 import { shortDuration } from '../../overview/format'
+import { isSyncBehind } from '../facts'
 import { ev, keyList, keysOf, type FindingRule } from '../finding'
 
 /** The chain head is behind (NodeStatus Behind): the miner mines and proves on a stale chain. */
@@ -8,7 +9,7 @@ export const syncBehind: FindingRule = {
   kind: 'sync-behind',
   keys: keyList('sync-behind', [undefined], { '': ['peers', 'wait'] }),
   find({ snapshot: s, thresholds }) {
-    if (!s.daemon.up || s.daemon.behindEpochs === undefined || s.daemon.behindEpochs <= thresholds.syncBehindEpochs) return []
+    if (!s.daemon.up || s.daemon.behindEpochs === undefined || !isSyncBehind(s.daemon, thresholds)) return []
     const params = { epochs: s.daemon.behindEpochs, headAge: shortDuration(s.daemon.headAgeSec ?? 0) }
     return [
       {

@@ -1,4 +1,5 @@
 import type { Subject } from '../../../../preload/contract'
+import { isSyncBehind } from '../facts'
 import { ev, keyList, keysOf, type Draft, type FindingRule } from '../finding'
 
 /**
@@ -24,7 +25,7 @@ export const syncError: FindingRule = {
   keys: keyList('sync-error', ['bad-block', 'other'], { 'bad-block': ['check-bad', 'unmark-bad'], other: ['log', 'peers'] }),
   find({ snapshot: s, thresholds }) {
     const out: Draft[] = []
-    const behind = s.daemon.behindEpochs !== undefined && s.daemon.behindEpochs > thresholds.syncBehindEpochs
+    const behind = isSyncBehind(s.daemon, thresholds)
     const related: Subject[] = behind ? [{ kind: 'daemon', id: 'sync' }] : []
     for (const w of s.daemon.syncing ?? []) {
       if (w.stage !== 'error') continue

@@ -16,7 +16,16 @@ export function DemoBar() {
       showIcon
       data-testid="demo-bar"
       title={t('demo.running', { n: status.sites.length })}
-      description={status.sshConfigPath ? <span>{t('demo.sshConfig')} <CopyableCommand command={status.sshConfigPath} /></span> : undefined}
+      description={
+        <>
+          {status.sshConfigPath && (
+            <div>
+              {t('demo.sshConfig')} <CopyableCommand command={status.sshConfigPath} />
+            </div>
+          )}
+          <div className="md-muted" data-testid="demo-lifecycle">{t('demo.lifecycle')}</div>
+        </>
+      }
       action={
         <Button size="small" loading={status.phase === 'stopping'} onClick={() => stopDemo().catch(report)} data-testid="demo-stop">
           {t('demo.stop')}

@@ -22,7 +22,12 @@ export function DemoOffer() {
       <Result
         icon={<ClusterOutlined className="md-demo-icon" />}
         title={t('demo.title')}
-        subTitle={t('demo.body')}
+        subTitle={
+          <>
+            <div>{t('demo.body')}</div>
+            <div className="md-muted" data-testid="demo-lifecycle">{t('demo.lifecycle')}</div>
+          </>
+        }
         extra={[
           <Button key="demo" type="primary" loading={busy} onClick={() => startDemo().catch(report)} data-testid="demo-start" disabled={status.phase === 'running'}>
             {t('demo.start')}

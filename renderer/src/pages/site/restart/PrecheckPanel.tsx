@@ -103,7 +103,7 @@ export function PrecheckPanel({ precheck }: { precheck: Precheck }) {
           <ul className="md-wz-warnings" data-testid="wizard-warnings">
             {p.warnings.map((w, i) => (
               <li key={i} data-code={w.code}>
-                <StatusText tone={w.code === 'env-now' || w.code === 'env-default-start' || w.code === 'other-repo' || w.code === 'faults' || w.code === 'miner-many' ? 'warning' : 'info'} wrap>
+                <StatusText tone={w.code === 'env-now' || w.code === 'other-repo' || w.code === 'faults' || w.code === 'miner-many' ? 'warning' : 'info'} wrap>
                   <Rich text={warningText(t, w)} />
                 </StatusText>
               </li>
