@@ -67,6 +67,7 @@ export async function englishProse(page: Page): Promise<ProseHit[]> {
     const cleaned = text
       .replace(/\b[\w.-]+@[\w.-]+\b/g, ' ')
       .replace(/(?:~|\.{0,2})\/[^\s，。、；：)）]*/g, ' ')
+      .replace(/\b[\w-]+\.(?:log|sh|json|toml|yml|yaml|env)\b/g, ' ')
       .replace(/\b(?:[fFtT]0\d+|[ft][13][a-z2-7]{20,}|bafy[a-z0-9]+|12D3Koo\w+|Qm\w{20,})\b/g, ' ')
       .replace(/\bv?\d+(?:\.\d+)+(?:[-+][\w.+-]*)?/g, ' ')
       .replace(/\b[\w-]*\d[\w-]*\b/g, ' ')

@@ -82,7 +82,7 @@ export function PrecheckPanel({ precheck }: { precheck: Precheck }) {
               label: 'lotus daemon',
               children: (
                 <span>
-                  <ProcessText up={p.daemon.up} testId="pre-daemon-up" /> <Mono>{p.daemon.version ?? '—'}</Mono> <span className="md-muted">pid {p.daemon.pids.join(' ') || '—'}</span>
+                  <ProcessText up={p.daemon.up} testId="pre-daemon-up" /> <Mono>{p.daemon.version ?? '—'}</Mono> <span className="md-muted">PID {p.daemon.pids.join(' ') || '—'}</span>
                 </span>
               )
             },
@@ -91,7 +91,7 @@ export function PrecheckPanel({ precheck }: { precheck: Precheck }) {
               label: 'lotus-miner',
               children: (
                 <span>
-                  <ProcessText up={p.miner.up} testId="pre-miner-up" /> <Mono>{p.miner.version ?? '—'}</Mono> {p.miner.actor && <Mono>{p.miner.actor}</Mono>} <span className="md-muted">pid {p.miner.pids.join(' ') || '—'}</span>
+                  <ProcessText up={p.miner.up} testId="pre-miner-up" /> <Mono>{p.miner.version ?? '—'}</Mono> {p.miner.actor && <Mono>{p.miner.actor}</Mono>} <span className="md-muted">PID {p.miner.pids.join(' ') || '—'}</span>
                 </span>
               )
             },

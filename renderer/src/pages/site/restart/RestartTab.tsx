@@ -141,7 +141,7 @@ function Toolbar({ run, latest, onLatest }: { run: RestartRun; latest: boolean; 
         {t(`wizard.phase.${run.phase}`)}
       </StatusText>
       <span className="md-muted">
-        {t('wizard.at', { time: dayjs(run.createdAt).format('YYYY-MM-DD HH:mm:ss') })} · {t('wizard.took', { duration: formatDuration(Math.max(0, end - run.createdAt) / 1000) })} · {t('wizard.operator', { operator: run.operator, via: run.via })}
+        {t('wizard.at', { time: dayjs(run.createdAt).format('YYYY-MM-DD HH:mm:ss') })} · {t('wizard.took', { duration: formatDuration(Math.max(0, end - run.createdAt) / 1000) })} · {t('wizard.operator', { operator: run.operator, via: t(`audit.viaName.${run.via}`) })}
       </span>
       <span className="md-flex-fill" />
       {!latest && (
