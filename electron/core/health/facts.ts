@@ -21,6 +21,12 @@ export interface HealthThresholds {
   workerLostGraceSec: number
   /** ret-wait / returned jobs waiting longer than this many epochs were never collected (normally seconds). */
   uncollectedEpochs: number
+  /**
+   * …and at least this many seconds: a result's way back does not follow the chain. A worker retries
+   * its return every 5 s and reconnects to a restarted miner within a minute, so on a fast chain
+   * (20 epochs are 10 s on the demo's) a ret-wait right after a miner restart is not yet lost.
+   */
+  uncollectedMinSec: number
   /** Failures in one sector's log that make a retry loop. */
   loopFailures: number
   /** A log event older than this no longer makes a finding (a slow WindowPoSt yesterday was already reported). */
@@ -33,6 +39,7 @@ export const DEFAULT_THRESHOLDS: HealthThresholds = {
   messageStuckSec: 600,
   workerLostGraceSec: 120,
   uncollectedEpochs: 20,
+  uncollectedMinSec: 60,
   loopFailures: 5,
   logEventMaxAgeSec: 24 * 3600
 }

@@ -69,6 +69,20 @@ describe('results never collected', () => {
     const kinds = only(evaluate(facts({ raw })), 'job-uncollected').map((f) => f.subject.id)
     expect(kinds).toEqual(['jobs-assigned', 'jobs-prepared'])
   })
+
+  it("gives a result's way back at least a minute on a fast chain, and 20 epochs on mainnet", () => {
+    const raw = conformanceRaw()
+    // A PC2 (1 h) that finished 5 s ago, first seen in ret-wait `waited` seconds ago.
+    raw.miner.workerJobs = ok(jobsMap([job({ worker: ZERO_UUID, runWait: -1, start: ago(3605), hostname: 'pc2box' })]))
+    const seen = (waited: number) => ({ [`${CALL}|100|ret-wait`]: NOW - waited * 1000 })
+    const judged = (waited: number, blockDelay: number) => only(evaluate({ ...facts({ raw, jobFirstSeen: seen(waited) }), blockDelay }), 'job-uncollected').map((f) => f.subject.id)
+    // 20 epochs of a 0.5 s chain are 10 s: a worker that returns after a miner restart takes longer.
+    expect(judged(30, 0.5)).toEqual([])
+    expect(judged(90, 0.5)).toEqual(['jobs-ret-wait'])
+    // On mainnet 20 epochs are 10 minutes.
+    expect(judged(300, 30)).toEqual([])
+    expect(judged(700, 30)).toEqual(['jobs-ret-wait'])
+  })
 })
 
 describe('a worker disabled or gone while it holds jobs', () => {

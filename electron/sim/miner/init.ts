@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { PRECOMMIT_CHALLENGE_DELAY, SEAL_RANDOMNESS_LOOKBACK, ChainClock } from '../common/clock'
+import { EPOCH_SECONDS, PRECOMMIT_CHALLENGE_DELAY, SEAL_RANDOMNESS_LOOKBACK, ChainClock } from '../common/clock'
 import { PERMISSIONS, signToken } from '../common/jwt'
 import { writeJsonAtomic } from '../common/persist'
 import { hasScenario, type SimSiteConfig } from '../common/siteConfig'
@@ -24,7 +24,7 @@ import {
 } from '../worker/files'
 import { messageCid } from './cids'
 import { renderMinerConfig } from './config'
-import { TASK_SECONDS } from './durations'
+import { INTERACTIVE_POREP_CONFIDENCE, TASK_SECONDS } from './durations'
 import { E, eventLogEntry, type SectorEvent } from './events'
 import { applyEvent } from './fsm'
 import { ccFiller, commRFor, pc1Out, proofBytes, seedValue, ticketValue, tipsetOf, type HistoryContext } from './history'
@@ -97,6 +97,18 @@ interface Built {
   files: (paths: { pc1: string | null; pc2: string | null }) => void
 }
 
+/** States whose task runs on a worker from the site's start, entered by events that no chain epoch ties down. */
+const TASK_STATES: ReadonlySet<string> = new Set(['Packing', 'GetTicket', 'PreCommit1', 'PreCommit2'])
+
+/**
+ * Epochs from the seed to now for a sector that reached Committing or FinalizeSector: Committing
+ * begins as the seed is confirmed (so its C1 and C2 run from the site's start); a FinalizeSector
+ * sector also had its C1, C2 and commit wait.
+ */
+function sinceSeed(state: string): number {
+  return state === 'FinalizeSector' ? Math.ceil((TASK_SECONDS.C1 + TASK_SECONDS.C2 + 60) / EPOCH_SECONDS) + 1 : 1
+}
+
 /** A pipeline sector at `state`, with the events that led there and its files on the workers. */
 function pipelineSector(cfg: SimSiteConfig, ctx: HistoryContext, n: number, state: string, slot: number, now: number): Built {
   const { clock, minerId, sectorSize } = ctx
@@ -126,7 +138,7 @@ function pipelineSector(cfg: SimSiteConfig, ctx: HistoryContext, n: number, stat
     push(E.preCommit1(pc1Out(minerId, n, ticketEpoch)))
   }
   if (reached('WaitSeed')) {
-    precommitEpoch = state === 'WaitSeed' ? head - Math.floor(PRECOMMIT_CHALLENGE_DELAY * frac) : head - PRECOMMIT_CHALLENGE_DELAY - 20 - slot
+    precommitEpoch = state === 'WaitSeed' ? head - Math.floor(PRECOMMIT_CHALLENGE_DELAY * frac) : head - PRECOMMIT_CHALLENGE_DELAY - INTERACTIVE_POREP_CONFIDENCE - sinceSeed(state)
     t = clock.timeOf(precommitEpoch) - 5
     push(E.preCommit2(commRFor(minerId, n), ccFiller(sectorSize).PieceCID))
     t += 1
@@ -148,6 +160,13 @@ function pipelineSector(cfg: SimSiteConfig, ctx: HistoryContext, n: number, stat
     push(E.proving())
     rec.onChain = true
   }
+  // A task the site runs right now began when the site started (a PC1 begins with its cache
+  // cleaned, so nothing of an earlier attempt counts): the sector entered its state then, not
+  // hours ago, or a fresh site would show its own sectors overdue.
+  if (TASK_STATES.has(state)) {
+    const shift = Math.floor(now / 1000) - (events[events.length - 1]?.[0] ?? 0)
+    for (const ev of events) ev[0] += shift
+  }
   for (const [when, e] of events) {
     applyEvent(rec, e, when)
     rec.log.push(eventLogEntry(e, when))
@@ -155,9 +174,6 @@ function pipelineSector(cfg: SimSiteConfig, ctx: HistoryContext, n: number, stat
   rec.state = state
   const files = (p: { pc1: string | null; pc2: string | null }) => {
     if (reached('GetTicket') && p.pc1) writeUnsealed(p.pc1, minerId, n, sectorSize)
-    if (state === 'PreCommit1' && p.pc1) {
-      for (let i = 1; i <= Math.floor(SDR_LAYERS * frac); i++) writeLayer(p.pc1, minerId, n, i, sectorSize)
-    }
     if (state === 'PreCommit2' && p.pc1) {
       for (let i = 1; i <= SDR_LAYERS; i++) writeLayer(p.pc1, minerId, n, i, sectorSize)
       writeTreeD(p.pc1, minerId, n, sectorSize)

@@ -40,7 +40,7 @@ export const jobUncollected: FindingRule = {
   keys: keyList('job-uncollected', VARIANTS, { 'ret-wait': ['abort', 'worker'], returned: ['abort'], prepared: ['abort', 'fetch'], assigned: ['sched', 'worker'] }),
   find({ snapshot: s, now, durations, factor, blockDelay, thresholds, jobFirstSeen }, claimed) {
     const limitFor = (j: JobRow): number => {
-      if (j.state === 'ret-wait' || j.state === 'returned') return thresholds.uncollectedEpochs * blockDelay
+      if (j.state === 'ret-wait' || j.state === 'returned') return Math.max(thresholds.uncollectedEpochs * blockDelay, thresholds.uncollectedMinSec)
       return factor * ((j.state === 'prepared' ? durations.GET : expectedFor(j.task, durations)) ?? durations.GET)
     }
     const waits = jobWaits(s.jobs?.list ?? [], jobFirstSeen, durations, now).filter((w) => (VARIANTS as readonly string[]).includes(w.job.state) && w.waitedSec > limitFor(w.job) && !claimed.has('job', w.job.id) && !claimed.has('sector', String(w.job.sector)))
