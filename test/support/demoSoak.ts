@@ -36,8 +36,8 @@ export interface SoakOptions {
   warmupMs: number
   /** After the last restart: how long sectors may take to finish what they were sealing (ms). */
   drainMs: number
-  /** Extra steps between restarts (the CI test adds a CLI rolling restart). */
-  between?: (core: AppCore, home: string) => Promise<void>
+  /** Extra steps after the warm-up (the CI test's CLI rolling restart); restarts it returns count as restarts. */
+  between?: (core: AppCore, home: string) => Promise<RestartRecord[] | void>
   log?: (line: string) => void
 }
 
@@ -146,7 +146,7 @@ export async function runDemoSoak(o: SoakOptions): Promise<SoakFigures> {
     log(`demo up: ${SITES.length} sites, speed ${o.shape.speed}, ${o.shape.sectors} sectors each, in ${demoDir}`)
     const wait = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)))
     await wait(o.warmupMs)
-    if (o.between) await o.between(core, home)
+    const extra = (o.between ? await o.between(core, home) : undefined) ?? []
     // Each site once per period, a third of a period apart; one restart at a time; as many
     // periods as begin within the duration.
     const tr = Date.now()
@@ -160,7 +160,7 @@ export async function runDemoSoak(o: SoakOptions): Promise<SoakFigures> {
     }
     await wait(o.drainMs)
     const poll = Math.max(...SITES.map((s) => core.store.getSite(s)?.pollIntervalSec ?? 5)) * 1000
-    const windows = restarts.filter((r) => r.site === 'site-1').map((r) => [r.start, r.end + poll + 2000] as const)
+    const windows = [...extra, ...restarts].filter((r) => r.site === 'site-1').map((r) => [r.start, r.end + poll + 2000] as const)
     const outside = new Map<string, number>()
     for (const s of snaps) {
       if (s.site !== 'site-1' || windows.some(([a, b]) => s.t >= a && s.t <= b)) continue

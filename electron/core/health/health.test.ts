@@ -7,7 +7,7 @@ import { SECTOR_STATES } from '../../../preload/contract/lotus/states'
 import type { Partition } from '../../../preload/contract/lotus/types'
 import { emptyMemory } from '../overview/raw'
 import { evaluate } from './evaluate'
-import { stageRule } from './stages'
+import { stageRule, timingLevel } from './stages'
 import { RUNBOOK_DURATIONS } from '../../../preload/contract'
 
 /**
@@ -123,6 +123,18 @@ describe('a worker disabled or gone while it holds jobs', () => {
 })
 
 describe('overdue at every stage, by one rule', () => {
+  it('gives a sub-minute step a minute beyond its time; every real duration keeps factor ×', () => {
+    // The demo's AddPiece (2 min at 60×: 2 s) waiting for its worker to come up is not overdue at 9 s.
+    expect(timingLevel(9, 2, 2)).toBe('late')
+    expect(timingLevel(63, 2, 2)).toBe('overdue')
+    // Real durations: AddPiece 2 min, C1+C2 15 min, PC1 3 h 10 min: factor × as before.
+    expect(timingLevel(241, 120, 2)).toBe('overdue')
+    expect(timingLevel(239, 120, 2)).toBe('late')
+    expect(timingLevel(2 * 910 + 1, 910, 2)).toBe('overdue')
+    expect(timingLevel(3 * 11400 + 1, 11400, 3)).toBe('overdue')
+    expect(timingLevel(3 * 11400 - 1, 11400, 3)).toBe('late')
+  })
+
   it('is late past 1× and overdue past the factor, with one elapsed time for the sector and its job', () => {
     const raw = conformanceRaw()
     raw.miner.workerStats = ok(workerStats([{ id: W1, hostname: 'pc1box' }]))

@@ -12,7 +12,8 @@ import type { Durations, StageClass, StageTiming, TimingLevel } from '../../../p
  * never move by themselves: they are `manual`.
  *
  * The rule, the same for every screen and the CLI: elapsed = now − when the sector entered the
- * state; `late` past 1× the expected time, `overdue` past `factor` × (the stuckMultiple setting).
+ * state; `late` past 1× the expected time, `overdue` past `factor` × (the stuckMultiple setting)
+ * and never within a minute of the expected time (overdueLimitSec).
  */
 
 const EPOCHS_PER_DAY = 2880
@@ -102,9 +103,22 @@ export function stageRule(state: string, { durations: d, blockDelay }: StageInpu
   }
 }
 
-/** The one judgment: `late` past 1× the expected time, `overdue` past `factor` ×. */
+/**
+ * What a step holds besides its work, which does not shrink with it: the scheduler's prepare step,
+ * fetching its inputs, a worker or miner process coming up. For every real duration (a minute or
+ * more at factor 2) the limit is factor × expected; only sub-minute steps (a sped-up simulator,
+ * the demo's 2 s AddPiece) get this much beyond their expected time.
+ */
+export const OVERDUE_GRACE_SEC = 60
+
+/** Past this many seconds a step of `expectedSec` is overdue: factor × it, and at least the grace beyond it. */
+export function overdueLimitSec(expectedSec: number, factor: number): number {
+  return Math.max(factor * expectedSec, expectedSec + OVERDUE_GRACE_SEC)
+}
+
+/** The one judgment: `late` past 1× the expected time, `overdue` past `factor` × (overdueLimitSec). */
 export function timingLevel(elapsedSec: number, expectedSec: number, factor: number): TimingLevel {
-  if (elapsedSec > factor * expectedSec) return 'overdue'
+  if (elapsedSec > overdueLimitSec(expectedSec, factor)) return 'overdue'
   if (elapsedSec > expectedSec) return 'late'
   return 'ok'
 }

@@ -2,6 +2,7 @@ import type { JobRow, Remedy, Subject } from '../../../../preload/contract'
 import { shortDuration } from '../../overview/format'
 import { expectedFor } from '../../overview/jobs'
 import { ev, keyList, keysOf, sectorList, type Draft, type FindingRule } from '../finding'
+import { overdueLimitSec } from '../stages'
 
 /**
  * Jobs whose result nobody collects: `ret-wait` (the worker finished or lost the call and the
@@ -41,7 +42,7 @@ export const jobUncollected: FindingRule = {
   find({ snapshot: s, now, durations, factor, blockDelay, thresholds, jobFirstSeen }, claimed) {
     const limitFor = (j: JobRow): number => {
       if (j.state === 'ret-wait' || j.state === 'returned') return Math.max(thresholds.uncollectedEpochs * blockDelay, thresholds.uncollectedMinSec)
-      return factor * ((j.state === 'prepared' ? durations.GET : expectedFor(j.task, durations)) ?? durations.GET)
+      return overdueLimitSec((j.state === 'prepared' ? durations.GET : expectedFor(j.task, durations)) ?? durations.GET, factor)
     }
     const waits = jobWaits(s.jobs?.list ?? [], jobFirstSeen, durations, now).filter((w) => (VARIANTS as readonly string[]).includes(w.job.state) && w.waitedSec > limitFor(w.job) && !claimed.has('job', w.job.id) && !claimed.has('sector', String(w.job.sector)))
     const out: Draft[] = []

@@ -1,12 +1,13 @@
 import type { FindingAction, JobRow, Remedy, StageTiming, Subject } from '../../../../preload/contract'
 import { shortDuration } from '../../overview/format'
 import { ev, keyList, keysOf, sectorList, type Draft, type FindingRule } from '../finding'
-import { stateOfTask } from '../stages'
+import { overdueLimitSec, stateOfTask } from '../stages'
 import { safeTargets } from '../updateTargets'
 
 /**
  * Sectors that stay in a state longer than it takes (stages.ts: the one rule and the one elapsed
- * time): `late` past the expected time (info), `overdue` past the stuck factor × it (warning).
+ * time): `late` past the expected time (info), `overdue` past the stuck factor × it (warning,
+ * overdueLimitSec).
  * Grouped by state, verdict and what they wait for: the worker running their job, a worker that
  * has not taken the task (queued), the chain, a message batch, or a handler that should have moved
  * on within minutes.
@@ -49,7 +50,7 @@ export const stageOverdue: FindingRule = {
         n: ns.length,
         elapsed: shortDuration(worst.t.elapsedSec),
         expected: shortDuration(worst.t.expectedSec),
-        limit: shortDuration(worst.t.expectedSec * worst.t.factor),
+        limit: shortDuration(overdueLimitSec(worst.t.expectedSec, worst.t.factor)),
         factor: worst.t.factor,
         host: g.host || '-',
         task: worst.job?.task ?? '-'
@@ -78,7 +79,7 @@ export const stageOverdue: FindingRule = {
         title: k.title(params),
         cause: k.cause(params),
         consequence: k.consequence(params),
-        deadline: g.level === 'late' ? worst.t.since + worst.t.expectedSec * worst.t.factor * 1000 : null,
+        deadline: g.level === 'late' ? worst.t.since + overdueLimitSec(worst.t.expectedSec, worst.t.factor) * 1000 : null,
         remedies,
         evidence: g.items.slice(0, 10).map((i) => ev('stage', `${i.n} ${i.t.state} ${shortDuration(i.t.elapsedSec)} / ${shortDuration(i.t.expectedSec)}${i.job ? ` (${i.job.task} ${i.job.state} on ${i.job.hostname || i.job.workerId.slice(0, 8)})` : ''}`)),
         related: [...ns.map((n): Subject => ({ kind: 'sector', id: String(n) })), ...g.items.flatMap((i): Subject[] => (i.job ? [{ kind: 'job', id: i.job.id, label: `${i.job.task} ${i.n}` }] : []))]
