@@ -1,12 +1,12 @@
 /**
- * `npm run web -- [--port N] [--ssh-config FILE] [--demo]`: the browser host. The same core and
+ * `npm run web -- [--port N] [--ssh-config FILE] [--demo] [--demo-speed N]`: the browser host. The same core and
  * the same renderer as the desktop app, served on 127.0.0.1 behind a per-run token.
  */
 import { Command, InvalidArgumentError } from 'commander'
 import { existsSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { createAppCore } from '../core/app/appCore'
-import { simDemo } from '../demo/demo'
+import { DEMO_SHAPE, simDemo } from '../demo/demo'
 import { createMemoryOnlySecretStore } from '../core/ssh/secrets'
 import { openBrowser } from './openBrowser'
 import { startWebHost } from './server'
@@ -22,16 +22,23 @@ function portArg(v: string): number {
   return n
 }
 
+function speedArg(v: string): number {
+  const n = Number(v)
+  if (!/^\d+$/.test(v) || n < 1 || n > 1000) throw new InvalidArgumentError('a speed is a whole number from 1 to 1000')
+  return n
+}
+
 async function main(): Promise<void> {
   const program = new Command('npm run web --')
     .description('Serve MinerDesk in your browser (127.0.0.1 only, with a per-run token).')
     .option('--port <n>', 'port to listen on (0 = any free port)', portArg, 4780)
     .option('--ssh-config <file>', 'OpenSSH config with your sites (default: the one in Settings, else ~/.ssh/config)')
     .option('--demo', 'start the demo: three simulated Lotus sites (when no sites are configured)')
+    .option('--demo-speed <n>', `how many times faster than real time the demo's sites run (default ${DEMO_SHAPE.speed}; PC1 takes 3 h 10 min / n)`, speedArg)
     .option('--open', 'open the address in your default browser')
     .showHelpAfterError()
   program.parse(process.argv)
-  const o = program.opts<{ port: number; sshConfig?: string; demo?: boolean; open?: boolean }>()
+  const o = program.opts<{ port: number; sshConfig?: string; demo?: boolean; demoSpeed?: number; open?: boolean }>()
   if (o.sshConfig && !existsSync(o.sshConfig)) {
     console.error(`minerdesk: no such SSH config file: ${o.sshConfig}`)
     process.exit(2)
@@ -45,7 +52,7 @@ async function main(): Promise<void> {
     version: APP_VERSION,
     secrets: createMemoryOnlySecretStore(),
     poll: true,
-    ...(existsSync(simBundle) ? { demo: simDemo({ node: process.execPath, nodeEnv: {}, bundle: simBundle }) } : {}),
+    ...(existsSync(simBundle) ? { demo: simDemo({ node: process.execPath, nodeEnv: {}, bundle: simBundle }, { ...DEMO_SHAPE, ...(o.demoSpeed ? { speed: o.demoSpeed } : {}) }) } : {}),
     ...(o.sshConfig ? { sshConfig: { path: o.sshConfig, mode: 'persist' as const } } : {})
   })
   let host

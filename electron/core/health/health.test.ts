@@ -71,17 +71,29 @@ describe('results never collected', () => {
   })
 
   it("gives a result's way back at least a minute on a fast chain, and 20 epochs on mainnet", () => {
-    const raw = conformanceRaw()
-    // A PC2 (1 h) that finished 5 s ago, first seen in ret-wait `waited` seconds ago.
-    raw.miner.workerJobs = ok(jobsMap([job({ worker: ZERO_UUID, runWait: -1, start: ago(3605), hostname: 'pc2box' })]))
-    const seen = (waited: number) => ({ [`${CALL}|100|ret-wait`]: NOW - waited * 1000 })
-    const judged = (waited: number, blockDelay: number) => only(evaluate({ ...facts({ raw, jobFirstSeen: seen(waited) }), blockDelay }), 'job-uncollected').map((f) => f.subject.id)
+    // A PC2 (1 h) that should have finished `waited` seconds ago.
+    const judged = (waited: number, blockDelay: number) => {
+      const raw = conformanceRaw()
+      raw.miner.workerJobs = ok(jobsMap([job({ worker: ZERO_UUID, runWait: -1, start: ago(3600 + waited), hostname: 'pc2box' })]))
+      return only(evaluate({ ...facts({ raw }), blockDelay }), 'job-uncollected').map((f) => f.subject.id)
+    }
     // 20 epochs of a 0.5 s chain are 10 s: a worker that returns after a miner restart takes longer.
     expect(judged(30, 0.5)).toEqual([])
     expect(judged(90, 0.5)).toEqual(['jobs-ret-wait'])
     // On mainnet 20 epochs are 10 minutes.
     expect(judged(300, 30)).toEqual([])
     expect(judged(700, 30)).toEqual(['jobs-ret-wait'])
+  })
+
+  it('leaves a call still running through a miner restart alone however long it is listed as ret-wait', () => {
+    const raw = conformanceRaw()
+    // A PC1 (3 h 10 min) begun an hour ago, listed as ret-wait since the miner restarted 50 minutes ago.
+    raw.miner.workerJobs = ok(jobsMap([job({ worker: ZERO_UUID, runWait: -1, start: ago(3600), hostname: 'pc1box', task: 'seal/v0/precommit/1' })]))
+    const f = facts({ raw, jobFirstSeen: { [`${CALL}|100|ret-wait`]: NOW - 50 * 60_000 } })
+    expect(only(evaluate(f), 'job-uncollected')).toEqual([])
+    // Past its time by more than 20 epochs (the documented chain's 42 s blocks) it is flagged.
+    raw.miner.workerJobs = ok(jobsMap([job({ worker: ZERO_UUID, runWait: -1, start: ago(RUNBOOK_DURATIONS.PC1 + 900), hostname: 'pc1box', task: 'seal/v0/precommit/1' })]))
+    expect(only(evaluate(facts({ raw })), 'job-uncollected').map((x) => x.subject.id)).toEqual(['jobs-ret-wait'])
   })
 })
 

@@ -14,7 +14,10 @@ import { overdueLimitSec } from '../stages'
  * (`sealing abort --sched <request>` from `sealing sched-diag`). One finding per job state.
  *
  * How long a job has waited: since MinerDesk first saw it in that state, or — on a first look —
- * since it should have finished (its start + the task's expected time).
+ * since it should have finished (its start + the task's expected time). A ret-wait job with a
+ * start waits from when it should have finished, however long it has been listed: after a miner restart Lotus lists every call
+ * still running on its worker as ret-wait (its work tracker starts empty) until the worker returns
+ * the result, which for a PC1 begun an hour ago is two hours away.
  */
 
 const VARIANTS = ['ret-wait', 'returned', 'prepared', 'assigned'] as const
@@ -32,7 +35,8 @@ export function jobWaits(jobs: readonly JobRow[], firstSeen: Readonly<Record<str
     const fromSeen = seen !== undefined ? (now - seen) / 1000 : 0
     const expected = expectedFor(job.task, durations) ?? 0
     const fromStart = job.start !== null ? (now - job.start) / 1000 - (job.state === 'ret-wait' || job.state === 'returned' ? expected : 0) : 0
-    return { job, waitedSec: Math.max(0, Math.floor(Math.max(fromSeen, fromStart))) }
+    const waited = job.state === 'ret-wait' && job.start !== null ? fromStart : Math.max(fromSeen, fromStart)
+    return { job, waitedSec: Math.max(0, Math.floor(waited)) }
   })
 }
 
