@@ -132,6 +132,20 @@ describe('a worker disabled or gone while it holds jobs', () => {
     expect(down[0]!.remedies.map((r) => r.action)).toEqual([{ kind: 'runworker', start: 'workerC2' }, { kind: 'wps', flag: 'c2box' }, { kind: 'abort', job: CALL }])
     expect(only(all, 'job-uncollected')).toEqual([])
   })
+
+  it('a worker missing since a miner restart while its calls still run is busy, not gone, until they are due', () => {
+    // Lotus: after the miner restarted, the worker re-registers only once its PC1 (begun an hour ago) ends.
+    const raw = conformanceRaw()
+    raw.miner.workerStats = ok({})
+    const pc1 = (startSec: number) => ok(jobsMap([job({ worker: ZERO_UUID, runWait: -1, start: ago(startSec), hostname: 'pc1box', task: 'seal/v0/precommit/1', sector: 9 })]))
+    const memory = emptyMemory()
+    memory.workers = { [W1]: { id: W1, hostname: 'pc1box', enabled: true, tasks: ['PC1'], cpus: 1, cpuUse: 0, memPhysical: 1, memUsed: 0, memSwap: 0, memSwapUsed: 0, gpus: [], gpuUsed: 0, taskCounts: {}, lastSeen: NOW - 600_000, missing: true, missingSince: NOW - 600_000 } }
+    raw.miner.workerJobs = pc1(3600)
+    expect(only(evaluate(facts({ raw, memory })), 'worker-down')).toEqual([])
+    // Its PC1 was due 10 minutes ago and it has not come back: gone.
+    raw.miner.workerJobs = pc1(RUNBOOK_DURATIONS.PC1 + 600)
+    expect(only(evaluate(facts({ raw, memory })), 'worker-down').map((f) => f.subject.id)).toEqual([W1])
+  })
 })
 
 describe('overdue at every stage, by one rule', () => {

@@ -1,5 +1,6 @@
-import type { FindingAction, JobRow, Remedy, Subject, WorkerRow } from '../../../../preload/contract'
+import type { Durations, FindingAction, JobRow, Remedy, Subject, WorkerRow } from '../../../../preload/contract'
 import { shortDuration } from '../../overview/format'
+import { expectedFor } from '../../overview/jobs'
 import { ev, keyList, keysOf, sectorList, text, type Draft, type FindingRule } from '../finding'
 
 /**
@@ -20,17 +21,33 @@ export function jobsOfWorker(w: Pick<WorkerRow, 'id' | 'hostname'>, jobs: readon
 
 const FLAG = /^[A-Za-z0-9_][A-Za-z0-9_.:=@/-]{0,63}$/
 
+/**
+ * Since when a missing worker counts as away. After a miner restart Lotus lists the calls still
+ * running on a worker as ret-wait under the all-zero worker with its hostname (the new miner's
+ * work tracker is empty), and the worker registers again only once they have ended ("Making sure
+ * no local tasks are running"): until they are due it is busy, not gone. A worker that drops while
+ * the miner runs keeps its calls listed as running under its own id, so this never hides it.
+ */
+function missingFrom(w: WorkerRow, jobs: readonly JobRow[], durations: Durations): number {
+  let from = w.missingSince ?? w.lastSeen
+  for (const j of jobsOfWorker(w, jobs)) {
+    if (j.runWait !== -1 || j.start === null) continue
+    from = Math.max(from, j.start + (expectedFor(j.task, durations) ?? 0) * 1000)
+  }
+  return from
+}
+
 export const workerDown: FindingRule = {
   kind: 'worker-down',
   keys: [
     ...keyList('worker-down', ['disabled', 'gone'], { disabled: ['host', 'restart', 'abort'], gone: ['runworker', 'host', 'abort'] }),
     ...['disabled', 'gone'].flatMap((v) => [`findings.worker-down.${v}.titleIdle`, `findings.worker-down.${v}.causeIdle`, `findings.worker-down.${v}.consequenceIdle`])
   ],
-  find({ snapshot: s, now, thresholds }, claimed) {
+  find({ snapshot: s, now, thresholds, durations }, claimed) {
     const out: Draft[] = []
     const jobs = s.jobs?.list ?? []
     for (const w of s.workers?.list ?? []) {
-      const isGone = w.missing && now - (w.missingSince ?? w.lastSeen) >= thresholds.workerLostGraceSec * 1000
+      const isGone = w.missing && now - missingFrom(w, jobs, durations) >= thresholds.workerLostGraceSec * 1000
       const isDisabled = !w.missing && !w.enabled
       if (!isGone && !isDisabled) continue
       if (claimed.has('worker', w.id)) continue
