@@ -373,6 +373,20 @@ export interface RestartRunSummary {
   elsewhere: boolean
 }
 
+/**
+ * Why a rolling restart stopped at a site: the restart's error (its gate, translated by the reader),
+ * a pre-check verdict that was not "safe now", or a step that waits for the operator's decision.
+ * `message` is the same in English for logs.
+ */
+export interface RollingFailure {
+  siteId: string
+  step?: RestartStepId
+  message: string
+  error?: ErrorInfo
+  verdict?: Verdict
+  waitingAt?: RestartStepId
+}
+
 /** Several sites restarted one after another, stopping at the first failure. */
 export interface RollingRun {
   id: string
@@ -384,7 +398,7 @@ export interface RollingRun {
   index: number
   runs: Record<string, string>
   options: RestartOptions
-  failure?: { siteId: string; step?: RestartStepId; message: string }
+  failure?: RollingFailure
   owner: { pid: number; hostname: string; via: 'electron' | 'web' | 'cli' } | null
 }
 

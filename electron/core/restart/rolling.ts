@@ -98,10 +98,10 @@ export class RollingRestarts {
         const run = await this.engine.start(siteId, r.options, via, r.id)
         r.runs[siteId] = run.id
         this.save(r)
-        if (run.phase === 'failed') return this.end(r, 'failed', { siteId, step: 'precheck', message: run.result?.error?.message ?? 'pre-check failed' })
+        if (run.phase === 'failed') return this.end(r, 'failed', { siteId, step: 'precheck', message: run.result?.error?.message ?? 'pre-check failed', ...(run.result?.error ? { error: run.result.error } : {}) })
         if (run.decision?.kind === 'verdict' && !(r.options.waitForWindow && run.decision.verdict.kind === 'wait')) {
           await this.engine.abort(run.id)
-          return this.end(r, 'failed', { siteId, step: 'precheck', message: `not restarted: ${run.decision.verdict.text}` })
+          return this.end(r, 'failed', { siteId, step: 'precheck', message: `not restarted: ${run.decision.verdict.text}`, verdict: run.decision.verdict })
         }
         if (this.aborted) {
           await this.engine.abort(run.id)
@@ -110,8 +110,10 @@ export class RollingRestarts {
         await this.engine.runAll(run.id)
         const final = await this.engine.settled(run.id)
         if (final.phase !== 'done') {
-          const message = final.phase === 'waiting' ? `waits for a decision at "${final.current}" (see the site's Restart tab)` : final.result?.error?.message ?? final.phase
-          return this.end(r, this.aborted ? 'aborted' : 'failed', { siteId, step: final.result?.failedStep ?? final.current, message })
+          const waiting = final.phase === 'waiting'
+          const message = waiting ? `waits for a decision at "${final.current}" (see the site's Restart tab)` : final.result?.error?.message ?? final.phase
+          const why = waiting ? { waitingAt: final.current } : final.result?.error ? { error: final.result.error } : {}
+          return this.end(r, this.aborted ? 'aborted' : 'failed', { siteId, step: final.result?.failedStep ?? final.current, message, ...why })
         }
         this.save(r)
       }

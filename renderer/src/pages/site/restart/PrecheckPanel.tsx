@@ -9,10 +9,9 @@ import { ProcessText } from '@renderer/components/StatusTags'
 import { StatusText } from '@renderer/components/StatusText'
 import { formatDuration } from '@renderer/model/format'
 import type { DeadlineView, Precheck, PrecheckJob, PrecheckMessage } from '@contract'
-import { reasonText, verdictHeadline, warningText } from './text'
+import { reasonText, verdictClock, verdictHeadline, warningText } from './text'
 import { Rich } from '@renderer/components/Rich'
 
-const clock = (ms: number): string => dayjs(ms).format(Math.abs(ms - Date.now()) < 10 * 60_000 ? 'HH:mm:ss' : 'HH:mm')
 
 /** The verdict first (what the operator acts on), then why. */
 export function VerdictBlock({ precheck }: { precheck: Precheck }) {
@@ -22,7 +21,7 @@ export function VerdictBlock({ precheck }: { precheck: Precheck }) {
   return (
     <div className="md-wz-verdict" data-testid="wizard-verdict" data-kind={v.kind}>
       <StatusText tone={tone} strong>
-        {verdictHeadline(t, v, clock)}
+        {verdictHeadline(t, v, verdictClock)}
       </StatusText>
       {v.reasons.length > 0 && (
         <ul className="md-wz-reasons">
@@ -35,7 +34,7 @@ export function VerdictBlock({ precheck }: { precheck: Precheck }) {
       )}
       <div className="md-muted">
         {t('wizard.verdict.restart', { duration: formatDuration(v.restartSec), source: t(`wizard.verdict.source.${v.restartSource}`), epochs: v.restartEpochs })}
-        {v.windowEnd ? ` · ${t('wizard.verdict.windowEnd', { time: clock(v.windowEnd) })}` : ''}
+        {v.windowEnd ? ` · ${t('wizard.verdict.windowEnd', { time: verdictClock(v.windowEnd) })}` : ''}
       </div>
     </div>
   )

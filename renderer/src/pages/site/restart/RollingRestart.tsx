@@ -12,6 +12,7 @@ import { selectSites, useSitesStore } from '@renderer/stores/sites'
 import type { StatusTone } from '@renderer/theme/tokens'
 import { PreviewBox } from '@renderer/ops/PreviewBox'
 import { loadRolling, retainRestartEvents, restartCalls, selectRolling, useRestartStore } from './store'
+import { rollingFailureText, verdictClock } from './text'
 import './restart.css'
 
 const PHASE_TONE: Record<RollingRun['phase'], StatusTone> = { running: 'busy', done: 'ok', failed: 'critical', aborted: 'unknown', interrupted: 'warning' }
@@ -84,7 +85,11 @@ function RollingProgress({ rolling, sites }: { rolling: RollingRun; sites: SiteC
           { key: 'state', render: (_: unknown, r: (typeof rows)[number]) => <SiteProgress rolling={rolling} siteId={r.id} index={r.index} /> }
         ]}
       />
-      {rolling.failure && <StatusText tone="critical">{t('wizard.rolling.failure', { site: rolling.failure.siteId, message: rolling.failure.message })}</StatusText>}
+      {rolling.failure && (
+        <StatusText tone="critical" testId="rolling-failure">
+          {t('wizard.rolling.failure', { site: rolling.failure.siteId, message: rollingFailureText(t, rolling.failure, verdictClock), interpolation: { escapeValue: false } })}
+        </StatusText>
+      )}
       {rolling.phase === 'running' && (
         <Button danger onClick={() => restartCalls.abortRolling().catch(report)} data-testid="rolling-abort">
           {t('wizard.rolling.abort')}

@@ -1,5 +1,6 @@
+import dayjs from 'dayjs'
 import type { TFunction } from 'i18next'
-import type { ErrorInfo, Observation, Verdict, VerdictReason } from '@contract'
+import type { ErrorInfo, Observation, RollingFailure, Verdict, VerdictReason } from '@contract'
 
 /**
  * The wizard's words in the operator's language. The core sends codes with params (and an English
@@ -75,6 +76,17 @@ export function failureHint(t: TFunction, e: ErrorInfo, language: string): strin
   const key = e.params?.hintKey
   if (typeof key === 'string') return t(`wizard.failHint.${key}`, { ...e.params, defaultValue: language === 'en' ? (e.hint ?? '') : '', interpolation: { escapeValue: false } }) || null
   return language === 'en' ? (e.hint ?? null) : null
+}
+
+/** A verdict's times: to the second when they are minutes away. */
+export const verdictClock = (ms: number): string => dayjs(ms).format(Math.abs(ms - Date.now()) < 10 * 60_000 ? 'HH:mm:ss' : 'HH:mm')
+
+/** Why a rolling restart stopped, in the reader's language (the core's English only as a last resort). */
+export function rollingFailureText(t: TFunction, f: RollingFailure, clock: (ms: number) => string): string {
+  if (f.error) return failureText(t, f.error)
+  if (f.verdict) return t('wizard.rolling.notRestarted', { verdict: verdictHeadline(t, f.verdict, clock) })
+  if (f.waitingAt) return t('wizard.rolling.waiting', { step: t(`wizard.step.${f.waitingAt}`) })
+  return f.message
 }
 
 export function verdictHeadline(t: TFunction, v: Verdict, clock: (ms: number) => string): string {
