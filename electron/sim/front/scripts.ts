@@ -1,6 +1,7 @@
 import { quoteArg } from '../../common/shellQuote'
 import type { SimSiteConfig, WorkerSpec } from '../common/siteConfig'
 import { SITE_ENV } from '../common/siteConfig'
+import { TASK_SECONDS } from '../miner/durations'
 import type { SiteLayout } from './layout'
 
 /**
@@ -119,22 +120,28 @@ export function runWorkersScript(cfg: SimSiteConfig, which: 'sealing' | 'c2'): s
   return lines.join('\n')
 }
 
+/** Sectors autopledge.sh keeps in AddPiece/PreCommit1. */
+const PLEDGE_TARGET = 3
+
 /**
  * `autopledge.sh` (runbook §5): keeps the pipeline busy by pledging a CC sector whenever fewer
- * than TARGET AddPiece/PreCommit1 jobs are queued or running. Checks every 10 simulated
- * minutes (scaled by the speed), so it costs little.
+ * than TARGET AddPiece/PreCommit1 jobs are queued or running, at most one per TARGETth of a PC1
+ * (scaled by the speed). So the PC1s end one after another and the site's one PC2 worker (a PC2
+ * is a third of a PC1) takes each as it comes; pledging as soon as a PC1 ends would keep them in
+ * step for good, and every round would leave sectors queued for PC2 twice as long as a PC2.
  */
 export function autopledgeScript(cfg: SimSiteConfig): string {
-  const interval = Math.max(5, Math.round(600 / cfg.speed))
+  const interval = Math.max(5, Math.round(TASK_SECONDS.PC1 / PLEDGE_TARGET / cfg.speed))
   return [
     '#!/bin/sh',
-    '# Keep sectors sealing: pledge when fewer than TARGET AddPiece/PreCommit1 jobs are waiting or running.',
+    '# Keep sectors sealing: pledge when fewer than TARGET AddPiece/PreCommit1 jobs are waiting or running,',
+    '# one at a time, spaced so that PC1s end one after another.',
     `cd ${quoteArg(cfg.home)} || exit 1`,
-    'TARGET=${TARGET:-3}',
+    `TARGET=\${TARGET:-${PLEDGE_TARGET}}`,
     'while :; do',
+    `  sleep ${interval}`,
     '  n=$(lotus-miner sealing jobs 2>/dev/null | awk \'$5 == "AP" || $5 == "PC1"\' | wc -l)',
     '  if [ "$n" -lt "$TARGET" ]; then lotus-miner sectors pledge; fi',
-    `  sleep ${interval}`,
     'done',
     ''
   ].join('\n')

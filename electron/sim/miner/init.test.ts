@@ -56,7 +56,9 @@ describe("a fresh site's pipeline", () => {
     const after = Date.now() / 1000
     const records = JSON.parse(readFileSync(minerRepoFiles(minerRepoOf(cfg)).sectors, 'utf8')) as SectorRecord[]
     const entered = new Map(records.map((r) => [r.state, Math.max(...r.log.map((l) => l.Timestamp))]))
-    expect([...entered.keys()].sort()).toEqual(['Committing', 'FinalizeSector', 'GetTicket', 'Packing', 'PreCommit1', 'PreCommit2', 'WaitSeed'])
+    expect([...entered.keys()].sort()).toEqual(['Committing', 'FinalizeSector', 'Packing', 'PreCommit1', 'PreCommit2', 'WaitSeed'])
+    // No more than two on their way to PC1: their PC1s end together and queue for the one PC2 worker.
+    expect(records.filter((r) => ['Packing', 'GetTicket', 'PreCommit1'].includes(r.state))).toHaveLength(2)
     for (const r of records) for (const l of r.log) expect(l.Timestamp, `${r.n} ${r.state} ${l.Kind}`).toBeLessThanOrEqual(after)
     // Their task runs from the start: well within the time it takes (C1+C2 for Committing).
     for (const s of ['Packing', 'PreCommit1', 'PreCommit2']) expect(entered.get(s), s).toBeGreaterThanOrEqual(before - 1)

@@ -49,8 +49,12 @@ export interface OnChainFacts {
   precommitted: { sector: number; epoch: number }[]
 }
 
-/** Pipeline states of the initial sectors, most interesting first (small sites get these). */
-const PIPELINE_PRIORITY = ['Committing', 'PreCommit1', 'WaitSeed', 'PreCommit2', 'Packing', 'FinalizeSector', 'Committing', 'PreCommit1', 'WaitSeed', 'GetTicket']
+/**
+ * Pipeline states of the initial sectors, most interesting first (small sites get these). Two at
+ * most are on their way to PC1 (PreCommit1, Packing): their PC1s begin as the site starts and end
+ * together, and a third would wait twice a PC2's time for the site's one PC2 worker.
+ */
+const PIPELINE_PRIORITY = ['Committing', 'PreCommit1', 'WaitSeed', 'PreCommit2', 'Packing', 'FinalizeSector', 'Committing', 'WaitSeed', 'WaitSeed', 'FinalizeSector']
 const PIPELINE_ORDER = ['FinalizeSector', 'Committing', 'WaitSeed', 'PreCommit2', 'PreCommit1', 'GetTicket', 'Packing']
 /** Proving sectors that get files in the store path. */
 const PROVING_WITH_FILES = 200
