@@ -45,8 +45,11 @@ export function treeRLastName(i: number): string {
 }
 
 /** A sparse file of `size` bytes (instant; `ls -l` shows the real size). */
-export function sparseFile(file: string, size: number): void {
-  mkdirSync(dirname(file), { recursive: true })
+export function sparseFile(file: string, size: number, createDir = true): void {
+  if (createDir) mkdirSync(dirname(file), { recursive: true })
+  // A task writing into a sector's cache that was deleted under it (the sector removed while the
+  // worker kept computing) fails like rust-fil-proofs does; it never brings the directory back.
+  else if (!existsSync(dirname(file))) throw new Error(`${file}: No such file or directory (os error 2)`)
   const fd = openSync(file, 'w')
   try {
     ftruncateSync(fd, size)
@@ -88,18 +91,18 @@ export function writeUnsealed(path: string, minerId: number, n: number, sectorSi
 
 /** PC1 writes layer `i` (1-based); tree-d comes after the last layer. */
 export function writeLayer(path: string, minerId: number, n: number, i: number, sectorSize: number): void {
-  sparseFile(join(sectorPath(path, 'cache', minerId, n), layerName(i)), sectorSize)
+  sparseFile(join(sectorPath(path, 'cache', minerId, n), layerName(i)), sectorSize, i === 1)
 }
 
 export function writeTreeD(path: string, minerId: number, n: number, sectorSize: number): void {
-  sparseFile(join(sectorPath(path, 'cache', minerId, n), TREE_D), sectorSize * 2)
+  sparseFile(join(sectorPath(path, 'cache', minerId, n), TREE_D), sectorSize * 2, false)
 }
 
 /** PC2: tree-c, tree-r-last, p_aux, t_aux and the sealed replica. `step` 0..TREE_FILES-1 writes one of each tree. */
 export function writePC2Step(path: string, minerId: number, n: number, step: number, sectorSize: number): void {
   const cache = sectorPath(path, 'cache', minerId, n)
-  sparseFile(join(cache, treeCName(step)), treeCSize(sectorSize))
-  sparseFile(join(cache, treeRLastName(step)), treeRLastSize(sectorSize))
+  sparseFile(join(cache, treeCName(step)), treeCSize(sectorSize), false)
+  sparseFile(join(cache, treeRLastName(step)), treeRLastSize(sectorSize), false)
 }
 
 export function writePC2Final(path: string, minerId: number, n: number, commR: string, sectorSize: number): void {

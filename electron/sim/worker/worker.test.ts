@@ -122,4 +122,18 @@ describe('sector files', () => {
     expect(pc2.Sealed['/']).toMatch(/^bagboea4b5abc/)
     expect(existsSync(sectorPath(p, 'sealed', 1000, 3))).toBe(true)
   })
+
+  it('a PC1 whose cache is deleted under it (the sector removed) fails and never brings the directory back', async () => {
+    const p = tmp()
+    const ctx = { sectorSize: G32, scaleMs: (s: number) => s / 100, sealPath: () => p, storePath: () => null, locate: () => [], filesChanged: () => {} }
+    const sref = { ID: { Miner: 1000, Number: 4 }, ProofType: 8 }
+    await runTask('AddPiece', [sref, [], G32 - G32 / 128, null], ctx).done
+    const pc1 = runTask('SealPreCommit1', [sref, 'dA==', []], ctx)
+    const cache = sectorPath(p, 'cache', 1000, 4)
+    await new Promise((r) => setTimeout(r, 40))
+    expect(existsSync(cache)).toBe(true)
+    rmSync(cache, { recursive: true, force: true })
+    await expect(pc1.done).rejects.toThrow('No such file or directory (os error 2)')
+    expect(existsSync(cache)).toBe(false)
+  })
 })

@@ -43,17 +43,22 @@ export function SectorPage({ site, sector }: { site: SiteConfig; sector: number 
   const [clearOpen, setClearOpen] = useState(false)
   const [tick, setTick] = useState(0)
 
+  // Reads can overlap (open, reload, after an action): only the latest one's answer is shown, so a
+  // slow read started before a deletion never replaces what was read after it.
+  const filesSeq = useRef(0)
   const reloadFiles = useCallback(() => {
+    const seq = ++filesSeq.current
     setFilesLoading(true)
     readSectorFiles(site.id, sector)
       .then(
         (f) => {
+          if (seq !== filesSeq.current) return
           setFiles(f)
           setFilesError(null)
         },
-        (err: unknown) => setFilesError(asMinerDeskError(err).toInfo())
+        (err: unknown) => seq === filesSeq.current && setFilesError(asMinerDeskError(err).toInfo())
       )
-      .finally(() => setFilesLoading(false))
+      .finally(() => seq === filesSeq.current && setFilesLoading(false))
   }, [site.id, sector])
 
   // The sector's state, read again every REFRESH_MS after the previous answer (a slow answer is never dropped).
