@@ -2,7 +2,7 @@ import { goError, type MethodTable } from '../common/rpcServer'
 import { signToken, verifyToken, type Permission } from '../common/jwt'
 import type { SectorInfo, WorkerInfo } from '../../../preload/contract/lotus/types'
 import { isSectorState } from '../../../preload/contract/lotus/states'
-import { readStorageMeta } from '../worker/files'
+import { readStorageMeta, storageMeta } from '../worker/files'
 import type { WireCallError } from './calls'
 import { goJsonTime } from './gofmt'
 import type { MinerNode } from './node'
@@ -74,19 +74,7 @@ async function sectorsStatus(node: MinerNode, n: number, onChain: boolean): Prom
 /** A worker's storage paths into the sector index, owned by its base URL (`http://ip:port`). */
 function attachWorkerPaths(node: MinerNode, base: string, paths: readonly WorkerPathInfo[]): void {
   for (const p of paths) {
-    const meta = readStorageMeta(p.LocalPath) ?? {
-      ID: p.ID,
-      Weight: p.Weight,
-      CanSeal: p.CanSeal,
-      CanStore: p.CanStore,
-      MaxStorage: 0,
-      Groups: null,
-      AllowTo: null,
-      AllowTypes: null,
-      DenyTypes: null,
-      AllowMiners: null,
-      DenyMiners: null
-    }
+    const meta = readStorageMeta(p.LocalPath) ?? storageMeta(p.ID, p.CanSeal, p.CanStore, p.Weight)
     node.index.attach({ meta, localPath: p.LocalPath, urls: [`${base}/remote`], owner: base })
   }
   // Requests waiting for files the index did not know may go now.

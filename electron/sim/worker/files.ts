@@ -193,10 +193,10 @@ export function scanPath(path: string, minerId: number): Map<number, number> {
 /** LocalStorageMeta (sectorstore.json), written with 2-space indent as `storage attach --init` does. */
 export type LocalStorageMeta = Omit<StorageInfo, 'URLs'>
 
-export function storageMeta(id: string, canSeal: boolean, canStore: boolean): LocalStorageMeta {
+export function storageMeta(id: string, canSeal: boolean, canStore: boolean, weight = 10): LocalStorageMeta {
   return {
     ID: id,
-    Weight: 10,
+    Weight: weight,
     CanSeal: canSeal,
     CanStore: canStore,
     MaxStorage: 0,
