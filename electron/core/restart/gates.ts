@@ -165,6 +165,9 @@ async function waitApi(g: GateCtx, role: Role, until: number, onLog?: () => Prom
   const { host, lotus } = g.handle
   const t0 = stepT0(g.step)
   let lastProcs = 0
+  // A start script may take seconds before it execs the program (on a loaded host, or a script that
+  // prepares first): the process counts as gone only when two looks 2 s apart, 5 s in, both miss it.
+  let misses = 0
   for (;;) {
     const api = await apiAnswers(lotus, role, { rediscover: true, timeoutMs: 3000, signal: g.signal })
     if (api.up && api.version) {
@@ -175,7 +178,8 @@ async function waitApi(g: GateCtx, role: Role, until: number, onLog?: () => Prom
     if (Date.now() - lastProcs > 2000 && Date.now() - t0 > 3000) {
       lastProcs = Date.now()
       const procs = await roleProcesses(host, role, g.run.repos![role], g.signal)
-      if (procs.length === 0) {
+      misses = procs.length === 0 ? misses + 1 : 0
+      if (misses >= 2 && Date.now() - t0 > 5000) {
         const tail = await logTail(g, role, 30)
         if (tail.length > 0) g.step.excerpts.push({ file: logPaths(g.handle.config)[role], lines: tail })
         throw new GateFailure('process-gone', `${NAME[role]} is not running: it exited, or the start command did not start it`, { role: NAME[role], hintKey: 'process-gone', log: logPaths(g.handle.config)[role], dir: g.handle.config.workDir }, tail.join('\n'), `read ${logPaths(g.handle.config)[role]} in ${g.handle.config.workDir}`)
