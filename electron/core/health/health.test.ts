@@ -141,10 +141,28 @@ describe('a worker disabled or gone while it holds jobs', () => {
     const memory = emptyMemory()
     memory.workers = { [W1]: { id: W1, hostname: 'pc1box', enabled: true, tasks: ['PC1'], cpus: 1, cpuUse: 0, memPhysical: 1, memUsed: 0, memSwap: 0, memSwapUsed: 0, gpus: [], gpuUsed: 0, taskCounts: {}, lastSeen: NOW - 600_000, missing: true, missingSince: NOW - 600_000 } }
     raw.miner.workerJobs = pc1(3600)
-    expect(only(evaluate(facts({ raw, memory })), 'worker-down')).toEqual([])
+    expect(only(evaluate(facts({ raw, memory })), 'worker-down').map((f) => [f.severity, f.title.key])).toEqual([['info', 'findings.worker-down.returning.title']])
     // Its PC1 was due 10 minutes ago and it has not come back: gone.
     raw.miner.workerJobs = pc1(RUNBOOK_DURATIONS.PC1 + 600)
     expect(only(evaluate(facts({ raw, memory })), 'worker-down').map((f) => f.subject.id)).toEqual([W1])
+  })
+
+  it('while it finishes them, one info finding holds its calls and the sectors queued for its tasks, not one overdue each', () => {
+    const raw = conformanceRaw()
+    raw.miner.workerStats = ok({})
+    raw.miner.workerJobs = ok(jobsMap([job({ worker: ZERO_UUID, runWait: -1, start: ago(3600), hostname: 'pc1box', task: 'seal/v0/precommit/1', sector: 9 })]))
+    const memory = emptyMemory()
+    memory.workers = { [W1]: { id: W1, hostname: 'pc1box', enabled: true, tasks: ['PC1'], cpus: 1, cpuUse: 0, memPhysical: 1, memUsed: 0, memSwap: 0, memSwapUsed: 0, gpus: [], gpuUsed: 0, taskCounts: {}, lastSeen: NOW - 600_000, missing: true, missingSince: NOW - 600_000 } }
+    // Sector 10 entered PreCommit1 7 h ago and no worker has taken it: it waits for pc1box.
+    const sectors = [sector(9, 'PreCommit1', [entry('SectorTicket', nowSec - 3600)]), sector(10, 'PreCommit1', [entry('SectorTicket', nowSec - 7 * 3600)])]
+    const all = evaluate(facts({ raw, memory, sectors }))
+    const down = only(all, 'worker-down')
+    expect(down.map((f) => [f.severity, f.title.key, f.subject.id])).toEqual([['info', 'findings.worker-down.returning.title', W1]])
+    expect(down[0]!.related.filter((r) => r.kind === 'sector').map((r) => r.id)).toEqual(['9', '10'])
+    expect(down[0]!.consequence.params).toMatchObject({ queued: 1, waiting: '10', tasks: 'PC1' })
+    expect(down[0]!.remedies.map((r) => r.text.key)).toEqual(['findings.worker-down.returning.remedy.wait', 'findings.worker-down.returning.remedy.host'])
+    expect(only(all, 'stage-overdue')).toEqual([])
+    rendered(down[0]!)
   })
 })
 

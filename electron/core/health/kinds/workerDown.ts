@@ -1,7 +1,8 @@
-import type { Durations, FindingAction, JobRow, Remedy, Subject, WorkerRow } from '../../../../preload/contract'
+import type { Durations, FindingAction, JobRow, Remedy, StageTiming, Subject, WorkerRow } from '../../../../preload/contract'
 import { shortDuration } from '../../overview/format'
 import { expectedFor } from '../../overview/jobs'
-import { ev, keyList, keysOf, sectorList, text, type Draft, type FindingRule } from '../finding'
+import { clockTime, ev, keyList, keysOf, sectorList, text, type Draft, type FindingRule } from '../finding'
+import { stateOfTask } from '../stages'
 
 /**
  * A worker that is disabled (the miner's session check of it failed: storage/sealer/sched_worker.go
@@ -40,19 +41,24 @@ function missingFrom(w: WorkerRow, jobs: readonly JobRow[], durations: Durations
 export const workerDown: FindingRule = {
   kind: 'worker-down',
   keys: [
-    ...keyList('worker-down', ['disabled', 'gone'], { disabled: ['host', 'restart', 'abort'], gone: ['runworker', 'host', 'abort'] }),
+    ...keyList('worker-down', ['disabled', 'gone', 'returning'], { disabled: ['host', 'restart', 'abort'], gone: ['runworker', 'host', 'abort'], returning: ['wait', 'host'] }),
     ...['disabled', 'gone'].flatMap((v) => [`findings.worker-down.${v}.titleIdle`, `findings.worker-down.${v}.causeIdle`, `findings.worker-down.${v}.consequenceIdle`])
   ],
-  find({ snapshot: s, now, thresholds, durations }, claimed) {
+  find({ snapshot: s, now, thresholds, durations, timings }, claimed) {
     const out: Draft[] = []
     const jobs = s.jobs?.list ?? []
     for (const w of s.workers?.list ?? []) {
-      const isGone = w.missing && now - missingFrom(w, jobs, durations) >= thresholds.workerLostGraceSec * 1000
-      const isDisabled = !w.missing && !w.enabled
-      if (!isGone && !isDisabled) continue
       if (claimed.has('worker', w.id)) continue
       // A restarted worker comes back under a new id with the same hostname: then this is history.
-      if (isGone && (s.workers?.list ?? []).some((o) => !o.missing && o.enabled && o.hostname === w.hostname && o.id !== w.id)) continue
+      if (w.missing && (s.workers?.list ?? []).some((o) => !o.missing && o.enabled && o.hostname === w.hostname && o.id !== w.id)) continue
+      const back = missingFrom(w, jobs, durations)
+      const isGone = w.missing && now - back >= thresholds.workerLostGraceSec * 1000
+      const isDisabled = !w.missing && !w.enabled
+      if (w.missing && !isGone && back > (w.missingSince ?? w.lastSeen)) {
+        out.push(returning(w, jobs, timings, back))
+        continue
+      }
+      if (!isGone && !isDisabled) continue
       const held = jobsOfWorker(w, jobs)
       const sectors = [...new Set(held.map((j) => j.sector))]
       const k = isGone ? gone : disabled
@@ -93,5 +99,46 @@ export const workerDown: FindingRule = {
       })
     }
     return out
+  }
+}
+
+const back = keysOf('worker-down', 'returning')
+
+/**
+ * A worker still finishing the calls it ran before a miner restart (Lotus re-registers it only once
+ * they end): one finding for it, its calls, and the sectors queued for the tasks it runs, which wait
+ * for it rather than being overdue on their own. Restarting it would throw its work away.
+ */
+function returning(w: WorkerRow, jobs: readonly JobRow[], timings: ReadonlyMap<number, StageTiming>, until: number): Draft {
+  const held = jobsOfWorker(w, jobs)
+  const tasks = [...new Set(held.map((j) => j.task))]
+  const mine = new Set(held.map((j) => j.sector))
+  const states = new Set(tasks.flatMap((t) => stateOfTask(t)))
+  const active = new Set(jobs.filter((j) => j.runWait >= 0 || j.runWait === -1).map((j) => j.sector))
+  const queued = [...timings].filter(([n, t]) => t.class === 'compute' && t.level !== 'ok' && states.has(t.state) && !mine.has(n) && !active.has(n)).map(([n]) => n).sort((a, b) => a - b)
+  const params = {
+    host: w.hostname,
+    jobs: held.length,
+    tasks: tasks.join(', ') || '-',
+    sectors: sectorList([...mine]),
+    until: clockTime(until),
+    queued: queued.length,
+    waiting: queued.length ? sectorList(queued) : '-'
+  }
+  const flag = FLAG.test(w.hostname) ? w.hostname : null
+  return {
+    kind: 'worker-down',
+    severity: 'info',
+    subject: { kind: 'worker', id: w.id, label: w.hostname },
+    title: back.title(params),
+    cause: back.cause(params),
+    consequence: back.consequence(params),
+    deadline: null,
+    remedies: [back.remedy('wait', params), back.remedy('host', params, flag ? { kind: 'wps', flag } : undefined)],
+    evidence: [ev('worker', `${w.hostname} (${w.id.slice(0, 8)}) not registered since the miner restart`), ...held.slice(0, 20).map((j) => ev('job', `${j.id.slice(0, 8)} ${j.task} sector ${j.sector} ${j.state}`))],
+    related: [
+      ...held.map((j): Subject => ({ kind: 'job', id: j.id, label: `${j.task} ${j.sector}` })),
+      ...[...mine, ...queued].map((n): Subject => ({ kind: 'sector', id: String(n) }))
+    ]
   }
 }
