@@ -159,7 +159,7 @@ describe('a worker disabled or gone while it holds jobs', () => {
     const down = only(all, 'worker-down')
     expect(down.map((f) => [f.severity, f.title.key, f.subject.id])).toEqual([['info', 'findings.worker-down.returning.title', W1]])
     expect(down[0]!.related.filter((r) => r.kind === 'sector').map((r) => r.id)).toEqual(['9', '10'])
-    expect(down[0]!.consequence.params).toMatchObject({ queued: 1, waiting: '10', tasks: 'PC1' })
+    expect(down[0]!.consequence.params).toMatchObject({ queued: 1, waiting: '10', waitTasks: 'PC1' })
     expect(down[0]!.remedies.map((r) => r.text.key)).toEqual(['findings.worker-down.returning.remedy.wait', 'findings.worker-down.returning.remedy.host'])
     expect(only(all, 'stage-overdue')).toEqual([])
     rendered(down[0]!)

@@ -55,7 +55,7 @@ export const workerDown: FindingRule = {
       const isGone = w.missing && now - back >= thresholds.workerLostGraceSec * 1000
       const isDisabled = !w.missing && !w.enabled
       if (w.missing && !isGone && back > (w.missingSince ?? w.lastSeen)) {
-        out.push(returning(w, jobs, timings, back))
+        out.push(returning(w, s.workers?.list ?? [], jobs, timings, back))
         continue
       }
       if (!isGone && !isDisabled) continue
@@ -109,11 +109,15 @@ const back = keysOf('worker-down', 'returning')
  * they end): one finding for it, its calls, and the sectors queued for the tasks it runs, which wait
  * for it rather than being overdue on their own. Restarting it would throw its work away.
  */
-function returning(w: WorkerRow, jobs: readonly JobRow[], timings: ReadonlyMap<number, StageTiming>, until: number): Draft {
+function returning(w: WorkerRow, workers: readonly WorkerRow[], jobs: readonly JobRow[], timings: ReadonlyMap<number, StageTiming>, until: number): Draft {
   const held = jobsOfWorker(w, jobs)
   const tasks = [...new Set(held.map((j) => j.task))]
   const mine = new Set(held.map((j) => j.sector))
-  const states = new Set(tasks.flatMap((t) => stateOfTask(t)))
+  // Queued sectors wait for it when no registered worker takes their task (an AP queued behind the
+  // PC1 box that also does AddPiece, say).
+  const live = workers.filter((o) => !o.missing && o.enabled)
+  const onlyHere = [...new Set([...w.tasks, ...tasks])].filter((t) => !live.some((o) => o.tasks.includes(t)))
+  const states = new Set(onlyHere.flatMap((t) => stateOfTask(t)))
   const active = new Set(jobs.filter((j) => j.runWait >= 0 || j.runWait === -1).map((j) => j.sector))
   const queued = [...timings].filter(([n, t]) => t.class === 'compute' && t.level !== 'ok' && states.has(t.state) && !mine.has(n) && !active.has(n)).map(([n]) => n).sort((a, b) => a - b)
   const params = {
@@ -123,6 +127,7 @@ function returning(w: WorkerRow, jobs: readonly JobRow[], timings: ReadonlyMap<n
     sectors: sectorList([...mine]),
     until: clockTime(until),
     queued: queued.length,
+    waitTasks: onlyHere.join(', ') || '-',
     waiting: queued.length ? sectorList(queued) : '-'
   }
   const flag = FLAG.test(w.hostname) ? w.hostname : null
