@@ -15,6 +15,7 @@ import {
   treeRLastSize,
   storageMeta,
   TREE_FILES,
+  makeCache,
   writeLayer,
   writePC2Final,
   writePC2Step,
@@ -179,11 +180,13 @@ function pipelineSector(cfg: SimSiteConfig, ctx: HistoryContext, n: number, stat
   const files = (p: { pc1: string | null; pc2: string | null }) => {
     if (reached('GetTicket') && p.pc1) writeUnsealed(p.pc1, minerId, n, sectorSize)
     if (state === 'PreCommit2' && p.pc1) {
+      makeCache(p.pc1, minerId, n)
       for (let i = 1; i <= SDR_LAYERS; i++) writeLayer(p.pc1, minerId, n, i, sectorSize)
       writeTreeD(p.pc1, minerId, n, sectorSize)
     }
     const sealedOn = p.pc2 ?? p.pc1
     if (reached('WaitSeed') && sealedOn) {
+      makeCache(sealedOn, minerId, n)
       for (let i = 1; i <= SDR_LAYERS; i++) writeLayer(sealedOn, minerId, n, i, sectorSize)
       writeTreeD(sealedOn, minerId, n, sectorSize)
       for (let i = 0; i < TREE_FILES; i++) writePC2Step(sealedOn, minerId, n, i, sectorSize)

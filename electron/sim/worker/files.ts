@@ -91,7 +91,12 @@ export function writeUnsealed(path: string, minerId: number, n: number, sectorSi
 
 /** PC1 writes layer `i` (1-based); tree-d comes after the last layer. */
 export function writeLayer(path: string, minerId: number, n: number, i: number, sectorSize: number): void {
-  sparseFile(join(sectorPath(path, 'cache', minerId, n), layerName(i)), sectorSize, i === 1)
+  sparseFile(join(sectorPath(path, 'cache', minerId, n), layerName(i)), sectorSize, false)
+}
+
+/** The sector's cache directory, made as PC1 starts (ffiwrapper's SealPreCommit1 does so before the first layer). */
+export function makeCache(path: string, minerId: number, n: number): void {
+  mkdirSync(sectorPath(path, 'cache', minerId, n), { recursive: true })
 }
 
 export function writeTreeD(path: string, minerId: number, n: number, sectorSize: number): void {

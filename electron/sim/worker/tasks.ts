@@ -17,6 +17,7 @@ import {
   treeRLastName,
   writeLayer,
   writePC2Final,
+  makeCache,
   writePC2Step,
   writeTreeD,
   writeUnsealed,
@@ -111,6 +112,7 @@ export function runTask(method: string, params: unknown[], ctx: TaskContext, hoo
         const path = requirePath(ctx)
         // PC1 reads the unsealed data (the miner fetched it here before starting the call).
         if (!existsSync(sectorPath(path, 'unsealed', m, n))) throw new TaskError(0, `acquiring sector paths: failed to acquire sector {{${m} ${n}} unsealed} from remote: sector not found`)
+        makeCache(path, m, n)
         const total = ctx.scaleMs(TASK_SECONDS.PC1)
         const steps = SDR_LAYERS + 1
         await progressive(total, steps, sig, (i) => {

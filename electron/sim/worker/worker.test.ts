@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } 
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { clearCache, FILE_KIND_BITS, pAuxValid, scanPath, sectorPath, storageMeta, writeStorageMeta, writeLayer, writePC2Final, writePC2Step, writeTreeD, writeUnsealed } from './files'
+import { clearCache, FILE_KIND_BITS, makeCache, pAuxValid, scanPath, sectorPath, storageMeta, writeStorageMeta, writeLayer, writePC2Final, writePC2Step, writeTreeD, writeUnsealed } from './files'
 import { hardwareFor, resourceTable, taskThreads } from './resources'
 import { runTask } from './tasks'
 import { taskTypesFromFlags, WORKER_RUN_FLAGS } from './taskTypes'
@@ -80,6 +80,7 @@ describe('sector files', () => {
   it('PC1 layers and tree-d, PC2 trees and aux files, finalize keeps p_aux, t_aux and tree-r-last', () => {
     const p = tmp()
     writeUnsealed(p, 1000, 7, G32)
+    makeCache(p, 1000, 7)
     for (let i = 1; i <= 11; i++) writeLayer(p, 1000, 7, i, G32)
     writeTreeD(p, 1000, 7, G32)
     for (let i = 0; i < 8; i++) writePC2Step(p, 1000, 7, i, G32)
