@@ -102,7 +102,7 @@ export const workerDown: FindingRule = {
   }
 }
 
-const back = keysOf('worker-down', 'returning')
+const returningKeys = keysOf('worker-down', 'returning')
 
 /**
  * A worker still finishing the calls it ran before a miner restart (Lotus re-registers it only once
@@ -135,11 +135,11 @@ function returning(w: WorkerRow, workers: readonly WorkerRow[], jobs: readonly J
     kind: 'worker-down',
     severity: 'info',
     subject: { kind: 'worker', id: w.id, label: w.hostname },
-    title: back.title(params),
-    cause: back.cause(params),
-    consequence: back.consequence(params),
+    title: returningKeys.title(params),
+    cause: returningKeys.cause(params),
+    consequence: returningKeys.consequence(params),
     deadline: null,
-    remedies: [back.remedy('wait', params), back.remedy('host', params, flag ? { kind: 'wps', flag } : undefined)],
+    remedies: [returningKeys.remedy('wait', params), returningKeys.remedy('host', params, flag ? { kind: 'wps', flag } : undefined)],
     evidence: [ev('worker', `${w.hostname} (${w.id.slice(0, 8)}) not registered since the miner restart`), ...held.slice(0, 20).map((j) => ev('job', `${j.id.slice(0, 8)} ${j.task} sector ${j.sector} ${j.state}`))],
     related: [
       ...held.map((j): Subject => ({ kind: 'job', id: j.id, label: `${j.task} ${j.sector}` })),
