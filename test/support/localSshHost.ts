@@ -155,6 +155,8 @@ export class LocalSshHost implements SshHost {
         }
         resolve({ code, signal, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), truncated })
       })
+      // A command that exits without reading its input closes the pipe (EPIPE): as over ssh, not an error.
+      child.stdin.on('error', () => {})
       child.stdin.end(opts.stdin ?? '')
     })
   }
