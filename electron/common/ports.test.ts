@@ -1,5 +1,8 @@
 import { createServer, type Server } from 'node:net'
-import { describe, expect, it } from 'vitest'
+import { mkdtempSync, utimesSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { freePort, freePorts } from './ports'
 
 function bind(port: number): Promise<Server> {
@@ -11,8 +14,17 @@ function bind(port: number): Promise<Server> {
 }
 
 describe('free ports', () => {
+  // This file's 2,000 claims stay out of the machine's shared claims (other test workers).
+  let claims = ''
+  const handed = new Set<number>()
+  beforeAll(() => {
+    claims = mkdtempSync(join(tmpdir(), 'md-ports-'))
+    process.env.MINERDESK_PORTS_DIR = claims
+  })
+
   it('come from below the ephemeral ranges, distinct, and can be bound', async () => {
     const ports = [...(await freePorts(40)), await freePort(), await freePort()]
+    ports.forEach((p) => handed.add(p))
     expect(new Set(ports).size).toBe(ports.length)
     for (const p of ports) {
       expect(p).toBeGreaterThanOrEqual(20_000)
@@ -31,8 +43,25 @@ describe('free ports', () => {
     expect(taken.size).toBeGreaterThan(20)
     const more: number[] = []
     for (let i = 0; i < 20; i++) more.push(...(await freePorts(100)))
+    more.forEach((p) => handed.add(p))
     expect(new Set(more).size).toBe(more.length)
     expect(more.filter((p) => taken.has(p))).toEqual([])
     await Promise.all(held.filter(Boolean).map((s) => new Promise((r) => s.close(r))))
+  })
+
+  it('never hands out a port another process has claimed, until its claim expires', async () => {
+    // Every port of the range claimed by "another process" just now, except ten: five with a claim
+    // older than its lifetime, five with none. Exactly those ten are handed out.
+    const open = new Set<number>()
+    while (open.size < 10) {
+      const p = 20_000 + Math.floor(Math.random() * 12_768)
+      if (!handed.has(p)) open.add(p)
+    }
+    const old = new Date(Date.now() - 31 * 60_000)
+    const stale = [...open].slice(0, 5)
+    for (let p = 20_000; p < 32_768; p++) if (!open.has(p) || stale.includes(p)) writeFileSync(join(claims, String(p)), '')
+    for (const p of stale) utimesSync(join(claims, String(p)), old, old)
+    const got = await freePorts(10)
+    expect(new Set(got)).toEqual(open)
   })
 })
