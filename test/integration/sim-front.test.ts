@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { findSiteProcs } from '../../electron/sim/front/procs'
 import { readSimState } from '../../electron/sim/front/state'
+import { waitFor } from '../support/siteops'
 import { simBundle, startSimSites, type SimSites } from '../support/simSites'
 
 /**
@@ -214,7 +215,8 @@ describe('sim front: three sites behind OpenSSH sshd', () => {
 
   it('`down` stops every process, including ones started over SSH since, and is idempotent', async () => {
     await sim.sshOk('site-2', 'nohup sleep 600 > /dev/null 2>&1 &')
-    expect(findSiteProcs(sim.dir).some((p) => p.cmdline === 'sleep 600')).toBe(true)
+    // The login shell returns before its background child has exec'd `sleep` (until then its command line is `nohup …`).
+    await waitFor('sleep 600 among the site processes', 10_000, () => findSiteProcs(sim.dir).some((p) => p.cmdline === 'sleep 600'), 100)
     const sshPorts = sim.sites.map((s) => s.sshPort)
     const bundle = await simBundle()
     const t0 = Date.now()
