@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Finding, SiteFindings } from '../../preload/contract'
+import { scaledDurations } from '../../electron/demo/demo'
+import { SettingsStore } from '../../electron/core/settings/store'
 import { startSimSites, type SimSites } from '../support/simSites'
 import { waitFor } from '../support/siteops'
 
@@ -123,22 +125,28 @@ describe('scenarios at speed 60: worker-disabled, sync-bad-block', () => {
 
 })
 
-describe('scenarios at speed 300: retry-loop', () => {
+describe('scenarios at speed 300: retry-loop, ret-wait-after-restart (side by side)', () => {
   let sim: SimSites
   let home: string
   const cli = cliOf(() => sim, () => home)
 
   beforeAll(async () => {
     // 48 sectors: 0–43 Proving, 44 Committing, 45 WaitSeed, 46 PreCommit2, 47 PreCommit1.
-    sim = await startSimSites({ sites: 1, sectors: 48, speed: 300, scenarios: ['retry-loop'] })
+    sim = await startSimSites({ sites: 2, sectors: 48, speed: 300, scenarios: { 'site-1': ['retry-loop'], 'site-2': ['ret-wait-after-restart'] } })
     home = mkdtempSync(join(tmpdir(), 'md-health-logs-'))
+    // site-2 as the demo configures a simulated site: the runbook's durations at its speed, so
+    // a job's expected end means the same as on a real site.
+    const store = new SettingsStore({ home })
+    store.addSite({ alias: 'site-1' })
+    const site = store.addSite({ alias: 'site-2' })
+    store.updateSite(site.id, { durations: scaledDurations(300) })
   }, 120_000)
   afterAll(async () => {
     await sim?.down()
     if (home) rmSync(home, { recursive: true, force: true })
   })
 
-  it('retry-loop: a sector failing over and over is one finding with its failures counted, the last cause and its remedy', async () => {
+  it.concurrent('retry-loop: a sector failing over and over is one finding with its failures counted, the last cause and its remedy', async () => {
     // Sector 46 is in PreCommit2 when the site starts; each of its PC2s fails on a full disk (four
     // retries, then PC1 again, then PC2 again …).
     const loop = await waitFor('a retry loop of sector 46', 90_000, async () => {
@@ -157,4 +165,43 @@ describe('scenarios at speed 300: retry-loop', () => {
     expect(status.stdout).toContain('no space left on device')
     expect(status.stdout).toContain('$ minerdesk remove site-1 46')
   }, 120_000)
+
+  it.concurrent('ret-wait-after-restart: results lost while the miner was down are one finding naming each call, and aborting it lets the sector retry', async () => {
+    const zero = '00000000-0000-0000-0000-000000000000'
+    type Jobs = Record<string, { ID: { ID: string }; Sector: { Number: number }; Task: string; RunWait: number }[]>
+    // A sealing call running on a worker (PC2 of 46 takes 12 s here, PC1 of 47 38 s).
+    const running = await waitFor('a call running on a worker', 30_000, async () => {
+      const jobs = await sim.rpc<Jobs>('site-2', 'miner', 'WorkerJobs')
+      return Object.entries(jobs).flatMap(([w, l]) => (w === zero ? [] : l.filter((j) => j.RunWait === 0 && /precommit/.test(j.Task)))).map((j) => j.ID.ID)[0] ?? null
+    }, 500)
+    // The miner stops (as `lotus-miner stop`); the call finishes meanwhile and the worker gives its result up.
+    await sim.rpc('site-2', 'miner', 'Shutdown').catch(() => undefined)
+    await waitFor('the worker to give a result up', 60_000, async () => {
+      const r = await sim.ssh('site-2', 'cat worker-*.log')
+      return r.stdout.includes('failed to return results') ? true : null
+    }, 1000)
+    await sim.sshOk('site-2', './runminer.sh')
+    // Back up, the miner lists the call in ret-wait under the all-zero worker; nothing collects it.
+    await waitFor('the call in ret-wait after the restart', 60_000, async () => {
+      const jobs = await sim.rpc<Jobs>('site-2', 'miner', 'WorkerJobs').catch(() => null)
+      return jobs?.[zero]?.some((j) => j.ID.ID === running && j.RunWait === -1) ? true : null
+    }, 1000)
+    // Found once the call has waited the threshold (a minute) beyond its expected end.
+    const f = await waitFor('a job-uncollected finding', 90_000, async () => {
+      const r = await cli('findings', 'site-2', '--json')
+      if (r.code === null || r.stdout === '') return null
+      return findingsIn(r).find((x) => x.kind === 'job-uncollected' && x.related.some((y) => y.kind === 'job' && y.id === running)) ?? null
+    }, 2000)
+    expect(f.title.key).toBe('findings.job-uncollected.ret-wait.title')
+    const abort = f.remedies.find((r) => r.action?.kind === 'abort' && (r.action as { job: string }).job === running)
+    expect(abort).toBeDefined()
+    const text = await cli('findings', 'site-2')
+    expect(text.stdout).toContain(`$ minerdesk abort site-2 ${running}`)
+    // The remedy, as printed: previews, then runs with --yes; the call is gone and its sector goes on.
+    expect((await cli('abort', 'site-2', running)).code).toBe(3)
+    const run = await cli('abort', 'site-2', running, '--yes')
+    expect(run.code).toBe(0)
+    const jobs = await sim.rpc<Jobs>('site-2', 'miner', 'WorkerJobs')
+    expect((jobs[zero] ?? []).some((j) => j.ID.ID === running)).toBe(false)
+  }, 240_000)
 })

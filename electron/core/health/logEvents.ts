@@ -131,7 +131,7 @@ export function logEvents(lines: readonly string[], source: LogSource): LogEvent
       const n = sectorNumber(l.fields.sector)
       if (n !== null) out.push({ ...base, kind: 'sector-log-truncated', sector: n })
     } else if (msg.startsWith('simulating CommitBatch')) {
-      out.push({ ...base, kind: 'commit-batch-error', error: msg.replace(/^simulating CommitBatch\s*/, '') })
+      out.push({ ...base, kind: 'commit-batch-error', error: msg.replace(/^simulating CommitBatch(?: message failed)?\s*(?:\([0-9a-f]*\))?:?\s*/, '') })
     } else if (msg === 'CommitBatcher processBatch error') {
       out.push({ ...base, kind: 'commit-batch-error', error: str(l.fields.error) })
     }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { facts } from '../../../test/support/healthFacts'
+import { entry, facts, sector } from '../../../test/support/healthFacts'
 import { evaluate } from './evaluate'
 import { logEvents, type LogSource } from './logEvents'
 import { parseLogLine } from './logLines'
@@ -90,5 +90,35 @@ describe('proving check reasons', () => {
     const f = evaluate(facts({ now: NOW, checks: [check] })).filter((x) => x.kind === 'proving-check')
     expect(f).toMatchObject([{ severity: 'critical', title: { key: 'findings.proving-check.timeout.title', params: { sectors: '40, 41', deadlines: '2' } } }])
     expect(f[0]!.remedies.map((r) => r.action?.kind ?? r.text.key)).toEqual(['findings.proving-check.timeout.remedy.storage', 'findings.proving-check.timeout.remedy.timeouts', 'proving-check'])
+  })
+})
+
+describe('a commit batch that fails before it is sent', () => {
+  const t = NOW / 1000
+  // handleSubmitCommitAggregate: the batch failed, the sector's own check passed → SectorRetrySubmitCommit, no error.
+  const looping = (n: number, rounds: number) => {
+    const log = [entry('SectorCommitted', t - 3600)]
+    for (let i = 0; i < rounds; i++) log.push(entry('SectorRetrySubmitCommit', t - 3000 + i * 120), entry('SectorSubmitCommitAggregate', t - 2999 + i * 120))
+    return sector(n, rounds % 2 === 0 ? 'SubmitCommitAggregate' : 'SubmitCommit', log)
+  }
+  const simulated = `${T}.412Z\tERROR\tsectors\tpipeline/commit_batch.go:453\tsimulating CommitBatch message failed: estimating gas used: message execution failed: exit 16, reason: message failed with backtrace: 00: f01848169 (method 26) -- aggregate seal verify failed: invalid aggregate (16) (RetCode=16)`
+
+  it('is one finding for the sectors going round SubmitCommit, asking for the miner log while it is unread', () => {
+    const sectors = [looping(41, 6), looping(42, 7), looping(43, 2), sector(44, 'SubmitCommitAggregate', [entry('SectorCommitted', t - 60)])]
+    const f = evaluate(facts({ now: NOW, sectors })).filter((x) => x.kind === 'commit-failed')
+    expect(f).toHaveLength(1)
+    expect(f[0]).toMatchObject({ severity: 'critical', title: { key: 'findings.commit-failed.batch-unread.title', params: { n: 2, sectors: '41, 42', retries: 7 } } })
+    expect(f[0]!.related.map((r) => r.id)).toEqual(['41', '42'])
+    expect(f[0]!.remedies.map((r) => r.action?.kind)).toEqual(['read-logs', 'restart'])
+  })
+
+  it('names the exit code from `simulating CommitBatch message failed` in the miner log, with the remedy for an aggregate that does not verify', () => {
+    const sectors = [looping(41, 6), looping(42, 6)]
+    const f = evaluate(facts({ now: NOW, sectors, logs: [{ source: miner, lines: [simulated] }] })).filter((x) => x.kind === 'commit-failed')
+    expect(f).toHaveLength(1)
+    expect(f[0]!.title).toMatchObject({ key: 'findings.commit-failed.batch.title', params: { code: 16, name: 'ErrIllegalArgument', n: 2 } })
+    expect(String(f[0]!.cause.params.reason)).toMatch(/^estimating gas used: .*aggregate seal verify failed/)
+    expect(f[0]!.remedies.map((r) => r.text.key)).toEqual(['findings.commit-failed.batch.remedy.no-aggregate', 'findings.commit-failed.batch.remedy.status'])
+    expect(f[0]!.evidence.map((e) => e.label)).toContain('evidence.minerLog')
   })
 })

@@ -71,6 +71,13 @@ export interface SectorDigest {
   /** Counters the failure handlers decide by. */
   pc1Fails: number
   pc2FailsSincePc1: number
+  /**
+   * SectorRetrySubmitCommit since the last progress: the commit batch holding the sector failed
+   * before it was sent and the sector's own check passed (handleSubmitCommitAggregate), so it goes
+   * round SubmitCommit → SubmitCommitAggregate with no error in its log; `since` is the first.
+   */
+  batchRetries: number
+  batchRetriesSince: number | null
   fetchedAt: number
 }
 
@@ -142,6 +149,13 @@ export function digestSector(info: SectorInfo, fetchedAt: number): SectorDigest 
   }
   let pc2FailsSincePc1 = 0
   for (let i = lastPc1Fail + 1; i < log.length; i++) if (eventName(log[i]!.Kind) === 'SectorSealPreCommit2Failed') pc2FailsSincePc1++
+  let batchRetries = 0
+  let batchRetriesSince: number | null = null
+  for (let i = lastProgress + 1; i < log.length; i++) {
+    if (eventName(log[i]!.Kind) !== 'SectorRetrySubmitCommit') continue
+    batchRetries++
+    batchRetriesSince ??= Math.round(log[i]!.Timestamp * 1000)
+  }
   const errors: SectorErrorText[] = []
   for (let i = log.length - 1; i > lastProgress && errors.length < 20; i--) {
     const e = log[i]!
@@ -169,6 +183,8 @@ export function digestSector(info: SectorInfo, fetchedAt: number): SectorDigest 
     lastError,
     pc1Fails,
     pc2FailsSincePc1,
+    batchRetries,
+    batchRetriesSince,
     fetchedAt
   }
 }

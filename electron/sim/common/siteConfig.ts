@@ -35,7 +35,19 @@ export const SCENARIOS = [
   /** Every 16th sector's vanilla proof does not finish within the check's timeout (slow storage). */
   'checkprovable-timeout',
   /** PC2 of every sector numbered …6 fails at once (its sealing disk is full): Lotus retries it over and over. */
-  'retry-loop'
+  'retry-loop',
+  /**
+   * Results a worker could not hand over while the miner was down are lost (the worker gives its
+   * return up instead of keeping it): after the miner's restart those calls sit in `ret-wait`
+   * until the operator aborts them.
+   */
+  'ret-wait-after-restart',
+  /**
+   * Every commit aggregate holding a sector numbered …7 fails the actor's aggregate verification
+   * (exit 16) though each proof verifies alone: Lotus's simulation of the batch fails, the sectors
+   * pass their own check and go round SubmitCommit → SubmitCommitAggregate, batch after batch.
+   */
+  'aggregate-invalid-proof'
 ] as const
 export type Scenario = (typeof SCENARIOS)[number]
 

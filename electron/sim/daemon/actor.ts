@@ -88,7 +88,7 @@ export class MinerActor {
 
   constructor(
     readonly st: ActorStateData,
-    private readonly opts: { lowFunds: boolean }
+    private readonly opts: { lowFunds: boolean; badAggregate?: (sector: number) => boolean }
   ) {}
 
   private changed(): void {
@@ -321,6 +321,8 @@ export class MinerActor {
   private proveCommitAggregate(p: Record<string, unknown>, epoch: number, dry: boolean): number {
     const sectors = sectorList(p.SectorNumbers, 'sector numbers')
     if (sectors.length === 0) abort(EXIT.IllegalArgument, 'no sectors to prove')
+    // Scenario aggregate-invalid-proof: the aggregate proof over these sectors does not verify.
+    if (this.opts.badAggregate && sectors.some(this.opts.badAggregate)) abort(EXIT.IllegalArgument, 'aggregate seal verify failed: invalid aggregate')
     const pcs = sectors.map((n) => {
       const pc = this.preCommit(n)
       if (!pc) abort(EXIT.NotFound, `no pre-commited sector ${n}`)

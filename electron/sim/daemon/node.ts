@@ -43,7 +43,10 @@ export class ChainNode {
   ) {
     this.clock = ChainClock.of(cfg)
     this.chain = new ChainView(this.clock)
-    this.actor = new MinerActor(state.actor, { lowFunds: hasScenario(cfg, 'precommit-funds') })
+    this.actor = new MinerActor(state.actor, {
+      lowFunds: hasScenario(cfg, 'precommit-funds'),
+      ...(hasScenario(cfg, 'aggregate-invalid-proof') ? { badAggregate: (n: number) => n % 10 === 7 } : {})
+    })
     this.mpool = new Mpool(state.mpool)
     this.wallet = new Wallet(accountsOf(cfg))
     this.net = new Net(sitePeers(`${cfg.name}:${cfg.minerId}`), state.blocked, this.startedAt)

@@ -140,6 +140,12 @@ export class Batchers {
           return { cid: await chain.push(METHOD.ProveCommitAggregate, { SectorNumbers: take.map((e) => e.n) }, '0', String((3n * ATTO * BigInt(take.length)) / 100n)), failed }
         } catch (err) {
           const msg = (err as Error).message
+          // Lotus simulates the batch's message before sending it (simulateMsgGas): an actor
+          // error shows there, in the batch's one result; a send error is the batcher's.
+          if (/estimating gas used/.test(msg)) {
+            log.error('pipeline/commit_batch.go:453', `simulating CommitBatch message failed: ${msg}`)
+            throw new Error(`simulating CommitBatch message failed: ${msg}`)
+          }
           log.error('pipeline/commit_batch.go:233', 'CommitBatcher processBatch error', { error: `sending message failed (params size: ${entries.length * 8}, sectors: ${entries.length}, agg: true): ${msg}` })
           throw new Error(`sending message failed: ${msg}`)
         }

@@ -50,6 +50,11 @@ export class CallStore {
     if (this.calls.delete(id)) this.save()
   }
 
+  /** A result given up without the miner taking it (scenario ret-wait-after-restart). */
+  forget(id: string): void {
+    if (this.calls.delete(id)) this.save()
+  }
+
   running(): number {
     let n = 0
     for (const c of this.calls.values()) if (c.state === 'running') n++

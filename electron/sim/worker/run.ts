@@ -136,6 +136,12 @@ export async function runWorker(o: WorkerRunOptions): Promise<number> {
         return
       } catch (e) {
         advmgr.error('sealer/worker_local.go:247', `return error, will retry in 5s: ${method}: ${(e as Error).message}`)
+        if (scenario('ret-wait-after-restart')) {
+          // The return's context ends instead of waiting for the miner: the result is gone.
+          advmgr.error('sealer/worker_local.go:254', 'failed to return results: context canceled')
+          calls.forget(callId)
+          return
+        }
         await sleep(5000)
       }
     }

@@ -1,5 +1,7 @@
 import type { Remedy, Subject } from '../../../../preload/contract'
+import { shortDuration } from '../../overview/format'
 import { ev, keyList, keysOf, sectorList, type Draft, type FindingRule } from '../finding'
+import type { LogEvent } from '../logEvents'
 import { exitCodeOf, failedMessageKind, messageCidOf } from '../signatures'
 import type { SectorDigest } from '../sectorLog'
 
@@ -9,6 +11,13 @@ import type { SectorDigest } from '../sectorLog'
  * Lotus retried by itself and logged no error (exit 6 SysErrInsufficientFunds / 7 SysErrOutOfGas
  * send the sector back to SubmitCommit), from the message's receipt (StateSearchMsg).
  * One finding per message: an aggregate that failed holds every sector of its batch.
+ *
+ * A commit batch that fails before it is sent (Lotus simulates the message first and logs
+ * `simulating CommitBatch message failed: …`, commit_batch.go) leaves nothing in the sectors' logs
+ * but SectorRetrySubmitCommit: each sector passes its own check and goes round SubmitCommit →
+ * SubmitCommitAggregate, batch after batch (an aggregate that does not verify though every proof
+ * does, an actor or gas error). Those sectors are one finding; its cause (the exit code) comes from
+ * the miner's log when it has been read.
  *
  *   16 ErrIllegalArgument: a proof did not verify (in an aggregate, one bad proof fails the batch);
  *   19 ErrInsufficientFunds: the miner actor cannot cover the initial pledge;
@@ -26,7 +35,8 @@ export const EXIT_NAMES: Record<number, string> = {
   20: 'ErrIllegalState'
 }
 
-const VARIANTS = ['exit16', 'exit19', 'exit6', 'exit7', 'other'] as const
+const VARIANTS = ['exit16', 'exit19', 'exit6', 'exit7', 'other', 'batch', 'batch-unread'] as const
+const BATCH_STATES = new Set(['SubmitCommit', 'SubmitCommitAggregate'])
 const COMMIT_STATES = new Set(['SubmitCommit', 'SubmitCommitAggregate', 'CommitAggregateWait', 'CommitWait', 'CommitFailed', 'Committing', 'ComputeProofFailed'])
 
 interface Failure {
@@ -63,9 +73,11 @@ export const commitFailed: FindingRule = {
     exit19: ['fund-actor', 'collateral'],
     exit6: ['fund-sender'],
     exit7: ['let-lotus', 'gas'],
-    other: ['status']
+    other: ['status'],
+    batch: ['no-aggregate', 'status'],
+    'batch-unread': ['read-logs', 'no-aggregate']
   }),
-  find({ sectors, receipts }, claimed) {
+  find({ sectors, receipts, logs, now, thresholds }, claimed) {
     if (!sectors) return []
     const failures: Failure[] = []
     for (const d of sectors.values()) {
@@ -109,6 +121,57 @@ export const commitFailed: FindingRule = {
         related: ns.map((n): Subject => ({ kind: 'sector', id: String(n) }))
       })
     }
+    const failed = new Set(failures.map((f) => f.n))
+    const looping = [...sectors.values()].filter((d) => BATCH_STATES.has(d.state) && d.batchRetries >= thresholds.loopFailures && !failed.has(d.n) && !claimed.has('sector', String(d.n)))
+    if (looping.length > 0) out.push(batchLoop(looping, latestBatchError(logs?.events ?? [], now - thresholds.logEventMaxAgeSec * 1000), now))
     return out
+  }
+}
+
+type BatchError = Extract<LogEvent, { kind: 'commit-batch-error' }>
+
+function latestBatchError(events: readonly LogEvent[], after: number): BatchError | null {
+  let best: BatchError | null = null
+  for (const e of events) {
+    if (e.kind !== 'commit-batch-error' || (e.at !== null && e.at < after)) continue
+    if (!best || (e.at ?? 0) >= (best.at ?? 0)) best = e
+  }
+  return best
+}
+
+function batchLoop(list: readonly SectorDigest[], logged: BatchError | null, now: number): Draft {
+  const ns = list.map((d) => d.n).sort((a, b) => a - b)
+  const since = Math.min(...list.map((d) => d.batchRetriesSince ?? now))
+  const code = logged ? exitCodeOf(logged.error) : null
+  const variant = logged ? 'batch' : 'batch-unread'
+  const k = keysOf('commit-failed', variant)
+  const reason = logged ? logged.error.split('\n')[0]!.slice(0, 300) : '-'
+  const params = {
+    sectors: sectorList(ns),
+    n: ns.length,
+    retries: Math.max(...list.map((d) => d.batchRetries)),
+    since: shortDuration((now - since) / 1000),
+    code: code ?? '-',
+    name: code !== null ? (EXIT_NAMES[code] ?? `exit ${code}`) : '-',
+    reason
+  }
+  const remedies: Remedy[] = logged
+    ? [k.remedy('no-aggregate', params, { kind: 'restart' }), k.remedy('status', params, { kind: 'status', sector: ns[0] as number })]
+    : [k.remedy('read-logs', params, { kind: 'read-logs' }), k.remedy('no-aggregate', params, { kind: 'restart' })]
+  return {
+    kind: 'commit-failed',
+    severity: 'critical',
+    subject: { kind: 'site', id: 'commit-batch' },
+    title: k.title(params),
+    cause: k.cause(params),
+    consequence: k.consequence(params),
+    deadline: null,
+    remedies,
+    evidence: [
+      ...(code !== null ? [ev('exitCode', `${code} (${params.name})`)] : []),
+      ...(logged ? [ev('minerLog', logged.line.slice(0, 500)), ev('logFile', `${logged.source.host}:${logged.source.file}`)] : []),
+      ...list.slice(0, 10).map((d) => ev('batchRetries', `${d.n}: ${d.batchRetries}`))
+    ],
+    related: ns.map((n): Subject => ({ kind: 'sector', id: String(n) }))
   }
 }
