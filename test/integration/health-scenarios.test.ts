@@ -125,20 +125,21 @@ describe('scenarios at speed 60: worker-disabled, sync-bad-block', () => {
 
 })
 
-describe('scenarios at speed 300: retry-loop, ret-wait-after-restart (side by side)', () => {
+describe('scenarios at speed 300: retry-loop, ret-wait-after-restart, aggregate-invalid-proof (side by side)', () => {
   let sim: SimSites
   let home: string
   const cli = cliOf(() => sim, () => home)
 
   beforeAll(async () => {
     // 48 sectors: 0–43 Proving, 44 Committing, 45 WaitSeed, 46 PreCommit2, 47 PreCommit1.
-    sim = await startSimSites({ sites: 2, sectors: 48, speed: 300, scenarios: { 'site-1': ['retry-loop'], 'site-2': ['ret-wait-after-restart'] } })
+    sim = await startSimSites({ sites: 3, sectors: 48, speed: 300, scenarios: { 'site-1': ['retry-loop'], 'site-2': ['ret-wait-after-restart'], 'site-3': ['aggregate-invalid-proof'] } })
     home = mkdtempSync(join(tmpdir(), 'md-health-logs-'))
     // site-2 as the demo configures a simulated site: the runbook's durations at its speed, so
     // a job's expected end means the same as on a real site.
     const store = new SettingsStore({ home })
     store.addSite({ alias: 'site-1' })
     const site = store.addSite({ alias: 'site-2' })
+    store.addSite({ alias: 'site-3' })
     store.updateSite(site.id, { durations: scaledDurations(300) })
   }, 120_000)
   afterAll(async () => {
@@ -169,39 +170,67 @@ describe('scenarios at speed 300: retry-loop, ret-wait-after-restart (side by si
   it.concurrent('ret-wait-after-restart: results lost while the miner was down are one finding naming each call, and aborting it lets the sector retry', async () => {
     const zero = '00000000-0000-0000-0000-000000000000'
     type Jobs = Record<string, { ID: { ID: string }; Sector: { Number: number }; Task: string; RunWait: number }[]>
-    // A sealing call running on a worker (PC2 of 46 takes 12 s here, PC1 of 47 38 s).
-    const running = await waitFor('a call running on a worker', 30_000, async () => {
+    // Sealing calls running on the workers (PC2 of 46 takes 12 s here, PC1 of 47 38 s).
+    await waitFor('a call running on a worker', 30_000, async () => {
       const jobs = await sim.rpc<Jobs>('site-2', 'miner', 'WorkerJobs')
-      return Object.entries(jobs).flatMap(([w, l]) => (w === zero ? [] : l.filter((j) => j.RunWait === 0 && /precommit/.test(j.Task)))).map((j) => j.ID.ID)[0] ?? null
+      return Object.entries(jobs).some(([w, l]) => w !== zero && l.some((j) => j.RunWait === 0 && /precommit/.test(j.Task))) || null
     }, 500)
-    // The miner stops (as `lotus-miner stop`); the call finishes meanwhile and the worker gives its result up.
+    // The miner stops (as `lotus-miner stop`); a call finishes meanwhile and its worker gives the result up.
     await sim.rpc('site-2', 'miner', 'Shutdown').catch(() => undefined)
-    await waitFor('the worker to give a result up', 60_000, async () => {
+    await waitFor('a worker to give a result up', 60_000, async () => {
       const r = await sim.ssh('site-2', 'cat worker-*.log')
       return r.stdout.includes('failed to return results') ? true : null
     }, 1000)
     await sim.sshOk('site-2', './runminer.sh')
-    // Back up, the miner lists the call in ret-wait under the all-zero worker; nothing collects it.
-    await waitFor('the call in ret-wait after the restart', 60_000, async () => {
-      const jobs = await sim.rpc<Jobs>('site-2', 'miner', 'WorkerJobs').catch(() => null)
-      return jobs?.[zero]?.some((j) => j.ID.ID === running && j.RunWait === -1) ? true : null
-    }, 1000)
-    // Found once the call has waited the threshold (a minute) beyond its expected end.
-    const f = await waitFor('a job-uncollected finding', 90_000, async () => {
+    // Back up, the miner lists that call in ret-wait under the all-zero worker and nothing collects
+    // it: found once it has waited the threshold (a minute) beyond its expected end.
+    const f = await waitFor('a job-uncollected finding', 120_000, async () => {
       const r = await cli('findings', 'site-2', '--json')
       if (r.code === null || r.stdout === '') return null
-      return findingsIn(r).find((x) => x.kind === 'job-uncollected' && x.related.some((y) => y.kind === 'job' && y.id === running)) ?? null
+      return findingsIn(r).find((x) => x.kind === 'job-uncollected') ?? null
     }, 2000)
     expect(f.title.key).toBe('findings.job-uncollected.ret-wait.title')
-    const abort = f.remedies.find((r) => r.action?.kind === 'abort' && (r.action as { job: string }).job === running)
+    const abort = f.remedies.find((r) => r.action?.kind === 'abort')
     expect(abort).toBeDefined()
+    const job = (abort!.action as { job: string }).job
+    const listed = (await sim.rpc<Jobs>('site-2', 'miner', 'WorkerJobs'))[zero]?.find((j) => j.ID.ID.startsWith(job))
+    expect(listed).toMatchObject({ RunWait: -1 })
     const text = await cli('findings', 'site-2')
-    expect(text.stdout).toContain(`$ minerdesk abort site-2 ${running}`)
-    // The remedy, as printed: previews, then runs with --yes; the call is gone and its sector goes on.
-    expect((await cli('abort', 'site-2', running)).code).toBe(3)
-    const run = await cli('abort', 'site-2', running, '--yes')
+    expect(text.stdout).toContain(`$ minerdesk abort site-2 ${job.slice(0, 8)}`)
+    // The remedy, as printed (the id's first 8 characters, as `sealing jobs` shows it): previews,
+    // then runs with --yes; the call is gone and its sector goes on.
+    expect((await cli('abort', 'site-2', job.slice(0, 8))).code).toBe(3)
+    const run = await cli('abort', 'site-2', job.slice(0, 8), '--yes')
     expect(run.code).toBe(0)
-    const jobs = await sim.rpc<Jobs>('site-2', 'miner', 'WorkerJobs')
-    expect((jobs[zero] ?? []).some((j) => j.ID.ID === running)).toBe(false)
+    const after = await sim.rpc<Jobs>('site-2', 'miner', 'WorkerJobs')
+    expect((after[zero] ?? []).some((j) => j.ID.ID.startsWith(job))).toBe(false)
+    // The sector's state machine retries the step: a new call for it, or it has moved on.
+    const n = listed!.Sector.Number
+    await waitFor(`sector ${n} to retry ${listed!.Task}`, 30_000, async () => {
+      const jobs = await sim.rpc<Jobs>('site-2', 'miner', 'WorkerJobs')
+      const again = Object.values(jobs).some((l) => l.some((j) => j.Sector.Number === n && !j.ID.ID.startsWith(job)))
+      const st = await sim.rpc<{ Log: { Kind: string }[] }>('site-2', 'miner', 'SectorsStatus', [n, true])
+      return again || st.Log.some((e) => /SectorSealPreCommit[12]Failed/.test(e.Kind)) || null
+    }, 500)
   }, 240_000)
+
+  it.concurrent('aggregate-invalid-proof: the commit batch failing before it is sent is one finding; with the miner log read, its exit 16 and the remedy for it', async () => {
+    // Sector 44 is in Committing when the site starts; every aggregate holding it fails the actor's verification.
+    const unread = await waitFor('the sectors going round SubmitCommit', 90_000, async () => {
+      const r = await cli('findings', 'site-3', '--json')
+      return findingsIn(r).find((f) => f.kind === 'commit-failed' && f.related.some((x) => x.id === '44')) ?? null
+    }, 2000)
+    expect(unread.title.key).toBe('findings.commit-failed.batch-unread.title')
+    expect(unread.remedies[0]!.action).toEqual({ kind: 'read-logs' })
+    // The remedy as printed: read the logs; then the exit code and what to do about it.
+    const text = await cli('findings', 'site-3')
+    expect(text.stdout).toContain('$ minerdesk findings site-3 --logs')
+    const withLogs = await cli('findings', 'site-3', '--logs', '--json')
+    const f = findingsIn(withLogs).find((x) => x.kind === 'commit-failed' && x.related.some((y) => y.id === '44'))!
+    expect(f.title).toMatchObject({ key: 'findings.commit-failed.batch.title', params: { code: 16, name: 'ErrIllegalArgument' } })
+    expect(String(f.cause.params.reason)).toContain('aggregate seal verify failed')
+    expect(f.remedies[0]!.text.key).toBe('findings.commit-failed.batch.remedy.no-aggregate')
+    const printed = await cli('findings', 'site-3', '--logs')
+    expect(printed.stdout).toContain('AggregateCommits = false')
+  }, 180_000)
 })

@@ -43,7 +43,7 @@ export const SCENARIOS = [
    */
   'ret-wait-after-restart',
   /**
-   * Every commit aggregate holding a sector numbered …7 fails the actor's aggregate verification
+   * Every commit aggregate holding a sector numbered …4 fails the actor's aggregate verification
    * (exit 16) though each proof verifies alone: Lotus's simulation of the batch fails, the sectors
    * pass their own check and go round SubmitCommit → SubmitCommitAggregate, batch after batch.
    */

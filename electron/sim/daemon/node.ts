@@ -45,7 +45,7 @@ export class ChainNode {
     this.chain = new ChainView(this.clock)
     this.actor = new MinerActor(state.actor, {
       lowFunds: hasScenario(cfg, 'precommit-funds'),
-      ...(hasScenario(cfg, 'aggregate-invalid-proof') ? { badAggregate: (n: number) => n % 10 === 7 } : {})
+      ...(hasScenario(cfg, 'aggregate-invalid-proof') ? { badAggregate: (n: number) => n % 10 === 4 } : {})
     })
     this.mpool = new Mpool(state.mpool)
     this.wallet = new Wallet(accountsOf(cfg))
