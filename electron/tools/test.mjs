@@ -1,0 +1,59 @@
+// `npm test`: every check CI runs, packed onto two cores.
+//   1. ESLint and the type checks side by side (each is one busy process), then the build;
+//   2. Vitest and the Playwright specs side by side: both spend most of their time waiting on
+//      simulated sites, sshd and Chromium, not on the CPU (Vitest still runs its restart project
+//      alone, after its main project).
+// Each line of step 2 is prefixed with the run it came from. The exit code is the first failure's.
+import { spawn } from 'node:child_process'
+
+function run(label, command, args) {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FORCE_COLOR: process.env.FORCE_COLOR ?? '0' } })
+    const prefix = label ? `[${label}] ` : ''
+    for (const [from, to] of [
+      [child.stdout, process.stdout],
+      [child.stderr, process.stderr]
+    ]) {
+      let rest = ''
+      from.setEncoding('utf8')
+      from.on('data', (chunk) => {
+        const lines = (rest + chunk).split('\n')
+        rest = lines.pop() ?? ''
+        for (const line of lines) to.write(`${prefix}${line}\n`)
+      })
+      from.on('end', () => {
+        if (rest) to.write(`${prefix}${rest}\n`)
+      })
+    }
+    child.on('error', (e) => {
+      process.stderr.write(`${prefix}could not start ${command}: ${e.message}\n`)
+      resolve(1)
+    })
+    child.on('close', (code, signal) => resolve(code ?? (signal ? 1 : 0)))
+  })
+}
+
+const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm'
+const npx = process.platform === 'win32' ? 'npx.cmd' : 'npx'
+
+async function step(name, runs) {
+  const t0 = Date.now()
+  const codes = await Promise.all(runs.map(([label, cmd, args]) => run(runs.length > 1 ? label : '', cmd, args)))
+  const failed = runs.filter((_, i) => codes[i] !== 0).map(([label]) => label)
+  console.log(`\n== ${name}: ${failed.length ? `FAILED (${failed.join(', ')})` : 'ok'} in ${Math.round((Date.now() - t0) / 1000)} s\n`)
+  return codes.find((c) => c !== 0) ?? 0
+}
+
+const started = Date.now()
+const steps = [
+  ['lint + typecheck', [['lint', npm, ['run', 'lint']], ['typecheck', npm, ['run', 'typecheck']]]],
+  ['build', [['build', npm, ['run', 'build']]]],
+  ['vitest + playwright', [['vitest', npx, ['vitest', 'run']], ['e2e', npx, ['playwright', 'test']]]]
+]
+let code = 0
+for (const [name, runs] of steps) {
+  code = await step(name, runs)
+  if (code !== 0) break
+}
+console.log(`== npm test: ${code === 0 ? 'passed' : 'failed'} in ${Math.round((Date.now() - started) / 1000)} s`)
+process.exit(code)
