@@ -5,7 +5,7 @@ import type { CallOptions } from '../lotus/rpc'
 import type { CallSpec } from '../lotus/shapes'
 import type { SiteLotus, SiteLotusStats } from '../lotus/siteLotus'
 import type { Deadline, DeadlineInfo, MinerInfo, Partition, TipSetKey } from '../../../preload/contract/lotus/types'
-import { emptyRaw, type Got, type PollMemory, type RawChain, type RawDaemon, type RawMiner, type RawPoll } from './raw'
+import { chainKey, emptyRaw, type Got, type PollMemory, type RawChain, type RawDaemon, type RawMiner, type RawPoll } from './raw'
 import { scanSectors, type Run } from './sectorScan'
 
 /**
@@ -118,6 +118,14 @@ export async function collectPoll(lotus: SiteLotus, o: CollectOptions): Promise<
     const needInfo =
       o.memory.sectorSize === null ||
       (session !== null ? o.memory.minerInfoKey !== `${actor}|${session}` : !(o.memory.minerInfoKey ?? '').startsWith(`${actor}|`))
+    // The head has not moved since the last poll: its answers at this tipset are the same.
+    const same = o.memory.chainAt
+    if (!needInfo && same && same.key === chainKey(actor, d.head.value)) {
+      out.provingDeadline = same.provingDeadline
+      out.deadlines = same.deadlines
+      out.partitions = same.partitions
+      return out
+    }
     // Results are in the order of `calls`: ProvingDeadline, Deadlines, [MinerInfo], partitions….
     const known = o.memory.deadlineCount ?? 0
     const calls: Array<CallSpec<unknown>> = [fullCalls.stateMinerProvingDeadline(actor, tsk), fullCalls.stateMinerDeadlines(actor, tsk)]

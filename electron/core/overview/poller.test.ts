@@ -64,9 +64,14 @@ describe('SitePoller against a fake Lotus site', () => {
 
     const s2 = await poller.refresh()
     expect(s2.seq).toBe(2)
-    // StateMinerInfo only once per miner session; the deadline count is known now, so the
-    // partitions join the deadlines' batch; sectors whose state did not change are not read again;
-    // no new streams; no new discovery.
+    // The head has not moved: the proving answers at that tipset are reused, not asked again.
+    expect(poller.lastPoll).toMatchObject({ calls: 18, httpRequests: 3 })
+    expect(s2.proving?.deadlines).toEqual(s.proving?.deadlines)
+    site.state.height += 1
+    await poller.refresh()
+    // A new head: StateMinerInfo only once per miner session; the deadline count is known now, so
+    // the partitions join the deadlines' batch; sectors whose state did not change are not read
+    // again; no new streams; no new discovery.
     expect(poller.lastPoll).toMatchObject({ calls: 68, httpRequests: 4 })
     expect([site.daemon.connections, site.miner.connections]).toEqual(conns)
     expect(site.daemon.calls.filter((c) => c === 'StateMinerInfo')).toHaveLength(1)
@@ -162,7 +167,9 @@ describe('SitePoller against a fake Lotus site', () => {
     poller.onNewFindings((a) => batches.push(a))
     await poller.refresh()
     await poller.refresh()
+    // Faults are declared in a new tipset.
     site.state.faulty = [300, 301]
+    site.state.height += 1
     await poller.refresh()
     expect(batches.map((b) => b.map((a) => a.kind))).toEqual([['sector-error', 'stage-overdue'], ['sectors-faulty']])
     expect(batches[1]![0]!.title.params).toMatchObject({ faults: 2, recoveries: 0, sectors: '300, 301' })
@@ -210,6 +217,7 @@ describe('poll cost, measured', () => {
     const rtt20 = async (partitions: 'batch' | 'concurrent') => {
       const x = await setup({ latencyMs: 20, mode: partitions })
       await x.poller.refresh()
+      x.site.state.height += 1 // a new head: the whole poll
       const t0 = performance.now()
       const s = await x.poller.refresh()
       return { ms: Math.round(performance.now() - t0), tookMs: s.tookMs, stats: x.poller.lastPoll! }

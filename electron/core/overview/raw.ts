@@ -103,10 +103,20 @@ export interface PollMemory {
   receipts: Record<string, { exitCode: number; height: number }>
   /** `${callId}|${sector}|${state}` → when a job was first seen in that state (ms). */
   jobFirstSeen: Record<string, number>
+  /**
+   * The proving calls' answers at one tipset (`chainKey`): state at a tipset never changes, so
+   * while the head stays (30 s on mainnet) a poll asks only for what can change.
+   */
+  chainAt: { key: string; provingDeadline: Result<DeadlineInfo>; deadlines: Result<Deadline[]>; partitions: Array<Result<Partition[]>> } | null
+}
+
+/** The miner actor and the tipset the proving calls were made at. */
+export function chainKey(actor: string, head: Pick<TipSet, 'Cids' | 'Height'>): string {
+  return `${actor}|${head.Height}|${head.Cids.map((c) => c['/']).join(',')}`
 }
 
 export function emptyMemory(): PollMemory {
-  return { actor: null, sectorSize: null, minerInfoKey: null, deadlineCount: null, workers: {}, messageFirstSeen: {}, sectors: {}, receipts: {}, jobFirstSeen: {} }
+  return { actor: null, sectorSize: null, minerInfoKey: null, deadlineCount: null, workers: {}, messageFirstSeen: {}, sectors: {}, receipts: {}, jobFirstSeen: {}, chainAt: null }
 }
 
 export function emptyRaw(connection: ConnectionInfo, startedAt: number): RawPoll {

@@ -21,7 +21,7 @@ import { sectorTimings } from '../health/stages'
 import { attachTimings, buildJobs } from './jobs'
 import { buildMessages } from './messages'
 import { buildProving, type ChainClock } from './proving'
-import type { Got, PollMemory, RawPoll } from './raw'
+import { chainKey, type Got, type PollMemory, type RawPoll } from './raw'
 import { jobsFirstSeen, mergeReceipts, mergeSectors, watchedList } from './watch'
 import { buildWorkers } from './workers'
 
@@ -211,6 +211,8 @@ export function buildSnapshot(input: BuildInput): BuildOutput {
       ? { height: head.Height, timestamp: headTimestamp(head), blockDelay: daemon.blockDelay || DEFAULT_BLOCK_DELAY }
       : { height: di.CurrentEpoch, timestamp: Math.floor(now / 1000), blockDelay: daemon.blockDelay || DEFAULT_BLOCK_DELAY }
     proving = buildProving(di, deadlines, parts.map((p) => (p.ok ? p.value : [])), clock)
+    const actor = raw.chain.actor
+    next.chainAt = head && actor && raw.chain.provingDeadline && raw.chain.deadlines ? { key: chainKey(actor, head), provingDeadline: raw.chain.provingDeadline, deadlines: raw.chain.deadlines, partitions: parts } : null
   } else if (daemon.up) {
     const e = firstError(raw.chain.provingDeadline, raw.chain.deadlines) ?? (partsFailed && !partsFailed.ok ? partsFailed.error : undefined)
     if (e) partErrors.proving = e
