@@ -2,6 +2,7 @@ import { defineConfig } from '@playwright/test'
 import { chromiumLaunchOptions } from './test/support/chromium'
 
 // End-to-end tests drive Debian's Chromium through the browser host; no browser is ever downloaded.
+const SIM_SPECS = ['**/crawl.spec.ts', '**/demo.spec.ts', '**/overview-real.spec.ts', '**/restart-resume.spec.ts', '**/restart.spec.ts', '**/sectors-screen.spec.ts', '**/sectors-sector.spec.ts', '**/siteops-real.spec.ts', '**/team-real.spec.ts']
 export default defineConfig({
   testDir: 'test/e2e',
   testMatch: '**/*.spec.ts',
@@ -13,6 +14,12 @@ export default defineConfig({
   retries: 1,
   reporter: [['list']],
   outputDir: 'test-results',
+  // `fixture` specs run the window against recorded data; `sim` specs against simulated sites
+  // behind real sshd (npm test runs the first beside Vitest, the second after it, alone).
+  projects: [
+    { name: 'fixture', testIgnore: SIM_SPECS },
+    { name: 'sim', testMatch: SIM_SPECS }
+  ],
   use: {
     browserName: 'chromium',
     launchOptions: chromiumLaunchOptions(),

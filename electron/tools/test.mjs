@@ -1,8 +1,8 @@
 // `npm test`: every check CI runs, packed onto two cores.
 //   1. ESLint and the type checks side by side (each is one busy process), then the build;
-//   2. Vitest and the Playwright specs side by side: both spend most of their time waiting on
-//      simulated sites, sshd and Chromium, not on the CPU (Vitest still runs its restart project
-//      alone, after its main project).
+//   2. Vitest beside the Playwright specs that run the window on recorded data (`fixture`);
+//   3. the Playwright specs against simulated sites (`sim`), alone: their restarts and sealing
+//      wait on second-scale timeouts that a busy machine would stretch.
 // Each line of step 2 is prefixed with the run it came from. The exit code is the first failure's.
 import { spawn } from 'node:child_process'
 
@@ -48,7 +48,8 @@ const started = Date.now()
 const steps = [
   ['lint + typecheck', [['lint', npm, ['run', 'lint']], ['typecheck', npm, ['run', 'typecheck']]]],
   ['build', [['build', npm, ['run', 'build']]]],
-  ['vitest + playwright', [['vitest', npx, ['vitest', 'run']], ['e2e', npx, ['playwright', 'test']]]]
+  ['vitest + playwright fixture', [['vitest', npx, ['vitest', 'run']], ['e2e', npx, ['playwright', 'test', '--project', 'fixture']]]],
+  ['playwright sim', [['e2e-sim', npx, ['playwright', 'test', '--project', 'sim']]]]
 ]
 let code = 0
 for (const [name, runs] of steps) {

@@ -41,6 +41,8 @@ test.describe('the demo through the browser host', () => {
     await expect(w.rollingModal).toBeVisible()
     for (const id of ['site-1', 'site-2', 'site-3']) await page.getByTestId(`rolling-choose-${id}`).click()
     await page.getByTestId('rolling-preview').click()
+    // Every site's four commands (stop miner, stop daemon, start daemon, start miner), in order.
+    await expect(page.getByTestId('rolling-preview-box').getByTestId('preview-step')).toHaveCount(12)
     const began = Date.now()
     await page.getByTestId('rolling-preview-box').getByTestId('preview-confirm').click()
     await expect(page.getByTestId('rolling-progress')).toBeVisible()

@@ -100,13 +100,15 @@ export function shot(name: string): string {
  * viewport is stretched to the content's height first (and restored after).
  */
 export async function fullShot(page: Page, name: string): Promise<string> {
+  const path = shot(name)
+  // Screenshots are for a person to look at: CI takes none unless MINERDESK_SHOTS asks for them.
+  if (process.env.CI && !process.env.MINERDESK_SHOTS) return path
   const size = page.viewportSize() ?? { width: 1440, height: 900 }
   // A string expression: this file is type-checked without the DOM library.
   const height = await page.evaluate<number>(
     `(() => { const el = document.querySelector('.md-content'); return el ? el.scrollHeight + el.getBoundingClientRect().top + 8 : document.body.scrollHeight })()`
   )
   await page.setViewportSize({ width: size.width, height: Math.max(size.height, Math.ceil(height)) })
-  const path = shot(name)
   await page.screenshot({ path, fullPage: true })
   await page.setViewportSize(size)
   return path
