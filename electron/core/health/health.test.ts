@@ -197,6 +197,21 @@ describe('overdue at every stage, by one rule', () => {
     expect(facts({ raw, sectors, factor: 4 }).timings.get(8)?.level).toBe('late')
   })
 
+  it('a job that waited for a worker and now runs at its pace started late (info), it is not a slow worker', () => {
+    const raw = conformanceRaw()
+    raw.miner.workerStats = ok(workerStats([{ id: W1, hostname: 'pc2box' }]))
+    // Sector 12 entered PreCommit2 3 h ago; its PC2 (1 h expected) began on pc2box 20 min ago.
+    raw.miner.workerJobs = ok(jobsMap([job({ worker: W1, sector: 12, task: 'seal/v0/precommit/2', runWait: 0, start: ago(1200), hostname: 'pc2box' })]))
+    const sectors = [sector(12, 'PreCommit2', [entry('SectorPreCommit1', nowSec - 3 * 3600)])]
+    const f = facts({ raw, sectors })
+    expect(f.timings.get(12)).toMatchObject({ level: 'overdue', elapsedSec: 3 * 3600 })
+    const over = only(evaluate(f), 'stage-overdue')
+    expect(over.map((x) => [x.severity, x.title.key])).toEqual([['info', 'findings.stage-overdue.started-late.title']])
+    expect(over[0]!.cause.params).toMatchObject({ waited: '2h40m', ran: '20m', host: 'pc2box' })
+    expect(over[0]!.remedies.map((r) => r.action)).toEqual([undefined])
+    rendered(over[0]!)
+  })
+
   it('gives every state Lotus has an expected time or a rule', () => {
     for (const state of SECTOR_STATES) {
       const r = stageRule(state, { durations: RUNBOOK_DURATIONS, blockDelay: 30 })
