@@ -33,11 +33,11 @@ export default defineConfig({
         extends: true,
         test: {
           // Whole restarts with second-scale gate timeouts (a 3 s stop timeout, sync within an
-          // epoch of 0.5 s): one file at a time, beside the main project's two.
+          // epoch of 0.5 s): one file at a time, after the main project (npm test runs it apart).
           name: 'restart',
           include: [RESTART_TESTS],
           maxWorkers: 1,
-          sequence: { groupOrder: 0 }
+          sequence: { groupOrder: 1 }
         }
       }
     ]

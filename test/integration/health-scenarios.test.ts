@@ -125,14 +125,14 @@ describe('scenarios at speed 60: worker-disabled, sync-bad-block', () => {
 
 })
 
-describe('scenarios at speed 300: retry-loop, ret-wait-after-restart, aggregate-invalid-proof (side by side)', () => {
+describe('scenarios at speed 300: retry-loop, ret-wait-after-restart, aggregate-invalid-proof, late-block, checkprovable-timeout (side by side)', () => {
   let sim: SimSites
   let home: string
   const cli = cliOf(() => sim, () => home)
 
   beforeAll(async () => {
     // 48 sectors: 0–43 Proving, 44 Committing, 45 WaitSeed, 46 PreCommit2, 47 PreCommit1.
-    sim = await startSimSites({ sites: 3, sectors: 48, speed: 300, scenarios: { 'site-1': ['retry-loop'], 'site-2': ['ret-wait-after-restart'], 'site-3': ['aggregate-invalid-proof'] } })
+    sim = await startSimSites({ sites: 3, sectors: 48, speed: 300, scenarios: { 'site-1': ['retry-loop'], 'site-2': ['ret-wait-after-restart'], 'site-3': ['aggregate-invalid-proof', 'late-block', 'checkprovable-timeout'] } })
     home = mkdtempSync(join(tmpdir(), 'md-health-logs-'))
     // site-2 as the demo configures a simulated site: the runbook's durations at its speed, so
     // a job's expected end means the same as on a real site.
@@ -233,4 +233,29 @@ describe('scenarios at speed 300: retry-loop, ret-wait-after-restart, aggregate-
     const printed = await cli('findings', 'site-3', '--logs')
     expect(printed.stdout).toContain('AggregateCommits = false')
   }, 180_000)
+
+  it.concurrent('late-block and checkprovable-timeout: found in the miner log read over SSH, and by a proving check with the remedy for slow storage', async () => {
+    // The miner wins a block every 20 epochs (2 s here) and logs that producing it took past the block time.
+    const late = await waitFor('a late block in the miner log', 60_000, async () => {
+      const r = await cli('findings', 'site-3', '--logs', '--json')
+      if (r.stdout === '') return null
+      return findingsIn(r).find((f) => f.kind === 'late-block') ?? null
+    }, 2000)
+    expect(late).toMatchObject({ severity: 'critical', subject: { kind: 'block' } })
+    expect(late.evidence.some((e) => e.label === 'evidence.minerLog' && e.value.includes('CAUTION: block production took us past the block time'))).toBe(true)
+    // Every 16th sector's vanilla proof misses the check's timeout: the check says so, sector by sector, and what to do.
+    const maddr = await sim.rpc<string>('site-3', 'miner', 'ActorAddress')
+    const dl = String((await sim.rpc<{ Deadline: number }>('site-3', 'daemon', 'StateSectorPartition', [maddr, 5, []])).Deadline)
+    const check = await cli('proving-check', 'site-3', dl, '--json')
+    expect(check.code, `${check.stdout.slice(0, 400)}\n${check.stderr}`).toBe(1)
+    const result = JSON.parse(check.stdout) as { bad: number; rows: { sector: number; ok: boolean; reason?: string }[]; findings: Finding[] }
+    expect(result.rows.filter((r) => !r.ok).map((r) => r.sector)).toContain(5)
+    expect(result.rows.filter((r) => !r.ok).every((r) => r.sector % 16 === 5)).toBe(true)
+    expect(result.findings).toHaveLength(1)
+    expect(result.findings[0]).toMatchObject({ kind: 'proving-check', severity: 'critical', title: { key: 'findings.proving-check.timeout.title' } })
+    expect(result.findings[0]!.remedies.at(-1)?.action).toEqual({ kind: 'proving-check', deadline: Number(dl) })
+    const text = await cli('proving-check', 'site-3', dl)
+    expect(text.stdout).toContain('SingleCheckTimeout')
+    expect(text.stdout).toContain(`$ minerdesk proving-check site-3 ${dl}`)
+  }, 120_000)
 })

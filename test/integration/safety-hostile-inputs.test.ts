@@ -331,6 +331,12 @@ function lotusProcs(home: string): string[] {
   return out.sort()
 }
 
+async function ownPending(sim: SimSites, alias: string): Promise<string[]> {
+  const own = new Set((await sim.rpc<string[] | null>(alias, 'daemon', 'WalletList')) ?? [])
+  const pending = (await sim.rpc<{ Message: { From: string }; CID: { '/': string } }[] | null>(alias, 'daemon', 'MpoolPending', [[]])) ?? []
+  return pending.filter((m) => own.has(m.Message.From)).map((m) => m.CID['/']).sort()
+}
+
 async function siteState(sim: SimSites, alias: string): Promise<SiteState> {
   const summary = await sim.rpc<Record<string, number>>(alias, 'miner', 'SectorsSummary')
   const stats = await sim.rpc<Record<string, { Info: { Hostname: string } }>>(alias, 'miner', 'WorkerStats')
@@ -340,7 +346,8 @@ async function siteState(sim: SimSites, alias: string): Promise<SiteState> {
     sectors: ((await sim.rpc<number[] | null>(alias, 'miner', 'SectorsList')) ?? []).sort((a, b) => a - b),
     summary,
     blocked: await sim.rpc(alias, 'daemon', 'NetBlockList'),
-    pending: ((await sim.rpc<{ CID: { '/': string } }[] | null>(alias, 'daemon', 'MpoolPending', [[]])) ?? []).map((m) => m.CID['/']).sort()
+    // The site's own messages: other senders' traffic comes and goes with every epoch.
+    pending: await ownPending(sim, alias)
   }
 }
 

@@ -3,6 +3,7 @@ import { attoToFil, type ProvingCheckRow, type ProvingCheckState, type WpsResult
 import { renderTable } from '../../core/util/textTable'
 import { action, call, cliCore, cliLanguage, exitCodeFor, globals, invalid, previewThenRun, printJson, siteOf, EXIT } from '../host'
 import { translate } from '../../core/i18n/translate'
+import { findingLines } from '../findingsText'
 
 /**
  * The runbook's jobs/workers/proving/chain scripts as subcommands: abort, sched-diag,
@@ -152,10 +153,14 @@ export function registerSiteOpsCommands(program: Command): void {
             process.stdout.write('deadline  partition  sector  status\n')
           }
           const final = await ended
-          if (o.json) printJson(final)
+          // What the health model makes of it (the window's finding): the bad sectors by Lotus's reason, with the remedy.
+          const judged = final.status === 'done' && final.bad > 0 ? ((await call(core, 'health:findings', [s.id]))[0]?.findings ?? []).filter((f) => f.kind === 'proving-check') : []
+          if (o.json) printJson({ ...final, findings: judged })
           else {
             process.stdout.write(`${final.status}: ${final.checked} checked, ${final.bad} bad, in ${Math.round(((final.endedAt ?? Date.now()) - final.startedAt) / 1000)} s\n`)
             if (final.error) process.stderr.write(`minerdesk: ${final.error.message}\n`)
+            const lang = await cliLanguage(core)
+            for (const f of judged) process.stdout.write(`\n${findingLines(lang, f, { site: s.id }).join('\n')}\n`)
           }
           if (final.status === 'cancelled') return EXIT.refused
           if (final.status === 'failed') return final.error ? exitCodeFor(final.error.code) : EXIT.failed
