@@ -15,7 +15,7 @@ export default defineConfig({
   reporter: [['list']],
   outputDir: 'test-results',
   // `fixture` specs run the window against recorded data; `sim` specs against simulated sites
-  // behind real sshd (npm test runs the first beside Vitest, the second after it, alone).
+  // behind real sshd (npm test runs the first beside Vitest's main project, the second beside its restart tests).
   projects: [
     { name: 'fixture', testIgnore: SIM_SPECS },
     { name: 'sim', testMatch: SIM_SPECS }

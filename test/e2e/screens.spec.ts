@@ -10,8 +10,11 @@ const VARIANTS = [
   { language: 'en', theme: 'light' },
   { language: 'en', theme: 'dark' }
 ] as const
+// Without screenshots (CI takes none unless MINERDESK_SHOTS asks) a theme changes nothing the
+// assertions read: each language once, in a different theme.
+const RUN = process.env.CI && !process.env.MINERDESK_SHOTS ? VARIANTS.filter((v) => (v.language === 'zh-CN') === (v.theme === 'light')) : VARIANTS
 
-for (const v of VARIANTS) {
+for (const v of RUN) {
   test.describe(`${v.language} ${v.theme}`, () => {
     test('overview', async ({ openApp, overview, page, app }) => {
       await openApp({ language: v.language, theme: v.theme })
