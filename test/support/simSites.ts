@@ -30,7 +30,8 @@ export interface StartSimSitesOptions {
   sectors?: number
   /** Scenarios of every site, or per site alias (`{ 'site-2': ['worker-dies'] }`). */
   scenarios?: string[] | Record<string, string[]>
-  deadlines?: number[]
+  /** Deadlines holding the initial Proving sectors, or `soon` (a WindowPoSt within three challenge windows). */
+  deadlines?: number[] | 'soon'
   workers?: Partial<WorkerCounts>
   /** Force the SSH server kind (default: OpenSSH where usable). */
   ssh?: 'openssh' | 'ssh2'
@@ -185,7 +186,7 @@ function upArgs(dir: string, o: StartSimSitesOptions): string[] {
   const args = ['up', '--dir', dir, '--sites', String(o.sites ?? 1)]
   if (o.speed !== undefined) args.push('--speed', String(o.speed))
   if (o.sectors !== undefined) args.push('--sectors', String(o.sectors))
-  if (o.deadlines) args.push('--deadlines', o.deadlines.join(','))
+  if (o.deadlines) args.push('--deadlines', o.deadlines === 'soon' ? 'soon' : o.deadlines.join(','))
   if (o.workers) {
     const w = { pc1: 1, pc2: 1, c2: 1, ...o.workers }
     args.push('--workers', `pc1=${w.pc1},pc2=${w.pc2},c2=${w.c2}`)

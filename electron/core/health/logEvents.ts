@@ -85,11 +85,15 @@ function sectorNumber(v: unknown): number | null {
 
 /**
  * Reads the events out of one log file's lines (oldest first). The deadline a `computing window
- * post` belongs to is the one of the `running window post` before it in the same file.
+ * post` belongs to is the one of its PoSt cycle (the `cycle` field Lotus puts on every line of a
+ * cycle: a slow proof is still computing when the next deadline's cycle starts), else the one of
+ * the `running window post` before it in the same file.
  */
 export function logEvents(lines: readonly string[], source: LogSource): LogEvent[] {
   const out: LogEvent[] = []
   let deadline: DeadlineRef | null = null
+  const byCycle = new Map<string, DeadlineRef | null>()
+  const cycleOf = (l: LogLine): string | null => (typeof l.fields.cycle === 'string' ? l.fields.cycle : null)
   let lastBlock: { height: number | null; cid: string | null; took: number | null } | null = null
   for (const text of lines) {
     const l: LogLine | null = parseLogLine(text)
@@ -98,11 +102,17 @@ export function logEvents(lines: readonly string[], source: LogSource): LogEvent
     const msg = l.msg
     if (msg === 'running window post') {
       deadline = deadlineRef(l.fields.deadline)
+      const c = cycleOf(l)
+      if (c) byCycle.set(c, deadline)
     } else if (msg === 'starting PoSt cycle' && typeof l.fields.deadline === 'number') {
       deadline = { index: l.fields.deadline, open: null, close: null, window: null }
+      const c = cycleOf(l)
+      if (c && !byCycle.has(c)) byCycle.set(c, deadline)
     } else if (msg === 'computing window post' || msg === 'submitting window PoSt') {
       const elapsed = numField(l.fields, 'elapsed')
-      if (elapsed !== null) out.push({ ...base, kind: 'wdpost-computed', deadline, elapsedSec: elapsed, batch: numField(l.fields, 'batch') })
+      const c = cycleOf(l)
+      const of = c && byCycle.has(c) ? (byCycle.get(c) ?? null) : deadline
+      if (elapsed !== null) out.push({ ...base, kind: 'wdpost-computed', deadline: of, elapsedSec: elapsed, batch: numField(l.fields, 'batch') })
     } else if (msg === 'generate window post skipped sectors') {
       const list = Array.isArray(l.fields.sectors) ? l.fields.sectors.map(sectorNumber).filter((n): n is number => n !== null) : []
       out.push({ ...base, kind: 'wdpost-skipped', deadline, sectors: list })

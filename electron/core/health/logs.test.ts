@@ -93,6 +93,22 @@ describe('proving check reasons', () => {
   })
 })
 
+describe('a WindowPoSt still computing when the next deadline starts its cycle', () => {
+  it('is judged for its own deadline (the cycle field), not the one whose cycle started meanwhile', () => {
+    const c1 = '2025-04-09T13:00:00.000Z'
+    const c2 = '2025-04-09T13:30:00.000Z'
+    const lines = [
+      `{"level":"info","ts":"${c1}","logger":"wdpost","caller":"wdpost/wdpost_run.go:261","msg":"starting PoSt cycle","cycle":"${c1}","manual":false,"ts":"[bafy…]","deadline":25}`,
+      `{"level":"info","ts":"2025-04-09T13:00:00.100Z","logger":"wdpost","caller":"wdpost/wdpost_run.go:399","msg":"running window post","cycle":"${c1}","deadline":{"CurrentEpoch":485014,"PeriodStart":485034,"Index":25,"Open":485034,"Close":485094,"Challenge":485014,"FaultCutoff":484964,"WPoStPeriodDeadlines":48,"WPoStProvingPeriod":2880,"WPoStChallengeWindow":60,"WPoStChallengeLookback":20,"FaultDeclarationCutoff":70},"height":"485014","skipped":0}`,
+      `{"level":"info","ts":"${c2}","logger":"wdpost","caller":"wdpost/wdpost_run.go:261","msg":"starting PoSt cycle","cycle":"${c2}","manual":false,"ts":"[bafy…]","deadline":26}`,
+      `{"level":"info","ts":"2025-04-09T13:31:00.000Z","logger":"wdpost","caller":"wdpost/wdpost_run.go:419","msg":"computing window post","cycle":"${c1}","batch":0,"elapsed":1860,"skip":0,"err":null}`
+    ]
+    const computed = logEvents(lines, miner).filter((e) => e.kind === 'wdpost-computed')
+    expect(computed).toHaveLength(1)
+    expect(computed[0]).toMatchObject({ deadline: { index: 25 }, elapsedSec: 1860 })
+  })
+})
+
 describe('a commit batch that fails before it is sent', () => {
   const t = NOW / 1000
   // handleSubmitCommitAggregate: the batch failed, the sector's own check passed → SectorRetrySubmitCommit, no error.

@@ -50,6 +50,8 @@ export const SCENARIOS = [
   'aggregate-invalid-proof'
 ] as const
 export type Scenario = (typeof SCENARIOS)[number]
+/** Deadlines holding a new site's Proving sectors: listed, or `soon` (see sectorDeadlines). */
+export type SectorDeadlines = number[] | 'soon'
 
 export const workerSpecSchema = z.object({
   /** Worker name (`--name`, shown as Hostname in sealing jobs/workers). */
@@ -84,7 +86,8 @@ export const simSiteConfigSchema = z.object({
   /** Long-term storage path(s) of the miner (CanStore). */
   storePaths: z.array(z.string()),
   /** Deadlines that hold the initial Proving sectors (default chosen by the chain init). */
-  sectorDeadlines: z.array(z.number().int().min(0).max(47)).optional(),
+  /** `soon`: the deadline that opens three after the one open when the site is created (a WindowPoSt within three challenge windows). */
+  sectorDeadlines: z.union([z.array(z.number().int().min(0).max(47)), z.literal('soon')]).optional(),
   wallets: z.object({ owner: z.string(), worker: z.string(), control: z.array(z.string()) }),
   peerId: z.string(),
   /** Node binary and simulator bundle the shims run. */

@@ -55,6 +55,10 @@ describe('miner actor: initial state', () => {
     expect(initialDeadlines(cfg(2), 1000)).toEqual([1, 5, 9, 13, 17, 21, 25, 29, 33, 37, 41, 45])
     expect(initialDeadlines(cfg(1), 100_000)).toHaveLength(48)
     expect(initialDeadlines(cfg(3, [0, 24]), 100_000)).toEqual([0, 24])
+    // `soon`: three deadlines after the one open at the head (epoch 250 of a period starting at 10 is in deadline 4).
+    const soon = { index: 1, sectorDeadlines: 'soon' } as unknown as SimSiteConfig
+    expect(initialDeadlines(soon, 1000, { head: 250, periodOffset: 10 })).toEqual([7])
+    expect(initialDeadlines(soon, 1000, { head: 10 + 2880 * 5 + 46 * 60, periodOffset: 10 })).toEqual([1])
   })
 
   it('derives on-chain info of initial sectors deterministically', () => {

@@ -29,11 +29,16 @@ export function lotusRepoOf(cfg: SimSiteConfig): string {
 
 /**
  * Deadlines that receive the initial Proving sectors, round-robin by partition: `sectorDeadlines`
- * when sim.json names them; else 12 deadlines 4 apart rotated by the site index (site-1: 0, 4,
- * …, 44), or all 48 when there are more than 12 partitions.
+ * when sim.json names them (`soon`: the deadline three after the one open at `head`); else 12
+ * deadlines 4 apart rotated by the site index (site-1: 0, 4, …, 44), or all 48 when there are
+ * more than 12 partitions.
  */
-export function initialDeadlines(cfg: SimSiteConfig, activeCount: number): number[] {
-  if (cfg.sectorDeadlines && cfg.sectorDeadlines.length > 0) return [...cfg.sectorDeadlines]
+export function initialDeadlines(cfg: SimSiteConfig, activeCount: number, at?: { head: number; periodOffset: number }): number[] {
+  if (cfg.sectorDeadlines === 'soon' && at) {
+    const inPeriod = (((at.head - at.periodOffset) % WPOST_PROVING_PERIOD) + WPOST_PROVING_PERIOD) % WPOST_PROVING_PERIOD
+    return [(Math.floor(inPeriod / (WPOST_PROVING_PERIOD / WPOST_PERIOD_DEADLINES)) + 3) % WPOST_PERIOD_DEADLINES]
+  }
+  if (Array.isArray(cfg.sectorDeadlines) && cfg.sectorDeadlines.length > 0) return [...cfg.sectorDeadlines]
   if (Math.ceil(activeCount / PARTITION_SECTORS_32G) > 12) return Array.from({ length: WPOST_PERIOD_DEADLINES }, (_, i) => i)
   return Array.from({ length: 12 }, (_, k) => (4 * k + cfg.index - 1) % WPOST_PERIOD_DEADLINES).sort((a, b) => a - b)
 }
@@ -50,6 +55,7 @@ export function initChainState(cfg: SimSiteConfig, onChain: OnChainFacts): void 
   const repo = lotusRepoOf(cfg)
   const clock = ChainClock.of(cfg)
   const head = clock.epochAt()
+  const periodOffset = seededInt(`period:${cfg.minerId}`) % WPOST_PROVING_PERIOD
   const accounts = accountsOf(cfg)
   writeRepoFiles(
     repo,
@@ -61,11 +67,11 @@ export function initChainState(cfg: SimSiteConfig, onChain: OnChainFacts): void 
     minerId: cfg.minerId,
     sealProof: cfg.sealProof,
     sectorSize: cfg.sectorSize,
-    periodOffset: seededInt(`period:${cfg.minerId}`) % WPOST_PROVING_PERIOD,
+    periodOffset,
     epoch: head,
     active: onChain.active,
     precommitted: onChain.precommitted,
-    deadlines: initialDeadlines(cfg, onChain.active.length),
+    deadlines: initialDeadlines(cfg, onChain.active.length, { head, periodOffset }),
     sealedCid: (n) => sealedCidFor(cfg.minerId, n),
     lowFunds: hasScenario(cfg, 'precommit-funds'),
     openDeadlineProven: true

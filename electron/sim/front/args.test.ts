@@ -15,6 +15,7 @@ function fails(argv: string[], message: RegExp): void {
 
 describe('up arguments', () => {
   it('has defaults for everything but --dir', () => {
+    expect(parseUpArgs(['--dir', '/tmp/x', '--deadlines', 'soon'], {}).deadlines).toBe('soon')
     const a = parseUpArgs(['--dir', '/tmp/x'], {})
     expect(a).toMatchObject({ sites: 1, dir: '/tmp/x', speed: 60, sectors: 1000, scenarios: [], deadlines: undefined, workers: { pc1: 1, pc2: 1, c2: 1 }, ssh: 'auto' })
   })
@@ -55,6 +56,7 @@ describe('up arguments', () => {
     fails(['--dir', '/x', '--scenario', 'site-3:warmup-fail'], /there is no site-3/)
     fails(['--dir', '/x', '--deadlines', '48'], /--deadlines must be from 0 to 47/)
     fails(['--dir', '/x', '--deadlines', '1,1'], /twice/)
+    fails(['--dir', '/x', '--deadlines', 'later'], /--deadlines/)
     fails(['--dir', '/x', '--workers', 'gpu=1'], /--workers/)
     fails(['--dir', '/x', '--workers', 'pc1=0'], /at least one worker/)
     fails(['--dir', '/x', '--ssh', 'telnet'], /--ssh must be auto, openssh or ssh2/)

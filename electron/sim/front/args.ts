@@ -1,4 +1,4 @@
-import { SCENARIOS, type Scenario } from '../common/siteConfig'
+import { SCENARIOS, type Scenario, type SectorDeadlines } from '../common/siteConfig'
 import { SimUsageError } from './errors'
 
 /**
@@ -32,7 +32,7 @@ export interface UpArgs {
   scenarios: Scenario[]
   /** Extra scenarios of single sites (`--scenario site-2:worker-dies`), by site name. */
   siteScenarios: Record<string, Scenario[]>
-  deadlines: number[] | undefined
+  deadlines: SectorDeadlines | undefined
   workers: WorkerCounts
   ssh: SshMode
   node: string | undefined
@@ -134,7 +134,8 @@ function parseScenarioFlag(value: string, sites: number): Pick<UpArgs, 'scenario
   return { scenarios, siteScenarios }
 }
 
-function parseDeadlines(value: string): number[] {
+function parseDeadlines(value: string): SectorDeadlines {
+  if (value.trim() === 'soon') return 'soon'
   const out: number[] = []
   for (const raw of value.split(',')) {
     const d = intIn(raw.trim(), 'deadlines', 0, 47)
@@ -191,7 +192,7 @@ export function validateUpArgs(a: UpArgs): UpArgs {
     if (!m || Number(m[1]) < 1 || Number(m[1]) > a.sites) throw new SimUsageError(`--scenario ${site}:…: there is no ${site} (sites are site-1…site-${a.sites})`)
     for (const s of list) parseScenarioName(s)
   }
-  if (a.deadlines) {
+  if (a.deadlines && a.deadlines !== 'soon') {
     if (a.deadlines.length === 0) throw new SimUsageError('--deadlines needs at least one deadline')
     if (new Set(a.deadlines).size !== a.deadlines.length) throw new SimUsageError('--deadlines lists a deadline twice')
     for (const d of a.deadlines) if (!Number.isInteger(d) || d < 0 || d > 47) throw new SimUsageError(`--deadlines must be from 0 to 47, not ${d}`)

@@ -19,7 +19,8 @@ const HELP = `Simulated Lotus sites behind SSH.
       --sectors    sectors per site at start, mostly Proving (default ${DEFAULT_SECTORS})
       --scenario   failure scenarios for every site, or for one with site-N:NAME
                    (${SCENARIOS.join(', ')})
-      --deadlines  WindowPoSt deadlines holding the initial sectors
+      --deadlines  WindowPoSt deadlines holding the initial sectors, or soon (the deadline
+                   opening three after the one open at start: a WindowPoSt within minutes)
       --workers    worker processes per kind (default pc1,pc2,c2: one each)
       --ssh        OpenSSH sshd (default where usable) or the in-process ssh2 server
                    (env MDSIM_SSH); with ssh2 this command stays in the foreground

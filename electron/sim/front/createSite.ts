@@ -1,7 +1,7 @@
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { EPOCH_SECONDS, genesisFor } from '../common/clock'
-import type { Scenario, SimSiteConfig } from '../common/siteConfig'
+import type { Scenario, SectorDeadlines, SimSiteConfig } from '../common/siteConfig'
 import { writeEd25519KeyPair } from '../ssh/keys'
 import { workerNames, type WorkerCounts } from './args'
 import { newBlsAddress, newPeerId, newSecpAddress } from './identity'
@@ -27,7 +27,7 @@ export interface SitePlanInput {
   speed: number
   sectors: number
   scenarios: Scenario[]
-  deadlines: number[] | undefined
+  deadlines: SectorDeadlines | undefined
   workers: WorkerCounts
   /** Ports: daemon, miner, then one per worker in workerNames() order. */
   ports: number[]

@@ -1,6 +1,6 @@
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, realpathSync, rmSync, statSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
-import type { SimSiteConfig } from '../common/siteConfig'
+import type { SectorDeadlines, SimSiteConfig } from '../common/siteConfig'
 import { writeClientFiles } from '../ssh/clientFiles'
 import { writeEd25519KeyPair } from '../ssh/keys'
 import { checkAccountReach, chownTree, siteAccount } from './account'
@@ -36,7 +36,7 @@ export interface UpOptions {
   scenarios?: string[]
   /** Scenarios of single sites, by name (`site-2`). */
   siteScenarios?: Record<string, string[]>
-  deadlines?: number[]
+  deadlines?: SectorDeadlines
   workers?: Partial<WorkerCounts>
   ssh?: SshMode
   /** Node binary the shims run (default: this process's). Inside Electron: process.execPath with nodeEnv ELECTRON_RUN_AS_NODE=1. */
