@@ -125,14 +125,21 @@ describe('scenarios at speed 60: worker-disabled, sync-bad-block', () => {
 
 })
 
-describe('scenarios at speed 300: retry-loop, ret-wait-after-restart, aggregate-invalid-proof, late-block, checkprovable-timeout (side by side)', () => {
+describe('scenarios at speed 300, side by side: retry-loop, ret-wait-after-restart, aggregate-invalid-proof, late-block, checkprovable-timeout, slow-windowpost', () => {
   let sim: SimSites
   let home: string
   const cli = cliOf(() => sim, () => home)
 
   beforeAll(async () => {
     // 48 sectors: 0–43 Proving, 44 Committing, 45 WaitSeed, 46 PreCommit2, 47 PreCommit1.
-    sim = await startSimSites({ sites: 3, sectors: 48, speed: 300, scenarios: { 'site-1': ['retry-loop'], 'site-2': ['ret-wait-after-restart'], 'site-3': ['aggregate-invalid-proof', 'late-block', 'checkprovable-timeout'] } })
+    // Each site's Proving sectors in the deadline that opens three after the one open at start (18 s here).
+    sim = await startSimSites({
+      sites: 4,
+      sectors: 48,
+      speed: 300,
+      deadlines: 'soon',
+      scenarios: { 'site-1': ['retry-loop'], 'site-2': ['ret-wait-after-restart'], 'site-3': ['aggregate-invalid-proof', 'late-block', 'checkprovable-timeout'], 'site-4': ['slow-windowpost'] }
+    })
     home = mkdtempSync(join(tmpdir(), 'md-health-logs-'))
     // site-2 as the demo configures a simulated site: the runbook's durations at its speed, so
     // a job's expected end means the same as on a real site.
@@ -140,6 +147,7 @@ describe('scenarios at speed 300: retry-loop, ret-wait-after-restart, aggregate-
     store.addSite({ alias: 'site-1' })
     const site = store.addSite({ alias: 'site-2' })
     store.addSite({ alias: 'site-3' })
+    store.addSite({ alias: 'site-4' })
     store.updateSite(site.id, { durations: scaledDurations(300) })
   }, 120_000)
   afterAll(async () => {
@@ -257,5 +265,20 @@ describe('scenarios at speed 300: retry-loop, ret-wait-after-restart, aggregate-
     const text = await cli('proving-check', 'site-3', dl)
     expect(text.stdout).toContain('SingleCheckTimeout')
     expect(text.stdout).toContain(`$ minerdesk proving-check site-3 ${dl}`)
+  }, 120_000)
+
+  it.concurrent('slow-windowpost: a WindowPoSt computed past its window, read from the miner log over SSH, for its own deadline', async () => {
+    const maddr = await sim.rpc<string>('site-4', 'miner', 'ActorAddress')
+    const dl = (await sim.rpc<{ Deadline: number }>('site-4', 'daemon', 'StateSectorPartition', [maddr, 0, []])).Deadline
+    const slow = await waitFor('a slow WindowPoSt in the miner log', 90_000, async () => {
+      const r = await cli('findings', 'site-4', '--logs', '--json')
+      if (r.stdout === '') return null
+      return findingsIn(r).find((f) => f.kind === 'wdpost-slow') ?? null
+    }, 2000)
+    expect(slow).toMatchObject({ severity: 'critical', subject: { kind: 'deadline', id: String(dl) }, title: { key: 'findings.wdpost-slow.missed.title' } })
+    // Computing took longer than the window (60 epochs of 0.1 s here), as the log says.
+    expect(Number(slow.cause.params.percent)).toBeGreaterThanOrEqual(100)
+    expect(slow.evidence.some((e) => e.label === 'evidence.minerLog' && e.value.includes('computing window post'))).toBe(true)
+    expect(slow.remedies.at(-1)?.action).toEqual({ kind: 'proving-check', deadline: dl })
   }, 120_000)
 })
