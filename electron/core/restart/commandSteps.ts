@@ -11,6 +11,9 @@ import { alivePids, apiAnswers, commandText, logPaths, readLog, roleProcesses, s
 import { mainCommand, type Runs } from './runs'
 import { redactSecrets } from '../util/redact'
 
+/** How long a resumed restart waits for a stop that may be in flight before asking whether to send it again. */
+const STOP_IN_FLIGHT_GRACE_SEC = 20
+
 /**
  * The restart's command steps (stop the miner, stop the daemon, start the daemon, start the
  * miner): each command is a mutation through ctx.ops (preview with the exact command line →
@@ -322,9 +325,20 @@ export class CommandSteps {
       if (cmd && cmd.status === 'previewed' && audit.some((e) => e.result === 'started')) cmd.status = 'uncertain'
       if (cmd && cmd.status === 'previewed') cmd.status = 'skipped'
       if (cmd && cmd.status === 'uncertain') {
-        const procs = await roleProcesses(handle.host, role, run.repos[role])
-        const api = await apiAnswers(handle.lotus, role, { rediscover: true })
-        const running = procs.length > 0 || api.up
+        const repo = run.repos[role]
+        const look = async (): Promise<{ procs: Awaited<ReturnType<typeof roleProcesses>>; running: boolean }> => {
+          const procs = await roleProcesses(handle.host, role, repo)
+          const api = await apiAnswers(handle.lotus, role, { rediscover: true })
+          return { procs, running: procs.length > 0 || api.up }
+        }
+        let { procs, running } = await look()
+        // A stop that was sent takes a while to take effect (lotus-miner finishes what it does and
+        // closes its repo): give it up to the stop timeout (20 s at most) before asking.
+        const graceUntil = Date.now() + Math.min(this.runs.options(run).stopTimeoutSec, STOP_IN_FLIGHT_GRACE_SEC) * 1000
+        while (kind === 'stop' && running && Date.now() < graceUntil) {
+          await new Promise((r) => setTimeout(r, 1000))
+          ;({ procs, running } = await look())
+        }
         const effectSeen = kind === 'stop' ? !running : running
         if (!effectSeen) {
           const facts = `${ROLE_NAME[role]} is ${running ? `still running (pid ${procs.map((p) => p.pid).join(' ') || '?'})` : 'not running'}`
