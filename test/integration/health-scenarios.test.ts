@@ -260,7 +260,10 @@ describe('scenarios at speed 300, side by side: retry-loop, ret-wait-after-resta
     expect(result.rows.filter((r) => !r.ok).map((r) => r.sector)).toContain(5)
     expect(result.rows.filter((r) => !r.ok).every((r) => r.sector % 16 === 5)).toBe(true)
     expect(result.findings).toHaveLength(1)
-    expect(result.findings[0]).toMatchObject({ kind: 'proving-check', severity: 'critical', title: { key: 'findings.proving-check.timeout.title' } })
+    expect(result.findings[0]).toMatchObject({ kind: 'proving-check', title: { key: 'findings.proving-check.timeout.title' } })
+    // Critical while some are not faulty yet; a warning once their deadline's WindowPoSt skipped them
+    // and they are faulty already (the deadline opens within 18 s here).
+    expect(['critical', 'warning']).toContain(result.findings[0]!.severity)
     expect(result.findings[0]!.remedies.at(-1)?.action).toEqual({ kind: 'proving-check', deadline: Number(dl) })
     const text = await cli('proving-check', 'site-3', dl)
     expect(text.stdout).toContain('SingleCheckTimeout')
