@@ -51,8 +51,8 @@ export interface RestartRecord {
 
 export interface SoakFigures {
   restarts: RestartRecord[]
-  /** Alerts on site-1 seen outside its restarts: kind, subject, when. */
-  site1AlertsOutside: Array<{ key: string; at: number }>
+  /** Alerts on site-1 seen outside its restarts: kind, subject, when, what it said, how long after site-1's last restart. */
+  site1AlertsOutside: Array<{ key: string; at: number; detail: string; afterRestartSec: number | null }>
   /** The highest faulty-sector count any snapshot of any site showed. */
   maxFaults: number
   /** site-1 sectors whose event log has a failed state, with the events. */
@@ -130,7 +130,7 @@ export async function runDemoSoak(o: SoakOptions): Promise<SoakFigures> {
     poll: true,
     demo: simDemo({ node: process.execPath, nodeEnv: {}, bundle }, o.shape)
   })
-  const snaps: Array<{ t: number; site: string; alerts: string[]; faults: number }> = []
+  const snaps: Array<{ t: number; site: string; alerts: string[]; details: string[]; faults: number }> = []
   const restarts: RestartRecord[] = []
   try {
     await core.start()
@@ -141,7 +141,15 @@ export async function runDemoSoak(o: SoakOptions): Promise<SoakFigures> {
     const since: Record<string, number> = {}
     for (const s of SITES) since[s] = Math.max(0, o.shape.sectors - 12)
     core.events.on('overview:snapshot', (s) => {
-      snaps.push({ t: s.takenAt, site: s.siteId, alerts: s.findings.filter((f) => f.severity !== 'info').map((f) => `${f.kind}:${f.subject.kind}:${f.subject.id}`), faults: s.proving?.faults ?? 0 })
+      const alerts = s.findings.filter((f) => f.severity !== 'info')
+      snaps.push({
+        t: s.takenAt,
+        site: s.siteId,
+        alerts: alerts.map((f) => `${f.kind}:${f.subject.kind}:${f.subject.id}`),
+        // What the finding said, kept for site-1 only (the figures name the alerts there).
+        details: s.siteId === 'site-1' ? alerts.map((f) => `${JSON.stringify(f.cause.params)} ${f.evidence.map((e) => e.value).join(' | ')}`.slice(0, 600)) : [],
+        faults: s.proving?.faults ?? 0
+      })
     })
     log(`demo up: ${SITES.length} sites, speed ${o.shape.speed}, ${o.shape.sectors} sectors each, in ${demoDir}`)
     const wait = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)))
@@ -161,15 +169,18 @@ export async function runDemoSoak(o: SoakOptions): Promise<SoakFigures> {
     await wait(o.drainMs)
     const poll = Math.max(...SITES.map((s) => core.store.getSite(s)?.pollIntervalSec ?? 5)) * 1000
     const windows = [...extra, ...restarts].filter((r) => r.site === 'site-1').map((r) => [r.start, r.end + poll + 2000] as const)
-    const outside = new Map<string, number>()
+    const outside = new Map<string, { at: number; detail: string; afterRestartSec: number | null }>()
     for (const s of snaps) {
       if (s.site !== 'site-1' || windows.some(([a, b]) => s.t >= a && s.t <= b)) continue
-      for (const k of s.alerts) if (!outside.has(k)) outside.set(k, s.t)
+      const lastEnd = Math.max(-1, ...windows.map(([, b]) => b).filter((b) => b < s.t))
+      s.alerts.forEach((k, i) => {
+        if (!outside.has(k)) outside.set(k, { at: s.t, detail: s.details[i] ?? '', afterRestartSec: lastEnd < 0 ? null : Math.round((s.t - lastEnd) / 1000) })
+      })
     }
     const back = await readBack(core, demoDir, since)
     return {
       restarts,
-      site1AlertsOutside: [...outside].map(([key, at]) => ({ key, at })),
+      site1AlertsOutside: [...outside].map(([key, a]) => ({ key, ...a })),
       maxFaults: Math.max(0, ...snaps.map((s) => s.faults)),
       ...back,
       snapshots: snaps.length
