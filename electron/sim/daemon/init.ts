@@ -54,7 +54,10 @@ function withdrawParams(atto: bigint): string {
 export function initChainState(cfg: SimSiteConfig, onChain: OnChainFacts): void {
   const repo = lotusRepoOf(cfg)
   const clock = ChainClock.of(cfg)
-  const head = clock.epochAt()
+  // Two tipsets behind the network, as a daemon stopped a moment ago: it syncs as soon as its
+  // peers connect. At the network's head it would wait for the next tipset before its first sync
+  // worker, and `lotus-miner run` waits for one (a whole epoch at 1×).
+  const head = clock.epochAt() - 2
   const periodOffset = seededInt(`period:${cfg.minerId}`) % WPOST_PROVING_PERIOD
   const accounts = accountsOf(cfg)
   writeRepoFiles(
