@@ -3,7 +3,8 @@ import { viteAliases } from './aliases.mjs'
 
 // Unit tests sit beside their code (*.test.ts); integration tests live in test/integration.
 // Playwright specs (*.spec.ts under test/e2e) are never picked up here.
-const RESTART_TESTS = 'test/integration/restart-*.test.ts'
+// The demo soak restarts the demo's three sites: it runs with the restart tests (balancing npm test's two halves).
+const RESTART_TESTS = ['test/integration/restart-*.test.ts', 'test/integration/demo-soak.test.ts']
 const EXCLUDE = ['**/node_modules/**', 'out/**', 'test/e2e/**']
 
 export default defineConfig({
@@ -24,7 +25,7 @@ export default defineConfig({
           // Most files wait on real time (sshd, simulated processes), not the CPU: two at once.
           name: 'main',
           include: ['electron/**/*.test.ts', 'preload/**/*.test.ts', 'renderer/src/**/*.test.{ts,tsx}', 'test/integration/**/*.test.ts'],
-          exclude: [...EXCLUDE, RESTART_TESTS],
+          exclude: [...EXCLUDE, ...RESTART_TESTS],
           maxWorkers: 2,
           sequence: { groupOrder: 0 }
         }
@@ -35,7 +36,7 @@ export default defineConfig({
           // Whole restarts with second-scale gate timeouts (a 3 s stop timeout, sync within an
           // epoch of 0.5 s): one file at a time, after the main project (npm test runs it apart).
           name: 'restart',
-          include: [RESTART_TESTS],
+          include: RESTART_TESTS,
           maxWorkers: 1,
           sequence: { groupOrder: 1 }
         }

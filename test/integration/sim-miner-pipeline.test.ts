@@ -13,7 +13,10 @@ import { bootSite, createTestSite, minerRpc, prepareBundle, type Booted, type Te
  */
 
 const SPEED = 600
-/** The sectors' deadline opens about half a proving period after start, then every period: two periods. */
+/**
+ * The sectors' deadline opens twelve deadlines (about 36 s) after the site is created, while the
+ * pipeline test runs, then every proving period (144 s): two periods.
+ */
 const POST_WAIT_MS = ((2 * WPOST_PROVING_PERIOD * EPOCH_SECONDS) / SPEED) * 1000 + 30_000
 
 let dir: string
@@ -23,7 +26,7 @@ let booted: Booted
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'mdsim-miner-pipeline-'))
   const bundle = await prepareBundle(dir)
-  site = await createTestSite({ dir, bundle, speed: SPEED, sectors: 20, sectorDeadlines: 'far' })
+  site = await createTestSite({ dir, bundle, speed: SPEED, sectors: 20, sectorDeadlines: { after: 12 } })
   booted = await bootSite(site)
 }, 120_000)
 

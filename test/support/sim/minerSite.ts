@@ -66,8 +66,11 @@ export interface TestSiteOptions {
   scenarios?: Scenario[]
   kinds?: WorkerSpec['kind'][]
   minerId?: number
-  /** Deadlines of the initial sectors; 'far' = the deadline half a proving period from now. */
-  sectorDeadlines?: number[] | 'far'
+  /**
+   * Deadlines of the initial sectors; 'far' = the deadline half a proving period from now;
+   * `{ after: N }` = the deadline opening N deadlines from now (N × 60 epochs).
+   */
+  sectorDeadlines?: number[] | 'far' | { after: number }
 }
 
 export async function createTestSite(o: TestSiteOptions): Promise<TestSite> {
@@ -102,11 +105,12 @@ export async function createTestSite(o: TestSiteOptions): Promise<TestSite> {
     node: process.execPath,
     bundle: o.bundle
   }
-  if (o.sectorDeadlines === 'far') {
+  if (o.sectorDeadlines === 'far' || (o.sectorDeadlines && !Array.isArray(o.sectorDeadlines))) {
     // The chain's proving period offset for this miner (daemon/init.ts), so the initial sectors'
     // deadline is nowhere near open while the site starts.
+    const after = o.sectorDeadlines === 'far' ? 24 : o.sectorDeadlines.after
     const di = provingDeadline(ChainClock.of(cfg).epochAt(nowMs), seededInt(`period:${cfg.minerId}`) % WPOST_PROVING_PERIOD)
-    cfg.sectorDeadlines = [(di.Index + 24) % 48]
+    cfg.sectorDeadlines = [(di.Index + after) % 48]
   } else if (o.sectorDeadlines) cfg.sectorDeadlines = o.sectorDeadlines
   writeFileSync(join(root, 'sim.json'), JSON.stringify(cfg, null, 2))
   const onChain = initMinerState(cfg)
