@@ -40,29 +40,55 @@ function cliOf(sim: () => SimSites, home: () => string) {
 
 const findingsIn = (r: Run): Finding[] => (JSON.parse(r.stdout) as { sites: SiteFindings[] }).sites.flatMap((s) => s.findings)
 
-describe('scenarios at speed 60: worker-disabled, sync-bad-block', () => {
+// Both groups of sites at once, every test side by side: each waits on its own site's situation.
+describe('scenarios side by side: worker-disabled and sync-bad-block at speed 60; retry-loop, ret-wait-after-restart, aggregate-invalid-proof, late-block, checkprovable-timeout, slow-windowpost at speed 300', () => {
+  let sim60: SimSites
+  let home60: string
+  const cli60 = cliOf(() => sim60, () => home60)
   let sim: SimSites
   let home: string
   const cli = cliOf(() => sim, () => home)
 
   beforeAll(async () => {
-    sim = await startSimSites({ sites: 2, sectors: 40, speed: 60, scenarios: { 'site-1': ['worker-disabled'], 'site-2': ['sync-bad-block'] } })
-    home = mkdtempSync(join(tmpdir(), 'md-health-scenarios-'))
+    // 300×: 48 sectors: 0–43 Proving, 44 Committing, 45 WaitSeed, 46 PreCommit2, 47 PreCommit1.
+    // Each site's Proving sectors in the deadline that opens three after the one open at start (18 s here).
+    const [at60, at300] = await Promise.all([
+      startSimSites({ sites: 2, sectors: 40, speed: 60, scenarios: { 'site-1': ['worker-disabled'], 'site-2': ['sync-bad-block'] } }),
+      startSimSites({
+        sites: 4,
+        sectors: 48,
+        speed: 300,
+        deadlines: 'soon',
+        scenarios: { 'site-1': ['retry-loop'], 'site-2': ['ret-wait-after-restart'], 'site-3': ['aggregate-invalid-proof', 'late-block', 'checkprovable-timeout'], 'site-4': ['slow-windowpost'] }
+      })
+    ])
+    sim60 = at60
+    sim = at300
+    home60 = mkdtempSync(join(tmpdir(), 'md-health-scenarios-'))
+    home = mkdtempSync(join(tmpdir(), 'md-health-logs-'))
+    // site-2 as the demo configures a simulated site: the runbook's durations at its speed, so
+    // a job's expected end means the same as on a real site.
+    const store = new SettingsStore({ home })
+    store.addSite({ alias: 'site-1' })
+    const site = store.addSite({ alias: 'site-2' })
+    store.addSite({ alias: 'site-3' })
+    store.addSite({ alias: 'site-4' })
+    store.updateSite(site.id, { durations: scaledDurations(300) })
   }, 120_000)
   afterAll(async () => {
-    await sim?.down()
-    if (home) rmSync(home, { recursive: true, force: true })
+    await Promise.all([sim?.down(), sim60?.down()])
+    for (const h of [home, home60]) if (h) rmSync(h, { recursive: true, force: true })
   })
 
-  it('worker-disabled: one critical finding for the worker with its jobs and sectors, not one per job', async () => {
+  it.concurrent('worker-disabled: one critical finding for the worker with its jobs and sectors, not one per job', async () => {
     // The miner's heartbeat (every 10 s) finds the PC1 worker's session check failing once its PC1 runs.
     const host = await waitFor('the miner to disable a worker holding a job', 60_000, async () => {
-      const stats = await sim.rpc<Record<string, { Info: { Hostname: string }; Enabled: boolean }>>('site-1', 'miner', 'WorkerStats')
-      const jobs = await sim.rpc<Record<string, unknown[]>>('site-1', 'miner', 'WorkerJobs')
+      const stats = await sim60.rpc<Record<string, { Info: { Hostname: string }; Enabled: boolean }>>('site-1', 'miner', 'WorkerStats')
+      const jobs = await sim60.rpc<Record<string, unknown[]>>('site-1', 'miner', 'WorkerJobs')
       const off = Object.entries(stats).find(([id, w]) => !w.Enabled && (jobs[id]?.length ?? 0) > 0)
       return off ? off[1].Info.Hostname : null
     }, 1000)
-    const json = await cli('findings', 'site-1', '--json')
+    const json = await cli60('findings', 'site-1', '--json')
     expect(json.stderr).toBe('')
     expect(json.code).toBe(1) // a critical finding
     const down = findingsIn(json).filter((f) => f.kind === 'worker-down')
@@ -75,7 +101,7 @@ describe('scenarios at speed 60: worker-disabled, sync-bad-block', () => {
     // Its jobs are under it, not overdue findings of their own.
     expect(findingsIn(json).filter((x) => x.kind === 'stage-overdue' && x.related.some((r) => r.kind === 'worker' && r.id === f.subject.id))).toEqual([])
 
-    const text = await cli('findings', 'site-1')
+    const text = await cli60('findings', 'site-1')
     expect(text.stdout).toContain(`CRITICAL Worker ${host} is disabled while holding`)
     expect(text.stdout).toContain(`Cause: The miner cannot reach ${host} (its session check failed)`)
     expect(text.stdout).toMatch(/Remedy: +1\. Check .*lotus-worker process/)
@@ -83,17 +109,17 @@ describe('scenarios at speed 60: worker-disabled, sync-bad-block', () => {
     expect(text.stdout).toContain(`$ minerdesk killw site-1 ${host}`)
 
     // The sector's page (status) names the same finding.
-    const status = await cli('status', 'site-1', sectors[0]!)
+    const status = await cli60('status', 'site-1', sectors[0]!)
     expect(status.stdout).toContain(`Worker ${host} is disabled while holding`)
     // The remedy's command works: wps lists the worker's process on its host.
-    const wps = await cli('wps', 'site-1', host)
+    const wps = await cli60('wps', 'site-1', host)
     expect(wps.code).toBe(0)
     expect(wps.stdout).toMatch(/lotus-worker/)
   }, 120_000)
 
-  it('sync-bad-block: the sync worker in the error stage with Lotus\'s message; check-bad names the reason, unmark-bad clears it', async () => {
+  it.concurrent('sync-bad-block: the sync worker in the error stage with Lotus\'s message; check-bad names the reason, unmark-bad clears it', async () => {
     const json = await waitFor('a sync error finding', 60_000, async () => {
-      const r = await cli('findings', 'site-2', '--json')
+      const r = await cli60('findings', 'site-2', '--json')
       return findingsIn(r).some((f) => f.kind === 'sync-error') ? r : null
     }, 1000)
     const f = findingsIn(json).find((x) => x.kind === 'sync-error')!
@@ -104,56 +130,24 @@ describe('scenarios at speed 60: worker-disabled, sync-bad-block', () => {
     expect(actions).toEqual(['sync-check-bad', 'sync-unmark-bad'])
     const cid = (f.remedies[0]!.action as { cid: string }).cid
 
-    const text = await cli('findings', 'site-2')
+    const text = await cli60('findings', 'site-2')
     expect(text.stdout).toContain(`$ minerdesk sync-check-bad site-2 ${cid}`)
     expect(text.stdout).toContain(`$ minerdesk sync-unmark-bad site-2 ${cid}`)
 
     // The remedies, as printed: check-bad tells why; unmark-bad previews, then runs with --yes.
-    const check = await cli('sync-check-bad', 'site-2', cid)
+    const check = await cli60('sync-check-bad', 'site-2', cid)
     expect(check.code).toBe(0)
     expect(check.stdout).toMatch(/^parent state root did not match computed state/)
-    const preview = await cli('sync-unmark-bad', 'site-2', cid)
+    const preview = await cli60('sync-unmark-bad', 'site-2', cid)
     expect(preview.code).toBe(3)
     expect(preview.stdout).toContain('SyncUnmarkBad')
-    expect(await sim.rpc<string>('site-2', 'daemon', 'SyncCheckBad', [{ '/': cid }])).not.toBe('')
-    const run = await cli('sync-unmark-bad', 'site-2', cid, '--yes')
+    expect(await sim60.rpc<string>('site-2', 'daemon', 'SyncCheckBad', [{ '/': cid }])).not.toBe('')
+    const run = await cli60('sync-unmark-bad', 'site-2', cid, '--yes')
     expect(run.code).toBe(0)
-    expect(await sim.rpc<string>('site-2', 'daemon', 'SyncCheckBad', [{ '/': cid }])).toBe('')
-    const after = await cli('findings', 'site-2', '--json')
+    expect(await sim60.rpc<string>('site-2', 'daemon', 'SyncCheckBad', [{ '/': cid }])).toBe('')
+    const after = await cli60('findings', 'site-2', '--json')
     expect(findingsIn(after).filter((x) => x.kind === 'sync-error')).toEqual([])
   }, 120_000)
-
-})
-
-describe('scenarios at speed 300, side by side: retry-loop, ret-wait-after-restart, aggregate-invalid-proof, late-block, checkprovable-timeout, slow-windowpost', () => {
-  let sim: SimSites
-  let home: string
-  const cli = cliOf(() => sim, () => home)
-
-  beforeAll(async () => {
-    // 48 sectors: 0–43 Proving, 44 Committing, 45 WaitSeed, 46 PreCommit2, 47 PreCommit1.
-    // Each site's Proving sectors in the deadline that opens three after the one open at start (18 s here).
-    sim = await startSimSites({
-      sites: 4,
-      sectors: 48,
-      speed: 300,
-      deadlines: 'soon',
-      scenarios: { 'site-1': ['retry-loop'], 'site-2': ['ret-wait-after-restart'], 'site-3': ['aggregate-invalid-proof', 'late-block', 'checkprovable-timeout'], 'site-4': ['slow-windowpost'] }
-    })
-    home = mkdtempSync(join(tmpdir(), 'md-health-logs-'))
-    // site-2 as the demo configures a simulated site: the runbook's durations at its speed, so
-    // a job's expected end means the same as on a real site.
-    const store = new SettingsStore({ home })
-    store.addSite({ alias: 'site-1' })
-    const site = store.addSite({ alias: 'site-2' })
-    store.addSite({ alias: 'site-3' })
-    store.addSite({ alias: 'site-4' })
-    store.updateSite(site.id, { durations: scaledDurations(300) })
-  }, 120_000)
-  afterAll(async () => {
-    await sim?.down()
-    if (home) rmSync(home, { recursive: true, force: true })
-  })
 
   it.concurrent('retry-loop: a sector failing over and over is one finding with its failures counted, the last cause and its remedy', async () => {
     // Sector 46 is in PreCommit2 when the site starts; each of its PC2s fails on a full disk (four
