@@ -22,6 +22,14 @@ test.describe('the sectors screen through the browser host', () => {
     await s.open(host.url, 'site-1')
     await expect(s.rows().first()).toBeVisible()
 
+    // The stuck rule follows the site's expected durations: PC1 expected 1 s → running PC1s are stuck
+    // once they are a minute past it (a sub-minute step also waits for its worker and the scheduler;
+    // the site's PC1s began as it started, a PC1 lasts 3.5 min here). Set first, checked after the
+    // steps below, while that minute passes.
+    await page.getByTestId('sectors-durations').click()
+    await page.getByTestId('duration-PC1').fill('1s')
+    await page.getByTestId('durations-save').click()
+
     // Groups and number search.
     await s.filterGroup('sealing')
     const sealing = Number(await s.group('sealing').getAttribute('data-count'))
@@ -56,23 +64,6 @@ test.describe('the sectors screen through the browser host', () => {
     await page.getByTestId('bulk-clear').click()
     await s.searchFor('')
 
-    // The stuck rule follows the site's expected durations: PC1 expected 1 s → running PC1s are stuck
-    // once they are a minute past it (a sub-minute step also waits for its worker and the scheduler;
-    // the site's PC1s began as it started, a PC1 lasts 3.5 min here).
-    await page.getByTestId('sectors-durations').click()
-    await page.getByTestId('duration-PC1').fill('1s')
-    await page.getByTestId('durations-save').click()
-    await expect.poll(async () => Number(await s.group('stuck').getAttribute('data-count')), { timeout: 120_000, intervals: [2000] }).toBeGreaterThan(0)
-    await s.filterGroup('stuck')
-    await expect(s.rows().first()).toHaveAttribute('data-group', 'stuck')
-    await expect(s.rows().first()).toHaveAttribute('data-state', 'PreCommit1')
-    await page.screenshot({ path: info.outputPath('sectors-stuck.png') })
-    await page.getByTestId('sectors-durations').click()
-    await page.getByTestId('duration-PC1').fill('')
-    await page.getByTestId('durations-save').click()
-    await expect.poll(async () => Number(await s.group('stuck').getAttribute('data-count')), { timeout: 30_000 }).toBe(0)
-    await s.filterGroup('all')
-
     // Pledge.
     await page.getByTestId('sectors-pledge').click()
     await expect(s.dialog.getByTestId('mutation-step')).toContainText('Filecoin.PledgeSector []')
@@ -103,6 +94,18 @@ test.describe('the sectors screen through the browser host', () => {
     expect(Number(await page.getByTestId('find-files-total').getAttribute('data-total'))).toBeGreaterThan(5)
     await page.screenshot({ path: info.outputPath('find-files.png') })
     await page.keyboard.press('Escape')
+
+    // The stuck PC1s, now a minute past the 1 s expected.
+    await expect.poll(async () => Number(await s.group('stuck').getAttribute('data-count')), { timeout: 120_000, intervals: [2000] }).toBeGreaterThan(0)
+    await s.filterGroup('stuck')
+    await expect(s.rows().first()).toHaveAttribute('data-group', 'stuck')
+    await expect(s.rows().first()).toHaveAttribute('data-state', 'PreCommit1')
+    await page.screenshot({ path: info.outputPath('sectors-stuck.png') })
+    await page.getByTestId('sectors-durations').click()
+    await page.getByTestId('duration-PC1').fill('')
+    await page.getByTestId('durations-save').click()
+    await expect.poll(async () => Number(await s.group('stuck').getAttribute('data-count')), { timeout: 30_000 }).toBe(0)
+    await s.filterGroup('all')
 
     // A sealing sector's page: the targets Lotus's handlers can take come first — re-running its state.
     await s.filterGroup('sealing')

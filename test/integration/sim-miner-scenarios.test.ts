@@ -81,7 +81,7 @@ describe('failure scenarios', () => {
 
   it('job-hangs: the PC2 never ends until aborted, then the sector retries and seals on', async () => {
     const pc2Running = async () => {
-      const jobs = await minerRpc<Record<string, { ID: { ID: string }; Sector: { Number: number }; Task: string; RunWait: number }[]>>(site, 'WorkerJobs')
+      const jobs = await minerRpc<Record<string, { ID: { ID: string }; Sector: { Number: number }; Task: string; RunWait: number; Start: string }[]>>(site, 'WorkerJobs')
       return Object.values(jobs).flat().find((j) => j.Sector.Number === 38 && j.Task === 'seal/v0/precommit/2' && j.RunWait === 0)
     }
     let job = await pc2Running()
@@ -90,8 +90,8 @@ describe('failure scenarios', () => {
       job = await pc2Running()
     }
     expect(job).toBeDefined()
-    // A PC2 takes 12 s at this speed; this one is still running long after.
-    await new Promise((r) => setTimeout(r, 16_000))
+    // A PC2 takes 12 s at this speed; this one is still running long after it began.
+    await new Promise((r) => setTimeout(r, Date.parse(job!.Start) + 16_000 - Date.now()))
     expect((await pc2Running())?.ID.ID).toBe(job?.ID.ID)
     expect((await status(38)).State).toBe('PreCommit2')
     const abort = site.run('lotus-miner', ['sealing', 'abort', (job?.ID.ID ?? '').slice(0, 8)])

@@ -25,7 +25,9 @@ export async function serveRenderer(dir = RENDERER_DIR): Promise<{ url: string; 
       res.writeHead(404).end('not found')
       return
     }
-    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' })
+    // Cached like the browser host's assets (their names carry a content hash); never the page itself.
+    const cache = path.startsWith('/assets/') ? 'private, max-age=3600' : 'no-store'
+    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': cache })
     createReadStream(file).pipe(res)
   })
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))

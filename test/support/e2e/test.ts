@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process'
 import { existsSync, readdirSync, statSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { test as base, type Page } from '@playwright/test'
+import { test as base, type BrowserContext, type Page } from '@playwright/test'
 import { AppPage } from '../../e2e/pages/AppPage'
 import { AuditPage } from '../../e2e/pages/AuditPage'
 import { OverviewPage } from '../../e2e/pages/OverviewPage'
@@ -58,8 +58,34 @@ export function pagesFor(page: Page): Pages {
  */
 export const test = base.extend<
   Pages & { openApp: (opts?: FixtureOptions & { hash?: string; tweak?: (d: FixtureData) => void }) => Promise<FixtureData> },
-  { rendererUrl: string }
+  { rendererUrl: string; sharedContexts: Map<string, BrowserContext> }
 >({
+  // One browser context per worker and language: each test still gets a page of its own (the
+  // fixture host is installed per page), but the renderer's 4 MB bundle is fetched and compiled
+  // once, from the HTTP and code caches, instead of once per test.
+  sharedContexts: [
+    // eslint-disable-next-line no-empty-pattern -- Playwright fixtures must destructure their first argument
+    async ({}, use) => {
+      const contexts = new Map<string, BrowserContext>()
+      await use(contexts)
+      for (const c of contexts.values()) await c.close()
+    },
+    { scope: 'worker' }
+  ],
+  page: async ({ sharedContexts, browser, locale, viewport, colorScheme }, use) => {
+    const key = JSON.stringify([locale, colorScheme])
+    let context = sharedContexts.get(key)
+    if (!context) {
+      context = await browser.newContext({ locale, colorScheme, viewport })
+      sharedContexts.set(key, context)
+    }
+    const page = await context.newPage()
+    if (viewport) await page.setViewportSize(viewport)
+    await use(page)
+    // Nothing a test stored may reach the next one.
+    await page.evaluate('localStorage.clear(); sessionStorage.clear()').catch(() => undefined)
+    await page.close()
+  },
   rendererUrl: [
     // eslint-disable-next-line no-empty-pattern -- Playwright fixtures must destructure their first argument
     async ({}, use) => {
