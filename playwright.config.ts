@@ -2,7 +2,9 @@ import { defineConfig } from '@playwright/test'
 import { chromiumLaunchOptions } from './test/support/chromium'
 
 // End-to-end tests drive Debian's Chromium through the browser host; no browser is ever downloaded.
-const SIM_SPECS = ['**/crawl.spec.ts', '**/demo.spec.ts', '**/overview-real.spec.ts', '**/restart-resume.spec.ts', '**/restart.spec.ts', '**/sectors-screen.spec.ts', '**/sectors-sector.spec.ts', '**/siteops-real.spec.ts', '**/team-real.spec.ts']
+// Specs against simulated sites; those that restart them (the restart wizard, the demo's rolling restart) apart.
+const RESTART_SPECS = ['**/demo.spec.ts', '**/restart-resume.spec.ts', '**/restart.spec.ts']
+const SIM_SPECS = ['**/crawl.spec.ts', '**/overview-real.spec.ts', '**/sectors-screen.spec.ts', '**/sectors-sector.spec.ts', '**/siteops-real.spec.ts', '**/team-real.spec.ts']
 export default defineConfig({
   testDir: 'test/e2e',
   testMatch: '**/*.spec.ts',
@@ -15,10 +17,12 @@ export default defineConfig({
   reporter: [['list']],
   outputDir: 'test-results',
   // `fixture` specs run the window against recorded data; `sim` specs against simulated sites
-  // behind real sshd (npm test runs the first beside Vitest's main project, the second beside its restart tests).
+  // behind real sshd; `restart` specs restart simulated sites. npm test runs the first two beside
+  // Vitest's main project, the third beside its restart tests.
   projects: [
-    { name: 'fixture', testIgnore: SIM_SPECS },
-    { name: 'sim', testMatch: SIM_SPECS }
+    { name: 'fixture', testIgnore: [...SIM_SPECS, ...RESTART_SPECS] },
+    { name: 'sim', testMatch: SIM_SPECS },
+    { name: 'restart', testMatch: RESTART_SPECS }
   ],
   use: {
     browserName: 'chromium',
