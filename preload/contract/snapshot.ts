@@ -72,6 +72,8 @@ export interface MinerSnapshot {
   sectorSize?: number
   /** Miner Session UUID; a change means the miner restarted. */
   session?: string
+  /** When MinerDesk first saw this session after another one (ms since epoch): about when the miner restarted. */
+  sessionSince?: number
 }
 
 

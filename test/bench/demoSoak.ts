@@ -45,7 +45,7 @@ export const demoSoakBench: Bench = {
       ...f.restarts.filter((r) => r.phase !== 'done').map((r) => `restart of ${r.site} at ${new Date(r.start).toISOString()}: ${r.phase}: ${r.detail}`),
       ...f.site1AlertsOutside.map((a) => `site-1 alert outside a restart at ${new Date(a.at).toISOString()}${a.afterRestartSec === null ? '' : ` (${a.afterRestartSec} s after its last restart window)`}: ${a.key}: ${a.detail}`),
       ...f.site1Failed.map((s) => `site-1 sector ${s.sector}: ${s.events.join(' | ')}`),
-      ...f.badFinalized.map((b) => `${b.site} sector ${b.sector}: missing ${b.missing.join(', ') || '-'}, ${b.extra} leftover file(s)`)
+      ...f.badFinalized.map((b) => `${b.site} sector ${b.sector}: missing ${b.missing.join(', ') || '-'}, ${b.extra} leftover file(s); its files at ${b.found.join(', ') || 'nowhere'}; events ${b.events.join(' → ')}`)
     ]
     return { name: 'demo-soak', metrics, notes }
   }

@@ -1,7 +1,7 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, type Dirent } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { ChannelArgs, ChannelName, ChannelResult } from '../../preload/contract'
+import type { ChannelArgs, ChannelName, ChannelResult, SiteSnapshot } from '../../preload/contract'
 import type { RestartRun } from '../../preload/contract/restart'
 import { createAppCore, type AppCore } from '../../electron/core/app/appCore'
 import { callDirect } from '../../electron/core/runtime/dispatch'
@@ -58,7 +58,7 @@ export interface SoakFigures {
   /** site-1 sectors whose event log has a failed state, with the events. */
   site1Failed: Array<{ sector: number; events: string[] }>
   /** Finalized sectors (all sites) missing what Lotus keeps, or keeping what it drops. */
-  badFinalized: Array<{ site: string; sector: number; missing: string[]; extra: number }>
+  badFinalized: Array<{ site: string; sector: number; missing: string[]; extra: number; found: string[]; events: string[] }>
   /** Sectors that reached Proving during the soak, per site. */
   sealed: Record<string, number>
   snapshots: number
@@ -81,6 +81,25 @@ export async function restartSite(core: AppCore, site: string): Promise<RestartR
   run = await call(core, 'restart:wait', run.id)
   const detail = run.phase === 'done' ? 'restarted' : `${run.result?.failedStep ?? run.current}: ${run.result?.error?.message ?? run.phase}`
   return { site, start, end: run.result?.endedAt ?? Date.now(), phase: run.phase, detail }
+}
+
+/** The jobs and workers a snapshot showed, in one line (what an alert was judged from). */
+function siteDigest(s: SiteSnapshot): string {
+  const jobs = (s.jobs?.list ?? []).map((j) => `${j.sector}:${j.task}:${j.state}@${j.hostname || j.workerId.slice(0, 8)}`).join(',')
+  const workers = (s.workers?.list ?? []).map((w) => `${w.hostname}${w.missing ? '(missing)' : w.enabled ? '' : '(disabled)'}`).join(',')
+  return `jobs [${jobs}] workers [${workers}]`.slice(0, 900)
+}
+
+/** Where a sector's files are under the demo's directory (relative paths), to tell a lost file from a moved one. */
+function filesOf(dir: string, name: string, depth = 0): string[] {
+  if (depth > 7) return []
+  let entries: Dirent[]
+  try {
+    entries = readdirSync(dir, { withFileTypes: true })
+  } catch {
+    return []
+  }
+  return entries.flatMap((e) => (e.name === name ? [join(dir, e.name)] : e.isDirectory() ? filesOf(join(dir, e.name), name, depth + 1) : []))
 }
 
 const FAILED_EVENT = /^event;sealing\.Sector\w*Failed$/
@@ -112,7 +131,11 @@ async function readBack(core: AppCore, demoDir: string, since: Record<string, nu
       if (!files.some((f) => f.startsWith('sc-02-data-tree-r-last'))) missing.push('tree-r-last')
       if (!existsSync(join(sealedDir, `s-${miner0}-${n}`))) missing.push('sealed')
       const extra = files.filter((f) => /layer|tree-c|tree-d/.test(f)).length
-      if (missing.length > 0 || extra > 0) badFinalized.push({ site, sector: n, missing, extra })
+      if (missing.length > 0 || extra > 0) {
+        const found = filesOf(demoDir, `s-${miner0}-${n}`).map((f) => f.slice(demoDir.length + 1))
+        const events = (st.Log ?? []).map((l) => l.Kind.replace('event;sealing.', '')).slice(-25)
+        badFinalized.push({ site, sector: n, missing, extra, found, events })
+      }
     }
   }
   return { site1Failed, badFinalized, sealed }
@@ -147,7 +170,7 @@ export async function runDemoSoak(o: SoakOptions): Promise<SoakFigures> {
         site: s.siteId,
         alerts: alerts.map((f) => `${f.kind}:${f.subject.kind}:${f.subject.id}`),
         // What the finding said, kept for site-1 only (the figures name the alerts there).
-        details: s.siteId === 'site-1' ? alerts.map((f) => `${JSON.stringify(f.cause.params)} ${f.evidence.map((e) => e.value).join(' | ')}`.slice(0, 600)) : [],
+        details: s.siteId === 'site-1' ? alerts.map((f) => `${JSON.stringify(f.cause.params)} ${f.evidence.map((e) => e.value).join(' | ')}`.slice(0, 600) + ` · ${siteDigest(s)}`) : [],
         faults: s.proving?.faults ?? 0
       })
     })

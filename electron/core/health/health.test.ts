@@ -147,6 +147,30 @@ describe('a worker disabled or gone while it holds jobs', () => {
     expect(only(evaluate(facts({ raw, memory })), 'worker-down').map((f) => f.subject.id)).toEqual([W1])
   })
 
+  it('a worker that dropped out as the miner restarted, with no call listed for it, is busy for at most the longest task it runs', () => {
+    // Lotus: a call sent as the old miner stopped is not tracked by the new one; the worker still
+    // runs it and registers again only once every local task has ended.
+    const raw = conformanceRaw()
+    raw.miner.workerStats = ok({})
+    raw.miner.workerJobs = ok(jobsMap([]))
+    const session = (raw.miner.session as { ok: true; value: string }).value
+    const at = (restartAgoSec: number, droppedAfterSec = 0, firstSession = false) => {
+      const memory = emptyMemory()
+      memory.minerSession = { id: session, since: firstSession ? null : NOW - restartAgoSec * 1000 }
+      const went = NOW - (restartAgoSec - droppedAfterSec) * 1000
+      memory.workers = { [W1]: { id: W1, hostname: 'pc1box', enabled: true, tasks: ['AP', 'PC1'], cpus: 1, cpuUse: 0, memPhysical: 1, memUsed: 0, memSwap: 0, memSwapUsed: 0, gpus: [], gpuUsed: 0, taskCounts: {}, lastSeen: went - 30_000, missing: true, missingSince: went } }
+      return only(evaluate(facts({ raw, memory })), 'worker-down').map((f) => [f.severity, f.title.key])
+    }
+    // Ten minutes after the restart its PC1 (3 h 10 min) may still run.
+    expect(at(600)).toEqual([['info', 'findings.worker-down.returning.titleUntracked']])
+    // Past the longest task it runs (and the grace): gone.
+    expect(at(RUNBOOK_DURATIONS.PC1 + 200)).toEqual([['warning', 'findings.worker-down.gone.titleIdle']])
+    // Dropped out five minutes after the restart: not the restart's doing.
+    expect(at(600, 300)).toEqual([['warning', 'findings.worker-down.gone.titleIdle']])
+    // The first session MinerDesk saw: when it began is unknown.
+    expect(at(600, 0, true)).toEqual([['warning', 'findings.worker-down.gone.titleIdle']])
+  })
+
   it('while it finishes them, one info finding holds its calls and the sectors queued for its tasks, not one overdue each', () => {
     const raw = conformanceRaw()
     raw.miner.workerStats = ok({})
@@ -210,6 +234,33 @@ describe('overdue at every stage, by one rule', () => {
     expect(over[0]!.cause.params).toMatchObject({ waited: '2h40m', ran: '20m', host: 'pc2box' })
     expect(over[0]!.remedies.map((r) => r.action)).toEqual([undefined])
     rendered(over[0]!)
+  })
+
+  it('a job a worker has taken while it runs others at their pace waits its turn (info); behind a slow one it is queued (warning)', () => {
+    const raw = conformanceRaw()
+    raw.miner.workerStats = ok(workerStats([{ id: W1, hostname: 'pc2box', tasks: ['seal/v0/precommit/2'] }]))
+    // Sector 12 entered PreCommit2 2 h 30 min ago; pc2box took its PC2 (assigned, RunWait 2) and runs
+    // sector 11's, begun 40 min ago (1 h expected).
+    const jobs = (runningForSec: number) =>
+      ok(
+        jobsMap([
+          job({ worker: W1, id: '33333333-61bd-45a5-bc08-af05f1c26e5d', sector: 11, task: 'seal/v0/precommit/2', runWait: 0, start: ago(runningForSec), hostname: 'pc2box' }),
+          job({ worker: W1, id: ZERO_UUID, sector: 12, task: 'seal/v0/precommit/2', runWait: 2, start: ago(3 * 3600), hostname: 'pc2box' })
+        ])
+      )
+    const sectors = [sector(11, 'PreCommit2', [entry('SectorPreCommit1', nowSec - 2400)]), sector(12, 'PreCommit2', [entry('SectorPreCommit1', nowSec - 9000)])]
+    raw.miner.workerJobs = jobs(2400)
+    const over = only(evaluate(facts({ raw, sectors })), 'stage-overdue')
+    expect(over.map((x) => [x.severity, x.title.key])).toEqual([['info', 'findings.stage-overdue.behind.title']])
+    expect(over[0]!.cause.params).toMatchObject({ host: 'pc2box', ahead: 1, task: 'PC2', sectors: '12' })
+    rendered(over[0]!)
+    // The PC2 ahead has run 2 h 30 min (over twice its hour): it runs late, and the job queued behind it is stuck.
+    raw.miner.workerJobs = jobs(9000)
+    const stuck = evaluate(facts({ raw, sectors: [sector(11, 'PreCommit2', [entry('SectorPreCommit1', nowSec - 9000)]), sectors[1]!] })).filter((x) => x.kind === 'stage-overdue' || x.kind === 'job-uncollected')
+    expect(stuck.map((x) => [x.severity, x.title.key, x.title.params.sectors]).sort()).toEqual([
+      ['warning', 'findings.job-uncollected.assigned.title', '12'],
+      ['warning', 'findings.stage-overdue.running.title', '11']
+    ])
   })
 
   it('gives every state Lotus has an expected time or a rule', () => {

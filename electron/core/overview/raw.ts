@@ -91,6 +91,11 @@ export interface PollMemory {
   sectorSize: number | null
   /** `actor|session` the sector size was read for: StateMinerInfo runs once per miner session. */
   minerInfoKey: string | null
+  /**
+   * The miner's Session UUID and when MinerDesk first saw it after another one (the miner
+   * restarted then); `since` is null for the first session seen (its start is unknown).
+   */
+  minerSession: { id: string; since: number | null } | null
   /** Deadlines per proving period (48 on mainnet), so partitions can join the deadlines' batch. */
   deadlineCount: number | null
   /** Workers by id as last seen (present or missing). */
@@ -116,7 +121,7 @@ export function chainKey(actor: string, head: Pick<TipSet, 'Cids' | 'Height'>): 
 }
 
 export function emptyMemory(): PollMemory {
-  return { actor: null, sectorSize: null, minerInfoKey: null, deadlineCount: null, workers: {}, messageFirstSeen: {}, sectors: {}, receipts: {}, jobFirstSeen: {}, chainAt: null }
+  return { actor: null, sectorSize: null, minerInfoKey: null, minerSession: null, deadlineCount: null, workers: {}, messageFirstSeen: {}, sectors: {}, receipts: {}, jobFirstSeen: {}, chainAt: null }
 }
 
 export function emptyRaw(connection: ConnectionInfo, startedAt: number): RawPoll {

@@ -170,6 +170,9 @@ export function buildSnapshot(input: BuildInput): BuildOutput {
 
   const daemon = buildDaemon(raw, now)
   const miner = buildMiner(raw, next)
+  // A new miner session: the miner restarted about now (the first session seen started at an unknown time).
+  if (miner.session !== undefined && miner.session !== memory.minerSession?.id) next.minerSession = { id: miner.session, since: memory.minerSession ? now : null }
+  if (miner.session !== undefined && next.minerSession?.id === miner.session && next.minerSession.since !== null) miner.sessionSince = next.minerSession.since
 
   // Versions: a too-old node is up but flagged; the error names both versions.
   const problem = versionProblem(value(raw.daemon.version) ?? null, value(raw.miner.version) ?? null, input.alias ?? input.siteId)

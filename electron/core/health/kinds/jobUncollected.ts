@@ -2,6 +2,7 @@ import type { JobRow, Remedy, Subject } from '../../../../preload/contract'
 import { shortDuration } from '../../overview/format'
 import { expectedFor } from '../../overview/jobs'
 import { ev, keyList, keysOf, sectorList, type Draft, type FindingRule } from '../finding'
+import { runsAtPace } from '../pace'
 import { overdueLimitSec } from '../stages'
 
 /**
@@ -9,7 +10,8 @@ import { overdueLimitSec } from '../stages'
  * miner waits for its result) and `returned` (the result came back but the sector's state machine
  * has not taken it) normally last seconds; after a miner or worker restart they stay forever.
  * `prepared` (fetching the sector's files) and `assigned(N)` (queued in a worker's window) that
- * last far longer than the task are stuck the same way. `lotus-miner sealing abort <callid>` ends
+ * last far longer than the task are stuck the same way, unless the worker runs other tasks at
+ * their pace: then the job waits its turn. `lotus-miner sealing abort <callid>` ends
  * such a call and the sector's state machine retries the step; queued requests carry no call id
  * (`sealing abort --sched <request>` from `sealing sched-diag`). One finding per job state.
  *
@@ -48,7 +50,12 @@ export const jobUncollected: FindingRule = {
       if (j.state === 'ret-wait' || j.state === 'returned') return Math.max(thresholds.uncollectedEpochs * blockDelay, thresholds.uncollectedMinSec)
       return overdueLimitSec((j.state === 'prepared' ? durations.GET : expectedFor(j.task, durations)) ?? durations.GET, factor)
     }
-    const waits = jobWaits(s.jobs?.list ?? [], jobFirstSeen, durations, now).filter((w) => (VARIANTS as readonly string[]).includes(w.job.state) && w.waitedSec > limitFor(w.job) && !claimed.has('job', w.job.id) && !claimed.has('sector', String(w.job.sector)))
+    const jobs = s.jobs?.list ?? []
+    // An assigned job waits its turn while its worker runs other tasks at their pace (stage-overdue says so).
+    const queuedInTurn = (j: JobRow): boolean => j.state === 'assigned' && runsAtPace(jobs, j.workerId, now, durations, factor)
+    const waits = jobWaits(jobs, jobFirstSeen, durations, now).filter(
+      (w) => (VARIANTS as readonly string[]).includes(w.job.state) && w.waitedSec > limitFor(w.job) && !queuedInTurn(w.job) && !claimed.has('job', w.job.id) && !claimed.has('sector', String(w.job.sector))
+    )
     const out: Draft[] = []
     for (const variant of VARIANTS) {
       const list = waits.filter((w) => w.job.state === variant).sort((a, b) => b.waitedSec - a.waitedSec)

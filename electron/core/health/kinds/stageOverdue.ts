@@ -1,6 +1,7 @@
 import type { FindingAction, JobRow, Remedy, StageTiming, Subject } from '../../../../preload/contract'
 import { shortDuration } from '../../overview/format'
 import { ev, keyList, keysOf, sectorList, type Draft, type FindingRule } from '../finding'
+import { runsAtPace } from '../pace'
 import { overdueLimitSec, stateOfTask } from '../stages'
 import { safeTargets } from '../updateTargets'
 
@@ -12,10 +13,11 @@ import { safeTargets } from '../updateTargets'
  * has not taken the task (queued), the chain, a message batch, or a handler that should have moved
  * on within minutes. A job that runs at its pace after waiting long for a worker (after a miner
  * restart workers take new work only once their earlier tasks end) started late: the wait is the
- * cause, not the worker, and it resolves by itself (info).
+ * cause, not the worker, and it resolves by itself (info). So does a job a worker has taken while
+ * it runs others at their pace (`behind`: the worker is the bottleneck, not broken).
  */
 
-const VARIANTS = ['running', 'started-late', 'queued', 'chain', 'batch', 'handler'] as const
+const VARIANTS = ['running', 'started-late', 'behind', 'queued', 'chain', 'batch', 'handler'] as const
 type Variant = (typeof VARIANTS)[number]
 
 function variantOf(t: StageTiming, job: JobRow | undefined): Variant | null {
@@ -26,8 +28,8 @@ function variantOf(t: StageTiming, job: JobRow | undefined): Variant | null {
 
 export const stageOverdue: FindingRule = {
   kind: 'stage-overdue',
-  keys: keyList('stage-overdue', VARIANTS, { running: ['worker', 'abort'], 'started-late': ['capacity'], queued: ['workers', 'sched'], chain: ['messages', 'recheck'], batch: ['batch'], handler: ['rerun'] }),
-  find({ timings, sectors, snapshot: s, now }, claimed) {
+  keys: keyList('stage-overdue', VARIANTS, { running: ['worker', 'abort'], 'started-late': ['capacity'], behind: ['capacity'], queued: ['workers', 'sched'], chain: ['messages', 'recheck'], batch: ['batch'], handler: ['rerun'] }),
+  find({ timings, sectors, snapshot: s, now, durations }, claimed) {
     const jobs = s.jobs?.list ?? []
     const groups = new Map<string, { variant: Variant; level: 'late' | 'overdue'; state: string; host: string; items: { n: number; t: StageTiming; job?: JobRow }[] }>()
     for (const [n, t] of timings) {
@@ -38,7 +40,9 @@ export const stageOverdue: FindingRule = {
       const ranSec = variant === 'running' && job?.start != null ? Math.max(0, (now - job.start) / 1000) : null
       // Not late by its own run: the wait before it is what made the stage late.
       if (ranSec !== null && ranSec <= t.expectedSec) variant = 'started-late'
-      const host = variant === 'running' || variant === 'started-late' ? job?.hostname || job?.workerId.slice(0, 8) || '' : ''
+      // Taken by a worker that runs other tasks at their pace: it waits its turn (capacity, not a fault).
+      if (variant === 'queued' && job?.state === 'assigned' && runsAtPace(jobs, job.workerId, now, durations, t.factor)) variant = 'behind'
+      const host = variant === 'running' || variant === 'started-late' || variant === 'behind' ? job?.hostname || job?.workerId.slice(0, 8) || '' : ''
       const key = `${t.level}-${t.state}-${variant}-${host}`
       const g = groups.get(key) ?? { variant, level: t.level, state: t.state, host, items: [] }
       g.items.push({ n, t, ...(job ? { job } : {}) })
@@ -60,14 +64,15 @@ export const stageOverdue: FindingRule = {
         host: g.host || '-',
         task: worst.job?.task ?? '-',
         ran: worst.job?.start != null ? shortDuration(Math.max(0, (now - worst.job.start) / 1000)) : '-',
-        waited: worst.job?.start != null ? shortDuration(Math.max(0, (worst.job.start - worst.t.since) / 1000)) : '-'
+        waited: worst.job?.start != null ? shortDuration(Math.max(0, (worst.job.start - worst.t.since) / 1000)) : '-',
+        ahead: worst.job ? jobs.filter((j) => j.workerId === worst.job?.workerId && j.state === 'running').length : 0
       }
       const remedies: Remedy[] = []
       const flag = /^[A-Za-z0-9_][A-Za-z0-9_.:=@/-]{0,63}$/.test(g.host) ? g.host : null
       if (g.variant === 'running') {
         remedies.push(k.remedy('worker', params, flag ? ({ kind: 'wps', flag } as FindingAction) : undefined))
         for (const i of g.items.slice(0, 5)) if (i.job) remedies.push(k.remedy('abort', { ...params, job: i.job.id.slice(0, 8), sector: i.n }, { kind: 'abort', job: i.job.id }))
-      } else if (g.variant === 'started-late') remedies.push(k.remedy('capacity', params))
+      } else if (g.variant === 'started-late' || g.variant === 'behind') remedies.push(k.remedy('capacity', params))
       else if (g.variant === 'queued') remedies.push(k.remedy('workers', params), k.remedy('sched', params))
       else if (g.variant === 'chain') {
         remedies.push(k.remedy('messages', params))
@@ -82,7 +87,7 @@ export const stageOverdue: FindingRule = {
       }
       out.push({
         kind: 'stage-overdue',
-        severity: g.level === 'overdue' && g.variant !== 'started-late' ? 'warning' : 'info',
+        severity: g.level === 'overdue' && g.variant !== 'started-late' && g.variant !== 'behind' ? 'warning' : 'info',
         subject: { kind: 'site', id: `stage-${key}` },
         title: k.title(params),
         cause: k.cause(params),

@@ -29,20 +29,33 @@ const FLAG = /^[A-Za-z0-9_][A-Za-z0-9_.:=@/-]{0,63}$/
  * no local tasks are running"): until they are due it is busy, not gone. A worker that drops while
  * the miner runs keeps its calls listed as running under its own id, so this never hides it.
  */
-function missingFrom(w: WorkerRow, jobs: readonly JobRow[], durations: Durations): number {
-  let from = w.missingSince ?? w.lastSeen
+function missingFrom(w: WorkerRow, jobs: readonly JobRow[], durations: Durations, sessionSince: number | undefined): number {
+  const went = w.missingSince ?? w.lastSeen
+  let from = went
   for (const j of jobsOfWorker(w, jobs)) {
     if (j.runWait !== -1 || j.start === null) continue
     from = Math.max(from, j.start + (expectedFor(j.task, durations) ?? 0) * 1000)
   }
+  // A worker that dropped out as the restarted miner came up may run a call the new miner does
+  // not track (sent as the old one stopped): it registers again once all its local tasks end, so
+  // it is busy for at most the longest task it runs.
+  if (sessionSince !== undefined && went >= sessionSince && went - sessionSince <= RESTART_DROP_MS) {
+    const longest = Math.max(0, ...w.tasks.map((t) => expectedFor(t, durations) ?? 0))
+    from = Math.max(from, sessionSince + longest * 1000)
+  }
   return from
 }
+
+/** Workers missing from the first polls of a new miner session dropped out with the restart. */
+const RESTART_DROP_MS = 60_000
 
 export const workerDown: FindingRule = {
   kind: 'worker-down',
   keys: [
     ...keyList('worker-down', ['disabled', 'gone', 'returning'], { disabled: ['host', 'restart', 'abort'], gone: ['runworker', 'host', 'abort'], returning: ['wait', 'host'] }),
-    ...['disabled', 'gone'].flatMap((v) => [`findings.worker-down.${v}.titleIdle`, `findings.worker-down.${v}.causeIdle`, `findings.worker-down.${v}.consequenceIdle`])
+    ...['disabled', 'gone'].flatMap((v) => [`findings.worker-down.${v}.titleIdle`, `findings.worker-down.${v}.causeIdle`, `findings.worker-down.${v}.consequenceIdle`]),
+    'findings.worker-down.returning.titleUntracked',
+    'findings.worker-down.returning.causeUntracked'
   ],
   find({ snapshot: s, now, thresholds, durations, timings }, claimed) {
     const out: Draft[] = []
@@ -51,7 +64,7 @@ export const workerDown: FindingRule = {
       if (claimed.has('worker', w.id)) continue
       // A restarted worker comes back under a new id with the same hostname: then this is history.
       if (w.missing && (s.workers?.list ?? []).some((o) => !o.missing && o.enabled && o.hostname === w.hostname && o.id !== w.id)) continue
-      const back = missingFrom(w, jobs, durations)
+      const back = missingFrom(w, jobs, durations, s.miner?.sessionSince)
       const isGone = w.missing && now - back >= thresholds.workerLostGraceSec * 1000
       const isDisabled = !w.missing && !w.enabled
       if (w.missing && !isGone && back > (w.missingSince ?? w.lastSeen)) {
@@ -128,15 +141,17 @@ function returning(w: WorkerRow, workers: readonly WorkerRow[], jobs: readonly J
     until: clockTime(until),
     queued: queued.length,
     waitTasks: onlyHere.join(', ') || '-',
-    waiting: queued.length ? sectorList(queued) : '-'
+    waiting: queued.length ? sectorList(queued) : '-',
+    runs: w.tasks.join(', ') || '-'
   }
   const flag = FLAG.test(w.hostname) ? w.hostname : null
   return {
     kind: 'worker-down',
     severity: 'info',
     subject: { kind: 'worker', id: w.id, label: w.hostname },
-    title: returningKeys.title(params),
-    cause: returningKeys.cause(params),
+    // No call listed for it: the new miner does not know what it runs, only the tasks it takes.
+    title: held.length > 0 ? returningKeys.title(params) : text(`${returningKeys.base}.titleUntracked`, params),
+    cause: held.length > 0 ? returningKeys.cause(params) : text(`${returningKeys.base}.causeUntracked`, params),
     consequence: returningKeys.consequence(params),
     deadline: null,
     remedies: [returningKeys.remedy('wait', params), returningKeys.remedy('host', params, flag ? { kind: 'wps', flag } : undefined)],
