@@ -17,8 +17,8 @@ export default defineConfig({
   reporter: [['list']],
   outputDir: 'test-results',
   // `fixture` specs run the window against recorded data; `sim` specs against simulated sites
-  // behind real sshd; `restart` specs restart simulated sites. npm test runs the first two beside
-  // Vitest's main project, the third beside its restart tests.
+  // behind real sshd; `restart` specs restart simulated sites. npm test runs the first beside
+  // Vitest's main project, the other two beside its restart tests.
   projects: [
     { name: 'fixture', testIgnore: [...SIM_SPECS, ...RESTART_SPECS] },
     { name: 'sim', testMatch: SIM_SPECS },

@@ -1,9 +1,9 @@
 // `npm test`: every check CI runs, packed onto two cores.
 //   1. ESLint and the type checks side by side (each is one busy process), then the build;
 //   2. Vitest's main project (three files at a time) beside the Playwright specs on recorded data
-//      (`fixture`), then those against simulated sites (`sim`);
-//   3. Vitest's restart project (two files at a time) beside the Playwright specs that restart
-//      simulated sites (`restart`): both mostly wait on simulated restarts, so neither starves the
+//      (`fixture`);
+//   3. Vitest's restart project (two files at a time) beside the Playwright specs against simulated
+//      sites (`sim`, then `restart`): both mostly wait on simulated sites, so neither starves the
 //      other's second-scale timeouts the way the main project's workers would.
 // Each line of step 2 is prefixed with the run it came from. The exit code is the first failure's.
 import { spawn } from 'node:child_process'
@@ -50,8 +50,8 @@ const started = Date.now()
 const steps = [
   ['lint + typecheck', [['lint', npm, ['run', 'lint']], ['typecheck', npm, ['run', 'typecheck']]]],
   ['build', [['build', npm, ['run', 'build']]]],
-  ['vitest main + playwright fixture, sim', [['vitest', npx, ['vitest', 'run', '--project', 'main']], ['e2e', npx, ['playwright', 'test', '--project', 'fixture', '--project', 'sim']]]],
-  ['vitest restart + playwright restart', [['vitest-restart', npx, ['vitest', 'run', '--project', 'restart']], ['e2e-restart', npx, ['playwright', 'test', '--project', 'restart']]]]
+  ['vitest main + playwright fixture', [['vitest', npx, ['vitest', 'run', '--project', 'main']], ['e2e', npx, ['playwright', 'test', '--project', 'fixture']]]],
+  ['vitest restart + playwright sim, restart', [['vitest-restart', npx, ['vitest', 'run', '--project', 'restart']], ['e2e-sim', npx, ['playwright', 'test', '--project', 'sim', '--project', 'restart']]]]
 ]
 let code = 0
 for (const [name, runs] of steps) {

@@ -130,13 +130,13 @@ describe('minerdesk sector subcommands', () => {
     expect(cw.stdout).toContain('OVERRIDE: sector 37')
     expect(cw.stdout).toContain('OK      site-1: Filecoin.SectorsUpdate [37,"CommitWait"]')
     expect(cw.stdout).toContain('37: ok')
-    await waitFor('CommitWait forced, then failed by Lotus', 10_000, async () => (await status(37)).Log.some((l) => l.Trace.includes('entered commit wait with no commit cid')))
+    await waitFor('CommitWait forced, then failed by Lotus', 30_000, async () => (await status(37)).Log.some((l) => l.Trace.includes('entered commit wait with no commit cid')))
 
     const rm = await cli('--json', 'remove', 'site-1', '38', '--yes')
     expect(rm.code).toBe(0)
     const out = JSON.parse(rm.stdout) as { preview: MutationPreview; outcome: MutationOutcome }
     expect(out.outcome.data).toEqual({ '38': expect.stringMatching(/^removed/) })
-    await waitFor('sector 38 Removed', 20_000, async () => (await status(38)).State === 'Removed')
+    await waitFor('sector 38 Removed', 30_000, async () => (await status(38)).State === 'Removed')
 
     const pledge = await cli('--json', 'pledge', 'site-1', '--yes')
     const p = JSON.parse(pledge.stdout) as { outcome: MutationOutcome }
@@ -147,7 +147,7 @@ describe('minerdesk sector subcommands', () => {
     expect(a.every((e) => e.via === 'cli')).toBe(true)
     expect(a.filter((e) => e.action === 'sector.remove' && e.result === 'ok').map((e) => e.command)).toContain('site-1: Filecoin.SectorRemove [38]')
     expect(a.filter((e) => e.action === 'sector.pledge').map((e) => e.result)).toEqual(['started', 'ok'])
-  })
+  }, 120_000)
 
   it('autopledge runs in the foreground, shows its state to other processes, and stops from one of them', async () => {
     const idle = await cli('autopledge', 'site-1', '--status')
