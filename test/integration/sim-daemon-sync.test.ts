@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { NetBlockList, NodeStatus, Partition, SignedMessage, SyncState, TipSet } from '../../preload/contract/lotus/types'
+import { freePort } from '../../electron/common/ports'
 import { actorAddress } from '../../electron/sim/common/siteConfig'
 import { loadChainState, saveChainState } from '../../electron/sim/daemon/chainState'
 import * as R from '../../electron/sim/daemon/rangeSet'
@@ -98,7 +99,8 @@ describe('stop, start, crash', () => {
 
   it('`lotus daemon --api` overrides the configured port', async () => {
     await stopDaemon(site)
-    const other = site.port + 7
+    // A port claimed for this test (a fixed offset from the site's may be another process's).
+    const other = await freePort()
     const r = lotus(site, ['daemon', '--api', String(other)])
     await waitFor('api file with the new port', () => existsSync(join(site.repo, 'api')) && readFileSync(join(site.repo, 'api'), 'utf8').includes(`/tcp/${other}/`))
     expect((await lotus(site, ['version'])).stdout).toContain('Daemon:  v1.36.2-dev')
