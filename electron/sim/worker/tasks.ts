@@ -171,6 +171,14 @@ export function runTask(method: string, params: unknown[], ctx: TaskContext, hoo
         // One copy of each kind moves (AcquireSector takes the first it finds; a finished cache
         // before any leftover of an interrupted task): never a second one over it.
         const found = ctx.locate(n)
+        // Lotus acquires every kind before it moves any: one it cannot find anywhere (a worker that
+        // has not declared its paths to a restarted miner yet) fails the move, and the sector's
+        // FinalizeFailed retries it; nothing is finalized without its files.
+        const missing = kinds.filter((k) => k !== 'unsealed' && !found.some((l) => l.kinds.includes(k)))
+        if (missing.length > 0) {
+          const bits = missing.reduce((b, k) => b | FILE_KIND_BITS[k], 0)
+          throw new TaskError(0, `acquire sector: failed to acquire sector {${m} ${n}} from remote(${bits}): sector not found`)
+        }
         for (const k of kinds) {
           if (found.some((l) => l.path === dest && l.kinds.includes(k))) continue
           const from = found.filter((l) => l.path !== dest && l.kinds.includes(k)).sort((a, b) => Number(k === 'cache' && completeCache(b.path, m, n)) - Number(k === 'cache' && completeCache(a.path, m, n)))[0]

@@ -124,6 +124,25 @@ describe('sector files', () => {
     expect(existsSync(sectorPath(p, 'sealed', 1000, 3))).toBe(true)
   })
 
+  it('MoveStorage moves the sealed file and the cache into the store, and fails as Lotus does when one is nowhere to be found', async () => {
+    const seal = tmp()
+    const store = tmp()
+    const sref = { ID: { Miner: 1000, Number: 5 }, ProofType: 8 }
+    const located: { path: string; kinds: ('sealed' | 'cache')[] }[] = []
+    const ctx = { sectorSize: G32, scaleMs: (s: number) => s / 100, sealPath: () => seal, storePath: () => store, locate: () => located, filesChanged: () => {} }
+    await runTask('AddPiece', [sref, [], G32 - G32 / 128, null], ctx).done
+    await runTask('SealPreCommit1', [sref, 'dA==', []], ctx).done
+    await runTask('SealPreCommit2', [sref, 'eA=='], ctx).done
+    // The worker holding them has not declared its path (yet): nothing is moved, the call fails.
+    await expect(runTask('MoveStorage', [sref, FILE_KIND_BITS.sealed | FILE_KIND_BITS.cache], ctx).done).rejects.toThrow('acquire sector: failed to acquire sector {1000 5} from remote(6): sector not found')
+    expect(existsSync(sectorPath(store, 'sealed', 1000, 5))).toBe(false)
+    located.push({ path: seal, kinds: ['sealed', 'cache'] })
+    await runTask('MoveStorage', [sref, FILE_KIND_BITS.sealed | FILE_KIND_BITS.cache], ctx).done
+    expect(existsSync(sectorPath(store, 'sealed', 1000, 5))).toBe(true)
+    expect(existsSync(join(sectorPath(store, 'cache', 1000, 5), 'p_aux'))).toBe(true)
+    expect(existsSync(sectorPath(seal, 'sealed', 1000, 5))).toBe(false)
+  })
+
   it('a PC1 whose cache is deleted under it (the sector removed) fails and never brings the directory back', async () => {
     const p = tmp()
     const ctx = { sectorSize: G32, scaleMs: (s: number) => s / 100, sealPath: () => p, storePath: () => null, locate: () => [], filesChanged: () => {} }
