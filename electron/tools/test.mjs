@@ -1,8 +1,8 @@
 // `npm test`: every check CI runs, packed onto two cores.
 //   1. ESLint and the type checks side by side (each is one busy process), then the build;
-//   2. Vitest's main project (three files at a time) beside the Playwright specs on recorded data
+//   2. Vitest's main project (two files at a time) beside the Playwright specs on recorded data
 //      (`fixture`);
-//   3. Vitest's restart project (two files at a time) beside the Playwright specs against simulated
+//   3. Vitest's restart project (one file at a time) beside the Playwright specs against simulated
 //      sites (`sim`, then `restart`): both mostly wait on simulated sites, so neither starves the
 //      other's second-scale timeouts the way the main project's workers would.
 // Each line of step 2 is prefixed with the run it came from. The exit code is the first failure's.
