@@ -133,6 +133,22 @@ describe('sim front: three sites behind OpenSSH sshd', () => {
     expect(addr).toBe(`f0${sim.site('site-3').config.minerId}`)
   })
 
+  /**
+   * Waits until each worker of a site has registered with its restarted miner or is listed as
+   * finishing a call from before the restart (it registers once that ends). A Lotus worker that
+   * tries to register while the miner is down gives up and exits, so a test that stops the miner
+   * again first lets the idle ones come back, as an operator would.
+   */
+  async function workersBack(alias: string): Promise<void> {
+    const names = sim.site(alias).config.workers.map((w) => w.name)
+    await until(`${alias}'s workers registered again or busy`, async () => {
+      const stats = await sim.rpc<Record<string, { Info: { Hostname: string } }>>(alias, 'miner', 'WorkerStats')
+      const jobs = await sim.rpc<Record<string, { Hostname?: string; RunWait: number }[]>>(alias, 'miner', 'WorkerJobs')
+      const seen = new Set([...Object.values(stats).map((w) => w.Info.Hostname), ...Object.values(jobs).flat().filter((j) => j.RunWait < 0 && j.Hostname).map((j) => j.Hostname)])
+      return names.every((n) => seen.has(n))
+    })
+  }
+
   it('sites are isolated: stopping site-1’s miner leaves site-2’s answering', async () => {
     await sim.sshOk('site-1', 'lotus-miner stop')
     await until('site-1 miner gone', async () => !findSiteProcs(sim.site('site-1').siteDir).some((p) => p.role === 'miner'))
@@ -159,6 +175,7 @@ describe('sim front: three sites behind OpenSSH sshd', () => {
     })
     const out = await until('site-1 sealing jobs answers again', async () => (await sim.ssh('site-1', 'lotus-miner sealing jobs')).code === 0)
     expect(out).toBe(true)
+    await workersBack('site-1')
   })
 
   it('the miner also restarts with the runbook’s `nohup lotus-miner run >> miner.log 2>&1 &`', async () => {
@@ -173,6 +190,7 @@ describe('sim front: three sites behind OpenSSH sshd', () => {
     const miners = findSiteProcs(site.siteDir).filter((p) => p.role === 'miner')
     expect(miners).toHaveLength(1)
     expect(miners[0]?.cmdline).toMatch(/^lotus-miner run/)
+    await workersBack('site-3')
   })
 
   it('`scenario --set` edits sim.json and applies at the next process start (warm-up failure)', async () => {
