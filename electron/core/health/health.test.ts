@@ -236,6 +236,25 @@ describe('overdue at every stage, by one rule', () => {
     rendered(over[0]!)
   })
 
+  it('a job that waited, then runs a little past its expected time or has just begun preparing, started late too', () => {
+    // Seen in the hour-long demo soak: a PC2 that waited 1 min 4 s and had run 61 s of its 60 s; one
+    // prepared 1 s after waiting 2 min 4 s. Here at the runbook's scale (PC2 1 h, factor 2).
+    const raw = conformanceRaw()
+    raw.miner.workerStats = ok(workerStats([{ id: W1, hostname: 'pc2box', tasks: ['seal/v0/precommit/2'] }]))
+    const sectors = [sector(12, 'PreCommit2', [entry('SectorPreCommit1', nowSec - 7440)])]
+    for (const [runWait, ranSec] of [
+      [0, 3660],
+      [1, 60]
+    ] as const) {
+      raw.miner.workerJobs = ok(jobsMap([job({ worker: W1, sector: 12, task: 'seal/v0/precommit/2', runWait, start: ago(ranSec), hostname: 'pc2box' })]))
+      const over = only(evaluate(facts({ raw, sectors })), 'stage-overdue')
+      expect(over.map((x) => [x.severity, x.title.key]), `RunWait ${runWait}`).toEqual([['info', 'findings.stage-overdue.started-late.title']])
+    }
+    // Running past twice its hour is the worker's own slowness.
+    raw.miner.workerJobs = ok(jobsMap([job({ worker: W1, sector: 12, task: 'seal/v0/precommit/2', runWait: 0, start: ago(7300), hostname: 'pc2box' })]))
+    expect(only(evaluate(facts({ raw, sectors })), 'stage-overdue').map((x) => [x.severity, x.title.key])).toEqual([['warning', 'findings.stage-overdue.running.title']])
+  })
+
   it('a job a worker has taken while it runs others at their pace waits its turn (info); behind a slow one it is queued (warning)', () => {
     const raw = conformanceRaw()
     raw.miner.workerStats = ok(workerStats([{ id: W1, hostname: 'pc2box', tasks: ['seal/v0/precommit/2'] }]))

@@ -21,7 +21,8 @@ const VARIANTS = ['running', 'started-late', 'behind', 'queued', 'chain', 'batch
 type Variant = (typeof VARIANTS)[number]
 
 function variantOf(t: StageTiming, job: JobRow | undefined): Variant | null {
-  if (t.class === 'compute') return job?.state === 'running' ? 'running' : 'queued'
+  // A prepared job has begun on its worker (fetching what it needs): timed like a running one.
+  if (t.class === 'compute') return job?.state === 'running' || job?.state === 'prepared' ? 'running' : 'queued'
   if (t.class === 'chain' || t.class === 'batch' || t.class === 'handler') return t.class
   return null
 }
@@ -38,8 +39,9 @@ export const stageOverdue: FindingRule = {
       let variant = variantOf(t, job)
       if (!variant) continue
       const ranSec = variant === 'running' && job?.start != null ? Math.max(0, (now - job.start) / 1000) : null
-      // Not late by its own run: the wait before it is what made the stage late.
-      if (ranSec !== null && ranSec <= t.expectedSec) variant = 'started-late'
+      // Not overdue by its own run (a job at its pace may end a little past 1×): the wait before
+      // it is what made the stage late.
+      if (ranSec !== null && ranSec <= overdueLimitSec(t.expectedSec, t.factor)) variant = 'started-late'
       // Taken by a worker that runs other tasks at their pace: it waits its turn (capacity, not a fault).
       if (variant === 'queued' && job?.state === 'assigned' && runsAtPace(jobs, job.workerId, now, durations, t.factor)) variant = 'behind'
       const host = variant === 'running' || variant === 'started-late' || variant === 'behind' ? job?.hostname || job?.workerId.slice(0, 8) || '' : ''
