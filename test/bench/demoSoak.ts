@@ -34,6 +34,7 @@ export const demoSoakBench: Bench = {
       { name: 'faulty sectors (any site, any snapshot)', value: f.maxFaults, unit: 'count', target: '= 0', ok: f.maxFaults === 0 },
       { name: 'site-1 sectors that entered a failed state', value: f.site1Failed.length, unit: 'count', target: '= 0', ok: f.site1Failed.length === 0 },
       { name: 'finalized sectors not as Lotus keeps them', value: f.badFinalized.length, unit: 'count', target: '= 0', ok: f.badFinalized.length === 0 },
+      { name: 'sites whose miner did not answer at the end', value: f.unreadable.length, unit: 'count', target: '= 0', ok: f.unreadable.length === 0 },
       { name: 'sectors sealed (site-1 / site-2 / site-3 summed)', value: Object.values(f.sealed).reduce((a, b) => a + b, 0), unit: 'count' },
       { name: 'restart duration, median', value: Math.round(took[Math.floor(took.length / 2)] ?? 0), unit: 's' },
       { name: 'restart duration, longest', value: Math.round(took[took.length - 1] ?? 0), unit: 's' },
@@ -44,6 +45,7 @@ export const demoSoakBench: Bench = {
       `sealed per site: ${Object.entries(f.sealed).map(([s, n]) => `${s} ${n}`).join(', ')}`,
       ...f.restarts.filter((r) => r.phase !== 'done').map((r) => `restart of ${r.site} at ${new Date(r.start).toISOString()}: ${r.phase}: ${r.detail}`),
       ...f.site1AlertsOutside.map((a) => `site-1 alert outside a restart at ${new Date(a.at).toISOString()}${a.afterRestartSec === null ? '' : ` (${a.afterRestartSec} s after its last restart window)`}: ${a.key}: ${a.detail}`),
+      ...f.unreadable.map((u) => `${u.site} could not be read back: ${u.error}`),
       ...f.site1Failed.map((s) => `site-1 sector ${s.sector}: ${s.events.join(' | ')}`),
       ...f.badFinalized.map((b) => `${b.site} sector ${b.sector}: missing ${b.missing.join(', ') || '-'}, ${b.extra} leftover file(s); its files at ${b.found.join(', ') || 'nowhere'}; events ${b.events.join(' → ')}`)
     ]

@@ -76,6 +76,7 @@ describe('the demo under restarts', () => {
     expect(f.maxFaults).toBe(0)
     expect(f.site1Failed).toEqual([])
     expect(f.badFinalized).toEqual([])
+    expect(f.unreadable).toEqual([])
     expect(f.sealed['site-1']).toBeGreaterThan(0)
     console.log(`[measure] demo soak (CI): ${viaCli.length} restarts, sealed ${JSON.stringify(f.sealed)}, ${f.snapshots} snapshots`)
   }, 240_000)

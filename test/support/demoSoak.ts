@@ -61,6 +61,8 @@ export interface SoakFigures {
   badFinalized: Array<{ site: string; sector: number; missing: string[]; extra: number; found: string[]; events: string[] }>
   /** Sectors that reached Proving during the soak, per site. */
   sealed: Record<string, number>
+  /** Sites whose miner did not answer the read-back at the end (a restart left it down), with the error. */
+  unreadable: Array<{ site: string; error: string }>
   snapshots: number
 }
 
@@ -73,14 +75,27 @@ export async function restartSite(core: AppCore, site: string): Promise<RestartR
   const start = Date.now()
   let run = await call(core, 'restart:start', site, { waitForWindow: true })
   if (run.decision?.kind === 'verdict' && run.decision.verdict.kind === 'unsafe') {
+    // The handlers answer with the live run, which the abort then finishes (its decision cleared): keep the text first.
+    const refusal = run.decision.verdict.text
     await call(core, 'restart:abort', run.id)
-    return { site, start, end: Date.now(), phase: 'refused', detail: run.decision.verdict.text }
+    return { site, start, end: Date.now(), phase: 'refused', detail: refusal }
   }
   const preview = await call(core, 'restart:previewAll', run.id)
   await call(core, 'ops:execute', preview.id, null)
   run = await call(core, 'restart:wait', run.id)
-  const detail = run.phase === 'done' ? 'restarted' : `${run.result?.failedStep ?? run.current}: ${run.result?.error?.message ?? run.phase}`
+  const detail = run.phase === 'done' ? 'restarted' : `${run.result?.failedStep ?? run.current}: ${run.result?.error?.message ?? run.phase}${failedStepDigest(run)}`
   return { site, start, end: run.result?.endedAt ?? Date.now(), phase: run.phase, detail }
+}
+
+/** What the failed step sent and saw (commands with their outcome, observations, log excerpt), to find why afterwards. */
+function failedStepDigest(run: RestartRun): string {
+  const step = run.steps.find((s) => s.id === (run.result?.failedStep ?? run.current))
+  if (!step) return ''
+  const at = (t: number): string => `+${((t - (step.startedAt ?? run.createdAt)) / 1000).toFixed(1)}s`
+  const cmds = step.commands.map((c) => `${c.status}${c.endedAt ? ` ${at(c.endedAt)}` : ''} [${c.text}] ${c.error ? `${c.error.code}: ${c.error.message}` : ''} ${(c.output ?? '').slice(0, 200)}`)
+  const obs = step.observations.map((o) => `${at(o.at)} ${o.code}: ${o.text}`)
+  const logs = step.excerpts.map((e) => `${e.file}: ${e.lines.slice(-8).join(' / ')}`)
+  return `\n      commands: ${cmds.join(' ; ')}\n      seen: ${obs.join(' ; ')}\n      log: ${logs.join(' ; ').slice(0, 1500)}`
 }
 
 /** The jobs and workers a snapshot showed, in one line (what an alert was judged from). */
@@ -105,13 +120,21 @@ function filesOf(dir: string, name: string, depth = 0): string[] {
 const FAILED_EVENT = /^event;sealing\.Sector\w*Failed$/
 
 /** What the demo's sites hold at the end: failed events of site-1's sectors, files of finalized sectors. */
-async function readBack(core: AppCore, demoDir: string, since: Record<string, number>): Promise<Pick<SoakFigures, 'site1Failed' | 'badFinalized' | 'sealed'>> {
+async function readBack(core: AppCore, demoDir: string, since: Record<string, number>): Promise<Pick<SoakFigures, 'site1Failed' | 'badFinalized' | 'sealed' | 'unreadable'>> {
   const site1Failed: SoakFigures['site1Failed'] = []
   const badFinalized: SoakFigures['badFinalized'] = []
   const sealed: Record<string, number> = {}
+  const unreadable: SoakFigures['unreadable'] = []
   for (const site of SITES) {
     const miner = core.sites.get(site).lotus.miner
-    const numbers = (await miner.sectorsList()).filter((n) => n >= (since[site] ?? 0))
+    let all: number[]
+    try {
+      all = await miner.sectorsList()
+    } catch (err) {
+      unreadable.push({ site, error: err instanceof Error ? err.message : String(err) })
+      continue
+    }
+    const numbers = all.filter((n) => n >= (since[site] ?? 0))
     const store = join(demoDir, site, 'storage', 'store-1')
     const sealedDir = join(store, 'sealed')
     const name = existsSync(sealedDir) ? readdirSync(sealedDir).find((f) => /^s-t0\d+-\d+$/.test(f)) : undefined
@@ -138,7 +161,7 @@ async function readBack(core: AppCore, demoDir: string, since: Record<string, nu
       }
     }
   }
-  return { site1Failed, badFinalized, sealed }
+  return { site1Failed, badFinalized, sealed, unreadable }
 }
 
 export async function runDemoSoak(o: SoakOptions): Promise<SoakFigures> {
