@@ -1,7 +1,7 @@
 // Builds the plain-Node entry points (CLI, browser host, simulator) with esbuild when their
 // sources changed. Used by `npx minerdesk`, `npm run web`, `npm run sim` so that a fresh clone
 // works after `npm install` without a separate build step.
-import { existsSync, mkdirSync, readdirSync, renameSync, statSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -43,20 +43,31 @@ export async function ensureBundle(name, { force = false } = {}) {
   mkdirSync(dirname(out), { recursive: true })
   // Build to a private name and rename, so concurrent callers never see half a file.
   const tmp = `${out}.${process.pid}.${Date.now()}.tmp`
-  await build({
+  const result = await build({
     entryPoints: [join(ROOT, entry)],
-    outfile: tmp,
+    outfile: out,
+    write: false,
     bundle: true,
     platform: 'node',
     target: 'node20',
     format: 'cjs',
-    sourcemap: 'inline',
+    // A linked map (NAME.cjs.map), read only under --enable-source-maps: an inline one is 70 % of
+    // the file, parsed by every short-lived process (each `npx minerdesk`, each simulated `lotus` call).
+    sourcemap: 'linked',
     logLevel: 'error',
     // ssh2 carries optional native code; it is loaded from node_modules at run time.
     external: ['ssh2', 'cpu-features', 'electron', 'esbuild', 'playwright-core', '@playwright/test'],
     define: { 'import.meta.url': 'importMetaUrl' },
     banner: { js: "const importMetaUrl = require('url').pathToFileURL(__filename).href;" }
   })
+  // The map first: a bundle is never seen pointing at a map that is not there yet.
+  const map = result.outputFiles.find((f) => f.path.endsWith('.map'))
+  const js = result.outputFiles.find((f) => !f.path.endsWith('.map'))
+  if (map) {
+    writeFileSync(`${tmp}.map`, map.contents)
+    renameSync(`${tmp}.map`, `${out}.map`)
+  }
+  writeFileSync(tmp, js.contents)
   renameSync(tmp, out)
   return out
 }
