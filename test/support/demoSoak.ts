@@ -95,7 +95,8 @@ function failedStepDigest(run: RestartRun): string {
   const cmds = step.commands.map((c) => `${c.status}${c.endedAt ? ` ${at(c.endedAt)}` : ''} [${c.text}] ${c.error ? `${c.error.code}: ${c.error.message}` : ''} ${(c.output ?? '').slice(0, 200)}`)
   const obs = step.observations.map((o) => `${at(o.at)} ${o.code}: ${o.text}`)
   const logs = step.excerpts.map((e) => `${e.file}: ${e.lines.slice(-8).join(' / ')}`)
-  return `\n      commands: ${cmds.join(' ; ')}\n      seen: ${obs.join(' ; ')}\n      log: ${logs.join(' ; ').slice(0, 1500)}`
+  const before = run.steps.filter((x) => x !== step && x.status !== 'pending').map((x) => `${x.id} ${x.status}: ${x.observations.map((o) => `${o.code}${o.code === 'already-running' || o.code === 'stopped' ? ` (${o.text})` : ''}`).join(', ')}`)
+  return `\n      before: ${before.join(' ; ')}\n      commands: ${cmds.join(' ; ')}\n      seen: ${obs.join(' ; ')}\n      log: ${logs.join(' ; ').slice(0, 1500)}`
 }
 
 /** The jobs and workers a snapshot showed, in one line (what an alert was judged from). */

@@ -10,6 +10,7 @@ import type { Drivers } from './driver'
 import { alivePids, apiAnswers, commandText, logPaths, readLog, roleProcesses, startLine, stopCommand, type Role } from './remote'
 import { mainCommand, type Runs } from './runs'
 import { redactSecrets } from '../util/redact'
+import { clockText } from './verdict'
 
 /** How long a resumed restart waits for a stop that may be in flight before asking whether to send it again. */
 const STOP_IN_FLIGHT_GRACE_SEC = 20
@@ -89,7 +90,9 @@ export class CommandSteps {
         return true
       }
       if (kind === 'start' && running) {
-        step.observations.push(observation('already-running', { role: ROLE_NAME[role], pids: procs.map((p) => p.pid).join(' ') }, 'ok', `${ROLE_NAME[role]} is already running (pid ${procs.map((p) => p.pid).join(' ') || '?'}): not starting it twice`))
+        // Which process, since when: a process the restart did not expect (started by someone else) is told apart.
+        const seen = procs.map((p) => `${p.pid} ${redactSecrets(p.argv.join(' ')).slice(0, 80)} @${clockText(p.startedAt)}`).join('; ') || '?'
+        step.observations.push(observation('already-running', { role: ROLE_NAME[role], pids: seen }, 'ok', `${ROLE_NAME[role]} is already running (pid ${seen}): not starting it twice`))
         this.runs.save(run)
       } else {
         await this.offerCommand(run, stepId, handle)
