@@ -20,6 +20,8 @@ export interface RemoteProcess {
   env: Record<string, string> | null
   /** The login's HOME, for resolving `~/.lotus` style defaults. */
   loginHome: string
+  /** The user the process runs as (the owner of /proc/PID); null when the listing could not tell. */
+  uid: number | null
 }
 
 // Every field is base64 so that no byte of a command line or environment can break the framing.
@@ -33,7 +35,8 @@ const SCRIPT = [
   '  case "$c" in *"$1"*) ;; *) continue ;; esac',
   '  s=$(cat "$d/stat" 2>/dev/null) || continue',
   '  e=$(tr "\\000" "\\001" < "$d/environ" 2>/dev/null | base64 | tr -d "\\n") || e=-',
-  '  printf "P\\t%s\\t%s\\t%s\\t%s\\n" "${d#/proc/}" "$(printf %s "$s" | base64 | tr -d "\\n")" "$(printf %s "$c" | base64 | tr -d "\\n")" "${e:--}"',
+  '  u=$(stat -c %u "$d" 2>/dev/null) || u=-',
+  '  printf "P\\t%s\\t%s\\t%s\\t%s\\t%s\\n" "${d#/proc/}" "$(printf %s "$s" | base64 | tr -d "\\n")" "$(printf %s "$c" | base64 | tr -d "\\n")" "${e:--}" "${u:--}"',
   'done'
 ].join('\n')
 
@@ -58,6 +61,16 @@ export function parseEnviron(raw: string): Record<string, string> {
     if (i > 0) env[kv.slice(0, i)] = kv.slice(i + 1)
   }
   return env
+}
+
+function uidField(f: string | undefined): number | null {
+  return f !== undefined && /^\d+$/.test(f) ? Number(f) : null
+}
+
+/** The owner of the repo the listing was asked about (the `O` line), when there was one. */
+export function parseRepoOwner(stdout: string): number | null {
+  const line = stdout.split('\n').find((l) => l.startsWith('O\t'))
+  return uidField(line?.split('\t')[1])
 }
 
 /** Parses the remote script's output (exported for tests). */
@@ -87,7 +100,8 @@ export function parseProcessList(stdout: string): RemoteProcess[] {
         startedAt: Math.round((btime + startTicks / hz) * 1000),
         argv: splitCmdline(b64(f[3] ?? '')),
         env: f[4] === '-' || f[4] === undefined ? null : parseEnviron(b64(f[4])),
-        loginHome: home
+        loginHome: home,
+        uid: uidField(f[5])
       })
     }
   }
@@ -165,12 +179,15 @@ export function repoOf(p: RemoteProcess, role: LotusRole): string | null {
  * discovery). When a process's environment is unreadable (another user), it is matched by
  * role alone only if it is the only one on the host.
  */
-export function siteProcesses(all: readonly RemoteProcess[], role: LotusRole, repo: string): RemoteProcess[] {
+export function siteProcesses(all: readonly RemoteProcess[], role: LotusRole, repo: string, repoOwner: number | null = null): RemoteProcess[] {
   const want = repo.replace(/\/+$/, '')
   const ofRole = all.filter((p) => lotusRole(p) === role && p.state !== 'Z')
   const mine = ofRole.filter((p) => repoOf(p, role) === want)
   if (mine.length > 0) return mine
-  const unknown = ofRole.filter((p) => repoOf(p, role) === null)
+  // A process whose environment the login cannot read (another user's) is the site's only when it
+  // is the one such process and runs as the user who owns the site's repo: Lotus runs as the
+  // owner of the repo it writes. Another user's node (a second site, a test) is not taken for it.
+  const unknown = ofRole.filter((p) => repoOf(p, role) === null && (repoOwner === null || p.uid === null || p.uid === repoOwner))
   return ofRole.length === 1 && unknown.length === 1 ? unknown : []
 }
 

@@ -1,7 +1,7 @@
 import { MinerDeskError, type SiteConfig } from '../../../preload/contract'
 import { discoverCommand, parseDiscoverOutput } from '../lotus/discover'
 import type { SiteLotus } from '../lotus/siteLotus'
-import { parseProcessList, siteProcesses, type LotusRole, type RemoteProcess } from '../remote/processes'
+import { parseProcessList, parseRepoOwner, siteProcesses, type LotusRole, type RemoteProcess } from '../remote/processes'
 import type { ExecResult, SshHost } from '../ssh/types'
 import { buildCommandLine, buildShellSnippet, type RemoteCommand } from '../../common/shellQuote'
 
@@ -63,6 +63,8 @@ export function commandText(cmd: RemoteCommand | { line: string }): string {
 const LOTUS_PROCS_SCRIPT = [
   'h=$(printf %s "$HOME" | base64 | tr -d "\\n")',
   'printf "B\\t%s\\t%s\\t%s\\n" "$(sed -n "s/^btime //p" /proc/stat)" "$(getconf CLK_TCK)" "$h"',
+  // The owner of the repo asked about: a process of another user is the site's only if it owns it.
+  'if [ -n "$1" ]; then o=$(stat -c %u "$1" 2>/dev/null) && printf "O\\t%s\\n" "$o"; fi',
   'for f in $(grep -l -s -F -e lotus /proc/[0-9]*/cmdline 2>/dev/null); do',
   '  d=${f%/cmdline}',
   // Another site's process (its environment readable and naming neither this repo nor this HOME) is skipped early.
@@ -71,16 +73,22 @@ const LOTUS_PROCS_SCRIPT = [
   '  [ -n "$c" ] || continue',
   '  s=$(cat "$d/stat" 2>/dev/null) || continue',
   '  e=$(tr "\\000" "\\001" < "$d/environ" 2>/dev/null | base64 | tr -d "\\n") || e=-',
-  '  printf "P\\t%s\\t%s\\t%s\\t%s\\n" "${d#/proc/}" "$(printf %s "$s" | base64 | tr -d "\\n")" "$(printf %s "$c" | base64 | tr -d "\\n")" "${e:--}"',
+  '  u=$(stat -c %u "$d" 2>/dev/null) || u=-',
+  '  printf "P\\t%s\\t%s\\t%s\\t%s\\t%s\\n" "${d#/proc/}" "$(printf %s "$s" | base64 | tr -d "\\n")" "$(printf %s "$c" | base64 | tr -d "\\n")" "${e:--}" "${u:--}"',
   'done'
 ].join('\n')
 
 /** `near`: only processes whose environment or command line names one of these (a repo, the HOME), or whose environment is unreadable. */
 export async function lotusProcesses(host: SshHost, near: readonly string[] = [], signal?: AbortSignal): Promise<RemoteProcess[]> {
+  return (await lotusListing(host, near, signal)).processes
+}
+
+/** The same listing, with the owner (uid) of `near[0]` — the repo asked about — when it exists. */
+export async function lotusListing(host: SshHost, near: readonly string[], signal?: AbortSignal): Promise<{ processes: RemoteProcess[]; repoOwner: number | null }> {
   const [a = '', b = a] = near.filter((x) => x !== '')
   const r = await host.exec({ argv: ['sh', '-c', LOTUS_PROCS_SCRIPT, 'sh', a, b] }, { timeoutMs: 20_000, ...(signal ? { signal } : {}) })
   if (r.code !== 0) throw new MinerDeskError({ code: 'ssh/command-failed', message: `could not list processes on ${host.alias} (exit ${r.code})`, details: r.stderr.trim() })
-  return parseProcessList(r.stdout)
+  return { processes: parseProcessList(r.stdout), repoOwner: parseRepoOwner(r.stdout) }
 }
 
 function parentDir(path: string): string {
@@ -90,12 +98,13 @@ function parentDir(path: string): string {
 
 /** The site's own processes of a role (matched by repo: sites may share a login). */
 export async function roleProcesses(host: SshHost, role: Role, repo: string, signal?: AbortSignal): Promise<RemoteProcess[]> {
-  return siteProcesses(await lotusProcesses(host, [repo, parentDir(repo)], signal), role, repo)
+  const { processes, repoOwner } = await lotusListing(host, [repo, parentDir(repo)], signal)
+  return siteProcesses(processes, role, repo, repoOwner)
 }
 
 export async function bothProcesses(host: SshHost, repos: Repos, signal?: AbortSignal): Promise<Record<Role, RemoteProcess[]>> {
-  const all = await lotusProcesses(host, [repos.miner, repos.home ?? parentDir(repos.miner)], signal)
-  return { daemon: siteProcesses(all, 'daemon', repos.daemon), miner: siteProcesses(all, 'miner', repos.miner) }
+  const { processes: all, repoOwner } = await lotusListing(host, [repos.miner, repos.home ?? parentDir(repos.miner)], signal)
+  return { daemon: siteProcesses(all, 'daemon', repos.daemon, repoOwner), miner: siteProcesses(all, 'miner', repos.miner, repoOwner) }
 }
 
 // Cheap re-check of known PIDs: which still exist (and are not zombies). No /proc scan.

@@ -3,7 +3,7 @@ import type { RemoteProcess } from '../remote/processes'
 import { belongsToSite, pickSiteProcesses, sameProcess, workerMinerPort, workerName, type SiteIdentity } from './siteProcesses'
 
 const HOME = '/home/op'
-const proc = (pid: number, argv: string[], env: Record<string, string> | null, loginHome = HOME): RemoteProcess => ({ pid, ppid: 1, state: 'S', startedAt: 1000 + pid, argv, env, loginHome })
+const proc = (pid: number, argv: string[], env: Record<string, string> | null, loginHome = HOME): RemoteProcess => ({ pid, ppid: 1, state: 'S', startedAt: 1000 + pid, argv, env, loginHome, uid: 1000 })
 const site: SiteIdentity = { alias: 'miner-a', daemonRepo: '/home/op/.lotus', minerRepo: '/home/op/.lotusminer', minerPort: 2345 }
 const info = (port: number) => `eyJhbGciOiJIUzI1NiJ9.e30.x:/ip4/10.0.0.2/tcp/${port}/http`
 
