@@ -1,13 +1,13 @@
-// `npm test`: every check CI runs, packed onto two cores.
+// `npm test`: every check CI runs, packed onto two cores (measured on one: see docs/architecture.md).
 //   1. the build;
 //   2. Vitest's main project (two files at a time) beside the Playwright specs on recorded data
-//      (`fixture`);
+//      (`fixture`), then, once those are done, the simulator's chain-node tests (`sim-chain`) as
+//      a third file at a time: Playwright and Chromium are as heavy as a Vitest worker;
 //   3. Vitest's restart project (one file at a time) beside the Playwright specs against simulated
 //      sites (`sim`, then `restart`): both mostly wait on simulated sites, so neither starves the
-//      other's second-scale timeouts the way the main project's workers would.
-// ESLint and the type checks run from the start beside all of it at a lower priority (nice 10):
-// they are pure CPU with no timeout, so they take the cores the tests leave idle (step 3 keeps
-// them about a third idle) instead of a minute of their own.
+//      other's second-scale timeouts the way the main project's workers would. ESLint and the type
+//      checks run beside them at a lower priority (nice 10): pure CPU with no timeout, they take
+//      the cores the tests leave idle (about a third) instead of a minute of their own.
 // Each line is prefixed with the run it came from. The exit code is the first failure's.
 import { spawn } from 'node:child_process'
 
@@ -43,27 +43,39 @@ function run(label, command, args, niceness = 0) {
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm'
 const npx = process.platform === 'win32' ? 'npx.cmd' : 'npx'
 
-async function step(name, runs, niceness = 0) {
+/** Lanes side by side; the runs of one lane one after another (a lane stops at its first failure). */
+async function step(name, lanes) {
   const t0 = Date.now()
-  const codes = await Promise.all(runs.map(([label, cmd, args]) => run(label, cmd, args, niceness)))
-  const failed = runs.filter((_, i) => codes[i] !== 0).map(([label]) => label)
+  const failed = []
+  await Promise.all(
+    lanes.map(async (lane) => {
+      for (const [label, cmd, args, niceness = 0] of lane) {
+        const code = await run(label, cmd, args, niceness)
+        if (code !== 0) {
+          failed.push(label)
+          return
+        }
+      }
+    })
+  )
   console.log(`\n== ${name}: ${failed.length ? `FAILED (${failed.join(', ')})` : 'ok'} in ${Math.round((Date.now() - t0) / 1000)} s\n`)
-  return codes.find((c) => c !== 0) ?? 0
+  return failed.length ? 1 : 0
 }
 
+const vitest = (label, project) => [label, npx, ['vitest', 'run', '--project', project]]
 const started = Date.now()
-const checks = step('lint + typecheck (beside the tests, nice 10)', [['lint', npm, ['run', 'lint']], ['typecheck', npm, ['run', 'typecheck']]], 10)
 const steps = [
-  ['build', [['build', npm, ['run', 'build']]]],
-  ['vitest main + playwright fixture', [['vitest', npx, ['vitest', 'run', '--project', 'main']], ['e2e', npx, ['playwright', 'test', '--project', 'fixture']]]],
-  ['vitest restart + playwright sim, restart', [['vitest-restart', npx, ['vitest', 'run', '--project', 'restart']], ['e2e-sim', npx, ['playwright', 'test', '--project', 'sim', '--project', 'restart']]]]
+  ['build', [[['build', npm, ['run', 'build']]]]],
+  ['vitest main + playwright fixture, then vitest sim-chain', [[vitest('vitest', 'main')], [['e2e', npx, ['playwright', 'test', '--project', 'fixture']], vitest('vitest-chain', 'sim-chain')]]],
+  [
+    'vitest restart + playwright sim, restart + lint, typecheck (nice 10)',
+    [[vitest('vitest-restart', 'restart')], [['e2e-sim', npx, ['playwright', 'test', '--project', 'sim', '--project', 'restart']]], [['lint', npm, ['run', 'lint'], 10]], [['typecheck', npm, ['run', 'typecheck'], 10]]]
+  ]
 ]
 let code = 0
-for (const [name, runs] of steps) {
-  code = await step(name, runs)
+for (const [name, lanes] of steps) {
+  code = await step(name, lanes)
   if (code !== 0) break
 }
-const checked = await checks
-if (code === 0) code = checked
 console.log(`== npm test: ${code === 0 ? 'passed' : 'failed'} in ${Math.round((Date.now() - started) / 1000)} s`)
 process.exit(code)
