@@ -3,10 +3,11 @@ import { viteAliases } from './aliases.mjs'
 
 // Unit tests sit beside their code (*.test.ts); integration tests live in test/integration.
 // Playwright specs (*.spec.ts under test/e2e) are never picked up here.
-// The demo soak restarts the demo's three sites: it runs with the restart tests (balancing npm test's two halves).
-const RESTART_TESTS = ['test/integration/restart-*.test.ts', 'test/integration/demo-soak.test.ts']
-// The simulator's chain node (lotus daemon) against Lotus's formats: npm test runs them as a third
-// file at a time once the Playwright fixture specs beside the main project are done.
+const RESTART_TESTS = ['test/integration/restart-*.test.ts']
+// The demo under a rolling restart of its three sites (its own sites, nothing shared).
+const DEMO_TESTS = ['test/integration/demo-soak.test.ts']
+// The simulator's chain node (lotus daemon) against Lotus's formats. npm test runs these, then the
+// demo's, as a third file at a time once the Playwright fixture specs beside the main project are done.
 const SIM_CHAIN_TESTS = ['test/integration/sim-daemon*.test.ts', 'test/integration/sim-conformance.test.ts']
 const EXCLUDE = ['**/node_modules/**', 'out/**', 'test/e2e/**']
 
@@ -30,7 +31,7 @@ export default defineConfig({
           // fixture specs beside them, and with three the cores saturate (second-scale timeouts fail).
           name: 'main',
           include: ['electron/**/*.test.ts', 'preload/**/*.test.ts', 'renderer/src/**/*.test.{ts,tsx}', 'test/integration/**/*.test.ts'],
-          exclude: [...EXCLUDE, ...RESTART_TESTS, ...SIM_CHAIN_TESTS],
+          exclude: [...EXCLUDE, ...RESTART_TESTS, ...SIM_CHAIN_TESTS, ...DEMO_TESTS],
           maxWorkers: 2,
           sequence: { groupOrder: 0 }
         }
@@ -42,6 +43,15 @@ export default defineConfig({
           include: SIM_CHAIN_TESTS,
           maxWorkers: 1,
           sequence: { groupOrder: 0 }
+        }
+      },
+      {
+        extends: true,
+        test: {
+          name: 'demo',
+          include: DEMO_TESTS,
+          maxWorkers: 1,
+          sequence: { groupOrder: 1 }
         }
       },
       {

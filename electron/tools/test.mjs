@@ -1,13 +1,14 @@
 // `npm test`: every check CI runs, packed onto two cores (measured on one: see docs/architecture.md).
 //   1. the build;
 //   2. Vitest's main project (two files at a time) beside the Playwright specs on recorded data
-//      (`fixture`), then, once those are done, the simulator's chain-node tests (`sim-chain`) as
-//      a third file at a time: Playwright and Chromium are as heavy as a Vitest worker;
+//      (`fixture`), then, once those are done, the simulator's chain-node tests (`sim-chain`) and
+//      the demo's (`demo`) as a third file at a time: Playwright and Chromium weigh as much as a
+//      Vitest worker;
 //   3. Vitest's restart project (one file at a time) beside the Playwright specs against simulated
-//      sites (`sim`, then `restart`): both mostly wait on simulated sites, so neither starves the
-//      other's second-scale timeouts the way the main project's workers would. ESLint and the type
-//      checks run beside them at a lower priority (nice 10): pure CPU with no timeout, they take
-//      the cores the tests leave idle (about a third) instead of a minute of their own.
+//      sites (`sim` and `restart`, two spec files at a time): all mostly wait on simulated sites, so
+//      none starves the others' second-scale timeouts the way the main project's workers would.
+//      ESLint and the type checks run beside them at a lower priority (nice 10): pure CPU with no
+//      timeout, they take the cores the tests leave idle instead of a minute of their own.
 // Each line is prefixed with the run it came from. The exit code is the first failure's.
 import { spawn } from 'node:child_process'
 
@@ -62,14 +63,14 @@ async function step(name, lanes) {
   return failed.length ? 1 : 0
 }
 
-const vitest = (label, project) => [label, npx, ['vitest', 'run', '--project', project]]
+const vitest = (label, ...projects) => [label, npx, ['vitest', 'run', ...projects.flatMap((p) => ['--project', p])]]
 const started = Date.now()
 const steps = [
   ['build', [[['build', npm, ['run', 'build']]]]],
-  ['vitest main + playwright fixture, then vitest sim-chain', [[vitest('vitest', 'main')], [['e2e', npx, ['playwright', 'test', '--project', 'fixture']], vitest('vitest-chain', 'sim-chain')]]],
+  ['vitest main + playwright fixture, then vitest sim-chain, demo', [[vitest('vitest', 'main')], [['e2e', npx, ['playwright', 'test', '--project', 'fixture']], vitest('vitest-chain', 'sim-chain', 'demo')]]],
   [
     'vitest restart + playwright sim, restart + lint, typecheck (nice 10)',
-    [[vitest('vitest-restart', 'restart')], [['e2e-sim', npx, ['playwright', 'test', '--project', 'sim', '--project', 'restart']]], [['lint', npm, ['run', 'lint'], 10]], [['typecheck', npm, ['run', 'typecheck'], 10]]]
+    [[vitest('vitest-restart', 'restart')], [['e2e-sim', npx, ['playwright', 'test', '--project', 'sim', '--project', 'restart', '--workers', '2']]], [['lint', npm, ['run', 'lint'], 10]], [['typecheck', npm, ['run', 'typecheck'], 10]]]
   ]
 ]
 let code = 0
