@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { MutationPreview } from '../../preload/contract'
 import type { FindFilesReport, SectorDetail, SectorFilesReport, SectorTable, StorageFindReport } from '../../preload/contract/sectors'
 import { startSimSites, type SimSites } from '../support/simSites'
+import { TASK_SECONDS } from '../../electron/sim/miner/durations'
 import { startCore, waitFor, type TestCore } from '../support/siteops'
 
 /**
@@ -19,12 +20,13 @@ interface StatusWire {
   Log: { Kind: string; Message: string; Trace: string }[]
 }
 
+const SPEED = 120
 let sim: SimSites
 let t: TestCore
 const status = (n: number, alias = 'site-1') => sim.rpc<StatusWire>(alias, 'miner', 'SectorsStatus', [n, false])
 
 beforeAll(async () => {
-  sim = await startSimSites({ sites: 2, sectors: 40, speed: 120, scenarios: { 'site-1': ['compute-proof-failed'] } })
+  sim = await startSimSites({ sites: 2, sectors: 40, speed: SPEED, scenarios: { 'site-1': ['compute-proof-failed'] } })
   t = startCore(sim)
 })
 
@@ -153,7 +155,9 @@ describe('update-state', () => {
     expect(preview.params).toMatchObject({ sector: 37, state: 'CommitWait', override: '37' })
     expect(preview.warnings.map((w) => w.text).join('\n')).toContain('OVERRIDE: sector 37')
     expect(outcome.data).toEqual({ '37': 'ok' })
-    const s = await waitFor('Lotus to fail the forced CommitWait', 15_000, async () => {
+    // The forced state is applied when the sector's running handler returns (as Lotus's state
+    // machine does): up to the longest task a sealing sector can be in, a PC1 at this speed.
+    const s = await waitFor('Lotus to fail the forced CommitWait', 15_000 + (TASK_SECONDS.PC1 * 1000) / SPEED, async () => {
       const x = await status(37)
       return x.Log.some((l) => l.Trace.includes('entered commit wait with no commit cid')) ? x : null
     })
@@ -162,7 +166,7 @@ describe('update-state', () => {
       ['site-1: Filecoin.SectorsUpdate [37,"CommitWait"]', 'started', expect.stringMatching(/^override: sent although refused as unsafe \(37: [a-z+-]*no-commit-message\)$/)],
       ['site-1: Filecoin.SectorsUpdate [37,"CommitWait"]', 'ok', expect.any(String)]
     ])
-  })
+  }, 180_000)
 
   it('bulk update-state: one step and one result per sector', async () => {
     const { preview, outcome } = await t.run('sectors:previewUpdateState', ['site-1', [3, 4, '5'], 'Proving'])
