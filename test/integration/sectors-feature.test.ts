@@ -119,25 +119,31 @@ describe('the sector page', () => {
 })
 
 describe('update-state', () => {
+  // A sector of its own, pledged now: in AddPiece/PC1 (no commit message) for the whole block,
+  // whatever the site's initial pipeline (sectors 36–39) has reached by then.
+  let n = 0
+  beforeAll(async () => {
+    n = (await sim.rpc<{ Number: number }>('site-1', 'miner', 'PledgeSector', [])).Number
+  })
   it('refuses a state Lotus does not know (its CLI would exit 0) before anything reaches the site', async () => {
-    const before = (await status(37)).Log.length
-    const e = await t.fails('sectors:previewUpdateState', ['site-1', [37], 'Comitting'])
+    const before = (await status(n)).Log.length
+    const e = await t.fails('sectors:previewUpdateState', ['site-1', [n], 'Comitting'])
     expect(e.code).toBe('invalid-input')
     expect(e.message).toContain('did you mean Committing')
-    const shape = await t.fails('sectors:previewUpdateState', ['site-1', [37], 'Committing; rm -rf ~'])
+    const shape = await t.fails('sectors:previewUpdateState', ['site-1', [n], 'Committing; rm -rf ~'])
     expect(shape.code).toBe('invalid-input')
-    const missing = await t.fails('sectors:previewUpdateState', ['site-1', [37, 9999], 'Committing'])
+    const missing = await t.fails('sectors:previewUpdateState', ['site-1', [n, 9999], 'Committing'])
     expect(missing.code).toBe('not-found')
     expect(missing.message).toContain('9999')
-    expect((await status(37)).Log.length).toBe(before)
+    expect((await status(n)).Log.length).toBe(before)
     expect(t.audit().filter((a) => a.action === 'sector.update-state')).toEqual([])
   })
 
   it('refuses CommitWait to a sector with no commit message and PreCommitWait to one in the commit phase: nothing is sent', async () => {
-    const sealing = await status(37)
+    const sealing = await status(n)
     expect(sealing.CommitMsg).toBeNull()
     const logBefore = sealing.Log.length
-    const cw = await t.fails('sectors:previewUpdateState', ['site-1', [37], 'commitwait'])
+    const cw = await t.fails('sectors:previewUpdateState', ['site-1', [n], 'commitwait'])
     expect(cw.code).toBe('mutation/refused')
     expect(cw.message).toContain('entered commit wait with no commit cid')
     // The C1-failed sector has its precommit on chain but is in the commit phase.
@@ -145,26 +151,26 @@ describe('update-state', () => {
     const pcw = await t.fails('sectors:previewUpdateState', ['site-1', [36], 'precommitwait'])
     expect(pcw.code).toBe('mutation/refused')
     expect(pcw.message).toContain(`sector 36 (${failed.State}) → PreCommitWait`)
-    expect((await status(37)).Log.length).toBe(logBefore)
+    expect((await status(n)).Log.length).toBe(logBefore)
     expect(t.audit().filter((a) => a.action === 'sector.update-state')).toEqual([])
   })
 
   it('an explicit override sends it, audited as an override; Lotus then fails the sector as its handler does', async () => {
-    const { preview, outcome } = await t.run('sectors:previewUpdateState', ['site-1', [37], 'commitwait', { override: true }])
-    expect(preview.steps).toEqual([{ kind: 'api', host: 'site-1', text: 'Filecoin.SectorsUpdate [37,"CommitWait"]' }])
-    expect(preview.params).toMatchObject({ sector: 37, state: 'CommitWait', override: '37' })
-    expect(preview.warnings.map((w) => w.text).join('\n')).toContain('OVERRIDE: sector 37')
-    expect(outcome.data).toEqual({ '37': 'ok' })
+    const { preview, outcome } = await t.run('sectors:previewUpdateState', ['site-1', [n], 'commitwait', { override: true }])
+    expect(preview.steps).toEqual([{ kind: 'api', host: 'site-1', text: `Filecoin.SectorsUpdate [${n},"CommitWait"]` }])
+    expect(preview.params).toMatchObject({ sector: n, state: 'CommitWait', override: String(n) })
+    expect(preview.warnings.map((w) => w.text).join('\n')).toContain(`OVERRIDE: sector ${n}`)
+    expect(outcome.data).toEqual({ [String(n)]: 'ok' })
     // The forced state is applied when the sector's running handler returns (as Lotus's state
     // machine does): up to the longest task a sealing sector can be in, a PC1 at this speed.
     const s = await waitFor('Lotus to fail the forced CommitWait', 15_000 + (TASK_SECONDS.PC1 * 1000) / SPEED, async () => {
-      const x = await status(37)
+      const x = await status(n)
       return x.Log.some((l) => l.Trace.includes('entered commit wait with no commit cid')) ? x : null
     })
     expect(s.Log.some((l) => l.Kind === 'event;sealing.SectorForceState' && l.Message === '{"User":{"State":"CommitWait"}}')).toBe(true)
     expect(t.audit().filter((a) => a.action === 'sector.update-state').map((a) => [a.command, a.result, a.detail ?? ''])).toEqual([
-      ['site-1: Filecoin.SectorsUpdate [37,"CommitWait"]', 'started', expect.stringMatching(/^override: sent although refused as unsafe \(37: [a-z+-]*no-commit-message\)$/)],
-      ['site-1: Filecoin.SectorsUpdate [37,"CommitWait"]', 'ok', expect.any(String)]
+      [`site-1: Filecoin.SectorsUpdate [${n},"CommitWait"]`, 'started', expect.stringMatching(new RegExp(`^override: sent although refused as unsafe \\(${n}: [a-z+-]*no-commit-message\\)$`))],
+      [`site-1: Filecoin.SectorsUpdate [${n},"CommitWait"]`, 'ok', expect.any(String)]
     ])
   }, 180_000)
 
@@ -179,9 +185,12 @@ describe('update-state', () => {
 
 describe('remove.sh', () => {
   it('aborts the sector\'s running job, then removes it; the typed sector number is required', async () => {
-    const table = await t.ok<SectorTable>('sectors:list', ['site-1'])
-    const n = Number(Object.entries(table.jobs).find(([, jobs]) => jobs.some((j) => j.state === 'running' && j.task === 'PC1'))?.[0])
-    expect(n).toBeGreaterThan(0)
+    // Its own sector, pledged now and waited for until its PC1 runs (AddPiece takes a second at this speed).
+    const n = (await sim.rpc<{ Number: number }>('site-1', 'miner', 'PledgeSector', [])).Number
+    await waitFor(`sector ${n}'s PC1 to run`, 30_000, async () => {
+      const table = await t.ok<SectorTable>('sectors:list', ['site-1'])
+      return (table.jobs[String(n)] ?? []).some((j) => j.state === 'running' && j.task === 'PC1')
+    })
     const preview = await t.ok<MutationPreview>('sectors:previewRemove', ['site-1', [n]])
     expect(preview.confirm).toEqual({ kind: 'type', expected: String(n) })
     expect(preview.steps[0]?.text).toMatch(/^Filecoin\.SealingAbort \[\{"Sector":\{"Miner":\d+,"Number":\d+\},"ID":"[0-9a-f-]{36}"\}\]$/)
