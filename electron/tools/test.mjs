@@ -1,4 +1,4 @@
-// `npm test`: every check CI runs, packed onto two cores (measured on one: see docs/architecture.md).
+// `npm test`: every check CI runs, packed onto two cores.
 //   1. the build;
 //   2. Vitest's main project (two files at a time) beside the Playwright specs on recorded data
 //      (`fixture`), then, once those are done, the simulator's chain-node tests (`sim-chain`) and

@@ -24,7 +24,17 @@ export interface RemoteProcess {
   uid: number | null
 }
 
-// Every field is base64 so that no byte of a command line or environment can break the framing.
+/**
+ * The `P` line of one process ($d its /proc directory, $c its command line), shared by both listing
+ * scripts. Every field is base64 so that no byte of a command line or environment can break the framing.
+ */
+export const PROCESS_LINE = [
+  '  s=$(cat "$d/stat" 2>/dev/null) || continue',
+  '  e=$(tr "\\000" "\\001" < "$d/environ" 2>/dev/null | base64 | tr -d "\\n") || e=-',
+  '  u=$(stat -c %u "$d" 2>/dev/null) || u=-',
+  '  printf "P\\t%s\\t%s\\t%s\\t%s\\t%s\\n" "${d#/proc/}" "$(printf %s "$s" | base64 | tr -d "\\n")" "$(printf %s "$c" | base64 | tr -d "\\n")" "${e:--}" "${u:--}"'
+]
+
 // $1 is a substring the command line must contain ('' = every process).
 const SCRIPT = [
   'h=$(printf %s "$HOME" | base64 | tr -d "\\n")',
@@ -33,10 +43,7 @@ const SCRIPT = [
   '  c=$(tr "\\000" "\\001" < "$d/cmdline" 2>/dev/null) || continue',
   '  [ -n "$c" ] || continue',
   '  case "$c" in *"$1"*) ;; *) continue ;; esac',
-  '  s=$(cat "$d/stat" 2>/dev/null) || continue',
-  '  e=$(tr "\\000" "\\001" < "$d/environ" 2>/dev/null | base64 | tr -d "\\n") || e=-',
-  '  u=$(stat -c %u "$d" 2>/dev/null) || u=-',
-  '  printf "P\\t%s\\t%s\\t%s\\t%s\\t%s\\n" "${d#/proc/}" "$(printf %s "$s" | base64 | tr -d "\\n")" "$(printf %s "$c" | base64 | tr -d "\\n")" "${e:--}" "${u:--}"',
+  ...PROCESS_LINE,
   'done'
 ].join('\n')
 
@@ -177,16 +184,15 @@ export function repoOf(p: RemoteProcess, role: LotusRole): string | null {
 /**
  * The site's own Lotus processes of a role: those whose repo is `repo` (from endpoint
  * discovery). When a process's environment is unreadable (another user), it is matched by
- * role alone only if it is the only one on the host.
+ * role alone only if it is the only one on the host and, when `repoOwner` is known, runs as it.
  */
 export function siteProcesses(all: readonly RemoteProcess[], role: LotusRole, repo: string, repoOwner: number | null = null): RemoteProcess[] {
   const want = repo.replace(/\/+$/, '')
   const ofRole = all.filter((p) => lotusRole(p) === role && p.state !== 'Z')
   const mine = ofRole.filter((p) => repoOf(p, role) === want)
   if (mine.length > 0) return mine
-  // A process whose environment the login cannot read (another user's) is the site's only when it
-  // is the one such process and runs as the user who owns the site's repo: Lotus runs as the
-  // owner of the repo it writes. Another user's node (a second site, a test) is not taken for it.
+  // Lotus runs as the owner of the repo it writes: another user's node (a second site, a test)
+  // is not taken for the site's stopped one.
   const unknown = ofRole.filter((p) => repoOf(p, role) === null && (repoOwner === null || p.uid === null || p.uid === repoOwner))
   return ofRole.length === 1 && unknown.length === 1 ? unknown : []
 }

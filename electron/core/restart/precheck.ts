@@ -4,7 +4,7 @@ import { shortDuration } from '../overview/format'
 import type { SiteHandle } from '../runtime/sitesRuntime'
 import { checkEnv, envParams, envProblems, jobEffect } from './checks'
 import { lotusRole, repoOf } from '../remote/processes'
-import { bothProcesses, commandText, lotusProcesses, readRepos, startLine, stopCommand, type Repos } from './remote'
+import { bothProcesses, commandText, lotusListing, readRepos, startLine, stopCommand, type Repos } from './remote'
 import { startConfigProblems } from './startConfig'
 import { computeVerdict, provingView, unknownVerdict, type DeadlineLoad } from './verdict'
 
@@ -122,7 +122,7 @@ export async function runPrecheck(handle: SiteHandle, history: readonly RestartR
   // The site's process not found, but one of another repo runs: the SSH login may not see the repo
   // the start script sets (LOTUS_MINER_PATH exported in runminer.sh only). Stopping "nothing" would be wrong.
   if (procs.miner.length === 0 || procs.daemon.length === 0) {
-    const all = await lotusProcesses(handle.host, [], signal)
+    const all = (await lotusListing(handle.host, [], signal)).processes
     for (const role of ['miner', 'daemon'] as const) {
       if (procs[role].length > 0) continue
       const others = all.filter((p) => lotusRole(p) === role && repoOf(p, role) !== repos[role])

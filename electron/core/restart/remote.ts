@@ -1,7 +1,7 @@
 import { MinerDeskError, type SiteConfig } from '../../../preload/contract'
 import { discoverCommand, parseDiscoverOutput } from '../lotus/discover'
 import type { SiteLotus } from '../lotus/siteLotus'
-import { parseProcessList, parseRepoOwner, siteProcesses, type LotusRole, type RemoteProcess } from '../remote/processes'
+import { parseProcessList, parseRepoOwner, PROCESS_LINE, siteProcesses, type LotusRole, type RemoteProcess } from '../remote/processes'
 import type { ExecResult, SshHost } from '../ssh/types'
 import { buildCommandLine, buildShellSnippet, type RemoteCommand } from '../../common/shellQuote'
 
@@ -71,19 +71,14 @@ const LOTUS_PROCS_SCRIPT = [
   '  if [ -n "$1" ] && [ -r "$d/environ" ] && ! grep -q -s -F -e "$1" -e "$2" "$d/environ" "$d/cmdline"; then continue; fi',
   '  c=$(tr "\\000" "\\001" < "$d/cmdline" 2>/dev/null) || continue',
   '  [ -n "$c" ] || continue',
-  '  s=$(cat "$d/stat" 2>/dev/null) || continue',
-  '  e=$(tr "\\000" "\\001" < "$d/environ" 2>/dev/null | base64 | tr -d "\\n") || e=-',
-  '  u=$(stat -c %u "$d" 2>/dev/null) || u=-',
-  '  printf "P\\t%s\\t%s\\t%s\\t%s\\t%s\\n" "${d#/proc/}" "$(printf %s "$s" | base64 | tr -d "\\n")" "$(printf %s "$c" | base64 | tr -d "\\n")" "${e:--}" "${u:--}"',
+  ...PROCESS_LINE,
   'done'
 ].join('\n')
 
-/** `near`: only processes whose environment or command line names one of these (a repo, the HOME), or whose environment is unreadable. */
-export async function lotusProcesses(host: SshHost, near: readonly string[] = [], signal?: AbortSignal): Promise<RemoteProcess[]> {
-  return (await lotusListing(host, near, signal)).processes
-}
-
-/** The same listing, with the owner (uid) of `near[0]` — the repo asked about — when it exists. */
+/**
+ * `near`: only processes whose environment or command line names one of these (a repo, the HOME),
+ * or whose environment is unreadable; with the owner (uid) of `near[0]`, the repo asked about.
+ */
 export async function lotusListing(host: SshHost, near: readonly string[], signal?: AbortSignal): Promise<{ processes: RemoteProcess[]; repoOwner: number | null }> {
   const [a = '', b = a] = near.filter((x) => x !== '')
   const r = await host.exec({ argv: ['sh', '-c', LOTUS_PROCS_SCRIPT, 'sh', a, b] }, { timeoutMs: 20_000, ...(signal ? { signal } : {}) })
