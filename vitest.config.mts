@@ -6,9 +6,10 @@ import { viteAliases } from './aliases.mjs'
 const RESTART_TESTS = ['test/integration/restart-*.test.ts']
 // The demo under a rolling restart of its three sites (its own sites, nothing shared).
 const DEMO_TESTS = ['test/integration/demo-soak.test.ts']
-// The simulator's chain node (lotus daemon) against Lotus's formats. npm test runs these, then the
-// demo's, as a third file at a time once the Playwright fixture specs beside the main project are done.
-const SIM_CHAIN_TESTS = ['test/integration/sim-daemon*.test.ts', 'test/integration/sim-conformance.test.ts']
+// The simulator's own front end (`npm run sim`) and chain node (lotus daemon) against Lotus's
+// formats. npm test runs these and the demo's two at a time once the Playwright fixture specs
+// beside the main project are done: from then on the main project's two files mostly wait.
+const SIMULATOR_TESTS = ['test/integration/sim-front*.test.ts', 'test/integration/sim-daemon*.test.ts', 'test/integration/sim-conformance.test.ts']
 const EXCLUDE = ['**/node_modules/**', 'out/**', 'test/e2e/**']
 
 export default defineConfig({
@@ -31,7 +32,7 @@ export default defineConfig({
           // fixture specs beside them, and with three the cores saturate (second-scale timeouts fail).
           name: 'main',
           include: ['electron/**/*.test.ts', 'preload/**/*.test.ts', 'renderer/src/**/*.test.{ts,tsx}', 'test/integration/**/*.test.ts'],
-          exclude: [...EXCLUDE, ...RESTART_TESTS, ...SIM_CHAIN_TESTS, ...DEMO_TESTS],
+          exclude: [...EXCLUDE, ...RESTART_TESTS, ...SIMULATOR_TESTS, ...DEMO_TESTS],
           maxWorkers: 2,
           sequence: { groupOrder: 0 }
         }
@@ -39,9 +40,10 @@ export default defineConfig({
       {
         extends: true,
         test: {
-          name: 'sim-chain',
-          include: SIM_CHAIN_TESTS,
-          maxWorkers: 1,
+          // Vitest runs the projects of one group with one worker count.
+          name: 'simulator',
+          include: SIMULATOR_TESTS,
+          maxWorkers: 2,
           sequence: { groupOrder: 0 }
         }
       },
@@ -50,19 +52,19 @@ export default defineConfig({
         test: {
           name: 'demo',
           include: DEMO_TESTS,
-          maxWorkers: 1,
-          sequence: { groupOrder: 1 }
+          maxWorkers: 2,
+          sequence: { groupOrder: 0 }
         }
       },
       {
         extends: true,
         test: {
           // Whole restarts with second-scale gate timeouts (a 3 s stop timeout, sync within an
-          // epoch of 0.5 s): one file at a time, after the main project (npm test runs it beside
-          // the Playwright specs against simulated sites, which take about as long).
+          // epoch of 0.5 s): after the main project, two files at a time (each mostly waits on its
+          // simulated sites; npm test runs them beside the Playwright specs against simulated sites).
           name: 'restart',
           include: RESTART_TESTS,
-          maxWorkers: 1,
+          maxWorkers: 2,
           sequence: { groupOrder: 1 }
         }
       }
