@@ -3,13 +3,15 @@ import { viteAliases } from './aliases.mjs'
 
 // Unit tests sit beside their code (*.test.ts); integration tests live in test/integration.
 // Playwright specs (*.spec.ts under test/e2e) are never picked up here.
-const RESTART_TESTS = ['test/integration/restart-*.test.ts']
-// The demo under a rolling restart of its three sites (its own sites, nothing shared).
-const DEMO_TESTS = ['test/integration/demo-soak.test.ts']
-// The simulator's own front end (`npm run sim`) and chain node (lotus daemon) against Lotus's
-// formats. npm test runs these and the demo's two at a time once the Playwright fixture specs
-// beside the main project are done: from then on the main project's two files mostly wait.
-const SIMULATOR_TESTS = ['test/integration/sim-front*.test.ts', 'test/integration/sim-daemon*.test.ts', 'test/integration/sim-conformance.test.ts']
+// Tests that restart Lotus processes: the wizard's whole restarts (second-scale gate timeouts: a
+// 3 s stop timeout, sync within an epoch of 0.5 s), the demo under a rolling restart of its three
+// sites, the simulated miner's own restarts. npm test runs them after the main project, beside the
+// Playwright specs against simulated sites.
+const RESTART_TESTS = ['test/integration/restart-*.test.ts', 'test/integration/demo-soak.test.ts', 'test/integration/sim-miner-restart.test.ts']
+// The simulator's own integration tests (its front end `npm run sim`, chain node, miner and output against
+// Lotus's formats). npm test runs them three at a time once the Playwright fixture specs beside the
+// main project are done: from then on the main project's two files mostly wait on simulated sites.
+const SIMULATOR_TESTS = ['test/integration/sim-*.test.ts']
 const EXCLUDE = ['**/node_modules/**', 'out/**', 'test/e2e/**']
 
 export default defineConfig({
@@ -23,6 +25,7 @@ export default defineConfig({
     pool: 'forks',
     reporters: ['default'],
     exclude: EXCLUDE,
+    // Vitest runs the projects of one group together, with one worker count.
     projects: [
       {
         extends: true,
@@ -32,7 +35,7 @@ export default defineConfig({
           // fixture specs beside them, and with three the cores saturate (second-scale timeouts fail).
           name: 'main',
           include: ['electron/**/*.test.ts', 'preload/**/*.test.ts', 'renderer/src/**/*.test.{ts,tsx}', 'test/integration/**/*.test.ts'],
-          exclude: [...EXCLUDE, ...RESTART_TESTS, ...SIMULATOR_TESTS, ...DEMO_TESTS],
+          exclude: [...EXCLUDE, ...RESTART_TESTS, ...SIMULATOR_TESTS],
           maxWorkers: 2,
           sequence: { groupOrder: 0 }
         }
@@ -40,32 +43,21 @@ export default defineConfig({
       {
         extends: true,
         test: {
-          // Vitest runs the projects of one group with one worker count.
           name: 'simulator',
           include: SIMULATOR_TESTS,
-          maxWorkers: 2,
-          sequence: { groupOrder: 0 }
+          exclude: [...EXCLUDE, ...RESTART_TESTS],
+          maxWorkers: 3,
+          sequence: { groupOrder: 1 }
         }
       },
       {
         extends: true,
         test: {
-          name: 'demo',
-          include: DEMO_TESTS,
-          maxWorkers: 2,
-          sequence: { groupOrder: 0 }
-        }
-      },
-      {
-        extends: true,
-        test: {
-          // Whole restarts with second-scale gate timeouts (a 3 s stop timeout, sync within an
-          // epoch of 0.5 s): after the main project, two files at a time (each mostly waits on its
-          // simulated sites; npm test runs them beside the Playwright specs against simulated sites).
+          // Each file mostly waits on its own simulated sites: two at a time.
           name: 'restart',
           include: RESTART_TESTS,
           maxWorkers: 2,
-          sequence: { groupOrder: 1 }
+          sequence: { groupOrder: 2 }
         }
       }
     ]

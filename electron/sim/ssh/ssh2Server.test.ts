@@ -89,10 +89,11 @@ describe('in-process ssh2 server', () => {
 
   it('returns at once from `nohup … &` like sshd does', async () => {
     const t0 = Date.now()
-    const r = await ssh('good', ['nohup sleep 5 > /dev/null 2>&1 &'])
+    const r = await ssh('good', ['nohup sleep 5 > /dev/null 2>&1 & echo $!'])
     expect(r.code).toBe(0)
     expect(Date.now() - t0).toBeLessThan(3000)
-    spawnSync('pkill', ['-f', '^sleep 5$'])
+    // Its own sleep only (a pattern would end any `sleep 5` on the machine).
+    process.kill(Number(r.stdout.trim()))
   })
 
   it('forwards `ssh -L` connections to 127.0.0.1', async () => {
