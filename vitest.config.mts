@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config'
+import { BaseSequencer, type TestSpecification } from 'vitest/node'
 import { viteAliases } from './aliases.mjs'
 
 // Unit tests sit beside their code (*.test.ts); integration tests live in test/integration.
@@ -13,6 +14,39 @@ const RESTART_TESTS = ['test/integration/restart-*.test.ts', 'test/integration/d
 // main project are done: from then on the main project's two files mostly wait on simulated sites.
 const SIMULATOR_TESTS = ['test/integration/sim-*.test.ts']
 const EXCLUDE = ['**/node_modules/**', 'out/**', 'test/e2e/**']
+// The files that take longest (30-100 s each, measured in npm test), longest first. A fresh clone has
+// no timings of earlier runs, and a long file started last runs alone at the end of its run.
+const SLOW_FILES = [
+  'restart-gates',
+  'restart-resume',
+  'health-scenarios',
+  'restart-team',
+  'demo-soak',
+  'sim-miner-restart',
+  'sim-miner-pipeline',
+  'safety-hostile-inputs',
+  'siteops-jobs-workers',
+  'sectors-cli',
+  'cli-read',
+  'sim-miner-scenarios',
+  'overview-faults',
+  'sim-front'
+].map((name) => `/test/integration/${name}.test.ts`)
+
+/** Vitest's order (earlier failures, then longer runs first, when it has timings), the slow files first. */
+class SlowFirstSequencer extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const rank = (f: TestSpecification): number => {
+      const i = SLOW_FILES.findIndex((end) => f.moduleId.endsWith(end))
+      return i < 0 ? SLOW_FILES.length : i
+    }
+    // Vitest's order groups the files by project; within each project (Array.prototype.sort is
+    // stable) the slow files move to the front and the rest keep Vitest's order.
+    const byProject = new Map<string, TestSpecification[]>()
+    for (const f of await super.sort(files)) byProject.set(f.project.name, [...(byProject.get(f.project.name) ?? []), f])
+    return [...byProject.values()].flatMap((project) => project.sort((a, b) => rank(a) - rank(b)))
+  }
+}
 
 export default defineConfig({
   resolve: { alias: viteAliases },
@@ -23,6 +57,7 @@ export default defineConfig({
     retry: 1,
     hookTimeout: 120_000,
     pool: 'forks',
+    sequence: { sequencer: SlowFirstSequencer },
     reporters: ['default'],
     exclude: EXCLUDE,
     // Vitest runs the projects of one group together, with one worker count.
