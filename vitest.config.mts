@@ -5,14 +5,15 @@ import { viteAliases } from './aliases.mjs'
 // Unit tests sit beside their code (*.test.ts); integration tests live in test/integration.
 // Playwright specs (*.spec.ts under test/e2e) are never picked up here.
 // Tests that restart Lotus processes: the wizard's whole restarts (second-scale gate timeouts: a
-// 3 s stop timeout, sync within an epoch of 0.5 s), the demo under a rolling restart of its three
-// sites, the simulated miner's own restarts. npm test runs them after the main project, beside the
-// Playwright specs against simulated sites.
-const RESTART_TESTS = ['test/integration/restart-*.test.ts', 'test/integration/demo-soak.test.ts', 'test/integration/sim-miner-restart.test.ts']
-// The simulator's own integration tests (its front end `npm run sim`, chain node, miner and output against
-// Lotus's formats). npm test runs them three at a time once the Playwright fixture specs beside the
-// main project are done: from then on the main project's two files mostly wait on simulated sites.
+// 3 s stop timeout, sync within an epoch of 0.5 s) and the simulated miner's own restarts. npm test
+// runs them after the main project, beside the Playwright specs against simulated sites.
+const RESTART_TESTS = ['test/integration/restart-*.test.ts', 'test/integration/sim-miner-restart.test.ts']
+// The simulator's own integration tests (its front end `npm run sim`, chain node, miner and output
+// against Lotus's formats), and the demo under a rolling restart of its three sites. npm test runs
+// them three at a time once the Playwright fixture specs beside the main project are done: from
+// then on the main project's two files mostly wait on simulated sites.
 const SIMULATOR_TESTS = ['test/integration/sim-*.test.ts']
+const DEMO_TESTS = ['test/integration/demo-soak.test.ts']
 const EXCLUDE = ['**/node_modules/**', 'out/**', 'test/e2e/**']
 // The files that take longest (30-100 s each, measured in npm test), longest first. A fresh clone has
 // no timings of earlier runs, and a long file started last runs alone at the end of its run.
@@ -20,8 +21,8 @@ const SLOW_FILES = [
   'restart-gates',
   'restart-resume',
   'health-scenarios',
-  'restart-team',
   'demo-soak',
+  'restart-team',
   'sim-miner-restart',
   'sim-miner-pipeline',
   'safety-hostile-inputs',
@@ -70,7 +71,7 @@ export default defineConfig({
           // fixture specs beside them, and with three the cores saturate (second-scale timeouts fail).
           name: 'main',
           include: ['electron/**/*.test.ts', 'preload/**/*.test.ts', 'renderer/src/**/*.test.{ts,tsx}', 'test/integration/**/*.test.ts'],
-          exclude: [...EXCLUDE, ...RESTART_TESTS, ...SIMULATOR_TESTS],
+          exclude: [...EXCLUDE, ...RESTART_TESTS, ...SIMULATOR_TESTS, ...DEMO_TESTS],
           maxWorkers: 2,
           sequence: { groupOrder: 0 }
         }
@@ -81,6 +82,15 @@ export default defineConfig({
           name: 'simulator',
           include: SIMULATOR_TESTS,
           exclude: [...EXCLUDE, ...RESTART_TESTS],
+          maxWorkers: 3,
+          sequence: { groupOrder: 1 }
+        }
+      },
+      {
+        extends: true,
+        test: {
+          name: 'demo',
+          include: DEMO_TESTS,
           maxWorkers: 3,
           sequence: { groupOrder: 1 }
         }

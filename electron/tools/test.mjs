@@ -1,9 +1,9 @@
 // `npm test`: every check CI runs, packed onto two cores.
 //   1. the build;
 //   2. Vitest's main project (two files at a time) beside the Playwright specs on recorded data
-//      (`fixture`), then, once those are done, the simulator's own tests (`simulator`), three files
-//      at a time: while Chromium runs the cores are full, afterwards the main project's files
-//      mostly wait on simulated sites;
+//      (`fixture`), then, once those are done, the simulator's own tests (`simulator`) and the
+//      demo's (`demo`), three files at a time: while Chromium runs the cores are full, afterwards
+//      the main project's files mostly wait on simulated sites;
 //   3. Vitest's restart project (two files at a time) beside the Playwright specs against simulated
 //      sites (`sim` and `restart`, two spec files at a time): all mostly wait on simulated sites, so
 //      none starves the others' second-scale timeouts the way the main project's workers would.
@@ -67,7 +67,7 @@ const vitest = (label, ...projects) => [label, npx, ['vitest', 'run', ...project
 const started = Date.now()
 const steps = [
   ['build', [[['build', npm, ['run', 'build']]]]],
-  ['vitest main + playwright fixture, then vitest simulator', [[vitest('vitest', 'main')], [['e2e', npx, ['playwright', 'test', '--project', 'fixture']], vitest('vitest-sim', 'simulator')]]],
+  ['vitest main + playwright fixture, then vitest simulator, demo', [[vitest('vitest', 'main')], [['e2e', npx, ['playwright', 'test', '--project', 'fixture']], vitest('vitest-sim', 'simulator', 'demo')]]],
   [
     'vitest restart + playwright sim, restart + lint, typecheck (nice 10)',
     [[vitest('vitest-restart', 'restart')], [['e2e-sim', npx, ['playwright', 'test', '--project', 'sim', '--project', 'restart', '--workers', '2']]], [['lint', npm, ['run', 'lint'], 10]], [['typecheck', npm, ['run', 'typecheck'], 10]]]
