@@ -1,6 +1,7 @@
+import { LoadingOutlined } from '@ant-design/icons'
 import { Button, Input, Select, Table, Tooltip } from 'antd'
 import type { ColumnsType } from 'antd/es/table'
-import { useState } from 'react'
+import { useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { asMinerDeskError } from '@renderer/api'
 import { previewKillWorkers, previewRunWorker, readWorkerProcesses } from '@renderer/stores/siteops'
@@ -40,17 +41,23 @@ export function WorkerProcesses({ site }: { site: SiteConfig }) {
   const flagCheck = processFlagSchema.safeParse(flag)
   const flagError = flag !== '' && !flagCheck.success ? flagCheck.error.issues[0]?.message : undefined
 
+  // Only the latest search shows: the one a finished action starts (onDone) may answer after a
+  // search the operator started since, and must not replace it.
+  const latest = useRef(0)
   const find = async (f = flag) => {
     if (!processFlagSchema.safeParse(f).success) return
+    const id = ++latest.current
     setLoading(true)
     setError(null)
     try {
-      setResult(await readWorkerProcesses(site.id, f))
+      const found = await readWorkerProcesses(site.id, f)
+      if (id === latest.current) setResult(found)
     } catch (err) {
+      if (id !== latest.current) return
       setResult(null)
       setError(asMinerDeskError(err).toInfo())
     } finally {
-      setLoading(false)
+      if (id === latest.current) setLoading(false)
     }
   }
 
@@ -131,7 +138,9 @@ export function WorkerProcesses({ site }: { site: SiteConfig }) {
             placeholder="PC1:1"
             data-testid="wps-flag"
           />
-          <Button onClick={() => void find()} loading={loading} disabled={!flagCheck.success} data-testid="wps-find">
+          {/* Not `loading`: antd ignores clicks on a loading button, and a search the operator asks
+              for while another runs (a finished action's refresh) must start. */}
+          <Button onClick={() => void find()} icon={loading ? <LoadingOutlined /> : undefined} aria-busy={loading} disabled={!flagCheck.success} data-testid="wps-find">
             <Rich text={t('siteops.workers.find')} />
           </Button>
           <Button danger onClick={kill} disabled={!flagCheck.success} data-testid="killw">
@@ -169,6 +178,7 @@ export function WorkerProcesses({ site }: { site: SiteConfig }) {
               columns={columns}
               dataSource={rows}
               pagination={false}
+              loading={loading}
               tableLayout="fixed"
               scroll={{ x: 1000 }}
               locale={{ emptyText: t('siteops.workers.none', { flag: result.flag }) }}
