@@ -5,17 +5,15 @@ import { viteAliases } from './aliases.mjs'
 // Unit tests sit beside their code (*.test.ts); integration tests live in test/integration.
 // Playwright specs (*.spec.ts under test/e2e) are never picked up here.
 // Tests that restart Lotus processes: the wizard's whole restarts (second-scale gate timeouts: a
-// 3 s stop timeout, sync within an epoch of 0.5 s) and the simulated miner's own restarts. npm test
-// runs them after the main project, beside the Playwright specs against simulated sites.
-const RESTART_TESTS = ['test/integration/restart-*.test.ts', 'test/integration/sim-miner-restart.test.ts']
+// 3 s stop timeout, sync within an epoch of 0.5 s), the simulated miner's own restarts and the demo
+// under a rolling restart of its three sites. npm test runs them after the main project, beside the
+// Playwright specs against simulated sites.
+const RESTART_TESTS = ['test/integration/restart-*.test.ts', 'test/integration/sim-miner-restart.test.ts', 'test/integration/demo-soak.test.ts']
 // The simulator's own integration tests (its front end `npm run sim`, chain node, miner and output
 // against Lotus's formats). npm test runs them three at a time once the Playwright fixture specs
 // beside the main project are done: from then on the main project's two files mostly wait on
 // simulated sites.
 const SIMULATOR_TESTS = ['test/integration/sim-*.test.ts']
-// The demo under a rolling restart of its three sites: npm test runs it after the restart project
-// (beside the wizard's restarts it slowed them all: 169 s instead of 66).
-const DEMO_TESTS = ['test/integration/demo-soak.test.ts']
 const EXCLUDE = ['**/node_modules/**', 'out/**', 'test/e2e/**']
 // The files that take longest (30-100 s each, measured in npm test), longest first. A fresh clone has
 // no timings of earlier runs, and a long file started last runs alone at the end of its run.
@@ -34,11 +32,15 @@ const SLOW_FILES = [
   'overview-faults',
   'sim-front'
 ].map((name) => `/test/integration/${name}.test.ts`)
+// Started last: the demo soak mostly waits (a core's tenth alone) but, beside the wizard's restarts
+// from the start, slowed them all (169 s instead of 66); last, it overlaps only the run's tail.
+const LAST_FILES = ['demo-soak'].map((name) => `/test/integration/${name}.test.ts`)
 
-/** Vitest's order (earlier failures, then longer runs first, when it has timings), the slow files first. */
+/** Vitest's order (earlier failures, then longer runs first, when it has timings), the slow files first, the last files last. */
 class SlowFirstSequencer extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
     const rank = (f: TestSpecification): number => {
+      if (LAST_FILES.some((end) => f.moduleId.endsWith(end))) return SLOW_FILES.length + 1
       const i = SLOW_FILES.findIndex((end) => f.moduleId.endsWith(end))
       return i < 0 ? SLOW_FILES.length : i
     }
@@ -72,7 +74,7 @@ export default defineConfig({
           // fixture specs beside them, and with three the cores saturate (second-scale timeouts fail).
           name: 'main',
           include: ['electron/**/*.test.ts', 'preload/**/*.test.ts', 'renderer/src/**/*.test.{ts,tsx}', 'test/integration/**/*.test.ts'],
-          exclude: [...EXCLUDE, ...RESTART_TESTS, ...SIMULATOR_TESTS, ...DEMO_TESTS],
+          exclude: [...EXCLUDE, ...RESTART_TESTS, ...SIMULATOR_TESTS],
           maxWorkers: 2,
           sequence: { groupOrder: 0 }
         }
@@ -95,15 +97,6 @@ export default defineConfig({
           include: RESTART_TESTS,
           maxWorkers: 2,
           sequence: { groupOrder: 2 }
-        }
-      },
-      {
-        extends: true,
-        test: {
-          name: 'demo',
-          include: DEMO_TESTS,
-          maxWorkers: 1,
-          sequence: { groupOrder: 3 }
         }
       }
     ]

@@ -4,8 +4,8 @@
 //      (`fixture`), then, once those are done, the simulator's own tests (`simulator`), three files
 //      at a time: while Chromium runs the cores are full, afterwards the main project's files
 //      mostly wait on simulated sites;
-//   3. Vitest's restart project (two files at a time), then the demo's (`demo`: beside the
-//      restarts it slowed them all), beside the Playwright specs against simulated
+//   3. Vitest's restart project (two files at a time; the demo soak last) beside the Playwright
+//      specs against simulated
 //      sites (`sim` and `restart`, two spec files at a time): all mostly wait on simulated sites, so
 //      none starves the others' second-scale timeouts the way the main project's workers would.
 //      ESLint and the type checks run beside them at a lower priority (nice 10): pure CPU with no
@@ -70,8 +70,8 @@ const steps = [
   ['build', [[['build', npm, ['run', 'build']]]]],
   ['vitest main + playwright fixture, then vitest simulator', [[vitest('vitest', 'main')], [['e2e', npx, ['playwright', 'test', '--project', 'fixture']], vitest('vitest-sim', 'simulator')]]],
   [
-    'vitest restart, then demo + playwright sim, restart + lint, typecheck (nice 10)',
-    [[vitest('vitest-restart', 'restart'), vitest('vitest-demo', 'demo')], [['e2e-sim', npx, ['playwright', 'test', '--project', 'sim', '--project', 'restart', '--workers', '2']]], [['lint', npm, ['run', 'lint'], 10]], [['typecheck', npm, ['run', 'typecheck'], 10]]]
+    'vitest restart + playwright sim, restart + lint, typecheck (nice 10)',
+    [[vitest('vitest-restart', 'restart')], [['e2e-sim', npx, ['playwright', 'test', '--project', 'sim', '--project', 'restart', '--workers', '2']]], [['lint', npm, ['run', 'lint'], 10]], [['typecheck', npm, ['run', 'typecheck'], 10]]]
   ]
 ]
 let code = 0
