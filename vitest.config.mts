@@ -4,11 +4,10 @@ import { viteAliases } from './aliases.mjs'
 
 // Unit tests sit beside their code (*.test.ts); integration tests live in test/integration.
 // Playwright specs (*.spec.ts under test/e2e) are never picked up here.
-// Tests that restart Lotus processes: the wizard's whole restarts (second-scale gate timeouts: a
-// 3 s stop timeout, sync within an epoch of 0.5 s), the simulated miner's own restarts and the demo
-// under a rolling restart of its three sites. npm test runs them after the main project, beside the
-// Playwright specs against simulated sites.
-const RESTART_TESTS = ['test/integration/restart-*.test.ts', 'test/integration/sim-miner-restart.test.ts', 'test/integration/demo-soak.test.ts']
+// The restarts: the wizard's whole restarts (second-scale gate timeouts: a 3 s stop timeout, sync
+// within an epoch of 0.5 s) and the demo under a rolling restart of its three sites. npm test runs
+// them after the main project, beside the Playwright specs against simulated sites.
+const RESTART_TESTS = ['test/integration/restart-*.test.ts', 'test/integration/demo-soak.test.ts']
 // The simulator's own integration tests (its front end `npm run sim`, chain node, miner and output
 // against Lotus's formats). npm test runs them three at a time once the Playwright fixture specs
 // beside the main project are done: from then on the main project's two files mostly wait on
@@ -84,7 +83,6 @@ export default defineConfig({
         test: {
           name: 'simulator',
           include: SIMULATOR_TESTS,
-          exclude: [...EXCLUDE, ...RESTART_TESTS],
           maxWorkers: 3,
           sequence: { groupOrder: 1 }
         }
