@@ -46,7 +46,11 @@ class SlowFirstSequencer extends BaseSequencer {
     // Vitest's order groups the files by project; within each project (Array.prototype.sort is
     // stable) the slow files move to the front and the rest keep Vitest's order.
     const byProject = new Map<string, TestSpecification[]>()
-    for (const f of await super.sort(files)) byProject.set(f.project.name, [...(byProject.get(f.project.name) ?? []), f])
+    for (const f of await super.sort(files)) {
+      const list = byProject.get(f.project.name)
+      if (list) list.push(f)
+      else byProject.set(f.project.name, [f])
+    }
     return [...byProject.values()].flatMap((project) => project.sort((a, b) => rank(a) - rank(b)))
   }
 }

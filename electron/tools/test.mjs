@@ -5,9 +5,9 @@
 //      at a time: while Chromium runs the cores are full, afterwards the main project's files
 //      mostly wait on simulated sites;
 //   3. Vitest's restart project (two files at a time; the demo soak last) beside the Playwright
-//      specs against simulated
-//      sites (`sim` and `restart`, two spec files at a time): all mostly wait on simulated sites, so
-//      none starves the others' second-scale timeouts the way the main project's workers would.
+//      specs against simulated sites (`sim` and `restart`, two spec files at a time): all mostly
+//      wait on simulated sites, so none starves the others' second-scale timeouts the way the main
+//      project's workers would.
 //      ESLint and the type checks run beside them at a lower priority (nice 10): pure CPU with no
 //      timeout, they take the cores the tests leave idle instead of a minute of their own.
 // Each line is prefixed with the run it came from. The exit code is the first failure's.

@@ -179,8 +179,9 @@ test.describe('restart wizard: the browser host killed during a step', () => {
             await page.getByTestId('wizard-recheck').click()
             await expect(w.toolbar).toHaveAttribute('data-phase', 'ready', { timeout: 30_000 })
           } else {
-            // The stop never reached the frozen miner (on a loaded machine its command can end with
-            // the host's SSH session before it is sent) and the miner runs: sent again, as the operator would.
+            // The stop never reached the frozen miner (seen on a loaded machine; most likely its
+            // command ended with the host's SSH session before sending) and the miner runs: sent
+            // again, as the operator would.
             await page.getByTestId('wizard-resend').click()
             await expect(w.decision).toHaveAttribute('data-kind', 'confirm', { timeout: 30_000 })
             await w.confirmDecision()
